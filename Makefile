@@ -1,0 +1,91 @@
+# bouncestat - a plain Makefile.  Everything except src/main.c builds into
+# build/libbouncestat.a, which the binary and the tests both link.
+#
+#   make            build build/bouncestat
+#   make check      unit tests (Check) and end-to-end transcripts
+#   make sanitize   the same tests built with ASan and UBSan (build-san/)
+#   make install    PREFIX=/usr/local DESTDIR= : binary, patterns, man page
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+DATADIR	?= $(PREFIX)/share/bouncestat
+MANDIR	?= $(PREFIX)/share/man
+
+CC		?= cc
+PKG_CONFIG	?= pkg-config
+BUILD		?= build
+CFLAGS		?= -O2 -g
+
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings -Wvla -Wpointer-arith \
+	-Wundef -Wcast-align
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib)
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
+CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
+
+VERSION := 0.1.0
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+	-DBS_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) \
+	$(WARN) $(DEPS_CFLAGS) $(CFLAGS)
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/patterns_builtin.o
+PATTERNS := $(sort $(wildcard patterns/*.pat))
+TEST_SRC := $(sort $(wildcard tests/check_*.c))
+TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
+
+all: $(BUILD)/bouncestat
+
+$(BUILD)/bouncestat: $(BUILD)/main.o $(BUILD)/libbouncestat.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
+
+$(BUILD)/libbouncestat.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/patterns_builtin.c: $(PATTERNS) tools/embed.sh | $(BUILD)
+	sh tools/embed.sh $(PATTERNS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/patterns_builtin.o: $(BUILD)/patterns_builtin.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -MMD -MP -c -o $@ $<
+
+$(BUILD)/check_all: $(TEST_OBJ) $(BUILD)/libbouncestat.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(DEPS_LIBS) -lm
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+check: $(BUILD)/bouncestat $(BUILD)/check_all
+	sh tests/e2e.sh $(BUILD)/bouncestat
+	cd tests && ../$(BUILD)/check_all
+
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+sanitize:
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" check
+
+acceptance: $(BUILD)/bouncestat
+	sh tests/acceptance.sh $(BUILD)/bouncestat
+
+install: $(BUILD)/bouncestat
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/patterns
+	install -m 755 $(BUILD)/bouncestat $(DESTDIR)$(BINDIR)/bouncestat
+	install -m 644 $(PATTERNS) $(DESTDIR)$(DATADIR)/patterns/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/bouncestat
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check sanitize acceptance install uninstall clean
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,50 @@
+# postfix.pat - Postfix lines that state an event.
+#
+# Grammar (see src/patterns.h): "name = regex"; lines starting with white
+# space continue the pattern above them (the white space is dropped); lines
+# starting with # are comments.  Patterns match bytes.  fmt_postfix.c only
+# runs them on lines that contain "status=" or "reject:" (its prefilter),
+# and reads the groups named below; a replacement set (--patterns DIR)
+# must define the same names and groups.
+
+# syslog: the prefix in front of the message.  Optional timestamp (classic
+# "Nov  8 10:00:00" or RFC 3339 "2026-11-28T10:00:00.123+01:00", kept in
+# group stamp), then up to three more words (host name; extracts with a
+# templated or missing date), then the program: a name that contains
+# "postfix" with optional /service parts ("postfix-out/smtp",
+# "postfix/submission/smtpd"), an optional [pid], and ": ".  Where this
+# does not match, the whole line is taken as the message (extracts that
+# keep only the message part).
+# Groups: stamp, msg.
+syslog = ^(?:(?<stamp>[A-Z][a-z]{2} +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}
+	|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?
+	(?:Z|[+-][0-9]{2}:?[0-9]{2})?)[ \t]+)?
+	(?:[^ \t]+[ \t]+){0,3}?
+	[A-Za-z0-9._-]*postfix[A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+)*
+	(?:\[[0-9]+\])?:[ \t]+(?<msg>)
+
+# delivery: a queue manager or delivery agent record with a status.
+# "QUEUEID: to=<rcpt>, ..., dsn=X.Y.Z, status=sent (reply or text)" and
+# "QUEUEID: from=<sender>, status=expired, returned to sender".  The dsn
+# field is optional (very old versions do not log it).
+# Groups: qid, dsn, status, text (what is inside the parentheses).
+delivery = ^(?<qid>[0-9A-Za-z]{5,}): (?:to|from)=.*?
+	(?:, dsn=(?<dsn>[0-9.]+))?, status=(?<status>[A-Za-z-]+)
+	(?:,? \((?<text>.*))?
+
+# reject: this server refusing a command (smtpd, postscreen, cleanup,
+# milters and before-queue proxies).  The reply follows the client part:
+#   QUEUEID|NOQUEUE: reject: RCPT from host[addr]: 550 5.1.1 ...
+#   NOQUEUE: reject: RCPT from [addr]:port: 550 ...          (postscreen)
+#   QUEUEID: milter-reject: END-OF-MESSAGE from host[addr]: 5.7.1 ...
+#   NOQUEUE: proxy-reject: END-OF-MESSAGE: 554 5.7.0 ...
+#   QUEUEID: reject: header Subject: ... from host[addr]; from=<a> to=<b>
+#       proto=ESMTP helo=<h>: 5.7.1 message content rejected  (cleanup)
+# reject_warning: lines are not refusals and do not match.  Extracts that
+# kept only part of the message may lack the queue id.
+# Groups: qid (may not take part), reply.
+reject = ^(?:(?<qid>[0-9A-Za-z]{5,}|NOQUEUE): )?(?:milter-|proxy-)?reject:[ ]
+	(?:(?:header|body|mime-header|nested-header) .*?; from=<[^>]*>
+	(?: to=<[^>]*>)?(?: proto=[^ ]+)?(?: helo=<[^>]*>)?:[ ]
+	|[A-Z][A-Z-]*(?: from [^ \[]*\[[^\]]*\](?::[0-9]+)?)?: )
+	(?<reply>.*)

@@ -1,0 +1,687 @@
+/*
+ * agg.c - counting events into rows, and distinct messages.
+ *
+ * Rows live in an array in the order they were first seen (their index is
+ * their tag in the message set) and are found through a small open
+ * addressing index.  Distinct messages: one set of 64-bit keys, each the
+ * top 48 bits of the message id's hash with a 16-bit tag below them, the
+ * tag naming a row or a kind.  A key that is new adds one message to its
+ * row or kind, so counts are exact (up to a 48-bit hash collision among
+ * one row's ids).  When the set reaches BS_MSGID_BUDGET keys it is poured
+ * into one HyperLogLog per row and per kind and freed; from then on the
+ * counts are estimates and are marked as such.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg.h"
+
+#define HLL_M		(1u << BS_HLL_BITS)
+#define KIND_TAG	BS_ROWS_MAX	/* tags of the per-kind counts */
+#define NTAGS		(BS_ROWS_MAX + BS_KIND_COUNT)
+
+struct row {
+	struct bs_row r;
+	uint8_t *hll;		/* once estimating, for rows with ids */
+};
+
+struct bs_agg {
+	bool detail;
+	struct row *rows;
+	size_t nrows, caprows;
+	uint32_t *rindex;	/* row index + 1, 0 = empty */
+	size_t rindex_cap;
+
+	uint64_t *ids;		/* key set, 0 = empty slot */
+	size_t ids_cap, ids_n;
+	bool estimating;
+	uint8_t *kind_hll[BS_KIND_COUNT];
+	uint64_t kind_messages[BS_KIND_COUNT];
+	uint64_t kind_count[BS_KIND_COUNT];
+	uint64_t folded;
+
+	struct bs_input_stats *inputs;
+	size_t ninputs, capinputs;
+
+	struct bs_totals totals;
+	struct row **order;	/* the rows sorted by bs_agg_finish */
+};
+
+static const char *const kind_names[BS_KIND_COUNT] = {
+	"delivered", "deferred", "bounced", "expired", "rejected"
+};
+
+const char *
+bs_kind_name(enum bs_kind k)
+{
+	return (unsigned)k < BS_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+static uint64_t
+mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t
+hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return mix64(h ^ n);
+}
+
+struct bs_agg *
+bs_agg_new(bool detail)
+{
+	struct bs_agg *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		return NULL;
+	a->detail = detail;
+	return a;
+}
+
+static void
+free_rows(struct bs_agg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nrows; i++) {
+		free(a->rows[i].hll);
+		free(a->rows[i].r.detail);
+	}
+	free(a->rows);
+	a->rows = NULL;
+	a->nrows = a->caprows = 0;
+	free(a->rindex);
+	a->rindex = NULL;
+	a->rindex_cap = 0;
+	free(a->order);
+	a->order = NULL;
+}
+
+static void
+free_ids(struct bs_agg *a)
+{
+	int k;
+
+	free(a->ids);
+	a->ids = NULL;
+	a->ids_cap = a->ids_n = 0;
+	for (k = 0; k < BS_KIND_COUNT; k++) {
+		free(a->kind_hll[k]);
+		a->kind_hll[k] = NULL;
+	}
+}
+
+void
+bs_agg_free(struct bs_agg *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	free_rows(a);
+	free_ids(a);
+	for (i = 0; i < a->ninputs; i++)
+		free(a->inputs[i].path);
+	free(a->inputs);
+	free(a);
+}
+
+/* --- rows ------------------------------------------------------------ */
+
+static uint64_t
+row_hash(enum bs_kind kind, const struct bs_codes *c)
+{
+	return hash_bytes(c, sizeof(*c)) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15ULL);
+}
+
+static bool
+rindex_grow(struct bs_agg *a)
+{
+	size_t ncap = a->rindex_cap ? a->rindex_cap * 2 : 64, i;
+	uint32_t *ni = calloc(ncap, sizeof(*ni));
+
+	if (ni == NULL)
+		return false;
+	for (i = 0; i < a->nrows; i++) {
+		size_t j = row_hash(a->rows[i].r.kind, &a->rows[i].r.codes) &
+		    (ncap - 1);
+
+		while (ni[j] != 0)
+			j = (j + 1) & (ncap - 1);
+		ni[j] = (uint32_t)i + 1;
+	}
+	free(a->rindex);
+	a->rindex = ni;
+	a->rindex_cap = ncap;
+	return true;
+}
+
+/*
+ * The row for (kind, codes), created if new.  codes must be zero-padded.
+ * Returns its index, or -1 when out of memory, or -2 past BS_ROWS_MAX.
+ */
+static long
+row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c)
+{
+	size_t j;
+	struct row *r;
+
+	if (a->rindex_cap == 0 && !rindex_grow(a))
+		return -1;
+	j = row_hash(kind, c) & (a->rindex_cap - 1);
+	while (a->rindex[j] != 0) {
+		r = &a->rows[a->rindex[j] - 1];
+		if (r->r.kind == kind && memcmp(&r->r.codes, c, sizeof(*c)) == 0)
+			return (long)a->rindex[j] - 1;
+		j = (j + 1) & (a->rindex_cap - 1);
+	}
+	if (a->nrows >= BS_ROWS_MAX)
+		return -2;
+	if (a->nrows == a->caprows) {
+		size_t ncap = a->caprows ? a->caprows * 2 : 32;
+		struct row *nr = realloc(a->rows, ncap * sizeof(*nr));
+
+		if (nr == NULL)
+			return -1;
+		a->rows = nr;
+		a->caprows = ncap;
+	}
+	r = &a->rows[a->nrows];
+	memset(r, 0, sizeof(*r));
+	r->r.kind = kind;
+	r->r.codes = *c;
+	if (a->detail) {
+		r->r.detail = calloc(BS_DETAIL_SLOTS, sizeof(*r->r.detail));
+		if (r->r.detail == NULL)
+			return -1;
+	}
+	a->rindex[j] = (uint32_t)a->nrows + 1;
+	a->nrows++;
+	if (a->nrows * 2 > a->rindex_cap && !rindex_grow(a))
+		return -1;
+	return (long)a->nrows - 1;
+}
+
+/* --- distinct messages ------------------------------------------------ */
+
+static void
+hll_add(uint8_t *hll, uint64_t h48)
+{
+	uint32_t idx = (uint32_t)(h48 >> (48 - BS_HLL_BITS));
+	uint64_t w = h48 << (64 - 48 + BS_HLL_BITS);
+	uint8_t rank = w == 0 ? (uint8_t)(48 - BS_HLL_BITS + 1) :
+	    (uint8_t)(__builtin_clzll(w) + 1);
+
+	if (rank > 48 - BS_HLL_BITS + 1)
+		rank = 48 - BS_HLL_BITS + 1;
+	if (hll[idx] < rank)
+		hll[idx] = rank;
+}
+
+static uint64_t
+hll_estimate(const uint8_t *hll)
+{
+	double m = HLL_M, sum = 0, est;
+	unsigned zeros = 0, i;
+
+	for (i = 0; i < HLL_M; i++) {
+		sum += ldexp(1.0, -hll[i]);
+		if (hll[i] == 0)
+			zeros++;
+	}
+	est = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
+	if (est <= 2.5 * m && zeros > 0)
+		est = m * log(m / zeros);
+	return (uint64_t)(est + 0.5);
+}
+
+/* The HyperLogLog of a tag, allocated on first use; NULL if no memory. */
+static uint8_t *
+tag_hll(struct bs_agg *a, uint32_t tag)
+{
+	uint8_t **slot = tag >= KIND_TAG ? &a->kind_hll[tag - KIND_TAG] :
+	    &a->rows[tag].hll;
+
+	if (*slot == NULL)
+		*slot = calloc(HLL_M, 1);
+	return *slot;
+}
+
+/* Pour the exact set into HyperLogLogs and free it. */
+static bs_status
+start_estimating(struct bs_agg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->ids_cap; i++) {
+		uint64_t k = a->ids[i];
+		uint8_t *h;
+
+		if (k == 0)
+			continue;
+		h = tag_hll(a, (uint32_t)(k & 0xffff) - 1);
+		if (h == NULL)
+			return BS_ERR_NOMEM;
+		hll_add(h, k >> 16);
+	}
+	free(a->ids);
+	a->ids = NULL;
+	a->ids_cap = a->ids_n = 0;
+	a->estimating = true;
+	return BS_OK;
+}
+
+static bool
+ids_grow(struct bs_agg *a)
+{
+	size_t ncap = a->ids_cap ? a->ids_cap * 2 : 1024, i;
+	uint64_t *ni = calloc(ncap, sizeof(*ni));
+
+	if (ni == NULL)
+		return false;
+	for (i = 0; i < a->ids_cap; i++) {
+		uint64_t k = a->ids[i];
+		size_t j;
+
+		if (k == 0)
+			continue;
+		j = mix64(k) & (ncap - 1);
+		while (ni[j] != 0)
+			j = (j + 1) & (ncap - 1);
+		ni[j] = k;
+	}
+	free(a->ids);
+	a->ids = ni;
+	a->ids_cap = ncap;
+	return true;
+}
+
+/*
+ * Note message h48 under tag.  Returns 1 if it is new (exact mode), 0 if
+ * seen or estimating, -1 when out of memory.
+ */
+static int
+note_id(struct bs_agg *a, uint64_t h48, uint32_t tag)
+{
+	uint64_t key = (h48 << 16) | (tag + 1);
+	size_t j;
+
+	if (a->estimating) {
+		uint8_t *h = tag_hll(a, tag);
+
+		if (h == NULL)
+			return -1;
+		hll_add(h, h48);
+		return 0;
+	}
+	if (a->ids_n >= BS_MSGID_BUDGET) {
+		if (start_estimating(a) != BS_OK)
+			return -1;
+		return note_id(a, h48, tag);
+	}
+	if ((a->ids_n + 1) * 4 > a->ids_cap * 3 && !ids_grow(a))
+		return -1;
+	j = mix64(key) & (a->ids_cap - 1);
+	while (a->ids[j] != 0) {
+		if (a->ids[j] == key)
+			return 0;
+		j = (j + 1) & (a->ids_cap - 1);
+	}
+	a->ids[j] = key;
+	a->ids_n++;
+	return 1;
+}
+
+static bs_status
+count_message(struct bs_agg *a, size_t row, enum bs_kind kind, uint64_t h48)
+{
+	int r = note_id(a, h48, (uint32_t)row);
+
+	if (r < 0)
+		return BS_ERR_NOMEM;
+	a->rows[row].r.messages += (uint64_t)r;
+	r = note_id(a, h48, KIND_TAG + (uint32_t)kind);
+	if (r < 0)
+		return BS_ERR_NOMEM;
+	a->kind_messages[kind] += (uint64_t)r;
+	return BS_OK;
+}
+
+/* --- reply texts for --detail ----------------------------------------- */
+
+static void
+detail_add(struct bs_row *r, const char *s, size_t n, uint64_t count,
+    uint64_t err)
+{
+	struct bs_detail *d = r->detail, *min = NULL;
+	size_t i;
+
+	if (n >= BS_DETAIL_TEXT_MAX)
+		n = BS_DETAIL_TEXT_MAX - 1;
+	for (i = 0; i < r->ndetail; i++) {
+		if (d[i].len == n && memcmp(d[i].text, s, n) == 0) {
+			d[i].count += count;
+			d[i].error += err;
+			return;
+		}
+		if (min == NULL || d[i].count < min->count)
+			min = &d[i];
+	}
+	if (r->ndetail < BS_DETAIL_SLOTS) {
+		min = &d[r->ndetail++];
+		memset(min, 0, sizeof(*min));
+	} else {
+		/* Space-saving: the newcomer inherits the smallest count. */
+		err += min->count;
+		count += min->count;
+	}
+	min->count = count;
+	min->error = err;
+	min->len = n;
+	memcpy(min->text, s, n);
+}
+
+/* --- events ------------------------------------------------------------ */
+
+static void
+copy_str(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strnlen(src, dstsz - 1);
+
+	memset(dst, 0, dstsz);
+	memcpy(dst, src, n);
+}
+
+bs_status
+bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
+{
+	struct bs_codes key;
+	long row;
+	struct row *r;
+
+	if ((unsigned)ev->kind >= BS_KIND_COUNT)
+		return BS_OK;
+	/* Zero padding makes the codes comparable and hashable as bytes. */
+	copy_str(key.basic, sizeof(key.basic), ev->codes.basic);
+	copy_str(key.enhanced, sizeof(key.enhanced), ev->codes.enhanced);
+	row = row_find(a, ev->kind, &key);
+	if (row == -2) {
+		/* Too many distinct codes: fold into the kind's bare row. */
+		memset(&key, 0, sizeof(key));
+		a->folded++;
+		row = row_find(a, ev->kind, &key);
+	}
+	if (row < 0)
+		return BS_ERR_NOMEM;
+	r = &a->rows[row];
+	r->r.count++;
+	r->r.connfail |= ev->connfail;
+	a->kind_count[ev->kind]++;
+	if (a->detail && ev->reply != NULL && ev->reply_len > 0)
+		detail_add(&r->r, ev->reply, ev->reply_len, 1, 0);
+	if (ev->msgid != NULL && ev->msgid_len > 0) {
+		uint64_t h = hash_bytes(ev->msgid, ev->msgid_len) >> 16;
+
+		return count_message(a, (size_t)row, ev->kind, h);
+	}
+	return BS_OK;
+}
+
+/* --- inputs ------------------------------------------------------------ */
+
+long
+bs_agg_input_add(struct bs_agg *a, const char *path)
+{
+	struct bs_input_stats *s;
+
+	if (a->ninputs == a->capinputs) {
+		size_t ncap = a->capinputs ? a->capinputs * 2 : 8;
+		struct bs_input_stats *ni = realloc(a->inputs,
+		    ncap * sizeof(*ni));
+
+		if (ni == NULL)
+			return -1;
+		a->inputs = ni;
+		a->capinputs = ncap;
+	}
+	s = &a->inputs[a->ninputs];
+	memset(s, 0, sizeof(*s));
+	s->path = strdup(path);
+	if (s->path == NULL)
+		return -1;
+	return (long)a->ninputs++;
+}
+
+struct bs_input_stats *
+bs_agg_input_stats(struct bs_agg *a, size_t i)
+{
+	return i < a->ninputs ? &a->inputs[i] : NULL;
+}
+
+/* --- merging (parallel runs) ------------------------------------------- */
+
+bs_status
+bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src)
+{
+	uint32_t map[NTAGS];
+	size_t i, k;
+
+	for (i = 0; i < src->ninputs; i++) {
+		long j = bs_agg_input_add(dst, src->inputs[i].path);
+		char *path;
+
+		if (j < 0)
+			return BS_ERR_NOMEM;
+		path = dst->inputs[j].path;
+		dst->inputs[j] = src->inputs[i];
+		dst->inputs[j].path = path;
+	}
+	for (i = 0; i < src->nrows; i++) {
+		const struct bs_row *sr = &src->rows[i].r;
+		long row = row_find(dst, sr->kind, &sr->codes);
+		struct bs_row *dr;
+
+		if (row == -2) {
+			struct bs_codes none;
+
+			memset(&none, 0, sizeof(none));
+			dst->folded += sr->count;
+			row = row_find(dst, sr->kind, &none);
+		}
+		if (row < 0)
+			return BS_ERR_NOMEM;
+		map[i] = (uint32_t)row;
+		dr = &dst->rows[row].r;
+		dr->count += sr->count;
+		dr->connfail |= sr->connfail;
+		if (dst->detail && sr->detail != NULL)
+			for (k = 0; k < sr->ndetail; k++)
+				detail_add(dr, sr->detail[k].text,
+				    sr->detail[k].len, sr->detail[k].count,
+				    sr->detail[k].error);
+	}
+	for (k = 0; k < BS_KIND_COUNT; k++) {
+		map[KIND_TAG + k] = KIND_TAG + (uint32_t)k;
+		dst->kind_count[k] += src->kind_count[k];
+	}
+	dst->folded += src->folded;
+
+	if (src->estimating && !dst->estimating &&
+	    start_estimating(dst) != BS_OK)
+		return BS_ERR_NOMEM;
+	for (i = 0; i < src->ids_cap; i++) {
+		uint64_t key = src->ids[i];
+		uint32_t tag, to;
+		int r;
+
+		if (key == 0)
+			continue;
+		tag = (uint32_t)(key & 0xffff) - 1;
+		to = map[tag];
+		r = note_id(dst, key >> 16, to);
+		if (r < 0)
+			return BS_ERR_NOMEM;
+		if (to >= KIND_TAG)
+			dst->kind_messages[to - KIND_TAG] += (uint64_t)r;
+		else
+			dst->rows[to].r.messages += (uint64_t)r;
+	}
+	if (src->estimating) {
+		for (i = 0; i < src->nrows + BS_KIND_COUNT; i++) {
+			uint32_t tag = i < src->nrows ? (uint32_t)i :
+			    KIND_TAG + (uint32_t)(i - src->nrows);
+			const uint8_t *sh = tag >= KIND_TAG ?
+			    src->kind_hll[tag - KIND_TAG] : src->rows[tag].hll;
+			uint8_t *dh;
+
+			if (sh == NULL)
+				continue;
+			dh = tag_hll(dst, map[tag]);
+			if (dh == NULL)
+				return BS_ERR_NOMEM;
+			for (k = 0; k < HLL_M; k++)
+				if (dh[k] < sh[k])
+					dh[k] = sh[k];
+		}
+	}
+	return BS_OK;
+}
+
+/* --- results ------------------------------------------------------------ */
+
+static int
+cmp_detail(const void *x, const void *y)
+{
+	const struct bs_detail *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(a->text, b->text, a->len);
+}
+
+static int
+cmp_order(const void *x, const void *y)
+{
+	const struct bs_row *a = &(*(struct row *const *)x)->r;
+	const struct bs_row *b = &(*(struct row *const *)y)->r;
+	int c;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	/* An absent code sorts after a present one. */
+	if ((c = strcmp(a->codes.basic, b->codes.basic)) != 0)
+		return a->codes.basic[0] == '\0' ? 1 :
+		    b->codes.basic[0] == '\0' ? -1 : c;
+	if ((c = strcmp(a->codes.enhanced, b->codes.enhanced)) != 0)
+		return a->codes.enhanced[0] == '\0' ? 1 :
+		    b->codes.enhanced[0] == '\0' ? -1 : c;
+	return 0;
+}
+
+void
+bs_agg_finish(struct bs_agg *a)
+{
+	struct bs_totals *t = &a->totals;
+	size_t i;
+	int k;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < a->ninputs; i++)
+		t->lines += a->inputs[i].lines;
+	for (k = 0; k < BS_KIND_COUNT; k++) {
+		t->kind[k] = a->kind_count[k];
+		t->events += a->kind_count[k];
+		t->messages[k] = a->estimating ?
+		    (a->kind_hll[k] ? hll_estimate(a->kind_hll[k]) : 0) :
+		    a->kind_messages[k];
+	}
+	t->messages_estimated = a->estimating;
+	t->folded = a->folded;
+	for (i = 0; i < a->nrows; i++) {
+		struct bs_row *r = &a->rows[i].r;
+
+		if (a->estimating) {
+			r->messages = a->rows[i].hll ?
+			    hll_estimate(a->rows[i].hll) : 0;
+			r->messages_estimated = a->rows[i].hll != NULL;
+		}
+		if (r->detail != NULL)
+			qsort(r->detail, r->ndetail, sizeof(*r->detail),
+			    cmp_detail);
+	}
+	free(a->order);
+	a->order = malloc((a->nrows ? a->nrows : 1) * sizeof(*a->order));
+	if (a->order == NULL)
+		return;
+	for (i = 0; i < a->nrows; i++)
+		a->order[i] = &a->rows[i];
+	qsort(a->order, a->nrows, sizeof(*a->order), cmp_order);
+}
+
+void
+bs_agg_reset_counts(struct bs_agg *a)
+{
+	size_t i;
+
+	free_rows(a);
+	free_ids(a);
+	a->estimating = false;
+	memset(a->kind_messages, 0, sizeof(a->kind_messages));
+	memset(a->kind_count, 0, sizeof(a->kind_count));
+	a->folded = 0;
+	for (i = 0; i < a->ninputs; i++) {
+		a->inputs[i].lines = a->inputs[i].events = 0;
+		a->inputs[i].cut = a->inputs[i].match_errors = 0;
+	}
+	memset(&a->totals, 0, sizeof(a->totals));
+}
+
+size_t
+bs_agg_nrows(const struct bs_agg *a)
+{
+	return a->order != NULL ? a->nrows : 0;
+}
+
+const struct bs_row *
+bs_agg_row(const struct bs_agg *a, size_t i)
+{
+	return &a->order[i]->r;
+}
+
+size_t
+bs_agg_ninputs(const struct bs_agg *a)
+{
+	return a->ninputs;
+}
+
+const struct bs_input_stats *
+bs_agg_input(const struct bs_agg *a, size_t i)
+{
+	return &a->inputs[i];
+}
+
+const struct bs_totals *
+bs_agg_totals(const struct bs_agg *a)
+{
+	return &a->totals;
+}

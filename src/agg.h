@@ -1,0 +1,95 @@
+/*
+ * agg.h - aggregation: events in, per-code rows and totals out.
+ *
+ * The aggregate owns copies of everything it keeps.  Rows are keyed by
+ * (kind, basic, enhanced).  Distinct messages are counted exactly (as
+ * 48-bit hashes tagged with their row) while the whole run holds at most
+ * BS_MSGID_BUDGET of them; past that every row switches to a HyperLogLog
+ * estimate and says so, so memory stays flat on any input.  Rows past
+ * BS_ROWS_MAX are folded into their kind's code-less row, and counted.
+ *
+ * Writers see only a finished aggregate, through the const accessors.
+ */
+#ifndef BS_AGG_H
+#define BS_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bslimits.h"
+#include "diag.h"
+#include "event.h"
+
+/* One remembered reply text of a row, for --detail. */
+struct bs_detail {
+	uint64_t count;
+	uint64_t error;		/* space-saving over-count bound */
+	size_t len;
+	char text[BS_DETAIL_TEXT_MAX];	/* raw bytes: writers make it safe */
+};
+
+struct bs_row {
+	enum bs_kind kind;
+	struct bs_codes codes;
+	unsigned connfail;		/* BS_CONN_* seen among its events */
+	uint64_t count;			/* events */
+	uint64_t messages;		/* distinct message ids */
+	bool messages_estimated;
+	size_t ndetail;			/* sorted, most frequent first */
+	struct bs_detail *detail;	/* NULL unless detail was asked for */
+};
+
+/* What one input gave; error is empty when it was read to the end. */
+struct bs_input_stats {
+	char *path;
+	const char *format;		/* static name, NULL if not recognised */
+	uint64_t lines;
+	uint64_t events;
+	uint64_t cut;			/* lines longer than BS_LINE_MAX */
+	uint64_t match_errors;		/* lines PCRE2 gave up on */
+	char error[BS_DIAG_MSG_MAX];
+};
+
+struct bs_totals {
+	uint64_t lines;
+	uint64_t events;
+	uint64_t kind[BS_KIND_COUNT];
+	uint64_t messages[BS_KIND_COUNT];	/* distinct messages per kind */
+	bool messages_estimated;
+	uint64_t folded;	/* events folded because of BS_ROWS_MAX */
+};
+
+struct bs_agg;
+
+/* detail: remember the most frequent reply texts of each row. */
+struct bs_agg *bs_agg_new(bool detail);
+void bs_agg_free(struct bs_agg *a);
+
+/* Count one event (hot: runs for every event line). */
+bs_status bs_agg_event(struct bs_agg *a, const struct bs_event *ev);
+
+/* Add an input to the report; returns its index, or -1 if out of memory. */
+long bs_agg_input_add(struct bs_agg *a, const char *path);
+struct bs_input_stats *bs_agg_input_stats(struct bs_agg *a, size_t i);
+
+/* Add everything of src (inputs, rows, messages) into dst. */
+bs_status bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src);
+
+/*
+ * Compute totals and messages and sort the rows (most events first, then
+ * kind, basic, enhanced).  Call before the accessors below; events may
+ * still be added afterwards (follow mode), and finish called again.
+ */
+void bs_agg_finish(struct bs_agg *a);
+
+/* Forget counted events but keep the inputs list (follow intervals). */
+void bs_agg_reset_counts(struct bs_agg *a);
+
+size_t bs_agg_nrows(const struct bs_agg *a);
+const struct bs_row *bs_agg_row(const struct bs_agg *a, size_t i);
+size_t bs_agg_ninputs(const struct bs_agg *a);
+const struct bs_input_stats *bs_agg_input(const struct bs_agg *a, size_t i);
+const struct bs_totals *bs_agg_totals(const struct bs_agg *a);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * bslimits.h - every size limit of bouncestat, named in one place.
+ *
+ * A limit that is reached is never an unbounded realloc: the module that
+ * meets it cuts, counts or degrades (and says so), as its comment explains.
+ */
+#ifndef BS_LIMITS_H
+#define BS_LIMITS_H
+
+/* Longest line handed to a parser; longer lines are cut here and counted. */
+#define BS_LINE_MAX		(64 * 1024)
+
+/* Size of one read from a file or from the decompressor. */
+#define BS_READ_CHUNK		(256 * 1024)
+
+/* Longest enhanced status code text, "5.123.123", with its NUL. */
+#define BS_ENHANCED_MAX		12
+
+/* Longest message id kept for counting distinct messages (longer: hashed). */
+#define BS_MSGID_MAX		255
+
+/*
+ * Distinct message ids are kept exactly (as 64-bit hashes) until the whole
+ * run holds this many; past it, the largest rows switch to a HyperLogLog
+ * estimate so that memory stays flat on any input.
+ */
+#define BS_MSGID_BUDGET		(1u << 20)
+
+/* HyperLogLog precision: 2^14 one-byte registers, about 0.8% error. */
+#define BS_HLL_BITS		14
+
+/* Distinct (kind, basic, enhanced) rows; further new rows are folded. */
+#define BS_ROWS_MAX		4096
+
+/* Reply texts remembered per row for --detail (space-saving top-k). */
+#define BS_DETAIL_SLOTS		16
+#define BS_DETAIL_TEXT_MAX	160
+
+/* PCRE2 limits that turn a runaway pattern into a reported error. */
+#define BS_MATCH_LIMIT		1000000u
+#define BS_DEPTH_LIMIT		10000u
+#define BS_HEAP_LIMIT_KIB	8192u
+
+/* A pattern file larger than this is refused. */
+#define BS_PATTERN_FILE_MAX	(1024 * 1024)
+
+/* Lines looked at to recognise an input's format. */
+#define BS_DETECT_LINES		1000
+#define BS_DETECT_BYTES		(256 * 1024)
+
+#endif

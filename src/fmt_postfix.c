@@ -1,0 +1,271 @@
+/*
+ * fmt_postfix.c - Postfix logs: delivery records and refusals.
+ *
+ * Most lines of a Postfix log carry no outcome (connections, TLS, queue
+ * bookkeeping).  Only lines containing "status=" or "reject:" can be
+ * events, so a memmem prefilter keeps every other line away from PCRE2.
+ * On a candidate, the syslog pattern finds where the message starts, then
+ * the delivery or reject pattern reads it.
+ *
+ * Codes follow DESIGN.md: the remote server's reply ("said: 550 5.1.1"),
+ * the next hop's confirmation on a delivery ("status=sent (250 2.0.0 ...)")
+ * or this server's own refusal; where the reply has no enhanced code,
+ * the dsn= field fills it in.  Address-verification probes
+ * (status=deliverable, undeliverable) are not events.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "format.h"
+#include "patterns.h"
+
+struct postfix {
+	const struct bs_patterns *p;
+	const pcre2_code *syslog, *delivery, *reject;
+	int g_stamp, g_msg;
+	int g_dqid, g_dsn, g_status, g_text;
+	int g_rqid, g_reply;
+	pcre2_match_data *md;
+	struct bs_extract *x;
+};
+
+static bs_status
+postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
+{
+	struct postfix *pf;
+	bs_status st;
+
+	*state = NULL;
+	pf = calloc(1, sizeof(*pf));
+	if (pf == NULL)
+		return bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
+	pf->p = p;
+#define GET(var, name) bs_patterns_get(p, "postfix", name, &pf->var, d)
+#define GROUP(re, pat, grp, var) \
+	bs_patterns_group(pf->re, "postfix", pat, grp, &pf->var, d)
+	if ((st = GET(syslog, "syslog")) || (st = GET(delivery, "delivery")) ||
+	    (st = GET(reject, "reject")) ||
+	    (st = GROUP(syslog, "syslog", "stamp", g_stamp)) ||
+	    (st = GROUP(syslog, "syslog", "msg", g_msg)) ||
+	    (st = GROUP(delivery, "delivery", "qid", g_dqid)) ||
+	    (st = GROUP(delivery, "delivery", "dsn", g_dsn)) ||
+	    (st = GROUP(delivery, "delivery", "status", g_status)) ||
+	    (st = GROUP(delivery, "delivery", "text", g_text)) ||
+	    (st = GROUP(reject, "reject", "qid", g_rqid)) ||
+	    (st = GROUP(reject, "reject", "reply", g_reply)) ||
+	    (st = bs_extract_new(p, &pf->x, d)))
+		goto fail;
+#undef GET
+#undef GROUP
+	pf->md = pcre2_match_data_create(32, NULL);
+	if (pf->md == NULL) {
+		st = bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
+		goto fail;
+	}
+	*state = pf;
+	return BS_OK;
+fail:
+	bs_extract_free(pf->x);
+	free(pf);
+	return st;
+}
+
+static void
+postfix_close(void *state)
+{
+	struct postfix *pf = state;
+
+	if (pf == NULL)
+		return;
+	pcre2_match_data_free(pf->md);
+	bs_extract_free(pf->x);
+	free(pf);
+}
+
+static bool
+span_is(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && memcmp(s, word, n) == 0;
+}
+
+/* The kind a status= word stands for; -1 for what is not an event. */
+static int
+status_kind(const char *s, size_t n)
+{
+	if (span_is(s, n, "sent"))
+		return BS_DELIVERED;
+	if (span_is(s, n, "deferred") || span_is(s, n, "SOFTBOUNCE"))
+		return BS_DEFERRED;
+	if (span_is(s, n, "bounced"))
+		return BS_BOUNCED;
+	if (span_is(s, n, "expired"))
+		return BS_EXPIRED;
+	return -1;	/* deliverable, undeliverable (probes) ... */
+}
+
+/*
+ * Where the deciding reply starts inside the parenthesised text of a
+ * delivery record: after the first "said: " or "refused to talk to me: "
+ * (a remote reply, possibly behind "delivery temporarily suspended:"),
+ * else the text itself ("250 2.0.0 Ok: queued as ...", "delivered to
+ * maildir").
+ */
+static const char *
+reply_start(const char *s, size_t n)
+{
+	static const char said[] = "said: ";
+	static const char refused[] = "refused to talk to me: ";
+	const char *r = memmem(s, n, said, sizeof(said) - 1);
+
+	if (r != NULL)
+		return r + sizeof(said) - 1;
+	r = memmem(s, n, refused, sizeof(refused) - 1);
+	if (r != NULL)
+		return r + sizeof(refused) - 1;
+	return s;
+}
+
+static bs_status
+parse_delivery(struct postfix *pf, const char *m, size_t mlen,
+    struct bs_event *ev)
+{
+	const char *st, *text, *dsn, *qid;
+	size_t stl, textl, dsnl, qidl;
+	int kind, rc;
+
+	rc = bs_match(pf->p, pf->delivery, m, mlen, 0, pf->md);
+	if (rc <= 0)
+		return rc < 0 ? BS_ERR_MATCH : BS_OK;
+	bs_group_span(pf->md, pf->g_status, &st, m, &stl);
+	kind = status_kind(st, stl);
+	if (kind < 0)
+		return BS_OK;
+	ev->kind = (enum bs_kind)kind;
+	bs_group_span(pf->md, pf->g_dqid, &qid, m, &qidl);
+	ev->msgid = qid;
+	ev->msgid_len = qidl;
+	bs_group_span(pf->md, pf->g_dsn, &dsn, m, &dsnl);
+	if (bs_group_span(pf->md, pf->g_text, &text, m, &textl)) {
+		const char *r = reply_start(text, textl);
+		size_t rl = textl - (size_t)(r - text);
+
+		/* Drop the closing parenthesis of the status text. */
+		if (rl > 0 && r[rl - 1] == ')')
+			rl--;
+		ev->reply = r;
+		ev->reply_len = rl;
+		if (bs_extract_reply(pf->x, r, rl, &ev->codes) < 0)
+			return BS_ERR_MATCH;
+		if (ev->codes.basic[0] == '\0')
+			ev->connfail = bs_extract_connfail(r, rl);
+	}
+	if (ev->codes.enhanced[0] == '\0' && dsn != NULL)
+		bs_extract_enhanced(dsn, dsnl, ev->codes.enhanced);
+	return BS_OK;
+}
+
+static bs_status
+parse_reject(struct postfix *pf, const char *m, size_t mlen,
+    struct bs_event *ev)
+{
+	const char *qid, *r;
+	size_t qidl, rl;
+	int rc;
+
+	rc = bs_match(pf->p, pf->reject, m, mlen, 0, pf->md);
+	if (rc <= 0)
+		return rc < 0 ? BS_ERR_MATCH : BS_OK;
+	ev->kind = BS_REJECTED;
+	if (bs_group_span(pf->md, pf->g_rqid, &qid, m, &qidl) &&
+	    !span_is(qid, qidl, "NOQUEUE")) {
+		ev->msgid = qid;
+		ev->msgid_len = qidl;
+	}
+	bs_group_span(pf->md, pf->g_reply, &r, m, &rl);
+	ev->reply = r;
+	ev->reply_len = rl;
+	if (bs_extract_reply(pf->x, r, rl, &ev->codes) < 0)
+		return BS_ERR_MATCH;
+	return BS_OK;
+}
+
+/* Hot: runs for every line of a Postfix log. */
+static bs_status
+postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
+    void *ctx)
+{
+	struct postfix *pf = state;
+	const char *s = line->ptr, *m, *stamp;
+	size_t n = line->len, mlen, stampl;
+	bool is_status;
+	struct bs_event ev;
+	bs_status st;
+	int rc;
+
+	if (memmem(s, n, "status=", 7) != NULL)
+		is_status = true;
+	else if (memmem(s, n, "reject:", 7) != NULL)
+		is_status = false;
+	else
+		return BS_OK;
+
+	memset(&ev, 0, sizeof(ev));
+	rc = bs_match(pf->p, pf->syslog, s, n, 0, pf->md);
+	if (rc < 0)
+		return BS_ERR_MATCH;
+	if (rc > 0) {
+		bs_group_span(pf->md, pf->g_msg, &m, s, &mlen);
+		mlen = n - (size_t)(m - s);
+		if (bs_group_span(pf->md, pf->g_stamp, &stamp, s, &stampl)) {
+			ev.stamp = stamp;
+			ev.stamp_len = stampl;
+		}
+	} else {
+		m = s;
+		mlen = n;
+	}
+	ev.kind = BS_KIND_COUNT;
+	st = is_status ? parse_delivery(pf, m, mlen, &ev) :
+	    parse_reject(pf, m, mlen, &ev);
+	/* A reply text may quote "status=" although the line is a reject. */
+	if (st == BS_OK && ev.kind == BS_KIND_COUNT && is_status &&
+	    memmem(s, n, "reject:", 7) != NULL)
+		st = parse_reject(pf, m, mlen, &ev);
+	if (st != BS_OK)
+		return st;
+	if (ev.kind != BS_KIND_COUNT)
+		emit(ctx, &ev);
+	return BS_OK;
+}
+
+/*
+ * A line certainly from Postfix names a postfix program followed by
+ * "[pid]: "; a bare "QUEUEID: to=<" message could be.
+ */
+static int
+postfix_probe(const char *s, size_t n)
+{
+	const char *p = memmem(s, n, "postfix", 7);
+
+	if (p != NULL) {
+		const char *end = s + n;
+
+		while (p < end && *p != '[' && *p != ':' && *p != ' ')
+			p++;
+		if (p < end && *p == '[')
+			return 2;
+	}
+	if (memmem(s, n, ": to=<", 6) != NULL ||
+	    memmem(s, n, "NOQUEUE: ", 9) != NULL)
+		return 1;
+	return 0;
+}
+
+const struct bs_format bs_format_postfix = {
+	.name = "postfix",
+	.probe = postfix_probe,
+	.open = postfix_open,
+	.parse = postfix_parse,
+	.close = postfix_close,
+};

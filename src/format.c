@@ -1,0 +1,56 @@
+/*
+ * format.c - the table of formats, and recognising an input's format from
+ * its first lines.
+ */
+#include <string.h>
+
+#include "format.h"
+
+const struct bs_format *const bs_formats[] = {
+	&bs_format_postfix,
+	NULL
+};
+
+const struct bs_format *
+bs_format_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; bs_formats[i] != NULL; i++)
+		if (strcmp(bs_formats[i]->name, name) == 0)
+			return bs_formats[i];
+	return NULL;
+}
+
+/*
+ * Every format scores every sampled line (2 certain, 1 plausible) and the
+ * highest total wins, so a few odd lines at the top (a banner, another
+ * daemon's messages in a shared mail.log) cannot decide alone.  A format
+ * needs at least one certain line or two plausible ones.
+ */
+const struct bs_format *
+bs_format_detect(const char *sample, size_t len)
+{
+	unsigned long score[16] = { 0 };
+	const struct bs_format *best = NULL;
+	unsigned long best_score = 1;
+	size_t pos = 0, i;
+
+	while (pos < len) {
+		const char *line = sample + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t ll = nl ? (size_t)(nl - line) : len - pos;
+
+		for (i = 0; bs_formats[i] != NULL && i < 16; i++)
+			score[i] += (unsigned long)bs_formats[i]->probe(line,
+			    ll);
+		pos += ll + 1;
+	}
+	for (i = 0; bs_formats[i] != NULL && i < 16; i++) {
+		if (score[i] > best_score) {
+			best = bs_formats[i];
+			best_score = score[i];
+		}
+	}
+	return best;
+}

@@ -1,0 +1,63 @@
+/*
+ * format.h - the table of log formats.
+ *
+ * A format is one source file (fmt_NAME.c), one entry in the table in
+ * format.c, one patterns/NAME.pat and its tests.  A parser turns one line
+ * into zero or more events; it keeps whatever per-input state it needs
+ * (Exchange's #Fields: header) in the state that open() creates, one per
+ * input, so several inputs can be parsed at once.
+ */
+#ifndef BS_FORMAT_H
+#define BS_FORMAT_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "event.h"
+#include "lines.h"
+
+struct bs_patterns;
+
+struct bs_format {
+	const char *name;
+
+	/*
+	 * How much this single line looks like the format: 0 not at all,
+	 * 1 could be, 2 only this format writes such a line.  Cheap, no
+	 * PCRE2: it runs on the first lines of every input.
+	 */
+	int (*probe)(const char *line, size_t len);
+
+	/* Per-input parser state; BS_ERR_CONFIG if a pattern is missing. */
+	bs_status (*open)(const struct bs_patterns *p, void **state,
+	    struct bs_diag *d);
+
+	/*
+	 * Parse one line, calling emit for each event it states.  Returns
+	 * BS_OK, or BS_ERR_MATCH when PCRE2 gave up on the line (the caller
+	 * counts it and goes on).
+	 */
+	bs_status (*parse)(void *state, const struct bs_line *line,
+	    bs_event_fn emit, void *ctx);
+
+	void (*close)(void *state);
+};
+
+/* The formats, each defined in its fmt_NAME.c. */
+extern const struct bs_format bs_format_postfix;
+extern const struct bs_format bs_format_exim;
+extern const struct bs_format bs_format_exchange;
+
+/* The format called name, or NULL. */
+const struct bs_format *bs_format_find(const char *name);
+
+/* All formats, NULL-terminated, in detection order. */
+extern const struct bs_format *const bs_formats[];
+
+/*
+ * Recognise the format from a sample of an input's first lines (each line
+ * separated by '\n').  Returns NULL when no format is convincing.
+ */
+const struct bs_format *bs_format_detect(const char *sample, size_t len);
+
+#endif

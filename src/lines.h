@@ -1,0 +1,45 @@
+/*
+ * lines.h - the line splitter: one reusable buffer over one input.
+ *
+ * Invariants: the buffer is allocated once per splitter and never grows;
+ * a line handed out is valid until the next call; no line is longer than
+ * BS_LINE_MAX (longer ones are cut, the rest up to the newline is skipped,
+ * and the line is flagged).  A trailing CR is removed; a last line without
+ * a newline is still a line.
+ */
+#ifndef BS_LINES_H
+#define BS_LINES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+struct bs_input;
+
+struct bs_line {
+	const char *ptr;	/* not NUL-terminated */
+	size_t len;
+	uint64_t lineno;	/* 1-based */
+	bool cut;		/* was longer than BS_LINE_MAX */
+};
+
+struct bs_lines;
+
+/* The splitter borrows in; it does not close it.  NULL when out of memory. */
+struct bs_lines *bs_lines_new(struct bs_input *in);
+void bs_lines_free(struct bs_lines *ls);
+
+/*
+ * Next line into *line.  Returns 1 for a line, 0 at the end of the input,
+ * -1 when the input failed (d filled; lines already returned stay good).
+ */
+int bs_lines_next(struct bs_lines *ls, struct bs_line *line,
+    struct bs_diag *d);
+
+/* Lines handed out so far, and how many of them were cut. */
+uint64_t bs_lines_count(const struct bs_lines *ls);
+uint64_t bs_lines_cut(const struct bs_lines *ls);
+
+#endif

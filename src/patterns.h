@@ -1,0 +1,68 @@
+/*
+ * patterns.h - the PCRE2 patterns of patterns/NAME.pat, compiled once.
+ *
+ * A pattern set is one file, "NAME.pat", holding named patterns:
+ *
+ *	# a comment line (blank lines are ignored too)
+ *	name = regex
+ *	<whitespace>more regex	(a continuation: leading white space is
+ *				 dropped and the rest appended as it is)
+ *
+ * Patterns match bytes (no UTF checking), are JIT-compiled when the
+ * platform allows it, and run under the match, depth and heap limits of
+ * bslimits.h so that a catastrophic expression is an error, not a hang.
+ * The built-in sets are embedded into the binary at build time;
+ * --patterns DIR loads DIR/NAME.pat instead for every set that DIR holds.
+ */
+#ifndef BS_PATTERNS_H
+#define BS_PATTERNS_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+struct bs_patterns;
+
+/*
+ * Load every built-in set, then (dir != NULL) replace each set for which
+ * DIR/SET.pat exists.  A file that cannot be read or a pattern that does not
+ * compile is BS_ERR_CONFIG, with file, line and PCRE2's message in d.
+ */
+bs_status bs_patterns_load(const char *dir, struct bs_patterns **out,
+    struct bs_diag *d);
+void bs_patterns_free(struct bs_patterns *p);
+
+/*
+ * Parse one set from text (exposed for tests and for the loader).
+ * origin names the text in diagnostics.
+ */
+bs_status bs_patterns_add_text(struct bs_patterns *p, const char *set,
+    const char *origin, const char *text, size_t len, struct bs_diag *d);
+struct bs_patterns *bs_patterns_new(void);
+
+/*
+ * The compiled pattern SET/NAME, or BS_ERR_CONFIG naming what is missing.
+ * The code stays owned by p.
+ */
+bs_status bs_patterns_get(const struct bs_patterns *p, const char *set,
+    const char *name, const pcre2_code **out, struct bs_diag *d);
+
+/* Number of the named group in re, or BS_ERR_CONFIG if it has none. */
+bs_status bs_patterns_group(const pcre2_code *re, const char *set,
+    const char *pattern, const char *group, int *out, struct bs_diag *d);
+
+/*
+ * Match re against s[0..n) with the project's limits.  Returns > 0 on a
+ * match, 0 for no match, < 0 for a PCRE2 error (match limit and so on).
+ */
+int bs_match(const struct bs_patterns *p, const pcre2_code *re,
+    const char *s, size_t n, size_t start, pcre2_match_data *md);
+
+/* Bounds of group g of the last match in md; false if it did not take part. */
+bool bs_group_span(pcre2_match_data *md, int g, const char **s,
+    const char *subject, size_t *len);
+
+#endif

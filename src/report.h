@@ -1,0 +1,32 @@
+/*
+ * report.h - the writers.  Each one takes the finished aggregate, read only,
+ * and a FILE *; none of them knows where the events came from.
+ */
+#ifndef BS_REPORT_H
+#define BS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct bs_agg;
+struct bs_codes;
+
+struct bs_report_opts {
+	bool detail;		/* show the most frequent reply texts */
+	int width;		/* text columns to wrap at (80) */
+};
+
+/* Each returns 0, or -1 if writing failed (errno set). */
+int bs_report_text(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o);
+int bs_report_json(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o);
+
+/*
+ * --explain: what the catalog knows about each of n codes (parsed by
+ * bs_catalog_parse_code; one of basic/enhanced set per entry).
+ */
+int bs_report_explain(FILE *out, const struct bs_codes *codes, size_t n);
+
+#endif

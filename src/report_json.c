@@ -1,0 +1,122 @@
+/*
+ * report_json.c - the JSON report of DESIGN.md's output contract.
+ *
+ * Field names and meanings listed there are kept; fields added since
+ * (cut_lines, match_errors, messages per kind, detail) come after them.
+ * Every string from a log goes through bs_safe_json.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "agg.h"
+#include "catalog.h"
+#include "report.h"
+#include "safe.h"
+
+static void
+json_str(FILE *out, const char *s)
+{
+	bs_safe_json_or_null(out, s);
+}
+
+static void
+write_inputs(FILE *out, const struct bs_agg *a)
+{
+	size_t i, n = bs_agg_ninputs(a);
+
+	fputs("  \"inputs\": [", out);
+	for (i = 0; i < n; i++) {
+		const struct bs_input_stats *s = bs_agg_input(a, i);
+
+		fputs(i ? ",\n    {\n" : "\n    {\n", out);
+		fputs("      \"path\": ", out);
+		bs_safe_json(out, s->path, strlen(s->path));
+		fputs(",\n      \"format\": ", out);
+		json_str(out, s->format);
+		fprintf(out, ",\n      \"lines\": %" PRIu64
+		    ",\n      \"events\": %" PRIu64 ",\n      \"error\": ",
+		    s->lines, s->events);
+		json_str(out, s->error);
+		fprintf(out, ",\n      \"cut_lines\": %" PRIu64
+		    ",\n      \"match_errors\": %" PRIu64 "\n    }",
+		    s->cut, s->match_errors);
+	}
+	fputs(n ? "\n  ],\n" : "],\n", out);
+}
+
+static void
+write_totals(FILE *out, const struct bs_agg *a)
+{
+	const struct bs_totals *t = bs_agg_totals(a);
+	int k;
+
+	fprintf(out, "  \"totals\": {\n    \"lines\": %" PRIu64
+	    ",\n    \"events\": %" PRIu64, t->lines, t->events);
+	for (k = 0; k < BS_KIND_COUNT; k++)
+		fprintf(out, ",\n    \"%s\": %" PRIu64,
+		    bs_kind_name((enum bs_kind)k), t->kind[k]);
+	fputs(",\n    \"messages\": {", out);
+	for (k = 0; k < BS_KIND_COUNT; k++)
+		fprintf(out, "%s\n      \"%s\": %" PRIu64, k ? "," : "",
+		    bs_kind_name((enum bs_kind)k), t->messages[k]);
+	fprintf(out, "\n    },\n    \"messages_estimated\": %s,\n"
+	    "    \"folded_rows\": %" PRIu64 "\n  },\n",
+	    t->messages_estimated ? "true" : "false", t->folded);
+}
+
+static void
+write_row(FILE *out, const struct bs_row *r, bool detail)
+{
+	struct bs_description desc;
+	size_t i;
+
+	bs_catalog_describe(&r->codes, r->connfail, &desc);
+	fprintf(out, "      \"kind\": \"%s\",\n      \"basic\": ",
+	    bs_kind_name(r->kind));
+	json_str(out, r->codes.basic);
+	fputs(",\n      \"enhanced\": ", out);
+	json_str(out, r->codes.enhanced);
+	fprintf(out, ",\n      \"count\": %" PRIu64 ",\n      \"messages\": %"
+	    PRIu64 ",\n      \"messages_estimated\": %s,\n"
+	    "      \"category\": ", r->count, r->messages,
+	    r->messages_estimated ? "true" : "false");
+	json_str(out, desc.category);
+	fputs(",\n      \"document\": [", out);
+	for (i = 0; i < desc.ndocument; i++) {
+		fputs(i ? ", " : "", out);
+		json_str(out, desc.document[i]);
+	}
+	fputs("],\n      \"meaning\": ", out);
+	json_str(out, desc.meaning);
+	fputs(",\n      \"hint\": ", out);
+	json_str(out, desc.hint);
+	if (detail) {
+		fputs(",\n      \"detail\": [", out);
+		for (i = 0; i < r->ndetail; i++) {
+			fprintf(out, "%s\n        { \"count\": %" PRIu64
+			    ", \"text\": ", i ? "," : "", r->detail[i].count);
+			bs_safe_json(out, r->detail[i].text, r->detail[i].len);
+			fputs(" }", out);
+		}
+		fputs(r->ndetail ? "\n      ]" : "]", out);
+	}
+	fputs("\n    }", out);
+}
+
+int
+bs_report_json(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o)
+{
+	size_t i, n = bs_agg_nrows(a);
+
+	fputs("{\n", out);
+	write_inputs(out, a);
+	write_totals(out, a);
+	fputs("  \"codes\": [", out);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ",\n    {\n" : "\n    {\n", out);
+		write_row(out, bs_agg_row(a, i), o->detail);
+	}
+	fputs(n ? "\n  ]\n}\n" : "]\n}\n", out);
+	return ferror(out) ? -1 : 0;
+}

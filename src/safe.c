@@ -1,0 +1,159 @@
+/*
+ * safe.c - escaping text from logs for terminals and JSON.
+ *
+ * Both writers walk the bytes as UTF-8 and decide per sequence: a valid,
+ * printable sequence passes, anything else is replaced.  Decoding is
+ * strict (no overlongs, no surrogates, nothing above U+10FFFF), so what
+ * comes out is always valid UTF-8.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "safe.h"
+
+/*
+ * Length of the valid UTF-8 sequence at s (1..4) with its code point in
+ * *cp, or 0 if the bytes there are not valid UTF-8.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c = s[0];
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		c &= 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/*
+ * Code points that could steer a terminal or hide text: C0 and C1
+ * controls, DEL, and the bidirectional overrides and isolates that can
+ * make a line read differently from what it is.
+ */
+static int
+term_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t
+bs_safe_term(char *dst, size_t dstsz, const char *src, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, o = 0, len;
+	uint32_t cp;
+
+	if (dstsz == 0)
+		return 0;
+	while (i < n) {
+		len = utf8_seq(s + i, n - i, &cp);
+		if (len == 0 || term_unsafe(cp)) {
+			/* Escape every byte of the offending sequence. */
+			size_t k, cnt = len == 0 ? 1 : len;
+
+			if (o + 4 * cnt >= dstsz)
+				break;
+			for (k = 0; k < cnt; k++) {
+				dst[o++] = '\\';
+				dst[o++] = 'x';
+				dst[o++] = hex[s[i + k] >> 4];
+				dst[o++] = hex[s[i + k] & 0xf];
+			}
+			i += cnt;
+			continue;
+		}
+		if (o + len >= dstsz)
+			break;
+		memcpy(dst + o, s + i, len);
+		o += len;
+		i += len;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+void
+bs_safe_json(FILE *out, const char *src, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, len;
+	uint32_t cp;
+
+	putc('"', out);
+	while (i < n) {
+		len = utf8_seq(s + i, n - i, &cp);
+		if (len == 0) {
+			fputs("\\ufffd", out);
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		default:
+			/*
+			 * Controls are escaped even where JSON would allow
+			 * them raw (DEL, C1, bidi), so that a JSON file
+			 * shown on a terminal stays harmless too.
+			 */
+			if (term_unsafe(cp)) {
+				fprintf(out, "\\u%c%c%c%c",
+				    hex[(cp >> 12) & 0xf], hex[(cp >> 8) & 0xf],
+				    hex[(cp >> 4) & 0xf], hex[cp & 0xf]);
+			} else
+				fwrite(s + i, 1, len, out);
+		}
+		i += len;
+	}
+	putc('"', out);
+}
+
+void
+bs_safe_json_or_null(FILE *out, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		fputs("null", out);
+	else
+		bs_safe_json(out, s, strlen(s));
+}

@@ -1,0 +1,29 @@
+/*
+ * safe.h - making text from a log safe for the medium it is written to.
+ *
+ * Reply texts are written by remote servers and may be hostile: escape
+ * sequences, control characters, invalid UTF-8, quotes, formula openers.
+ * Every writer goes through these functions for anything from a log.
+ */
+#ifndef BS_SAFE_H
+#define BS_SAFE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Terminal: valid UTF-8 printable text passes; control bytes, DEL, C1
+ * controls and invalid UTF-8 bytes become \xNN, so no escape sequence
+ * reaches the screen.  Writes at most dstsz-1 bytes and a NUL; returns the
+ * length written.
+ */
+size_t bs_safe_term(char *dst, size_t dstsz, const char *s, size_t n);
+
+/* JSON: a complete string literal with quotes, valid UTF-8 whatever s is
+ * (invalid bytes become U+FFFD). */
+void bs_safe_json(FILE *out, const char *s, size_t n);
+
+/* A JSON string or null for a possibly empty C string. */
+void bs_safe_json_or_null(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Acceptance against the shared corpus of real logs (not part of make
+# check: a user's clone does not have it).  For each corpus file with an
+# expected result, run bouncestat and compare totals and code rows (kind,
+# basic, enhanced, count, messages).  Skips when the corpus is absent.
+# Usage: tests/acceptance.sh path/to/bouncestat [corpus-dir]
+set -u
+bin=$1
+corpus=${2:-$(dirname "$0")/../../shared/corpus}
+if [ ! -d "$corpus/expected" ]; then
+	echo "acceptance: skipped (no corpus at $corpus)"
+	exit 0
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "acceptance: skipped (python3 is needed to compare JSON)"
+	exit 0
+fi
+exec python3 - "$bin" "$corpus" <<'PY'
+import json, os, subprocess, sys
+
+binary, corpus = sys.argv[1], sys.argv[2]
+
+def key(r):
+    return (r["kind"], r["basic"], r["enhanced"])
+
+def run(files, fmt):
+    out = subprocess.run([binary, "--type", fmt, "--format", "json"] + files,
+                         capture_output=True, text=True, cwd=corpus)
+    if out.returncode == 2:
+        return None
+    return json.loads(out.stdout)
+
+fails = 0
+checked = 0
+for name in sorted(os.listdir(os.path.join(corpus, "expected"))):
+    exp = json.load(open(os.path.join(corpus, "expected", name)))
+    fmt = name.split("__")[0]
+    files = [i["path"] for i in exp["inputs"]]
+    if not all(os.path.exists(os.path.join(corpus, f)) for f in files):
+        continue
+    got = run(files, fmt)
+    if got is None:
+        print("skip %s (bouncestat does not read %s)" % (name, fmt))
+        continue
+    checked += 1
+    problems = []
+    for k, v in exp["totals"].items():
+        if got["totals"].get(k) != v:
+            problems.append("totals.%s: got %s, expected %s"
+                            % (k, got["totals"].get(k), v))
+    want = {key(r): (r["count"], r["messages"]) for r in exp["codes"]}
+    have = {key(r): (r["count"], r["messages"]) for r in got["codes"]}
+    for k in sorted(set(want) | set(have), key=str):
+        if want.get(k) != have.get(k):
+            problems.append("row %s: got %s, expected %s (count, messages)"
+                            % (k, have.get(k), want.get(k)))
+    for gi, ei in zip(got["inputs"], exp["inputs"]):
+        for f in ("lines", "events"):
+            if gi[f] != ei[f]:
+                problems.append("%s %s: got %s, expected %s"
+                                % (ei["path"], f, gi[f], ei[f]))
+    if problems:
+        fails += 1
+        print("DIFF %s" % name)
+        for p in problems:
+            print("  " + p)
+    else:
+        print("ok   %s (%d events, %d rows)"
+              % (name, got["totals"]["events"], len(got["codes"])))
+print("acceptance: %d passed, %d failed" % (checked - fails, fails))
+sys.exit(1 if fails else 0)
+PY

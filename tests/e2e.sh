@@ -1,0 +1,45 @@
+#!/bin/sh
+# End-to-end transcripts: each testdata/cases/NAME.args holds the arguments
+# (one per line, paths relative to testdata/); NAME.out is the exact
+# expected standard output, NAME.status the exit status (0 if absent),
+# NAME.err the exact expected standard error (not compared if absent),
+# NAME.stdin is fed to standard input (otherwise /dev/null).
+# Usage: tests/e2e.sh path/to/bouncestat
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cd "$(dirname "$0")/../testdata" || exit 2
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+for args in cases/*.args; do
+	name=${args%.args}
+	set --
+	while IFS= read -r a || [ -n "$a" ]; do
+		set -- "$@" "$a"
+	done < "$args"
+	in=/dev/null
+	[ -f "$name.stdin" ] && in=$name.stdin
+	"$bin" "$@" < "$in" > "$tmp/out" 2> "$tmp/err"
+	status=$?
+	want=0
+	[ -f "$name.status" ] && want=$(cat "$name.status")
+	ok=1
+	if [ "$status" != "$want" ]; then
+		echo "FAIL $name: exit status $status, expected $want"
+		ok=0
+	fi
+	if ! cmp -s "$tmp/out" "$name.out"; then
+		echo "FAIL $name: standard output differs:"
+		diff -u "$name.out" "$tmp/out" | head -n 40
+		ok=0
+	fi
+	if [ -f "$name.err" ] && ! cmp -s "$tmp/err" "$name.err"; then
+		echo "FAIL $name: standard error differs:"
+		diff -u "$name.err" "$tmp/err" | head -n 20
+		ok=0
+	fi
+	if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+echo "e2e: $pass passed, $fail failed"
+[ $fail = 0 ]

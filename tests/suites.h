@@ -1,0 +1,25 @@
+/*
+ * suites.h - every Check suite of the project, one per module.  Each
+ * tests/check_<module>.c defines <module>_suite(); add a line here and
+ * one in SUITES below when adding a module.
+ */
+#ifndef BS_TEST_SUITES_H
+#define BS_TEST_SUITES_H
+
+#include <check.h>
+
+#define SUITES(X) \
+	X(safe) \
+	X(input) \
+	X(lines) \
+	X(patterns) \
+	X(extract) \
+	X(postfix) \
+	X(agg) \
+	X(catalog)
+
+#define DECLARE_SUITE(name) Suite *name##_suite(void);
+SUITES(DECLARE_SUITE)
+#undef DECLARE_SUITE
+
+#endif
