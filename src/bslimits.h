@@ -10,6 +10,9 @@
 /* Longest line handed to a parser; longer lines are cut here and counted. */
 #define BS_LINE_MAX		(64 * 1024)
 
+/* Needles a format may give the line splitter (see format.h). */
+#define BS_NEEDLES_MAX		8
+
 /* Size of one read from a file or from the decompressor. */
 #define BS_READ_CHUNK		(256 * 1024)
 

@@ -262,8 +262,12 @@ postfix_probe(const char *s, size_t n)
 	return 0;
 }
 
+/* Every event line holds one of these; the splitter skips the others. */
+static const char *const postfix_needles[] = { "status=", "reject:", NULL };
+
 const struct bs_format bs_format_postfix = {
 	.name = "postfix",
+	.needles = postfix_needles,
 	.probe = postfix_probe,
 	.open = postfix_open,
 	.parse = postfix_parse,

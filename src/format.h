@@ -41,6 +41,15 @@ struct bs_format {
 	    bs_event_fn emit, void *ctx);
 
 	void (*close)(void *state);
+
+	/*
+	 * Optional, NULL-terminated: byte strings of which every line that
+	 * can be an event contains at least one.  The line splitter then
+	 * hands out only such lines and counts the others without looking
+	 * at them one by one (most lines of a mail log are noise).  NULL:
+	 * every line is parsed (formats with state, such as headers).
+	 */
+	const char *const *needles;
 };
 
 /* The formats, each defined in its fmt_NAME.c. */

@@ -6,6 +6,12 @@
  * moved to the front before the next read, which always leaves room for
  * at least BS_READ_CHUNK bytes.  A line that reaches BS_LINE_MAX without a
  * newline is handed out cut, and the rest of it is skipped.
+ *
+ * With needles set (a format's prefilter), the splitter searches the
+ * buffer for the needles instead of looking at every line: each needle is
+ * searched once over the data, the lines before the nearest hit are only
+ * counted, and only the line holding the hit is handed out.  This is the
+ * hot path of the whole program: most lines of a mail log are noise.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +27,17 @@ struct bs_lines {
 	bool eof;
 	bool skipping;		/* discarding the rest of a cut line */
 	uint64_t count, cut;
+
+	const char *const *needles;
+	size_t nneedles;
+	size_t nlen[BS_NEEDLES_MAX];
+	/*
+	 * Per needle: offset of its next occurrence at or after start, or
+	 * SIZE_MAX when none is known; and the offset below which no
+	 * occurrence starts (what was already searched).
+	 */
+	size_t hit[BS_NEEDLES_MAX];
+	size_t clear[BS_NEEDLES_MAX];
 };
 
 struct bs_lines *
@@ -49,6 +66,22 @@ bs_lines_free(struct bs_lines *ls)
 	free(ls);
 }
 
+void
+bs_lines_set_needles(struct bs_lines *ls, const char *const *needles)
+{
+	size_t i;
+
+	ls->needles = needles;
+	ls->nneedles = 0;
+	for (i = 0; needles != NULL && needles[i] != NULL &&
+	    i < BS_NEEDLES_MAX; i++) {
+		ls->nlen[i] = strlen(needles[i]);
+		ls->hit[i] = SIZE_MAX;
+		ls->clear[i] = ls->start;
+		ls->nneedles++;
+	}
+}
+
 static void
 emit(struct bs_lines *ls, struct bs_line *line, size_t len, bool cut)
 {
@@ -62,52 +95,163 @@ emit(struct bs_lines *ls, struct bs_line *line, size_t len, bool cut)
 		ls->cut++;
 }
 
-/* Hot: runs once per line of every input. */
+/*
+ * Count (and skip) the complete lines in [start, upto), noting the ones
+ * that were too long.  upto is at a line start or at end.
+ */
+static void
+count_lines(struct bs_lines *ls, size_t upto)
+{
+	const char *p = ls->buf + ls->start, *stop = ls->buf + upto, *nl;
+
+	while (p < stop && (nl = memchr(p, '\n', (size_t)(stop - p)))) {
+		ls->count++;
+		if ((size_t)(nl - p) > BS_LINE_MAX)
+			ls->cut++;
+		p = nl + 1;
+	}
+	ls->start = (size_t)(p - ls->buf);
+}
+
+/*
+ * The offset of the nearest needle at or after start in the data read so
+ * far, or SIZE_MAX.  Each needle is searched only over data it has not
+ * been searched over before.
+ */
+static size_t
+next_hit(struct bs_lines *ls)
+{
+	size_t i, best = SIZE_MAX;
+
+	for (i = 0; i < ls->nneedles; i++) {
+		if (ls->hit[i] != SIZE_MAX && ls->hit[i] < ls->start) {
+			/* Consumed: search on from the line after it. */
+			ls->clear[i] = ls->start;
+			ls->hit[i] = SIZE_MAX;
+		}
+		if (ls->hit[i] == SIZE_MAX) {
+			size_t from = ls->clear[i] > ls->start ?
+			    ls->clear[i] : ls->start;
+			const char *h = from < ls->end ? memmem(ls->buf + from,
+			    ls->end - from, ls->needles[i], ls->nlen[i]) :
+			    NULL;
+
+			if (h == NULL) {
+				/* One may still straddle the end of the data. */
+				ls->clear[i] = ls->end + 1 > ls->nlen[i] ?
+				    ls->end + 1 - ls->nlen[i] : 0;
+				continue;
+			}
+			ls->hit[i] = (size_t)(h - ls->buf);
+		}
+		if (ls->hit[i] < best)
+			best = ls->hit[i];
+	}
+	return best;
+}
+
+/*
+ * With needles: skip to the start of the next line that holds one.
+ * Returns true when such a line starts at ls->start; false when the data
+ * read so far has none (its complete lines were counted).
+ */
+static bool
+skip_to_hit(struct bs_lines *ls)
+{
+	size_t hit = next_hit(ls), ls_start;
+	const char *nl;
+
+	if (hit == SIZE_MAX) {
+		/* Keep the unfinished last line: a needle may still come. */
+		const char *last = ls->end > ls->start ?
+		    memrchr(ls->buf + ls->start, '\n', ls->end - ls->start) :
+		    NULL;
+
+		if (last != NULL)
+			count_lines(ls, (size_t)(last - ls->buf) + 1);
+		return false;
+	}
+	nl = hit > ls->start ? memrchr(ls->buf + ls->start, '\n',
+	    hit - ls->start) : NULL;
+	ls_start = nl ? (size_t)(nl - ls->buf) + 1 : ls->start;
+	count_lines(ls, ls_start);
+	return true;
+}
+
+/* Hot: runs once per handed-out line of every input. */
 int
 bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 {
 	for (;;) {
 		char *nl = NULL;
-		size_t have = ls->end - ls->start;
+		size_t have;
+		bool hit = true;
 
-		if (have > 0)
-			nl = memchr(ls->buf + ls->start, '\n', have);
 		if (ls->skipping) {
+			nl = memchr(ls->buf + ls->start, '\n',
+			    ls->end - ls->start);
 			if (nl != NULL) {
 				ls->start = (size_t)(nl - ls->buf) + 1;
 				ls->skipping = false;
 				continue;
 			}
-			ls->start = ls->end = 0;
-		} else if (nl != NULL) {
-			size_t len = (size_t)(nl - (ls->buf + ls->start));
-
-			if (len > BS_LINE_MAX) {
-				emit(ls, line, BS_LINE_MAX, true);
-			} else
-				emit(ls, line, len, false);
-			ls->start += len + 1;
-			return 1;
-		} else if (have >= BS_LINE_MAX) {
-			emit(ls, line, BS_LINE_MAX, true);
-			ls->start = ls->end = 0;
-			ls->skipping = true;
-			return 1;
-		} else if (ls->eof) {
-			if (have == 0)
-				return 0;
-			emit(ls, line, have, false);
 			ls->start = ls->end;
-			return 1;
+		} else {
+			if (ls->nneedles > 0)
+				hit = skip_to_hit(ls);
+			have = ls->end - ls->start;
+			if (have > 0)
+				nl = memchr(ls->buf + ls->start, '\n', have);
+			if (nl != NULL && hit) {
+				size_t len = (size_t)(nl - (ls->buf +
+				    ls->start));
+
+				emit(ls, line, len > BS_LINE_MAX ?
+				    BS_LINE_MAX : len, len > BS_LINE_MAX);
+				ls->start += len + 1;
+				return 1;
+			}
+			if (have >= BS_LINE_MAX) {
+				if (hit) {
+					emit(ls, line, BS_LINE_MAX, true);
+				} else {
+					ls->count++;
+					ls->cut++;
+				}
+				ls->start = ls->end;
+				ls->skipping = true;
+				if (hit)
+					return 1;
+				continue;
+			}
+			if (ls->eof) {
+				if (have == 0)
+					return 0;
+				if (hit) {
+					emit(ls, line, have, false);
+					ls->start = ls->end;
+					return 1;
+				}
+				ls->count++;
+				ls->start = ls->end;
+				return 0;
+			}
 		}
 		if (ls->eof)
 			return 0;
 		/* Need more bytes: keep the unfinished line, then read. */
 		if (ls->start > 0) {
-			memmove(ls->buf, ls->buf + ls->start,
-			    ls->end - ls->start);
-			ls->end -= ls->start;
+			size_t i, shift = ls->start;
+
+			memmove(ls->buf, ls->buf + shift, ls->end - shift);
+			ls->end -= shift;
 			ls->start = 0;
+			for (i = 0; i < ls->nneedles; i++) {
+				if (ls->hit[i] != SIZE_MAX)
+					ls->hit[i] -= shift;
+				ls->clear[i] = ls->clear[i] > shift ?
+				    ls->clear[i] - shift : 0;
+			}
 		}
 		{
 			ssize_t r = bs_input_read(ls->in, ls->buf + ls->end,

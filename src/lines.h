@@ -32,6 +32,14 @@ struct bs_lines *bs_lines_new(struct bs_input *in);
 void bs_lines_free(struct bs_lines *ls);
 
 /*
+ * From now on, hand out only lines that contain one of needles (a
+ * NULL-terminated list of at most BS_NEEDLES_MAX strings, which must
+ * outlive the splitter); the others are counted and skipped.  NULL hands
+ * out every line again.
+ */
+void bs_lines_set_needles(struct bs_lines *ls, const char *const *needles);
+
+/*
  * Next line into *line.  Returns 1 for a line, 0 at the end of the input,
  * -1 when the input failed (d filled; lines already returned stay good).
  */

@@ -23,6 +23,14 @@ int bs_report_text(FILE *out, const struct bs_agg *a,
 int bs_report_json(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o);
 
+/* One row per code row, RFC 4180, with a header line. */
+int bs_report_csv(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o);
+
+/* The Prometheus text exposition format (node_exporter textfile). */
+int bs_report_prom(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o);
+
 /*
  * --explain: what the catalog knows about each of n codes (parsed by
  * bs_catalog_parse_code; one of basic/enhanced set per entry).

@@ -1,11 +1,14 @@
 /*
- * run.c - one input through the pipeline.
+ * run.c - inputs through the pipeline: input -> lines -> stream (format
+ * parser) -> aggregate.
  *
- * Without --type, the first lines (BS_DETECT_LINES, at most
- * BS_DETECT_BYTES) are kept in a sample, the format is recognised from
- * them, and they are then parsed like the rest, so nothing is read twice
- * and standard input works the same way as a file.
+ * A stream owns one input's parser.  Without --type it first holds back
+ * the input's opening lines (BS_DETECT_LINES, at most BS_DETECT_BYTES),
+ * recognises the format from them, and then parses them like the rest, so
+ * nothing is read twice and standard input or a followed file works the
+ * same way as a file.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,106 +18,34 @@
 #include "lines.h"
 #include "run.h"
 
-struct sink {
-	struct bs_agg *agg;
-	struct bs_input_stats *stats;
-	bs_status status;
-};
-
-/* Hot: once per event. */
-static void
-on_event(void *ctx, const struct bs_event *ev)
-{
-	struct sink *k = ctx;
-	bs_status st = bs_agg_event(k->agg, ev);
-
-	if (st != BS_OK)
-		k->status = st;
-	else
-		k->stats->events++;
-}
-
-struct sample_line {
+struct held_line {
 	size_t off, len;
 	uint64_t lineno;
 	bool cut;
 };
 
-struct sample {
-	char *buf;
-	size_t len;
-	struct sample_line *lines;
-	size_t n;
-	/*
-	 * The line that did not fit into buf: not copied, it stays valid in
-	 * the splitter's buffer until the next bs_lines_next call.
-	 */
-	struct bs_line overflow;
-	bool has_overflow;
-};
-
-static void
-sample_free(struct sample *s)
-{
-	free(s->buf);
-	free(s->lines);
-}
-
-/*
- * Fill the sample.  Returns 1 when it is full or the input ended, -1 when
- * the input failed (d filled), -2 when out of memory.
- */
-static int
-sample_fill(struct sample *s, struct bs_lines *ls, struct bs_diag *d)
-{
-	struct bs_line line;
-	int r;
-
-	s->buf = malloc(BS_DETECT_BYTES);
-	s->lines = malloc(BS_DETECT_LINES * sizeof(*s->lines));
-	if (s->buf == NULL || s->lines == NULL)
-		return -2;
-	while (s->n < BS_DETECT_LINES) {
-		r = bs_lines_next(ls, &line, d);
-		if (r <= 0)
-			return r == 0 ? 1 : -1;
-		if (s->len + line.len + 1 > BS_DETECT_BYTES) {
-			s->overflow = line;
-			s->has_overflow = true;
-			return 1;
-		}
-		memcpy(s->buf + s->len, line.ptr, line.len);
-		s->lines[s->n].off = s->len;
-		s->lines[s->n].len = line.len;
-		s->lines[s->n].lineno = line.lineno;
-		s->lines[s->n].cut = line.cut;
-		s->len += line.len;
-		s->buf[s->len++] = '\n';
-		s->n++;
-	}
-	return 1;
-}
-
-struct parse_ctx {
-	const struct bs_format *fmt;
+struct bs_stream {
+	const struct bs_run_config *cfg;
+	struct bs_agg *agg;
+	size_t idx;			/* the input's index in agg */
+	char *name;			/* for messages */
+	const struct bs_format *fmt;	/* NULL while still recognising */
 	void *state;
-	struct sink sink;
+	bool failed;			/* unrecognised: lines are ignored */
+	bs_status status;		/* fatal error from the aggregate */
 	uint64_t first_match_error;
+
+	/* Lines held back until the format is known. */
+	char *held;
+	size_t held_len;
+	struct held_line *hl;
+	size_t nheld;
 };
 
-static void
-parse_line(struct parse_ctx *pc, const struct bs_line *line)
+static struct bs_input_stats *
+stats_of(struct bs_stream *s)
 {
-	struct bs_input_stats *stats = pc->sink.stats;
-
-	stats->lines++;
-	if (line->cut)
-		stats->cut++;
-	if (pc->fmt->parse(pc->state, line, on_event, &pc->sink) ==
-	    BS_ERR_MATCH) {
-		if (stats->match_errors++ == 0)
-			pc->first_match_error = line->lineno;
-	}
+	return bs_agg_input_stats(s->agg, s->idx);
 }
 
 static void
@@ -126,11 +57,206 @@ warn(const struct bs_run_config *cfg, const struct bs_diag *d)
 
 /* Record a failure of the input in its stats and tell the caller. */
 static void
-input_failed(const struct bs_run_config *cfg, struct bs_input_stats *stats,
-    const struct bs_diag *d)
+input_failed(struct bs_stream *s, const struct bs_diag *d)
 {
-	snprintf(stats->error, sizeof(stats->error), "%s", d->msg);
-	warn(cfg, d);
+	struct bs_input_stats *st = stats_of(s);
+
+	snprintf(st->error, sizeof(st->error), "%s", d->msg);
+	warn(s->cfg, d);
+}
+
+/* Hot: once per event. */
+static void
+on_event(void *ctx, const struct bs_event *ev)
+{
+	struct bs_stream *s = ctx;
+	bs_status st = bs_agg_event(s->agg, ev);
+
+	if (st != BS_OK)
+		s->status = st;
+	else
+		stats_of(s)->events++;
+}
+
+/* Hot: once per line. */
+static void
+parse_line(struct bs_stream *s, const struct bs_line *line)
+{
+	struct bs_input_stats *st = stats_of(s);
+
+	st->lines++;
+	if (line->cut)
+		st->cut++;
+	if (s->fmt->parse(s->state, line, on_event, s) == BS_ERR_MATCH) {
+		st = stats_of(s);
+		if (st->match_errors++ == 0)
+			s->first_match_error = line->lineno;
+	}
+}
+
+bs_status
+bs_stream_open(const struct bs_run_config *cfg, const char *path,
+    struct bs_agg *agg, struct bs_stream **out)
+{
+	struct bs_stream *s;
+	struct bs_diag d;
+	long idx;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return BS_ERR_NOMEM;
+	idx = bs_agg_input_add(agg, path);
+	s->name = strdup(strcmp(path, "-") == 0 ? "(stdin)" : path);
+	if (idx < 0 || s->name == NULL) {
+		free(s->name);
+		free(s);
+		return BS_ERR_NOMEM;
+	}
+	s->cfg = cfg;
+	s->agg = agg;
+	s->idx = (size_t)idx;
+	s->fmt = cfg->format;
+	if (s->fmt == NULL) {
+		s->held = malloc(BS_DETECT_BYTES);
+		s->hl = malloc(BS_DETECT_LINES * sizeof(*s->hl));
+		if (s->held == NULL || s->hl == NULL) {
+			bs_stream_close(s);
+			return BS_ERR_NOMEM;
+		}
+	} else {
+		bs_diag_clear(&d);
+		if (s->fmt->open(cfg->patterns, &s->state, &d) != BS_OK) {
+			/* Checked at start-up; only memory can fail here. */
+			bs_stream_close(s);
+			return BS_ERR_NOMEM;
+		}
+		stats_of(s)->format = s->fmt->name;
+	}
+	*out = s;
+	return BS_OK;
+}
+
+/*
+ * Decide the format from the held lines, then parse them.  With force,
+ * decide even on few lines (end of input, or a follow-mode report).
+ */
+static bs_status
+decide(struct bs_stream *s, bool force)
+{
+	struct bs_diag d;
+	size_t i;
+
+	if (s->fmt != NULL || s->failed)
+		return s->status;
+	s->fmt = bs_format_detect(s->held, s->held_len);
+	if (s->fmt == NULL && !force)
+		return BS_OK;
+	bs_diag_clear(&d);
+	if (s->fmt == NULL) {
+		if (s->nheld == 0)
+			return BS_OK;	/* nothing yet: an empty input */
+		s->failed = true;
+		stats_of(s)->lines += s->nheld;
+		bs_diag_set(&d, BS_ERR_FORMAT, s->name, 0,
+		    "not a log format bouncestat knows (looked at the "
+		    "first %zu lines; --type forces one)", s->nheld);
+		input_failed(s, &d);
+		return BS_ERR_FORMAT;
+	}
+	if (s->fmt->open(s->cfg->patterns, &s->state, &d) != BS_OK) {
+		s->fmt = NULL;
+		return BS_ERR_NOMEM;
+	}
+	stats_of(s)->format = s->fmt->name;
+	for (i = 0; i < s->nheld; i++) {
+		struct bs_line line = {
+			.ptr = s->held + s->hl[i].off,
+			.len = s->hl[i].len,
+			.lineno = s->hl[i].lineno,
+			.cut = s->hl[i].cut,
+		};
+
+		parse_line(s, &line);
+	}
+	s->nheld = s->held_len = 0;
+	return s->status;
+}
+
+bs_status
+bs_stream_line(struct bs_stream *s, const struct bs_line *line)
+{
+	bs_status st;
+
+	if (s->fmt != NULL) {
+		parse_line(s, line);
+		return s->status;
+	}
+	if (s->failed) {
+		stats_of(s)->lines++;
+		return BS_ERR_FORMAT;
+	}
+	if (s->nheld == BS_DETECT_LINES ||
+	    s->held_len + line->len + 1 > BS_DETECT_BYTES) {
+		/* The sample is full: decide, then this line is parsed. */
+		st = decide(s, true);
+		if (st != BS_OK)
+			return st == BS_ERR_FORMAT ?
+			    bs_stream_line(s, line) : st;
+		return bs_stream_line(s, line);
+	}
+	memcpy(s->held + s->held_len, line->ptr, line->len);
+	s->hl[s->nheld].off = s->held_len;
+	s->hl[s->nheld].len = line->len;
+	s->hl[s->nheld].lineno = line->lineno;
+	s->hl[s->nheld].cut = line->cut;
+	s->held_len += line->len;
+	s->held[s->held_len++] = '\n';
+	s->nheld++;
+	return BS_OK;
+}
+
+bs_status
+bs_stream_flush(struct bs_stream *s)
+{
+	return decide(s, true);
+}
+
+/* Once per input: the warnings that do not fail it. */
+static void
+stream_warnings(struct bs_stream *s)
+{
+	struct bs_input_stats *st = stats_of(s);
+	struct bs_diag d;
+
+	if (st->cut > 0) {
+		bs_diag_set(&d, BS_OK, s->name, 0, "%llu line%s longer than "
+		    "%d bytes %s cut to that length",
+		    (unsigned long long)st->cut, st->cut == 1 ? "" : "s",
+		    BS_LINE_MAX, st->cut == 1 ? "was" : "were");
+		warn(s->cfg, &d);
+	}
+	if (st->match_errors > 0) {
+		bs_diag_set(&d, BS_OK, s->name, s->first_match_error,
+		    "%llu line%s too complex for the patterns (PCRE2 limit); "
+		    "skipped, the first here",
+		    (unsigned long long)st->match_errors,
+		    st->match_errors == 1 ? " was" : "s were");
+		warn(s->cfg, &d);
+	}
+}
+
+void
+bs_stream_close(struct bs_stream *s)
+{
+	if (s == NULL)
+		return;
+	if (s->fmt != NULL && s->state != NULL)
+		s->fmt->close(s->state);
+	free(s->held);
+	free(s->hl);
+	free(s->name);
+	free(s);
 }
 
 bs_status
@@ -139,117 +265,69 @@ bs_run_input(const struct bs_run_config *cfg, const char *path,
 {
 	struct bs_input *in = NULL;
 	struct bs_lines *ls = NULL;
-	struct sample smp = { 0 };
-	struct parse_ctx pc = { 0 };
-	struct bs_input_stats *stats;
-	struct bs_diag d;
+	struct bs_stream *s = NULL;
 	struct bs_line line;
-	bs_status st = BS_OK;
-	const char *name;
-	long idx;
-	int r = 1;
-	size_t i;
+	struct bs_diag d;
+	bs_status st, fail = BS_OK;
+	bool needles_set = false;
+	int r;
 
+	st = bs_stream_open(cfg, path, agg, &s);
+	if (st != BS_OK)
+		return st;
 	bs_diag_clear(&d);
-	idx = bs_agg_input_add(agg, path);
-	if (idx < 0)
-		return BS_ERR_NOMEM;
-	stats = bs_agg_input_stats(agg, (size_t)idx);
-	pc.sink.agg = agg;
-	pc.sink.stats = stats;
 	st = bs_input_open(path, &in, &d);
 	if (st != BS_OK) {
-		input_failed(cfg, stats, &d);
-		return st == BS_ERR_NOMEM ? st : BS_ERR_IO;
+		input_failed(s, &d);
+		fail = st == BS_ERR_NOMEM ? st : BS_ERR_IO;
+		goto out;
 	}
-	name = bs_input_name(in);
 	ls = bs_lines_new(in);
 	if (ls == NULL) {
-		st = BS_ERR_NOMEM;
+		fail = BS_ERR_NOMEM;
 		goto out;
 	}
-
-	pc.fmt = cfg->format;
-	if (pc.fmt == NULL) {
-		r = sample_fill(&smp, ls, &d);
-		if (r == -2) {
-			st = BS_ERR_NOMEM;
+	while ((r = bs_lines_next(ls, &line, &d)) == 1) {
+		/* Once the format is known, its needles skip the noise. */
+		if (!needles_set && s->fmt != NULL) {
+			bs_lines_set_needles(ls, s->fmt->needles);
+			needles_set = true;
+		}
+		st = bs_stream_line(s, &line);
+		if (st == BS_ERR_NOMEM) {
+			fail = st;
 			goto out;
 		}
-		pc.fmt = bs_format_detect(smp.buf, smp.len);
-		if (pc.fmt == NULL && (smp.n > 0 || smp.has_overflow)) {
-			stats->lines = bs_lines_count(ls);
-			bs_diag_set(&d, BS_ERR_FORMAT, name, 0,
-			    "not a log format bouncestat knows (looked at "
-			    "the first %zu lines; --type forces one)", smp.n);
-			input_failed(cfg, stats, &d);
-			st = BS_ERR_FORMAT;
-			goto out;
-		}
+		if (st == BS_ERR_FORMAT)
+			fail = st;
 	}
-	if (pc.fmt != NULL) {
-		stats->format = pc.fmt->name;
-		st = pc.fmt->open(cfg->patterns, &pc.state, &d);
-		if (st != BS_OK) {
-			input_failed(cfg, stats, &d);
-			goto out;
-		}
-	}
-	/* The sampled lines first, then the rest of the input. */
-	for (i = 0; i < smp.n && pc.fmt != NULL; i++) {
-		struct bs_line sl = {
-			.ptr = smp.buf + smp.lines[i].off,
-			.len = smp.lines[i].len,
-			.lineno = smp.lines[i].lineno,
-			.cut = smp.lines[i].cut,
-		};
-
-		parse_line(&pc, &sl);
-	}
-	if (smp.has_overflow && pc.fmt != NULL)
-		parse_line(&pc, &smp.overflow);
-	while (r == 1 && pc.fmt != NULL &&
-	    (r = bs_lines_next(ls, &line, &d)) == 1) {
-		parse_line(&pc, &line);
-		if (pc.sink.status != BS_OK)
-			break;
-	}
-	if (pc.sink.status != BS_OK) {
-		st = pc.sink.status;
+	st = bs_stream_flush(s);
+	if (st == BS_ERR_NOMEM) {
+		fail = st;
 		goto out;
+	}
+	if (st != BS_OK)
+		fail = st;
+	/* Skipped lines were counted by the splitter, not the stream. */
+	if (s->fmt != NULL || s->failed) {
+		stats_of(s)->lines = bs_lines_count(ls);
+		stats_of(s)->cut = bs_lines_cut(ls);
 	}
 	if (r < 0) {
 		/* The fault's message, placed after the last good line. */
 		char msg[BS_DIAG_MSG_MAX];
 
 		snprintf(msg, sizeof(msg), "%s", d.msg);
-		bs_diag_set(&d, BS_ERR_FORMAT, name, 0,
+		bs_diag_set(&d, BS_ERR_FORMAT, s->name, 0,
 		    "%s after line %llu (partial results kept)", msg,
 		    (unsigned long long)bs_lines_count(ls));
-		stats->lines = bs_lines_count(ls);
-		input_failed(cfg, stats, &d);
-		st = BS_ERR_IO;
+		input_failed(s, &d);
+		fail = BS_ERR_IO;
 	}
-	if (stats->cut > 0) {
-		bs_diag_set(&d, BS_OK, name, 0, "%llu line%s longer than %d "
-		    "bytes %s cut to that length",
-		    (unsigned long long)stats->cut, stats->cut == 1 ? "" : "s",
-		    BS_LINE_MAX, stats->cut == 1 ? "was" : "were");
-		warn(cfg, &d);
-	}
-	if (stats->match_errors > 0) {
-		bs_diag_set(&d, BS_OK, name, pc.first_match_error,
-		    "%llu line%s too complex for the patterns (PCRE2 limit); "
-		    "skipped, the first here",
-		    (unsigned long long)stats->match_errors,
-		    stats->match_errors == 1 ? " was" : "s were");
-		warn(cfg, &d);
-	}
+	stream_warnings(s);
 out:
-	if (pc.fmt != NULL && pc.state != NULL)
-		pc.fmt->close(pc.state);
-	sample_free(&smp);
+	bs_stream_close(s);
 	bs_lines_free(ls);
 	bs_input_close(in);
-	return st;
+	return fail;
 }

@@ -6,6 +6,7 @@
 #define BS_RUN_H
 
 #include "diag.h"
+#include "lines.h"
 
 struct bs_agg;
 struct bs_format;
@@ -31,5 +32,21 @@ struct bs_run_config {
  */
 bs_status bs_run_input(const struct bs_run_config *cfg, const char *path,
     struct bs_agg *agg);
+
+/*
+ * A stream: one input's parser and counters, fed line by line by a caller
+ * that reads the bytes itself (follow mode).  The format is cfg->format,
+ * or, when that is NULL, recognised from the first lines fed: up to
+ * BS_DETECT_LINES lines are held back (copied) until one format is
+ * convincing, then parsed.  bs_stream_flush gives up waiting and decides
+ * on what it has (follow mode calls it at each report).
+ */
+struct bs_stream;
+
+bs_status bs_stream_open(const struct bs_run_config *cfg, const char *path,
+    struct bs_agg *agg, struct bs_stream **out);
+bs_status bs_stream_line(struct bs_stream *s, const struct bs_line *line);
+bs_status bs_stream_flush(struct bs_stream *s);
+void bs_stream_close(struct bs_stream *s);
 
 #endif

@@ -157,3 +157,67 @@ bs_safe_json_or_null(FILE *out, const char *s)
 	else
 		bs_safe_json(out, s, strlen(s));
 }
+
+void
+bs_safe_csv(FILE *out, const char *src, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, len;
+	uint32_t cp;
+
+	/*
+	 * Always quoted: simpler than deciding, and still RFC 4180.  A cell
+	 * that opens like a formula is defused with an apostrophe, which
+	 * spreadsheets show as text and do not evaluate.
+	 */
+	putc('"', out);
+	if (n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' ||
+	    s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+		putc('\'', out);
+	while (i < n) {
+		len = utf8_seq(s + i, n - i, &cp);
+		if (len == 0) {
+			fputs("\xef\xbf\xbd", out);	/* U+FFFD */
+			i++;
+			continue;
+		}
+		if (cp == '"')
+			fputs("\"\"", out);
+		else if (term_unsafe(cp))
+			putc(' ', out);
+		else
+			fwrite(s + i, 1, len, out);
+		i += len;
+	}
+	putc('"', out);
+}
+
+void
+bs_safe_prom_label(FILE *out, const char *src, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, len;
+	uint32_t cp;
+
+	putc('"', out);
+	while (i < n) {
+		len = utf8_seq(s + i, n - i, &cp);
+		if (len == 0) {
+			fputs("\xef\xbf\xbd", out);
+			i++;
+			continue;
+		}
+		if (cp == '\\')
+			fputs("\\\\", out);
+		else if (cp == '"')
+			fputs("\\\"", out);
+		else if (cp == '\n')
+			fputs("\\n", out);
+		else if (term_unsafe(cp))
+			putc(' ', out);
+		else
+			fwrite(s + i, 1, len, out);
+		i += len;
+	}
+	putc('"', out);
+}

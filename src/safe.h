@@ -26,4 +26,15 @@ void bs_safe_json(FILE *out, const char *s, size_t n);
 /* A JSON string or null for a possibly empty C string. */
 void bs_safe_json_or_null(FILE *out, const char *s);
 
+/*
+ * CSV: one RFC 4180 cell, quoted when needed; a cell that a spreadsheet
+ * would run as a formula (starting with =, +, -, @, tab or CR) gets a
+ * leading apostrophe.  Invalid UTF-8 bytes and controls are replaced.
+ */
+void bs_safe_csv(FILE *out, const char *s, size_t n);
+
+/* A Prometheus label value with its quotes: \, " and newline escaped,
+ * invalid UTF-8 replaced. */
+void bs_safe_prom_label(FILE *out, const char *s, size_t n);
+
 #endif

@@ -5,7 +5,7 @@
 # basic, enhanced, count, messages).  Skips when the corpus is absent.
 # Usage: tests/acceptance.sh path/to/bouncestat [corpus-dir]
 set -u
-bin=$1
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 corpus=${2:-$(dirname "$0")/../../shared/corpus}
 if [ ! -d "$corpus/expected" ]; then
 	echo "acceptance: skipped (no corpus at $corpus)"

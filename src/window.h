@@ -1,0 +1,72 @@
+/*
+ * window.h - time windows (--since, --until) and reading log timestamps.
+ *
+ * Classic syslog timestamps ("Nov 28 10:00:00") carry no year: it is
+ * inferred from a reference time (the file's modification time, or now
+ * for standard input), rolling back across New Year: a "Dec 31" line read
+ * with a reference in early January is last year's.
+ */
+#ifndef BS_WINDOW_H
+#define BS_WINDOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "diag.h"
+
+struct bs_window {
+	bool has_since, has_until;
+	time_t since;		/* events at or after */
+	time_t until;		/* events before */
+};
+
+/*
+ * Parse a --since/--until argument relative to now: ISO dates and times
+ * ("2026-11-28", "2026-11-28 10:00", "2026-11-28T10:00:00",
+ * "2026-11-28T10:00:00+01:00", "...Z"), "today", "yesterday" (their
+ * midnight, local time), "now", and relative spans "-24h", "-7d", "-30m",
+ * "-90s".  Local time unless a zone is given.  BS_ERR_USAGE with d filled
+ * when it is malformed.
+ */
+bs_status bs_window_parse_arg(const char *arg, time_t now, time_t *out,
+    struct bs_diag *d);
+
+/*
+ * The time of an event from its timestamp as written in the log (the
+ * bs_event stamp): classic syslog (year inferred from ref), RFC 3339,
+ * Exim's "2026-11-28 10:00:00[.123][ +0100]", Exchange's
+ * "2026-11-28T10:00:00.123Z".  Returns false when it cannot be read.
+ */
+bool bs_window_stamp(const char *s, size_t n, time_t ref, time_t *out);
+
+/* Whether t falls inside the window. */
+bool bs_window_contains(const struct bs_window *w, time_t t);
+
+/*
+ * Fill w from the --since and --until arguments (either may be NULL),
+ * relative to now.  BS_ERR_USAGE with d filled, naming the option, when
+ * one is malformed or when since is not before until (an empty window is
+ * a typing mistake, not a question).
+ */
+bs_status bs_window_init(struct bs_window *w, const char *since,
+    const char *until, time_t now, struct bs_diag *d);
+
+/* Whether a window is set at all (no stamp needs reading otherwise). */
+bool bs_window_active(const struct bs_window *w);
+
+/* What to do with one event under a window. */
+enum bs_window_verdict {
+	BS_WINDOW_IN,		/* inside, or no window: count it */
+	BS_WINDOW_OUT,		/* outside: skip it */
+	BS_WINDOW_UNTIMED	/* its time cannot be read: skip it, count that */
+};
+
+/*
+ * The verdict for an event whose stamp (NULL when it has none) is read
+ * with reference time ref.  Hot when a window is set: once per event.
+ */
+enum bs_window_verdict bs_window_check(const struct bs_window *w,
+    const char *stamp, size_t n, time_t ref);
+
+#endif
