@@ -25,7 +25,7 @@ CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 
 VERSION := 0.1.0
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+ALL_CFLAGS = -std=c11 -pthread -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-DBS_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) \
 	$(WARN) $(DEPS_CFLAGS) $(CFLAGS)
 
@@ -38,7 +38,7 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 all: $(BUILD)/bouncestat
 
 $(BUILD)/bouncestat: $(BUILD)/main.o $(BUILD)/libbouncestat.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS) -lm -pthread
 
 $(BUILD)/libbouncestat.a: $(LIB_OBJ)
 	rm -f $@
@@ -57,7 +57,7 @@ $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests -MMD -MP -c -o $@ $<
 
 $(BUILD)/check_all: $(TEST_OBJ) $(BUILD)/libbouncestat.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(DEPS_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(DEPS_LIBS) -lm -pthread
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@

@@ -94,6 +94,12 @@ bs_agg_new(bool detail)
 	return a;
 }
 
+struct bs_agg *
+bs_agg_new_like(const struct bs_agg *a)
+{
+	return bs_agg_new(a->detail);
+}
+
 static void
 free_rows(struct bs_agg *a)
 {
@@ -652,6 +658,7 @@ bs_agg_reset_counts(struct bs_agg *a)
 	for (i = 0; i < a->ninputs; i++) {
 		a->inputs[i].lines = a->inputs[i].events = 0;
 		a->inputs[i].cut = a->inputs[i].match_errors = 0;
+		a->inputs[i].untimed = a->inputs[i].outside = 0;
 	}
 	memset(&a->totals, 0, sizeof(a->totals));
 }

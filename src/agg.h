@@ -48,6 +48,8 @@ struct bs_input_stats {
 	uint64_t events;
 	uint64_t cut;			/* lines longer than BS_LINE_MAX */
 	uint64_t match_errors;		/* lines PCRE2 gave up on */
+	uint64_t untimed;		/* events left out: no readable time */
+	uint64_t outside;		/* events outside --since/--until */
 	char error[BS_DIAG_MSG_MAX];
 };
 
@@ -64,6 +66,9 @@ struct bs_agg;
 
 /* detail: remember the most frequent reply texts of each row. */
 struct bs_agg *bs_agg_new(bool detail);
+
+/* A new, empty aggregate with the same settings as a. */
+struct bs_agg *bs_agg_new_like(const struct bs_agg *a);
 void bs_agg_free(struct bs_agg *a);
 
 /* Count one event (hot: runs for every event line). */

@@ -47,6 +47,9 @@
 /* A pattern file larger than this is refused. */
 #define BS_PATTERN_FILE_MAX	(1024 * 1024)
 
+/* Progress display: how often it is redrawn. */
+#define BS_PROGRESS_MS		250
+
 /* Lines looked at to recognise an input's format. */
 #define BS_DETECT_LINES		1000
 #define BS_DETECT_BYTES		(256 * 1024)

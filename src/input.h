@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "diag.h"
 
@@ -33,6 +34,13 @@ bool bs_input_is_gzip(const struct bs_input *in);
 /* Compressed bytes consumed so far and the file size (0 if unknown). */
 unsigned long long bs_input_raw_offset(const struct bs_input *in);
 unsigned long long bs_input_raw_size(const struct bs_input *in);
+
+/*
+ * The file's modification time, or the current time for anything that is
+ * not a regular file (standard input, a FIFO): the reference from which
+ * the year of classic syslog timestamps is inferred.
+ */
+time_t bs_input_mtime(const struct bs_input *in);
 
 /* The name used in messages ("-" shows as "(stdin)"). */
 const char *bs_input_name(const struct bs_input *in);

@@ -4,24 +4,33 @@
  *
  * Exit status: 0 every input read; 1 an input failed (the rest is still
  * counted and reported); 2 usage or configuration error, before any input
- * is read.
+ * is read; 3 a --fail-on condition holds (it wins over 1: a condition
+ * that holds on partial counts holds on the whole).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agg.h"
 #include "catalog.h"
+#include "follow.h"
 #include "format.h"
 #include "options.h"
 #include "patterns.h"
 #include "report.h"
 #include "run.h"
+#include "safe.h"
 
 #define EXIT_INPUT	1
 #define EXIT_USAGE	2
+#define EXIT_CROSSED	3
+
+/* Set by the signal handlers of follow mode; read by bs_run_follow. */
+static volatile sig_atomic_t report_now, stop_now;
 
 static void
 print_diag(const struct bs_diag *d)
@@ -32,11 +41,53 @@ print_diag(const struct bs_diag *d)
 	fprintf(stderr, "bouncestat: %s\n", buf);
 }
 
+/* The progress display, drawn on stderr only when it is a terminal. */
+struct progress {
+	bool on;
+	bool drawn;
+	struct timespec start;
+};
+
+static void
+clear_progress(struct progress *pg)
+{
+	if (pg->drawn) {
+		fputs("\r\033[K", stderr);
+		pg->drawn = false;
+	}
+}
+
 static void
 on_warn(void *ctx, const struct bs_diag *d)
 {
-	(void)ctx;
+	clear_progress(ctx);
 	print_diag(d);
+}
+
+static void
+on_progress(void *ctx, unsigned long long done, unsigned long long total,
+    const char *path)
+{
+	struct progress *pg = ctx;
+	struct timespec now;
+	double secs, rate;
+	char name[64];
+
+	if (!pg->on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - pg->start.tv_sec) +
+	    (double)(now.tv_nsec - pg->start.tv_nsec) / 1e9;
+	rate = secs > 0 ? (double)done / secs / 1e6 : 0;
+	bs_safe_term(name, sizeof(name), path, strlen(path));
+	if (total > 0)
+		fprintf(stderr, "\r\033[Kbouncestat: %.0f%% %llu of %llu MB, "
+		    "%.0f MB/s, %s", 100.0 * (double)done / (double)total,
+		    done / 1000000, total / 1000000, rate, name);
+	else
+		fprintf(stderr, "\r\033[Kbouncestat: %llu MB, %.0f MB/s, %s",
+		    done / 1000000, rate, name);
+	pg->drawn = true;
 }
 
 static int
@@ -77,17 +128,186 @@ explain(const struct bs_options *o)
 	return rc;
 }
 
+struct writer {
+	const struct bs_options *o;
+	const struct bs_agg *agg;
+};
+
 static int
-report(const struct bs_options *o)
+write_report(void *ctx, FILE *out)
+{
+	const struct writer *w = ctx;
+	struct bs_report_opts ro = {
+		.detail = w->o->detail,
+		.width = 80,
+		.now = time(NULL),
+	};
+
+	switch (w->o->output) {
+	case BS_OUT_JSON:
+		return bs_report_json(out, w->agg, &ro);
+	case BS_OUT_CSV:
+		return bs_report_csv(out, w->agg, &ro);
+	case BS_OUT_PROM:
+		return bs_report_prom(out, w->agg, &ro);
+	case BS_OUT_TEXT:
+		break;
+	}
+	return bs_report_text(out, w->agg, &ro);
+}
+
+/*
+ * Write the finished report to stdout or, with -o, replace the file
+ * atomically.  Returns 0 or EXIT_INPUT.
+ */
+static int
+emit_report(const struct bs_options *o, const struct bs_agg *agg)
+{
+	struct writer w = { o, agg };
+	struct bs_diag d;
+
+	if (o->output_path != NULL) {
+		bs_diag_clear(&d);
+		if (bs_follow_write_atomic(o->output_path, write_report, &w,
+		    &d) != BS_OK) {
+			print_diag(&d);
+			return EXIT_INPUT;
+		}
+		return 0;
+	}
+	if (write_report(&w, stdout) != 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "bouncestat: cannot write the report: %s\n",
+		    strerror(errno));
+		return EXIT_INPUT;
+	}
+	return 0;
+}
+
+/* Print every --fail-on condition that holds; true if any does. */
+static bool
+check_thresholds(const struct bs_options *o, const struct bs_agg *agg)
+{
+	char msg[256];
+	bool crossed = false;
+	size_t i;
+
+	for (i = 0; i < o->nfail_on; i++) {
+		if (bs_threshold_crossed(&o->fail_on[i], agg, msg,
+		    sizeof(msg))) {
+			fprintf(stderr, "bouncestat: %s\n", msg);
+			crossed = true;
+		}
+	}
+	return crossed;
+}
+
+/*
+ * Load the patterns and open every format that may be used once, so that
+ * a bad pattern file stops the run before any input is read.
+ */
+static bs_status
+load_patterns(const struct bs_options *o, const struct bs_format *fmt,
+    struct bs_patterns **out, struct bs_diag *d)
+{
+	bs_status st;
+	size_t i;
+
+	st = bs_patterns_load(o->patterns_dir, out, d);
+	if (st != BS_OK)
+		return st;
+	for (i = 0; bs_formats[i] != NULL; i++) {
+		void *state;
+
+		if (fmt != NULL && bs_formats[i] != fmt)
+			continue;
+		st = bs_formats[i]->open(*out, &state, d);
+		if (st != BS_OK) {
+			bs_patterns_free(*out);
+			*out = NULL;
+			return st;
+		}
+		bs_formats[i]->close(state);
+	}
+	return BS_OK;
+}
+
+static unsigned
+default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+struct follow_ctx {
+	const struct bs_options *o;
+	int rc;
+};
+
+static void
+on_follow_report(void *ctx, struct bs_agg *agg)
+{
+	struct follow_ctx *fc = ctx;
+	int rc = emit_report(fc->o, agg);
+
+	if (rc != 0)
+		fc->rc = rc;
+	if (check_thresholds(fc->o, agg))
+		fc->rc = EXIT_CROSSED;
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		report_now = 1;
+	else
+		stop_now = 1;
+}
+
+static int
+follow(const struct bs_options *o, const struct bs_run_config *cfg,
+    struct bs_agg *agg)
+{
+	struct follow_ctx fc = { o, 0 };
+	struct sigaction sa;
+	sigset_t mask;
+	struct bs_follow_signals sig = { &report_now, &stop_now, &mask };
+	bs_status st;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	st = bs_run_follow(cfg, o->args, o->nargs, o->from_start, o->interval,
+	    agg, &sig, on_follow_report, &fc);
+	if (st == BS_ERR_NOMEM) {
+		fputs("bouncestat: out of memory\n", stderr);
+		return EXIT_INPUT;
+	}
+	if (st != BS_OK)
+		return EXIT_INPUT;
+	/* Stopped by SIGINT or SIGTERM after the last report: success. */
+	return fc.rc == EXIT_CROSSED ? EXIT_CROSSED : fc.rc;
+}
+
+static int
+run(const struct bs_options *o)
 {
 	static char stdin_name[] = "-";
 	char *stdin_only[] = { stdin_name };
-	struct bs_report_opts ro = { .detail = o->detail, .width = 80 };
-	struct bs_run_config cfg = { .warn = on_warn };
+	struct progress pg = { 0 };
+	struct bs_run_config cfg = { .warn = on_warn, .warn_ctx = &pg };
 	struct bs_patterns *pats = NULL;
 	struct bs_agg *agg = NULL;
 	char *const *files = o->args;
-	size_t nfiles = o->nargs, i;
+	size_t nfiles = o->nargs;
 	struct bs_diag d;
 	int rc = EXIT_SUCCESS, wr;
 	bs_status st;
@@ -104,61 +324,40 @@ report(const struct bs_options *o)
 	}
 	if (o->type != NULL)
 		cfg.format = bs_format_find(o->type);
-	/* A bad pattern file stops the run before any input is read. */
-	st = bs_patterns_load(o->patterns_dir, &pats, &d);
+	if (o->window.has_since || o->window.has_until)
+		cfg.window = &o->window;
+	st = load_patterns(o, cfg.format, &pats, &d);
 	if (st != BS_OK) {
 		print_diag(&d);
 		return EXIT_USAGE;
 	}
 	cfg.patterns = pats;
-	if (cfg.format == NULL) {
-		/* Check every format's patterns now, not at the first input. */
-		for (i = 0; bs_formats[i] != NULL; i++) {
-			void *state;
-
-			st = bs_formats[i]->open(pats, &state, &d);
-			if (st != BS_OK)
-				break;
-			bs_formats[i]->close(state);
-		}
-	} else {
-		void *state;
-
-		st = cfg.format->open(pats, &state, &d);
-		if (st == BS_OK)
-			cfg.format->close(state);
-	}
-	if (st != BS_OK) {
-		print_diag(&d);
-		bs_patterns_free(pats);
-		return EXIT_USAGE;
-	}
 	agg = bs_agg_new(o->detail);
 	if (agg == NULL) {
 		fputs("bouncestat: out of memory\n", stderr);
 		bs_patterns_free(pats);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < nfiles; i++) {
-		st = bs_run_input(&cfg, files[i], agg);
-		if (st == BS_ERR_NOMEM) {
-			fputs("bouncestat: out of memory\n", stderr);
-			rc = EXIT_INPUT;
-			break;
-		}
-		if (st != BS_OK)
-			rc = EXIT_INPUT;
+	if (o->action == BS_ACT_FOLLOW) {
+		rc = follow(o, &cfg, agg);
+		goto out;
 	}
-	bs_agg_finish(agg);
-	if (o->output == BS_OUT_JSON)
-		wr = bs_report_json(stdout, agg, &ro);
-	else
-		wr = bs_report_text(stdout, agg, &ro);
-	if (wr != 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "bouncestat: cannot write the report: %s\n",
-		    strerror(errno));
+	pg.on = !o->quiet && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &pg.start);
+	st = bs_run_inputs(&cfg, files, nfiles,
+	    o->jobs ? o->jobs : default_jobs(), agg, on_progress, &pg);
+	clear_progress(&pg);
+	if (st == BS_ERR_NOMEM)
+		fputs("bouncestat: out of memory\n", stderr);
+	if (st != BS_OK)
 		rc = EXIT_INPUT;
-	}
+	bs_agg_finish(agg);
+	wr = emit_report(o, agg);
+	if (wr != 0)
+		rc = wr;
+	if (check_thresholds(o, agg))
+		rc = EXIT_CROSSED;
+out:
 	bs_agg_free(agg);
 	bs_patterns_free(pats);
 	return rc;
@@ -171,7 +370,7 @@ main(int argc, char **argv)
 	struct bs_diag d;
 
 	bs_diag_clear(&d);
-	if (bs_options_parse(argc, argv, &o, &d) != BS_OK)
+	if (bs_options_parse(argc, argv, time(NULL), &o, &d) != BS_OK)
 		return usage_error(&d);
 	switch (o.action) {
 	case BS_ACT_HELP:
@@ -183,7 +382,8 @@ main(int argc, char **argv)
 	case BS_ACT_EXPLAIN:
 		return explain(&o);
 	case BS_ACT_REPORT:
+	case BS_ACT_FOLLOW:
 		break;
 	}
-	return report(&o);
+	return run(&o);
 }

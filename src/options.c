@@ -2,6 +2,8 @@
  * options.c - the command line.
  */
 #include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
@@ -9,6 +11,7 @@
 
 static const char help[] =
 "Usage: bouncestat [OPTION]... [FILE]...\n"
+"       bouncestat --follow [OPTION]... FILE...\n"
 "       bouncestat --explain CODE...\n"
 "Count why mail bounces: per SMTP reply code and enhanced status code,\n"
 "with what each code means and what to do about it.\n"
@@ -17,18 +20,38 @@ static const char help[] =
 "gzip-compressed (recognised by content).  '-' or no FILE reads standard\n"
 "input.\n"
 "\n"
+"Input:\n"
 "  -t, --type=NAME      read every input as NAME: postfix, exim, exchange\n"
-"                       (default: recognise each input from its first lines)\n"
-"      --format=FMT     output format: text (default) or json\n"
-"  -d, --detail         show the most frequent reply texts of each code\n"
+"                       (default auto: recognise each input by content)\n"
 "      --patterns=DIR   load DIR/*.pat instead of the built-in patterns\n"
+"      --since=TIME     count only events at or after TIME\n"
+"      --until=TIME     count only events before TIME; TIME is an ISO date\n"
+"                       or date and time, today, yesterday, now, or -24h,\n"
+"                       -7d, -30m, -90s (relative to now)\n"
+"  -j, --jobs=N         read N inputs at once (default: one per core)\n"
+"\n"
+"Output:\n"
+"      --format=FMT     text (default), json, csv or prometheus\n"
+"  -o, --output=FILE    write the report to FILE (replaced atomically)\n"
+"  -d, --detail         show the most frequent reply texts of each code\n"
+"      --fail-on=EXPR   exit with status 3 when EXPR holds, e.g. bounced>100,\n"
+"                       deferred>5%, code:5.7.*>10, code:421>0 (repeatable)\n"
+"  -q, --quiet          no progress display on a terminal\n"
+"\n"
+"Following a live log:\n"
+"  -f, --follow         keep reading the FILEs as they grow, through log\n"
+"                       rotation, and report every interval\n"
+"      --from-start     with --follow, read what the files hold first\n"
+"      --interval=SECS  with --follow, seconds between reports (default 60)\n"
+"                       SIGUSR1 reports at once; SIGINT/SIGTERM report and exit\n"
+"\n"
 "  -e, --explain        explain the CODEs given as arguments and exit\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
 "Exit status: 0 every input was read; 1 an input could not be read\n"
 "completely (what was read is still reported); 2 usage or configuration\n"
-"error (nothing was read).\n";
+"error (nothing was read); 3 a --fail-on condition holds.\n";
 
 const char *
 bs_options_help(void)
@@ -36,28 +59,67 @@ bs_options_help(void)
 	return help;
 }
 
+enum {
+	OPT_PATTERNS = 256,
+	OPT_FORMAT,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_FAIL_ON,
+	OPT_FROM_START,
+	OPT_INTERVAL
+};
+
+/* A whole number in [lo, hi], or false. */
+static bool
+parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || v < lo || v > hi)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
 bs_status
-bs_options_parse(int argc, char **argv, struct bs_options *o,
+bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
     struct bs_diag *d)
 {
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
 		{ "detail", no_argument, NULL, 'd' },
-		{ "patterns", required_argument, NULL, 'P' },
+		{ "patterns", required_argument, NULL, OPT_PATTERNS },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "from-start", no_argument, NULL, OPT_FROM_START },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	bool follow = false, explain = false;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->action = BS_ACT_REPORT;
+	o->interval = 60;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":t:F:deP:hV", longopts,
+	while ((c = getopt_long(argc, argv, ":t:o:dqj:feP:hV", longopts,
 	    NULL)) != -1) {
+		bs_status st;
+
 		switch (c) {
 		case 't':
 			if (strcmp(optarg, "auto") == 0) {
@@ -70,24 +132,77 @@ bs_options_parse(int argc, char **argv, struct bs_options *o,
 				    "exim, exchange or auto)", optarg);
 			o->type = optarg;
 			break;
-		case 'F':
+		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0)
 				o->output = BS_OUT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				o->output = BS_OUT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				o->output = BS_OUT_CSV;
+			else if (strcmp(optarg, "prometheus") == 0)
+				o->output = BS_OUT_PROM;
 			else
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 				    "unknown output format '%s' (expected "
-				    "text or json)", optarg);
+				    "text, json, csv or prometheus)", optarg);
+			break;
+		case 'o':
+			o->output_path = optarg;
 			break;
 		case 'd':
 			o->detail = true;
 			break;
-		case 'P':
+		case OPT_PATTERNS:
 			o->patterns_dir = optarg;
 			break;
+		case OPT_SINCE:
+			st = bs_window_parse_arg(optarg, now, &o->window.since,
+			    d);
+			if (st != BS_OK)
+				return st;
+			o->window.has_since = true;
+			break;
+		case OPT_UNTIL:
+			st = bs_window_parse_arg(optarg, now, &o->window.until,
+			    d);
+			if (st != BS_OK)
+				return st;
+			o->window.has_until = true;
+			break;
+		case OPT_FAIL_ON:
+			if (o->nfail_on == BS_FAIL_ON_MAX)
+				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+				    "at most %d --fail-on conditions",
+				    BS_FAIL_ON_MAX);
+			st = bs_threshold_parse(optarg,
+			    &o->fail_on[o->nfail_on], d);
+			if (st != BS_OK)
+				return st;
+			o->nfail_on++;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'j':
+			if (!parse_uint(optarg, 1, 256, &o->jobs))
+				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+				    "--jobs takes a number from 1 to 256, not "
+				    "'%s'", optarg);
+			break;
+		case 'f':
+			follow = true;
+			break;
+		case OPT_FROM_START:
+			o->from_start = true;
+			break;
+		case OPT_INTERVAL:
+			if (!parse_uint(optarg, 1, 86400 * 7, &o->interval))
+				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+				    "--interval takes a number of seconds "
+				    "from 1 to 604800, not '%s'", optarg);
+			break;
 		case 'e':
-			o->action = BS_ACT_EXPLAIN;
+			explain = true;
 			break;
 		case 'h':
 			o->action = BS_ACT_HELP;
@@ -105,9 +220,23 @@ bs_options_parse(int argc, char **argv, struct bs_options *o,
 	}
 	o->args = argv + optind;
 	o->nargs = (size_t)(argc - optind);
-	if (o->action == BS_ACT_EXPLAIN && o->nargs == 0)
+	if (explain) {
+		o->action = BS_ACT_EXPLAIN;
+		if (o->nargs == 0)
+			return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+			    "--explain needs at least one code (for example "
+			    "550 or 5.1.1)");
+	} else if (follow) {
+		o->action = BS_ACT_FOLLOW;
+		if (o->nargs == 0)
+			return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+			    "--follow needs the log files to follow");
+	} else if (o->from_start)
 		return bs_diag_set(d, BS_ERR_USAGE, "", 0,
-		    "--explain needs at least one code (for example 550 or "
-		    "5.1.1)");
+		    "--from-start goes with --follow");
+	if (o->window.has_since && o->window.has_until &&
+	    o->window.until <= o->window.since)
+		return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+		    "--until must be later than --since");
 	return BS_OK;
 }

@@ -6,16 +6,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "diag.h"
+#include "threshold.h"
+#include "window.h"
+
+#define BS_FAIL_ON_MAX 32
 
 enum bs_output {
 	BS_OUT_TEXT,
-	BS_OUT_JSON
+	BS_OUT_JSON,
+	BS_OUT_CSV,
+	BS_OUT_PROM
 };
 
 enum bs_action {
 	BS_ACT_REPORT,		/* read the inputs and report */
+	BS_ACT_FOLLOW,		/* --follow: read on as the files grow */
 	BS_ACT_EXPLAIN,		/* --explain: args are codes */
 	BS_ACT_HELP,
 	BS_ACT_VERSION
@@ -25,18 +33,27 @@ struct bs_options {
 	enum bs_action action;
 	const char *type;		/* NULL: recognise each input */
 	enum bs_output output;
+	const char *output_path;	/* -o: write the report here */
 	const char *patterns_dir;	/* NULL: the built-in patterns */
 	bool detail;
+	bool quiet;			/* no progress display */
+	struct bs_window window;
+	struct bs_threshold fail_on[BS_FAIL_ON_MAX];
+	size_t nfail_on;
+	bool from_start;		/* --follow: read what is there */
+	unsigned interval;		/* --follow: seconds between reports */
+	unsigned jobs;			/* inputs read at once; 0 = cores */
 	char **args;			/* files ("-" is stdin) or codes */
 	size_t nargs;
 };
 
 /*
- * Parse argv into o (which points into argv).  BS_ERR_USAGE with d filled
- * for a bad option.  Does not look at the files.
+ * Parse argv into o (which points into argv).  now anchors relative times
+ * (--since -24h).  BS_ERR_USAGE with d filled for a bad option.  Does not
+ * look at the files.
  */
-bs_status bs_options_parse(int argc, char **argv, struct bs_options *o,
-    struct bs_diag *d);
+bs_status bs_options_parse(int argc, char **argv, time_t now,
+    struct bs_options *o, struct bs_diag *d);
 
 /* The --help text. */
 const char *bs_options_help(void);

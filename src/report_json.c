@@ -38,8 +38,10 @@ write_inputs(FILE *out, const struct bs_agg *a)
 		    s->lines, s->events);
 		json_str(out, s->error);
 		fprintf(out, ",\n      \"cut_lines\": %" PRIu64
-		    ",\n      \"match_errors\": %" PRIu64 "\n    }",
-		    s->cut, s->match_errors);
+		    ",\n      \"match_errors\": %" PRIu64
+		    ",\n      \"untimed_events\": %" PRIu64
+		    ",\n      \"outside_window\": %" PRIu64 "\n    }",
+		    s->cut, s->match_errors, s->untimed, s->outside);
 	}
 	fputs(n ? "\n  ],\n" : "],\n", out);
 }

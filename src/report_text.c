@@ -166,8 +166,17 @@ static void
 write_problems(FILE *out, const struct bs_agg *a)
 {
 	size_t i, n = bs_agg_ninputs(a);
+	uint64_t untimed = 0, outside = 0;
 	bool header = false;
 
+	for (i = 0; i < n; i++) {
+		untimed += bs_agg_input(a, i)->untimed;
+		outside += bs_agg_input(a, i)->outside;
+	}
+	if (untimed + outside > 0)
+		fprintf(out, "\nLeft out by the time window: %" PRIu64
+		    " event%s outside it, %" PRIu64 " without a readable "
+		    "time.\n", outside, outside == 1 ? "" : "s", untimed);
 	for (i = 0; i < n; i++) {
 		const struct bs_input_stats *s = bs_agg_input(a, i);
 		char path[1024];

@@ -8,6 +8,7 @@
  * nothing is read twice and standard input or a followed file works the
  * same way as a file.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "input.h"
 #include "lines.h"
 #include "run.h"
+#include "window.h"
 
 struct held_line {
 	size_t off, len;
@@ -32,6 +34,7 @@ struct bs_stream {
 	const struct bs_format *fmt;	/* NULL while still recognising */
 	void *state;
 	bool failed;			/* unrecognised: lines are ignored */
+	time_t ref;			/* for stamps without a year */
 	bs_status status;		/* fatal error from the aggregate */
 	uint64_t first_match_error;
 
@@ -65,12 +68,38 @@ input_failed(struct bs_stream *s, const struct bs_diag *d)
 	warn(s->cfg, d);
 }
 
+/*
+ * With a window, an event counts only when its time can be read and falls
+ * inside; the others are counted apart and reported, never dropped
+ * silently.
+ */
+static bool
+in_window(struct bs_stream *s, const struct bs_event *ev)
+{
+	time_t t;
+
+	if (ev->stamp == NULL ||
+	    !bs_window_stamp(ev->stamp, ev->stamp_len, s->ref, &t)) {
+		stats_of(s)->untimed++;
+		return false;
+	}
+	if (!bs_window_contains(s->cfg->window, t)) {
+		stats_of(s)->outside++;
+		return false;
+	}
+	return true;
+}
+
 /* Hot: once per event. */
 static void
 on_event(void *ctx, const struct bs_event *ev)
 {
 	struct bs_stream *s = ctx;
-	bs_status st = bs_agg_event(s->agg, ev);
+	bs_status st;
+
+	if (s->cfg->window != NULL && !in_window(s, ev))
+		return;
+	st = bs_agg_event(s->agg, ev);
 
 	if (st != BS_OK)
 		s->status = st;
@@ -115,6 +144,7 @@ bs_stream_open(const struct bs_run_config *cfg, const char *path,
 	}
 	s->cfg = cfg;
 	s->agg = agg;
+	s->ref = time(NULL);
 	s->idx = (size_t)idx;
 	s->fmt = cfg->format;
 	if (s->fmt == NULL) {
@@ -183,6 +213,12 @@ decide(struct bs_stream *s, bool force)
 	return s->status;
 }
 
+void
+bs_stream_set_ref(struct bs_stream *s, time_t ref)
+{
+	s->ref = ref;
+}
+
 bs_status
 bs_stream_line(struct bs_stream *s, const struct bs_line *line)
 {
@@ -236,6 +272,13 @@ stream_warnings(struct bs_stream *s)
 		    BS_LINE_MAX, st->cut == 1 ? "was" : "were");
 		warn(s->cfg, &d);
 	}
+	if (st->untimed > 0) {
+		bs_diag_set(&d, BS_OK, s->name, 0, "%llu event%s without a "
+		    "readable time left out of the --since/--until window",
+		    (unsigned long long)st->untimed, st->untimed == 1 ? "" :
+		    "s");
+		warn(s->cfg, &d);
+	}
 	if (st->match_errors > 0) {
 		bs_diag_set(&d, BS_OK, s->name, s->first_match_error,
 		    "%llu line%s too complex for the patterns (PCRE2 limit); "
@@ -263,6 +306,14 @@ bs_status
 bs_run_input(const struct bs_run_config *cfg, const char *path,
     struct bs_agg *agg)
 {
+	return bs_run_input_counted(cfg, path, agg, NULL);
+}
+
+bs_status
+bs_run_input_counted(const struct bs_run_config *cfg, const char *path,
+    struct bs_agg *agg, _Atomic unsigned long long *done)
+{
+	unsigned tick = 0;
 	struct bs_input *in = NULL;
 	struct bs_lines *ls = NULL;
 	struct bs_stream *s = NULL;
@@ -282,12 +333,16 @@ bs_run_input(const struct bs_run_config *cfg, const char *path,
 		fail = st == BS_ERR_NOMEM ? st : BS_ERR_IO;
 		goto out;
 	}
+	bs_stream_set_ref(s, bs_input_mtime(in));
 	ls = bs_lines_new(in);
 	if (ls == NULL) {
 		fail = BS_ERR_NOMEM;
 		goto out;
 	}
 	while ((r = bs_lines_next(ls, &line, &d)) == 1) {
+		if (done != NULL && (++tick & 255) == 0)
+			atomic_store_explicit(done, bs_input_raw_offset(in),
+			    memory_order_relaxed);
 		/* Once the format is known, its needles skip the noise. */
 		if (!needles_set && s->fmt != NULL) {
 			bs_lines_set_needles(ls, s->fmt->needles);
@@ -325,6 +380,9 @@ bs_run_input(const struct bs_run_config *cfg, const char *path,
 		fail = BS_ERR_IO;
 	}
 	stream_warnings(s);
+	if (done != NULL)
+		atomic_store_explicit(done, bs_input_raw_offset(in),
+		    memory_order_relaxed);
 out:
 	bs_stream_close(s);
 	bs_lines_free(ls);
