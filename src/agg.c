@@ -18,8 +18,12 @@
 #include "agg.h"
 
 #define HLL_M		(1u << BS_HLL_BITS)
-#define KIND_TAG	BS_ROWS_MAX	/* tags of the per-kind counts */
-#define NTAGS		(BS_ROWS_MAX + BS_KIND_COUNT)
+/*
+ * Row tags run up to BS_ROWS_MAX plus one code-less row per kind (made
+ * past the cap to fold into); the per-kind counts are tagged after them.
+ */
+#define KIND_TAG	(BS_ROWS_MAX + BS_KIND_COUNT)
+#define NTAGS		(KIND_TAG + BS_KIND_COUNT)
 
 struct row {
 	struct bs_row r;
@@ -197,7 +201,8 @@ row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c)
 			return (long)a->rindex[j] - 1;
 		j = (j + 1) & (a->rindex_cap - 1);
 	}
-	if (a->nrows >= BS_ROWS_MAX)
+	if (a->nrows >= BS_ROWS_MAX && (c->basic[0] != '\0' ||
+	    c->enhanced[0] != '\0'))
 		return -2;
 	if (a->nrows == a->caprows) {
 		size_t ncap = a->caprows ? a->caprows * 2 : 32;

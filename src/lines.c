@@ -82,17 +82,34 @@ bs_lines_set_needles(struct bs_lines *ls, const char *const *needles)
 	}
 }
 
+/*
+ * Hand out the len bytes at start (a whole line without its newline, or
+ * the first part of an overlong one), without a trailing CR, cut to
+ * BS_LINE_MAX.
+ */
 static void
 emit(struct bs_lines *ls, struct bs_line *line, size_t len, bool cut)
 {
 	line->ptr = ls->buf + ls->start;
-	line->len = len;
 	if (len > 0 && line->ptr[len - 1] == '\r')
-		line->len--;
+		len--;
+	if (len > BS_LINE_MAX) {
+		len = BS_LINE_MAX;
+		cut = true;
+	}
+	line->len = len;
 	line->lineno = ++ls->count;
 	line->cut = cut;
 	if (cut)
 		ls->cut++;
+}
+
+/* Whether a line of len bytes (newline excluded) is too long. */
+static bool
+too_long(const char *line, size_t len)
+{
+	return len > BS_LINE_MAX + 1 ||
+	    (len == BS_LINE_MAX + 1 && line[len - 1] != '\r');
 }
 
 /*
@@ -106,7 +123,7 @@ count_lines(struct bs_lines *ls, size_t upto)
 
 	while (p < stop && (nl = memchr(p, '\n', (size_t)(stop - p)))) {
 		ls->count++;
-		if ((size_t)(nl - p) > BS_LINE_MAX)
+		if (too_long(p, (size_t)(nl - p)))
 			ls->cut++;
 		p = nl + 1;
 	}
@@ -206,14 +223,17 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 				size_t len = (size_t)(nl - (ls->buf +
 				    ls->start));
 
-				emit(ls, line, len > BS_LINE_MAX ?
-				    BS_LINE_MAX : len, len > BS_LINE_MAX);
+				emit(ls, line, len, false);
 				ls->start += len + 1;
 				return 1;
 			}
-			if (have >= BS_LINE_MAX) {
+			/*
+			 * No newline yet: past BS_LINE_MAX bytes (and a CR)
+			 * the line is too long whatever follows.
+			 */
+			if (have > BS_LINE_MAX + 1) {
 				if (hit) {
-					emit(ls, line, BS_LINE_MAX, true);
+					emit(ls, line, have, true);
 				} else {
 					ls->count++;
 					ls->cut++;

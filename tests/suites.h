@@ -15,8 +15,15 @@
 	X(patterns) \
 	X(extract) \
 	X(postfix) \
+	X(exim) \
+	X(csv) \
+	X(exchange) \
 	X(agg) \
-	X(catalog)
+	X(catalog) \
+	X(window) \
+	X(threshold) \
+	X(report) \
+	X(jobs)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)
