@@ -128,6 +128,26 @@ explain(const struct bs_options *o)
 	return rc;
 }
 
+/*
+ * The current time, or SOURCE_DATE_EPOCH when it is set (the convention
+ * of reproducible builds): tests use it to pin "now" for relative --since
+ * times and the Prometheus timestamp.
+ */
+static time_t
+now(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (s != NULL && *s != '\0') {
+		v = strtoll(s, &end, 10);
+		if (*end == '\0' && v >= 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
 struct writer {
 	const struct bs_options *o;
 	const struct bs_agg *agg;
@@ -140,7 +160,7 @@ write_report(void *ctx, FILE *out)
 	struct bs_report_opts ro = {
 		.detail = w->o->detail,
 		.width = 80,
-		.now = time(NULL),
+		.now = now(),
 	};
 
 	switch (w->o->output) {
@@ -370,7 +390,7 @@ main(int argc, char **argv)
 	struct bs_diag d;
 
 	bs_diag_clear(&d);
-	if (bs_options_parse(argc, argv, time(NULL), &o, &d) != BS_OK)
+	if (bs_options_parse(argc, argv, now(), &o, &d) != BS_OK)
 		return usage_error(&d);
 	switch (o.action) {
 	case BS_ACT_HELP:

@@ -9,6 +9,8 @@ set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$(dirname "$0")/../testdata" || exit 2
 tmp=$(mktemp -d) || exit 2
+# "Now" for relative times and report timestamps: 2026-11-28 12:00 UTC.
+export SOURCE_DATE_EPOCH=1795867200 TZ=UTC
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0

@@ -8,6 +8,7 @@ set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
 cd "$(dirname "$0")/../testdata" || exit 2
+export SOURCE_DATE_EPOCH=1795867200 TZ=UTC	# as tests/e2e.sh
 if [ $# -eq 0 ]; then
 	set -- $(ls cases/*.args | sed 's|cases/||; s|\.args$||')
 fi
