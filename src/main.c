@@ -344,7 +344,7 @@ run(const struct bs_options *o)
 	}
 	if (o->type != NULL)
 		cfg.format = bs_format_find(o->type);
-	if (o->window.has_since || o->window.has_until)
+	if (bs_window_active(&o->window))
 		cfg.window = &o->window;
 	st = load_patterns(o, cfg.format, &pats, &d);
 	if (st != BS_OK) {

@@ -27,7 +27,7 @@ static const char help[] =
 "      --since=TIME     count only events at or after TIME\n"
 "      --until=TIME     count only events before TIME; TIME is an ISO date\n"
 "                       or date and time, today, yesterday, now, or -24h,\n"
-"                       -7d, -30m, -90s (relative to now)\n"
+"                       -7d, -2w, -30m, -90s (relative to now)\n"
 "  -j, --jobs=N         read N inputs at once (default: one per core)\n"
 "\n"
 "Output:\n"
@@ -109,6 +109,7 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 		{ NULL, 0, NULL, 0 }
 	};
 	bool follow = false, explain = false;
+	const char *since = NULL, *until = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -156,18 +157,10 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 			o->patterns_dir = optarg;
 			break;
 		case OPT_SINCE:
-			st = bs_window_parse_arg(optarg, now, &o->window.since,
-			    d);
-			if (st != BS_OK)
-				return st;
-			o->window.has_since = true;
+			since = optarg;
 			break;
 		case OPT_UNTIL:
-			st = bs_window_parse_arg(optarg, now, &o->window.until,
-			    d);
-			if (st != BS_OK)
-				return st;
-			o->window.has_until = true;
+			until = optarg;
 			break;
 		case OPT_FAIL_ON:
 			if (o->nfail_on == BS_FAIL_ON_MAX)
@@ -234,9 +227,6 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 	} else if (o->from_start)
 		return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 		    "--from-start goes with --follow");
-	if (o->window.has_since && o->window.has_until &&
-	    o->window.until <= o->window.since)
-		return bs_diag_set(d, BS_ERR_USAGE, "", 0,
-		    "--until must be later than --since");
-	return BS_OK;
+	/* Names the option in its messages; refuses an empty window. */
+	return bs_window_init(&o->window, since, until, now, d);
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 struct bs_agg;
 struct bs_codes;
@@ -15,6 +16,12 @@ struct bs_codes;
 struct bs_report_opts {
 	bool detail;		/* show the most frequent reply texts */
 	int width;		/* text columns to wrap at (80) */
+	/*
+	 * When the report is made, for the Prometheus writer's
+	 * bouncestat_last_run_timestamp_seconds; 0 leaves it out, so that
+	 * output stays reproducible in tests.
+	 */
+	time_t now;
 };
 
 /* Each returns 0, or -1 if writing failed (errno set). */

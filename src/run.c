@@ -34,7 +34,7 @@ struct bs_stream {
 	const struct bs_format *fmt;	/* NULL while still recognising */
 	void *state;
 	bool failed;			/* unrecognised: lines are ignored */
-	time_t ref;			/* for stamps without a year */
+	struct bs_window_reader reader;	/* stamps; years from a reference */
 	bs_status status;		/* fatal error from the aggregate */
 	uint64_t first_match_error;
 
@@ -76,16 +76,16 @@ input_failed(struct bs_stream *s, const struct bs_diag *d)
 static bool
 in_window(struct bs_stream *s, const struct bs_event *ev)
 {
-	time_t t;
-
-	if (ev->stamp == NULL ||
-	    !bs_window_stamp(ev->stamp, ev->stamp_len, s->ref, &t)) {
+	switch (bs_window_check(s->cfg->window, &s->reader, ev->stamp,
+	    ev->stamp_len)) {
+	case BS_WINDOW_UNTIMED:
 		stats_of(s)->untimed++;
 		return false;
-	}
-	if (!bs_window_contains(s->cfg->window, t)) {
+	case BS_WINDOW_OUT:
 		stats_of(s)->outside++;
 		return false;
+	case BS_WINDOW_IN:
+		break;
 	}
 	return true;
 }
@@ -144,7 +144,7 @@ bs_stream_open(const struct bs_run_config *cfg, const char *path,
 	}
 	s->cfg = cfg;
 	s->agg = agg;
-	s->ref = time(NULL);
+	bs_window_reader_init(&s->reader, time(NULL));
 	s->idx = (size_t)idx;
 	s->fmt = cfg->format;
 	if (s->fmt == NULL) {
@@ -216,7 +216,7 @@ decide(struct bs_stream *s, bool force)
 void
 bs_stream_set_ref(struct bs_stream *s, time_t ref)
 {
-	s->ref = ref;
+	bs_window_reader_init(&s->reader, ref);
 }
 
 bs_status

@@ -13,8 +13,13 @@
  *
  * A kind counts events; "deferred>5%" compares the kind's share of the
  * delivery outcomes (delivered + deferred + bounced + expired); a code's
- * percentage is its share of all events.  White space is allowed around
- * the operator.
+ * percentage is its share of all events, and so is "rejected"'s (refusals
+ * come before any delivery is tried).  "events" takes no percentage.  A
+ * code pattern without dots matches the basic code, one with dots the
+ * enhanced code; "*" in a basic pattern stands for any digits.  A count
+ * is a whole number; a percentage is 0 to 100, with up to six decimals.
+ * A percentage of nothing (no outcomes, no events) crosses nothing.
+ * White space is allowed around the operator.
  */
 #ifndef BS_THRESHOLD_H
 #define BS_THRESHOLD_H
@@ -42,7 +47,9 @@ bs_status bs_threshold_parse(const char *expr, struct bs_threshold *t,
 /*
  * Whether t is crossed by the finished aggregate a.  When it is, msg gets
  * one line saying what was crossed and by how much, e.g.
- * "bounced>100 crossed: 212 bounced".
+ * "fail-on bounced>100: 212 bounced events" or "fail-on deferred>5%:
+ * deferred is 7.3% of delivery outcomes (187 of 2561)"; otherwise msg is
+ * emptied.  msg may be NULL.
  */
 bool bs_threshold_crossed(const struct bs_threshold *t,
     const struct bs_agg *a, char *msg, size_t msgsz);

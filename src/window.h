@@ -3,8 +3,9 @@
  *
  * Classic syslog timestamps ("Nov 28 10:00:00") carry no year: it is
  * inferred from a reference time (the file's modification time, or now
- * for standard input), rolling back across New Year: a "Dec 31" line read
- * with a reference in early January is last year's.
+ * for standard input), rolling back across New Year: a date that would
+ * be more than a day after the reference is last year's, so a "Dec 31"
+ * line read with a reference in early January is last year's.
  */
 #ifndef BS_WINDOW_H
 #define BS_WINDOW_H
@@ -26,7 +27,8 @@ struct bs_window {
  * ("2026-11-28", "2026-11-28 10:00", "2026-11-28T10:00:00",
  * "2026-11-28T10:00:00+01:00", "...Z"), "today", "yesterday" (their
  * midnight, local time), "now", and relative spans "-24h", "-7d", "-30m",
- * "-90s".  Local time unless a zone is given.  BS_ERR_USAGE with d filled
+ * "-90s", "-2w" (plain seconds back from now).  Local time unless a zone
+ * is given.  BS_ERR_USAGE with d filled
  * when it is malformed.
  */
 bs_status bs_window_parse_arg(const char *arg, time_t now, time_t *out,
@@ -39,6 +41,27 @@ bs_status bs_window_parse_arg(const char *arg, time_t now, time_t *out,
  * "2026-11-28T10:00:00.123Z".  Returns false when it cannot be read.
  */
 bool bs_window_stamp(const char *s, size_t n, time_t ref, time_t *out);
+
+/*
+ * Reading the stamps of one input: its reference time and a cache of the
+ * last local day converted, because mktime is slow (glibc looks at
+ * /etc/localtime on every call when TZ is unset) and a log's stamps come
+ * day after day.  Caller-owned, one per input and thread; no _fini.
+ * Start it after any change of TZ.  The fields are private.
+ */
+struct bs_window_reader {
+	int ref_year;		/* ref's local year; -1 if unknown */
+	long long ref_wall;	/* ref's local wall clock, as if UTC */
+	bool have_day, day_even;
+	int day_year, day_mon, day_mday;
+	time_t day_start;	/* the cached day's local midnight */
+};
+
+void bs_window_reader_init(struct bs_window_reader *r, time_t ref);
+
+/* bs_window_stamp through r's reference time and cache (hot). */
+bool bs_window_read(struct bs_window_reader *r, const char *s, size_t n,
+    time_t *out);
 
 /* Whether t falls inside the window. */
 bool bs_window_contains(const struct bs_window *w, time_t t);
@@ -59,14 +82,15 @@ bool bs_window_active(const struct bs_window *w);
 enum bs_window_verdict {
 	BS_WINDOW_IN,		/* inside, or no window: count it */
 	BS_WINDOW_OUT,		/* outside: skip it */
-	BS_WINDOW_UNTIMED	/* its time cannot be read: skip it, count that */
+	BS_WINDOW_UNTIMED	/* no readable time: skip it, count that */
 };
 
 /*
  * The verdict for an event whose stamp (NULL when it has none) is read
- * with reference time ref.  Hot when a window is set: once per event.
+ * with r.  Hot when a window is set: once per event.  Without a window
+ * the stamp is not looked at, and r may be NULL.
  */
 enum bs_window_verdict bs_window_check(const struct bs_window *w,
-    const char *stamp, size_t n, time_t ref);
+    struct bs_window_reader *r, const char *stamp, size_t n);
 
 #endif

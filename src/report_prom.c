@@ -1,0 +1,148 @@
+/*
+ * report_prom.c - the report as Prometheus metrics, in the text exposition
+ * format (version 0.0.4) that node_exporter's textfile collector reads.
+ *
+ * Each family is written whole: "# HELP", "# TYPE", then its samples, so
+ * no family is split and none is described twice.  Lines end in "\n"
+ * only, the last one too, as the format requires.  Samples carry no
+ * timestamp: the textfile collector refuses them, and the time of the
+ * run is a metric of its own (bouncestat_last_run_timestamp_seconds,
+ * written only when the caller passes the time, so that tests stay
+ * reproducible).
+ *
+ * Label values are the kind names, the codes (checked digits and dots),
+ * the catalog's categories and fixed words; they go through
+ * bs_safe_prom_label all the same.  Absent codes are empty label values, which Prometheus treats
+ * as the label not being there; each row still has its own series,
+ * because rows differ in kind, basic or enhanced.
+ *
+ * Input paths are deliberately not labels: two different hostile names
+ * can escape to the same label value, and a repeated series makes the
+ * collector drop the whole file.  The number of inputs that failed is
+ * enough to alert on; the run's standard error says which.
+ *
+ * The values are those of this run, not running totals: the "_total"
+ * counters restart with every run, which rate() and increase() read as
+ * counter resets.  Alert on the values themselves.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agg.h"
+#include "catalog.h"
+#include "report.h"
+#include "safe.h"
+
+static void
+family(FILE *out, const char *name, const char *type, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* name="value" from a C string; NULL is the empty value. */
+static void
+label(FILE *out, const char *name, const char *value, bool first)
+{
+	if (value == NULL)
+		value = "";
+	fprintf(out, "%s%s=", first ? "" : ",", name);
+	bs_safe_prom_label(out, value, strlen(value));
+}
+
+static void
+row_labels(FILE *out, const struct bs_row *r)
+{
+	label(out, "kind", bs_kind_name(r->kind), true);
+	label(out, "basic", r->codes.basic, false);
+	label(out, "enhanced", r->codes.enhanced, false);
+}
+
+static void
+write_rows(FILE *out, const struct bs_agg *a)
+{
+	size_t i, n = bs_agg_nrows(a);
+
+	family(out, "bouncestat_events_total", "counter",
+	    "Delivery outcomes and refusals counted in this run, per kind "
+	    "and status code.");
+	for (i = 0; i < n; i++) {
+		const struct bs_row *r = bs_agg_row(a, i);
+		struct bs_description d;
+
+		bs_catalog_describe(&r->codes, r->connfail, &d);
+		fputs("bouncestat_events_total{", out);
+		row_labels(out, r);
+		label(out, "category", d.category, false);
+		fprintf(out, "} %" PRIu64 "\n", r->count);
+	}
+	family(out, "bouncestat_messages", "gauge",
+	    "Distinct messages among the events of a kind and status code "
+	    "(an estimate past about a million message ids).");
+	for (i = 0; i < n; i++) {
+		const struct bs_row *r = bs_agg_row(a, i);
+
+		fputs("bouncestat_messages{", out);
+		row_labels(out, r);
+		fprintf(out, "} %" PRIu64 "\n", r->messages);
+	}
+}
+
+static void
+write_totals(FILE *out, const struct bs_agg *a)
+{
+	const struct bs_totals *t = bs_agg_totals(a);
+	size_t i, n = bs_agg_ninputs(a);
+	uint64_t failed = 0, untimed = 0, outside = 0;
+	int k;
+
+	/* Every kind, zeros included, so that no series comes and goes. */
+	family(out, "bouncestat_kind_events_total", "counter",
+	    "Events counted in this run, per kind.");
+	for (k = 0; k < BS_KIND_COUNT; k++) {
+		fputs("bouncestat_kind_events_total{", out);
+		label(out, "kind", bs_kind_name((enum bs_kind)k), true);
+		fprintf(out, "} %" PRIu64 "\n", t->kind[k]);
+	}
+	family(out, "bouncestat_lines_total", "counter",
+	    "Log lines read in this run.");
+	fprintf(out, "bouncestat_lines_total %" PRIu64 "\n", t->lines);
+	for (i = 0; i < n; i++) {
+		const struct bs_input_stats *s = bs_agg_input(a, i);
+
+		if (s->error[0] != '\0')
+			failed++;
+		untimed += s->untimed;
+		outside += s->outside;
+	}
+	family(out, "bouncestat_input_errors", "gauge",
+	    "Inputs that could not be read completely in this run.");
+	fprintf(out, "bouncestat_input_errors %" PRIu64 "\n", failed);
+	/*
+	 * Zeros without a window too, so that an alert on unreadable times
+	 * needs no "absent()" clause.
+	 */
+	family(out, "bouncestat_window_excluded_events_total", "counter",
+	    "Events left out by --since/--until: outside the window, or "
+	    "untimed (no readable timestamp).");
+	fprintf(out, "bouncestat_window_excluded_events_total"
+	    "{reason=\"outside\"} %" PRIu64 "\n"
+	    "bouncestat_window_excluded_events_total"
+	    "{reason=\"untimed\"} %" PRIu64 "\n", outside, untimed);
+}
+
+int
+bs_report_prom(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o)
+{
+	write_rows(out, a);
+	write_totals(out, a);
+	if (o != NULL && o->now != 0) {
+		family(out, "bouncestat_last_run_timestamp_seconds", "gauge",
+		    "When this report was made, in seconds since the Unix "
+		    "epoch.");
+		fprintf(out, "bouncestat_last_run_timestamp_seconds %lld\n",
+		    (long long)o->now);
+	}
+	return ferror(out) ? -1 : 0;
+}
