@@ -143,11 +143,13 @@ bs_extract_connfail(const char *s, size_t n)
 	static const char *const failed[] = {
 		"Connection timed out", "No route to host",
 		"Network is unreachable", "Host is unreachable",
+		"did not properly respond after a period of time",
 		NULL
 	};
 	size_t i;
 
-	if (has(s, n, "Connection refused"))
+	/* Exchange (Winsock) words them its own way. */
+	if (has(s, n, "Connection refused") || has(s, n, "actively refused"))
 		return BS_CONN_REFUSED;
 	for (i = 0; failed[i] != NULL; i++)
 		if (has(s, n, failed[i]))

@@ -134,6 +134,11 @@ static const struct {
 	    BS_CONN_FAILED },
 	{ "delivery temporarily suspended: connect to mx.example.net"
 	    "[192.0.2.1]:25: Connection refused", BS_CONN_REFUSED },
+	{ "451 4.4.0 Primary target IP address responded with: \"No "
+	    "connection could be made because the target machine actively "
+	    "refused it 192.0.2.1:25.\"", BS_CONN_REFUSED },
+	{ "A connection attempt failed because the connected party did not "
+	    "properly respond after a period of time", BS_CONN_FAILED },
 	{ "lost connection with mx.example.net[192.0.2.1] while sending "
 	    "RCPT TO", 0 },
 	{ "Host or domain name not found. Name service error", 0 },
