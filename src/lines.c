@@ -253,6 +253,8 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 					return 1;
 				}
 				ls->count++;
+				if (too_long(ls->buf + ls->start, have))
+					ls->cut++;
 				ls->start = ls->end;
 				return 0;
 			}
