@@ -224,6 +224,9 @@ row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c)
 	}
 	a->rindex[j] = (uint32_t)a->nrows + 1;
 	a->nrows++;
+	/* The sorted view is stale until bs_agg_finish runs again. */
+	free(a->order);
+	a->order = NULL;
 	if (a->nrows * 2 > a->rindex_cap && !rindex_grow(a))
 		return -1;
 	return (long)a->nrows - 1;

@@ -23,9 +23,11 @@
 #define BS_MSGID_MAX		255
 
 /*
- * Distinct message ids are kept exactly (as 64-bit hashes) until the whole
- * run holds this many; past it, the largest rows switch to a HyperLogLog
- * estimate so that memory stays flat on any input.
+ * Distinct message ids are kept exactly (as 64-bit keys: a 48-bit hash and
+ * a tag) until the run holds this many keys; each id takes one key for its
+ * row and one for its kind, so about half as many distinct ids.  Past it,
+ * every row and kind switches to a HyperLogLog estimate, so that memory
+ * stays flat on any input.
  */
 #define BS_MSGID_BUDGET		(1u << 20)
 

@@ -46,7 +46,10 @@ void bs_lines_set_needles(struct bs_lines *ls, const char *const *needles);
 int bs_lines_next(struct bs_lines *ls, struct bs_line *line,
     struct bs_diag *d);
 
-/* Lines handed out so far, and how many of them were cut. */
+/*
+ * Lines read so far, including those the needles skipped, and how many of
+ * them were longer than BS_LINE_MAX.
+ */
 uint64_t bs_lines_count(const struct bs_lines *ls);
 uint64_t bs_lines_cut(const struct bs_lines *ls);
 

@@ -27,7 +27,7 @@ void bs_safe_json(FILE *out, const char *s, size_t n);
 void bs_safe_json_or_null(FILE *out, const char *s);
 
 /*
- * CSV: one RFC 4180 cell, quoted when needed; a cell that a spreadsheet
+ * CSV: one RFC 4180 cell, always quoted; a cell that a spreadsheet
  * would run as a formula (starting with =, +, -, @, tab or CR) gets a
  * leading apostrophe.  Invalid UTF-8 bytes and controls are replaced.
  */

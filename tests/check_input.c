@@ -1,0 +1,853 @@
+/*
+ * check_input.c - bytes from files, plain or gzip (src/input.c).
+ *
+ * Every fixture is built at test time in a fresh folder under /tmp: gzip
+ * members come from zlib's deflate with a gzip wrapper, stored (level 0)
+ * where a test needs to know exactly which bytes precede a fault.  Each
+ * fixture is read with several read sizes and the bytes returned are
+ * compared exactly.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "bslimits.h"
+#include "input.h"
+#include "suites.h"
+
+/* --- fixtures ------------------------------------------------------------ */
+
+/*
+ * Each passing ck_assert records its place through a write(2); loops that
+ * run a million times check with this instead, which costs nothing when
+ * the condition holds.
+ */
+#define QUIET_CHECK(expr, ...) \
+	do { \
+		if (!(expr)) \
+			ck_abort_msg(__VA_ARGS__); \
+	} while (0)
+
+static char tmpdir[64];
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bs_input_XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+teardown(void)
+{
+	if (tmpdir[0] != '\0')
+		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir[0] = '\0';
+}
+
+static void
+tpath(char *buf, size_t sz, const char *name)
+{
+	snprintf(buf, sz, "%s/%s", tmpdir, name);
+}
+
+/* A growable byte string. */
+struct bytes {
+	unsigned char *p;
+	size_t n, cap;
+};
+
+static void
+bytes_add(struct bytes *b, const void *p, size_t n)
+{
+	if (b->n + n > b->cap) {
+		size_t ncap = b->cap ? b->cap : 256;
+
+		while (ncap < b->n + n)
+			ncap *= 2;
+		b->p = realloc(b->p, ncap);
+		QUIET_CHECK(b->p != NULL, "out of memory");
+		b->cap = ncap;
+	}
+	if (n > 0)
+		memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+static void
+bytes_addc(struct bytes *b, unsigned char c, size_t count)
+{
+	while (count-- > 0)
+		bytes_add(b, &c, 1);
+}
+
+static void
+bytes_free(struct bytes *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * Append one gzip member holding data[0..n) at the given level.  One
+ * deflate call into a buffer of deflateBound bytes, so that at level 0
+ * each stored block is as large as deflate allows (65535 bytes) and the
+ * offsets of a small member's data are known: header, block header, data.
+ */
+static void
+gz_member(struct bytes *out, const void *data, size_t n, int level)
+{
+	z_stream z;
+	unsigned char *buf;
+	uLong bound;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY), Z_OK);
+	bound = deflateBound(&z, (uLong)n);
+	buf = malloc(bound);
+	ck_assert_ptr_nonnull(buf);
+	z.next_in = (unsigned char *)(uintptr_t)data;
+	z.avail_in = (uInt)n;
+	z.next_out = buf;
+	z.avail_out = (uInt)bound;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	bytes_add(out, buf, z.total_out);
+	deflateEnd(&z);
+	free(buf);
+}
+
+/*
+ * What zlib itself decodes from one gzip member before it stops: the
+ * reference for corrupt members, where the bytes before the fault depend
+ * on the deflate stream.
+ */
+static void
+ref_inflate(const struct bytes *gz, struct bytes *out)
+{
+	z_stream z;
+	unsigned char buf[16384];
+	int zr;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = gz->p;
+	z.avail_in = (uInt)gz->n;
+	do {
+		z.next_out = buf;
+		z.avail_out = sizeof(buf);
+		zr = inflate(&z, Z_NO_FLUSH);
+		bytes_add(out, buf, sizeof(buf) - z.avail_out);
+	} while (zr == Z_OK);
+	inflateEnd(&z);
+}
+
+static void
+write_file(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	if (n > 0)
+		ck_assert_uint_eq(fwrite(p, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Text that changes from line to line, so that any shift shows. */
+static void
+make_text(struct bytes *b, const char *tag, size_t size)
+{
+	char line[64];
+	unsigned i = 0;
+
+	while (b->n < size) {
+		int l = snprintf(line, sizeof(line), "%s line %u: %08x\n",
+		    tag, i, i * 2654435761u);
+		size_t take = (size_t)l;
+
+		if (take > size - b->n)
+			take = size - b->n;
+		bytes_add(b, line, take);
+		i++;
+	}
+}
+
+/* Pseudo-random bytes (they do not compress). */
+static void
+make_noise(struct bytes *b, size_t size, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		bytes_addc(b, (unsigned char)(seed >> 24), 1);
+	}
+}
+
+/* Size of the gzip header and of one stored block's header (level 0). */
+#define GZ_HDR		10
+#define STORED_HDR	5
+#define GZ_TRAILER	8
+
+/* --- the table ----------------------------------------------------------- */
+
+/* What a fixture file holds and what reading it must give. */
+struct fixture {
+	struct bytes file;
+	struct bytes want;
+	int want_rc;		/* 0: read to the end; -1: a fault */
+	const char *want_msg;	/* part of the fault's message */
+	bool want_gzip;
+};
+
+static void
+fx_plain_text(struct fixture *f)
+{
+	static const char t[] = "Nov  8 10:00:00 mx postfix/smtp[1]: x\n"
+	    "second line\n";
+
+	bytes_add(&f->file, t, sizeof(t) - 1);
+	bytes_add(&f->want, t, sizeof(t) - 1);
+}
+
+static void
+fx_empty(struct fixture *f)
+{
+	(void)f;
+}
+
+/* One byte 0x1f is too short to be gzip: it is data. */
+static void
+fx_one_1f(struct fixture *f)
+{
+	bytes_addc(&f->file, 0x1f, 1);
+	bytes_addc(&f->want, 0x1f, 1);
+}
+
+static void
+fx_1f_then_text(struct fixture *f)
+{
+	bytes_add(&f->file, "\x1f" "abc\n", 5);
+	bytes_add(&f->want, "\x1f" "abc\n", 5);
+}
+
+/* The gzip magic anywhere but at the start is data. */
+static void
+fx_binary_plain(struct fixture *f)
+{
+	static const char t[] = "x\x1f\x8b\0\n\xff" "y";
+
+	bytes_add(&f->file, t, sizeof(t) - 1);
+	bytes_add(&f->want, t, sizeof(t) - 1);
+}
+
+/* Larger than two raw reads. */
+static void
+fx_plain_large(struct fixture *f)
+{
+	make_text(&f->file, "plain", 2 * BS_READ_CHUNK + 12345);
+	bytes_add(&f->want, f->file.p, f->file.n);
+}
+
+static void
+fx_gzip(struct fixture *f)
+{
+	make_text(&f->want, "gz", 50000);
+	gz_member(&f->file, f->want.p, f->want.n, 6);
+	f->want_gzip = true;
+}
+
+static void
+fx_gzip_empty(struct fixture *f)
+{
+	gz_member(&f->file, "", 0, 6);
+	f->want_gzip = true;
+}
+
+static void
+fx_multi_member(struct fixture *f)
+{
+	struct bytes a = { 0 }, b = { 0 };
+
+	make_text(&a, "first", 20000);
+	make_text(&b, "second", 30001);
+	gz_member(&f->file, a.p, a.n, 6);
+	gz_member(&f->file, b.p, b.n, 9);
+	bytes_add(&f->want, a.p, a.n);
+	bytes_add(&f->want, b.p, b.n);
+	f->want_gzip = true;
+	bytes_free(&a);
+	bytes_free(&b);
+}
+
+static void
+fx_three_members_middle_empty(struct fixture *f)
+{
+	gz_member(&f->file, "one\n", 4, 6);
+	gz_member(&f->file, "", 0, 6);
+	gz_member(&f->file, "three\n", 6, 1);
+	bytes_add(&f->want, "one\nthree\n", 10);
+	f->want_gzip = true;
+}
+
+/* Stored members larger than a raw read: member ends inside a read. */
+static void
+fx_large_members(struct fixture *f)
+{
+	struct bytes a = { 0 }, b = { 0 };
+
+	make_noise(&a, BS_READ_CHUNK + 40000, 1);
+	make_noise(&b, BS_READ_CHUNK / 2 + 7, 2);
+	gz_member(&f->file, a.p, a.n, 0);
+	gz_member(&f->file, b.p, b.n, 0);
+	gz_member(&f->file, a.p, a.n, 6);
+	bytes_add(&f->want, a.p, a.n);
+	bytes_add(&f->want, b.p, b.n);
+	bytes_add(&f->want, a.p, a.n);
+	f->want_gzip = true;
+	bytes_free(&a);
+	bytes_free(&b);
+}
+
+static void
+fx_many_members(struct fixture *f)
+{
+	char line[32];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		int l = snprintf(line, sizeof(line), "member %d\n", i);
+
+		gz_member(&f->file, line, (size_t)l, i % 10);
+		bytes_add(&f->want, line, (size_t)l);
+	}
+	f->want_gzip = true;
+}
+
+static void
+fx_zero_padding(struct fixture *f)
+{
+	gz_member(&f->file, "padded\n", 7, 6);
+	bytes_addc(&f->file, 0, 1024);
+	bytes_add(&f->want, "padded\n", 7);
+	f->want_gzip = true;
+}
+
+/* Padding that runs over a raw read boundary. */
+static void
+fx_long_zero_padding(struct fixture *f)
+{
+	gz_member(&f->file, "padded\n", 7, 6);
+	bytes_addc(&f->file, 0, BS_READ_CHUNK + 1000);
+	bytes_add(&f->want, "padded\n", 7);
+	f->want_gzip = true;
+}
+
+static void
+fx_trailing_garbage(struct fixture *f)
+{
+	gz_member(&f->file, "kept\n", 5, 6);
+	bytes_add(&f->file, "garbage\n", 8);
+	bytes_add(&f->want, "kept\n", 5);
+	f->want_rc = -1;
+	f->want_msg = "trailing garbage";
+	f->want_gzip = true;
+}
+
+static void
+fx_garbage_after_padding(struct fixture *f)
+{
+	gz_member(&f->file, "kept\n", 5, 6);
+	bytes_addc(&f->file, 0, 100);
+	bytes_add(&f->file, "x", 1);
+	bytes_add(&f->want, "kept\n", 5);
+	f->want_rc = -1;
+	f->want_msg = "trailing garbage";
+	f->want_gzip = true;
+}
+
+/* A stored member cut inside its data: exactly the bytes before the cut. */
+static void
+fx_truncated_data(struct fixture *f)
+{
+	static const char t[] = "line one\nline two\nline three\n";
+
+	gz_member(&f->file, t, sizeof(t) - 1, 0);
+	ck_assert_uint_eq(f->file.n,
+	    GZ_HDR + STORED_HDR + sizeof(t) - 1 + GZ_TRAILER);
+	f->file.n = GZ_HDR + STORED_HDR + 12;
+	bytes_add(&f->want, t, 12);
+	f->want_rc = -1;
+	f->want_msg = "unexpected end";
+	f->want_gzip = true;
+}
+
+static void
+fx_truncated_header(struct fixture *f)
+{
+	gz_member(&f->file, "abc\n", 4, 6);
+	f->file.n = 5;
+	f->want_rc = -1;
+	f->want_msg = "unexpected end";
+	f->want_gzip = true;
+}
+
+static void
+fx_magic_only(struct fixture *f)
+{
+	bytes_add(&f->file, "\x1f\x8b", 2);
+	f->want_rc = -1;
+	f->want_msg = "unexpected end";
+	f->want_gzip = true;
+}
+
+/* Every data byte is there; only the trailer is cut. */
+static void
+fx_truncated_trailer(struct fixture *f)
+{
+	make_text(&f->want, "trailer", 3000);
+	gz_member(&f->file, f->want.p, f->want.n, 6);
+	f->file.n -= 3;
+	f->want_rc = -1;
+	f->want_msg = "unexpected end";
+	f->want_gzip = true;
+}
+
+static void
+fx_truncated_second_member(struct fixture *f)
+{
+	struct bytes a = { 0 }, b = { 0 };
+	size_t keep = 40000, first;
+
+	make_text(&a, "whole", 70000);
+	make_noise(&b, 60000, 3);
+	gz_member(&f->file, a.p, a.n, 6);
+	first = f->file.n;
+	/* A stored block holds at most 65535 bytes: 60000 is one block. */
+	gz_member(&f->file, b.p, b.n, 0);
+	ck_assert_uint_eq(f->file.n - first,
+	    GZ_HDR + STORED_HDR + b.n + GZ_TRAILER);
+	f->file.n = first + keep;
+	bytes_add(&f->want, a.p, a.n);
+	bytes_add(&f->want, b.p, keep - GZ_HDR - STORED_HDR);
+	f->want_rc = -1;
+	f->want_msg = "unexpected end";
+	f->want_gzip = true;
+	bytes_free(&a);
+	bytes_free(&b);
+}
+
+/* A wrong CRC is found after all data: every byte is returned. */
+static void
+fx_bad_crc(struct fixture *f)
+{
+	make_text(&f->want, "crc", 5000);
+	gz_member(&f->file, f->want.p, f->want.n, 6);
+	f->file.p[f->file.n - GZ_TRAILER] ^= 0x55;
+	f->want_rc = -1;
+	f->want_msg = "corrupt";
+	f->want_gzip = true;
+}
+
+static void
+fx_bad_length(struct fixture *f)
+{
+	make_text(&f->want, "isize", 5000);
+	gz_member(&f->file, f->want.p, f->want.n, 6);
+	f->file.p[f->file.n - 4] ^= 0x01;
+	f->want_rc = -1;
+	f->want_msg = "corrupt";
+	f->want_gzip = true;
+}
+
+/* The first deflate byte claims the reserved block type 3. */
+static void
+fx_bad_block_type(struct fixture *f)
+{
+	gz_member(&f->file, "abc\n", 4, 0);
+	f->file.p[GZ_HDR] = 0x07;
+	f->want_rc = -1;
+	f->want_msg = "corrupt";
+	f->want_gzip = true;
+}
+
+/* The second member's stored length does not match its complement. */
+static void
+fx_corrupt_second_member(struct fixture *f)
+{
+	size_t second;
+
+	make_text(&f->want, "good", 20000);
+	gz_member(&f->file, f->want.p, f->want.n, 6);
+	second = f->file.n;
+	gz_member(&f->file, "bad data\n", 9, 0);
+	f->file.p[second + GZ_HDR + 3] ^= 0xff;		/* NLEN */
+	f->want_rc = -1;
+	f->want_msg = "corrupt";
+	f->want_gzip = true;
+}
+
+/* Bytes flipped in the middle of compressed data: zlib's own output. */
+static void
+fx_flipped_bytes(struct fixture *f)
+{
+	struct bytes t = { 0 };
+	size_t mid, i;
+
+	make_text(&t, "flip", 40000);
+	gz_member(&f->file, t.p, t.n, 9);
+	mid = f->file.n / 2;
+	for (i = 0; i < 8; i++)
+		f->file.p[mid + i] ^= 0xa5;
+	ref_inflate(&f->file, &f->want);
+	f->want_rc = -1;
+	f->want_msg = "corrupt";
+	f->want_gzip = true;
+	bytes_free(&t);
+}
+
+static void
+fx_bad_method(struct fixture *f)
+{
+	gz_member(&f->file, "abc\n", 4, 6);
+	f->file.p[2] = 0x07;
+	f->want_rc = -1;
+	f->want_msg = "corrupt";
+	f->want_gzip = true;
+}
+
+struct input_case {
+	const char *name;
+	void (*build)(struct fixture *);
+};
+
+static const struct input_case cases[] = {
+	{ "plain text", fx_plain_text },
+	{ "empty file", fx_empty },
+	{ "one byte 0x1f", fx_one_1f },
+	{ "0x1f then text", fx_1f_then_text },
+	{ "binary plain with the magic inside", fx_binary_plain },
+	{ "plain larger than two reads", fx_plain_large },
+	{ "gzip", fx_gzip },
+	{ "gzip of nothing", fx_gzip_empty },
+	{ "two gzip members", fx_multi_member },
+	{ "three members, the middle one empty",
+	    fx_three_members_middle_empty },
+	{ "members larger than a read", fx_large_members },
+	{ "300 small members", fx_many_members },
+	{ "zero padding after the member", fx_zero_padding },
+	{ "zero padding past a read", fx_long_zero_padding },
+	{ "trailing garbage", fx_trailing_garbage },
+	{ "garbage after zero padding", fx_garbage_after_padding },
+	{ "truncated inside the data", fx_truncated_data },
+	{ "truncated inside the header", fx_truncated_header },
+	{ "the magic bytes only", fx_magic_only },
+	{ "truncated trailer", fx_truncated_trailer },
+	{ "second member truncated", fx_truncated_second_member },
+	{ "bad CRC", fx_bad_crc },
+	{ "bad length in the trailer", fx_bad_length },
+	{ "reserved block type", fx_bad_block_type },
+	{ "second member corrupt", fx_corrupt_second_member },
+	{ "bytes flipped mid-stream", fx_flipped_bytes },
+	{ "unknown compression method", fx_bad_method }
+};
+
+#define NCASES	(sizeof(cases) / sizeof(cases[0]))
+
+/* Read sizes each fixture is read with. */
+static const size_t chunks[] = { 1, 7, 4096, 1 << 20 };
+
+#define NCHUNKS	(sizeof(chunks) / sizeof(chunks[0]))
+
+/*
+ * Read a whole input in pieces of chunk bytes into got.  Returns 0 at the
+ * end or -1 for a fault, after checking that a further read returns 0.
+ */
+static int
+read_all(struct bs_input *in, size_t chunk, struct bytes *got,
+    struct bs_diag *d)
+{
+	char *buf = malloc(chunk);
+	ssize_t r;
+	int rc;
+
+	ck_assert_ptr_nonnull(buf);
+	for (;;) {
+		r = bs_input_read(in, buf, chunk, d);
+		if (r <= 0)
+			break;
+		QUIET_CHECK((size_t)r <= chunk, "read %zd bytes into %zu",
+		    r, chunk);
+		bytes_add(got, buf, (size_t)r);
+	}
+	ck_assert(r == 0 || r == -1);
+	rc = (int)r;
+	ck_assert_int_eq(bs_input_read(in, buf, chunk, NULL), 0);
+	free(buf);
+	return rc;
+}
+
+/* The first offset at which a and b differ, for failure messages. */
+static size_t
+first_diff(const struct bytes *a, const struct bytes *b)
+{
+	size_t i, n = a->n < b->n ? a->n : b->n;
+
+	for (i = 0; i < n; i++)
+		if (a->p[i] != b->p[i])
+			return i;
+	return n;
+}
+
+START_TEST(test_fixture_table)
+{
+	const struct input_case *c = &cases[_i / NCHUNKS];
+	size_t chunk = chunks[_i % NCHUNKS];
+	struct fixture f;
+	struct bytes got = { 0 };
+	struct bs_input *in = NULL;
+	struct bs_diag d;
+	char path[128];
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	c->build(&f);
+	tpath(path, sizeof(path), "fixture");
+	write_file(path, f.file.p, f.file.n);
+
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_input_open(path, &in, &d), BS_OK);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_str_eq(bs_input_name(in), path);
+	ck_assert_uint_eq(bs_input_raw_size(in), f.file.n);
+	rc = read_all(in, chunk, &got, &d);
+
+	ck_assert_msg(rc == f.want_rc, "%s (reads of %zu): returned %d, "
+	    "expected %d (message \"%s\")", c->name, chunk, rc, f.want_rc,
+	    d.msg);
+	ck_assert_msg(got.n == f.want.n && (got.n == 0 ||
+	    memcmp(got.p, f.want.p, got.n) == 0),
+	    "%s (reads of %zu): %zu bytes, expected %zu; first difference "
+	    "at %zu", c->name, chunk, got.n, f.want.n,
+	    first_diff(&got, &f.want));
+	ck_assert_msg(bs_input_is_gzip(in) == f.want_gzip,
+	    "%s: gzip flag %d", c->name, bs_input_is_gzip(in));
+	if (f.want_rc < 0) {
+		ck_assert_msg(strstr(d.msg, f.want_msg) != NULL,
+		    "%s: message \"%s\" lacks \"%s\"", c->name, d.msg,
+		    f.want_msg);
+		ck_assert_str_eq(d.file, path);
+	} else
+		ck_assert_uint_eq(bs_input_raw_offset(in), f.file.n);
+	bs_input_close(in);
+	bytes_free(&got);
+	bytes_free(&f.file);
+	bytes_free(&f.want);
+}
+END_TEST
+
+/* --- opening ------------------------------------------------------------- */
+
+START_TEST(test_directory)
+{
+	struct bs_input *in = (struct bs_input *)1;
+	struct bs_diag d;
+
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_input_open(tmpdir, &in, &d), BS_ERR_IO);
+	ck_assert_ptr_null(in);
+	ck_assert_msg(strstr(d.msg, "is a directory") != NULL, "message "
+	    "\"%s\"", d.msg);
+	ck_assert_str_eq(d.file, tmpdir);
+}
+END_TEST
+
+START_TEST(test_missing)
+{
+	struct bs_input *in = (struct bs_input *)1;
+	struct bs_diag d;
+	char path[128];
+
+	tpath(path, sizeof(path), "no-such-file.log");
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_input_open(path, &in, &d), BS_ERR_IO);
+	ck_assert_ptr_null(in);
+	ck_assert_msg(strstr(d.msg, strerror(ENOENT)) != NULL,
+	    "message \"%s\"", d.msg);
+	ck_assert_str_eq(d.file, path);
+}
+END_TEST
+
+START_TEST(test_unreadable)
+{
+	struct bs_input *in = NULL;
+	struct bs_diag d;
+	char path[128];
+	bs_status st;
+
+	tpath(path, sizeof(path), "secret.log");
+	write_file(path, "x\n", 2);
+	ck_assert_int_eq(chmod(path, 0), 0);
+	bs_diag_clear(&d);
+	st = bs_input_open(path, &in, &d);
+	if (geteuid() == 0) {
+		/* Root reads it anyway; there is nothing to assert. */
+		bs_input_close(in);
+		return;
+	}
+	ck_assert_int_eq(st, BS_ERR_IO);
+	ck_assert_ptr_null(in);
+	ck_assert_msg(strstr(d.msg, strerror(EACCES)) != NULL,
+	    "message \"%s\"", d.msg);
+}
+END_TEST
+
+/* "-" reads standard input, gzip included, and is named "(stdin)". */
+START_TEST(test_stdin)
+{
+	struct bytes gz = { 0 }, got = { 0 };
+	struct bs_input *in = NULL;
+	struct bs_diag d;
+	char path[128];
+	int fd, saved;
+
+	gz_member(&gz, "from stdin\n", 11, 6);
+	gz_member(&gz, "second\n", 7, 6);
+	tpath(path, sizeof(path), "stdin.gz");
+	write_file(path, gz.p, gz.n);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+
+	ck_assert_int_eq(bs_input_open("-", &in, &d), BS_OK);
+	ck_assert_str_eq(bs_input_name(in), "(stdin)");
+	ck_assert_int_eq(read_all(in, 5, &got, &d), 0);
+	ck_assert_uint_eq(got.n, 18);
+	ck_assert_int_eq(memcmp(got.p, "from stdin\nsecond\n", 18), 0);
+	ck_assert(bs_input_is_gzip(in));
+	bs_input_close(in);
+
+	/* Closing the input leaves standard input open. */
+	ck_assert_int_ne(fcntl(STDIN_FILENO, F_GETFD), -1);
+	ck_assert_int_eq(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+	bytes_free(&gz);
+	bytes_free(&got);
+}
+END_TEST
+
+/* The compressed offset advances while reading, up to the file size. */
+START_TEST(test_raw_offset)
+{
+	struct bytes t = { 0 }, gz = { 0 };
+	struct bs_input *in = NULL;
+	struct bs_diag d;
+	char path[128], buf[1000];
+	unsigned long long last = 0, now;
+	ssize_t r;
+
+	make_noise(&t, 3 * BS_READ_CHUNK, 9);
+	gz_member(&gz, t.p, t.n, 1);
+	tpath(path, sizeof(path), "offset.gz");
+	write_file(path, gz.p, gz.n);
+	ck_assert_int_eq(bs_input_open(path, &in, &d), BS_OK);
+	ck_assert_uint_eq(bs_input_raw_offset(in), 0);
+	while ((r = bs_input_read(in, buf, sizeof(buf), &d)) > 0) {
+		now = bs_input_raw_offset(in);
+		ck_assert_uint_ge(now, last);
+		ck_assert_uint_le(now, gz.n);
+		last = now;
+	}
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_eq(bs_input_raw_offset(in), gz.n);
+	ck_assert_uint_eq(bs_input_raw_size(in), gz.n);
+	bs_input_close(in);
+	bs_input_close(NULL);
+	bytes_free(&t);
+	bytes_free(&gz);
+}
+END_TEST
+
+/*
+ * The modification time of a regular file (the reference year for
+ * classic syslog stamps); for a pipe, the time of opening.
+ */
+START_TEST(test_mtime)
+{
+	struct timespec times[2];
+	struct bs_input *in = NULL;
+	struct bs_diag d;
+	char path[128];
+	time_t before, after;
+	int fds[2], saved;
+
+	tpath(path, sizeof(path), "dated.log");
+	write_file(path, "x\n", 2);
+	times[0].tv_sec = times[1].tv_sec = 1700000000;
+	times[0].tv_nsec = times[1].tv_nsec = 0;
+	ck_assert_int_eq(utimensat(AT_FDCWD, path, times, 0), 0);
+	ck_assert_int_eq(bs_input_open(path, &in, &d), BS_OK);
+	ck_assert_int_eq(bs_input_mtime(in), 1700000000);
+	bs_input_close(in);
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], "y\n", 2), 2);
+	close(fds[1]);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_eq(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+	close(fds[0]);
+	before = time(NULL);
+	ck_assert_int_eq(bs_input_open("-", &in, &d), BS_OK);
+	after = time(NULL);
+	ck_assert_int_ge(bs_input_mtime(in), before);
+	ck_assert_int_le(bs_input_mtime(in), after);
+	ck_assert_uint_eq(bs_input_raw_size(in), 0);
+	bs_input_close(in);
+	ck_assert_int_eq(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+}
+END_TEST
+
+Suite *
+input_suite(void)
+{
+	Suite *s = suite_create("input");
+	TCase *tc = tcase_create("fixtures");
+
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_fixture_table, 0, NCASES * NCHUNKS);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("open");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_directory);
+	tcase_add_test(tc, test_missing);
+	tcase_add_test(tc, test_unreadable);
+	tcase_add_test(tc, test_stdin);
+	tcase_add_test(tc, test_raw_offset);
+	tcase_add_test(tc, test_mtime);
+	suite_add_tcase(s, tc);
+	return s;
+}

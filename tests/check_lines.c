@@ -1,0 +1,969 @@
+/*
+ * check_lines.c - the line splitter (src/lines.c) over real inputs: line
+ * ends, overlong lines, faults, volume, and the needle prefilter.
+ *
+ * Every case is a file written to a temporary folder under /tmp and read
+ * through bs_input_open, once plain and once as a gzip member, so that
+ * both the raw reads and the decompressor's reads feed the splitter.
+ */
+#include <check.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "bslimits.h"
+#include "input.h"
+#include "lines.h"
+#include "suites.h"
+
+/* --- fixtures ------------------------------------------------------------ */
+
+/*
+ * Each passing ck_assert records its place through a write(2); loops that
+ * run a million times check with this instead, which costs nothing when
+ * the condition holds.
+ */
+#define QUIET_CHECK(expr, ...) \
+	do { \
+		if (!(expr)) \
+			ck_abort_msg(__VA_ARGS__); \
+	} while (0)
+
+static char tmpdir[64];
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bs_lines_XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+teardown(void)
+{
+	if (tmpdir[0] != '\0')
+		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir[0] = '\0';
+}
+
+/* A growable byte string. */
+struct bytes {
+	char *p;
+	size_t n, cap;
+};
+
+/* Room for n more bytes. */
+static void
+bytes_reserve(struct bytes *b, size_t n)
+{
+	size_t ncap = b->cap ? b->cap : 256;
+
+	if (b->n + n <= b->cap)
+		return;
+	while (ncap < b->n + n)
+		ncap *= 2;
+	b->p = realloc(b->p, ncap);
+	QUIET_CHECK(b->p != NULL, "out of memory");
+	b->cap = ncap;
+}
+
+static void
+bytes_add(struct bytes *b, const void *p, size_t n)
+{
+	bytes_reserve(b, n);
+	if (n > 0)
+		memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+static void
+bytes_fill(struct bytes *b, char c, size_t count)
+{
+	bytes_reserve(b, count);
+	memset(b->p + b->n, c, count);
+	b->n += count;
+}
+
+static void
+bytes_free(struct bytes *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * One gzip member of data, or with level < 0 nothing but the plain data.
+ * Level 0 (stored) keeps the data at a known offset: 10 header bytes and
+ * 5 bytes of block header in front of it while it fits one block.
+ */
+static void
+encode(struct bytes *out, const struct bytes *data, int level)
+{
+	z_stream z;
+	uLong bound;
+
+	if (level < 0) {
+		bytes_add(out, data->p, data->n);
+		return;
+	}
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY), Z_OK);
+	bound = deflateBound(&z, (uLong)data->n);
+	bytes_reserve(out, bound);
+	z.next_in = (unsigned char *)data->p;
+	z.avail_in = (uInt)data->n;
+	z.next_out = (unsigned char *)out->p + out->n;
+	z.avail_out = (uInt)bound;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	out->n += z.total_out;
+	deflateEnd(&z);
+}
+
+/* Write bytes to a file of the temporary folder and open a splitter on it. */
+static void
+open_lines(const struct bytes *file, struct bs_input **in,
+    struct bs_lines **ls)
+{
+	char path[128];
+	struct bs_diag d;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/input", tmpdir);
+	f = fopen(path, "wb");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	if (file->n > 0)
+		ck_assert_uint_eq(fwrite(file->p, 1, file->n, f), file->n);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(bs_input_open(path, in, &d), BS_OK);
+	*ls = bs_lines_new(*in);
+	ck_assert_ptr_nonnull(*ls);
+}
+
+static void
+close_lines(struct bs_input *in, struct bs_lines *ls)
+{
+	bs_lines_free(ls);
+	bs_input_close(in);
+}
+
+/* --- the table ----------------------------------------------------------- */
+
+/*
+ * Expected lines.  A line is written as a fill character repeated len
+ * times (fill != 0) or as text of len bytes (NUL bytes allowed).
+ */
+struct want_line {
+	const char *text;
+	size_t len;
+	char fill;
+	bool cut;
+};
+
+#define MAXLINES 8
+
+struct lines_case {
+	const char *name;
+	void (*build)(struct bytes *);
+	size_t nlines;
+	struct want_line want[MAXLINES];
+	uint64_t ncut;
+};
+
+#define T(s)		{ s, sizeof(s) - 1, 0, false }
+#define FILL(c, n)	{ NULL, n, c, false }
+#define CUT(c)		{ NULL, BS_LINE_MAX, c, true }
+#define CUTP(p, c)	{ p, BS_LINE_MAX, c, true }
+
+/* Literal files; a macro keeps the length when the text holds NUL bytes. */
+#define LITERAL(fn, s)						\
+static void								\
+fn(struct bytes *b)							\
+{									\
+	bytes_add(b, s, sizeof(s) - 1);					\
+}
+
+LITERAL(b_lf, "one\ntwo\nthree\n")
+LITERAL(b_crlf, "one\r\ntwo\r\nthree\r\n")
+LITERAL(b_mixed, "one\r\ntwo\nthree\r\n")
+LITERAL(b_no_final_nl, "one\ntwo")
+LITERAL(b_no_final_nl_cr, "one\ntwo\r")
+LITERAL(b_empty_lines, "\n\none\n\n")
+LITERAL(b_cr_only_lines, "\r\n\r\n")
+LITERAL(b_empty_file, "")
+LITERAL(b_single_nl, "\n")
+LITERAL(b_inner_cr, "a\rb\nc\r\r\n")
+LITERAL(b_nul, "x\0y\n\0\n\0\0\0")
+
+/* Longer lines, built around BS_LINE_MAX. */
+static void
+b_exact_max(struct bytes *b)
+{
+	bytes_fill(b, 'a', BS_LINE_MAX);
+	bytes_add(b, "\nnext\n", 6);
+}
+
+static void
+b_max_plus_one(struct bytes *b)
+{
+	bytes_fill(b, 'b', BS_LINE_MAX + 1);
+	bytes_add(b, "\nnext\n", 6);
+}
+
+static void
+b_three_max(struct bytes *b)
+{
+	bytes_fill(b, 'c', 3 * BS_LINE_MAX);
+	bytes_add(b, "\nnext\n", 6);
+}
+
+/* Longer than the splitter's whole buffer. */
+static void
+b_huge(struct bytes *b)
+{
+	bytes_fill(b, 'h', BS_LINE_MAX + 2 * BS_READ_CHUNK + 17);
+	bytes_add(b, "\nnext\n", 6);
+}
+
+static void
+b_exact_max_at_end(struct bytes *b)
+{
+	bytes_add(b, "first\n", 6);
+	bytes_fill(b, 'e', BS_LINE_MAX);
+}
+
+static void
+b_long_at_end(struct bytes *b)
+{
+	bytes_add(b, "first\n", 6);
+	bytes_fill(b, 'f', BS_LINE_MAX + 10);
+}
+
+static void
+b_max_plus_one_at_end(struct bytes *b)
+{
+	bytes_add(b, "first\n", 6);
+	bytes_fill(b, 'g', BS_LINE_MAX + 1);
+}
+
+/* At the end without a newline, a trailing CR is still no content. */
+static void
+b_exact_max_cr_at_end(struct bytes *b)
+{
+	bytes_fill(b, 'k', BS_LINE_MAX);
+	bytes_add(b, "\r", 1);
+}
+
+static void
+b_long_lines_in_a_row(struct bytes *b)
+{
+	bytes_fill(b, 'p', BS_LINE_MAX + 5);
+	bytes_add(b, "\n", 1);
+	bytes_fill(b, 'q', 2 * BS_LINE_MAX);
+	bytes_add(b, "\n\n", 2);
+	bytes_fill(b, 'r', BS_LINE_MAX - 1);
+	bytes_add(b, "\nend\n", 5);
+}
+
+/* The rest of a cut line is skipped even when it holds CRs. */
+static void
+b_long_crlf(struct bytes *b)
+{
+	bytes_fill(b, 's', BS_LINE_MAX + 1);
+	bytes_add(b, "\r\nnext\r\n", 8);
+}
+
+/*
+ * A line of exactly BS_LINE_MAX bytes whose newline is the first byte of
+ * the second raw read (three lines of BS_LINE_MAX bytes with their
+ * newlines come first, then BS_LINE_MAX more: BS_READ_CHUNK in all).  The
+ * splitter sees BS_LINE_MAX bytes and no newline yet; the line is not
+ * longer than the maximum and must not be cut.
+ */
+static void
+b_exact_max_at_read_boundary(struct bytes *b)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		bytes_fill(b, (char)('0' + i), BS_LINE_MAX - 1);
+		bytes_add(b, "\n", 1);
+	}
+	bytes_fill(b, 'x', BS_LINE_MAX);
+	ck_assert_uint_eq(b->n, BS_READ_CHUNK);
+	bytes_add(b, "\nnext\n", 6);
+}
+
+/* BS_LINE_MAX bytes of text, then CR LF: the CR is not part of the line. */
+static void
+b_exact_max_crlf(struct bytes *b)
+{
+	bytes_fill(b, 'w', BS_LINE_MAX);
+	bytes_add(b, "\r\nnext\r\n", 8);
+}
+
+static const struct lines_case cases[] = {
+	{ "LF", b_lf, 3, { T("one"), T("two"), T("three") }, 0 },
+	{ "CRLF", b_crlf, 3, { T("one"), T("two"), T("three") }, 0 },
+	{ "mixed endings", b_mixed, 3, { T("one"), T("two"), T("three") },
+	    0 },
+	{ "last line without newline", b_no_final_nl, 2,
+	    { T("one"), T("two") }, 0 },
+	{ "last line ends in CR only", b_no_final_nl_cr, 2,
+	    { T("one"), T("two") }, 0 },
+	{ "empty lines", b_empty_lines, 4, { T(""), T(""), T("one"), T("") },
+	    0 },
+	{ "lines of a lone CR", b_cr_only_lines, 2, { T(""), T("") }, 0 },
+	{ "empty file", b_empty_file, 0, { T("") }, 0 },
+	{ "a single newline", b_single_nl, 1, { T("") }, 0 },
+	{ "only the trailing CR goes", b_inner_cr, 2,
+	    { T("a\rb"), T("c\r") }, 0 },
+	{ "NUL bytes are data", b_nul, 3,
+	    { T("x\0y"), T("\0"), T("\0\0\0") }, 0 },
+	{ "exactly BS_LINE_MAX", b_exact_max, 2,
+	    { FILL('a', BS_LINE_MAX), T("next") }, 0 },
+	{ "BS_LINE_MAX + 1", b_max_plus_one, 2, { CUT('b'), T("next") }, 1 },
+	{ "3 * BS_LINE_MAX", b_three_max, 2, { CUT('c'), T("next") }, 1 },
+	{ "longer than the buffer", b_huge, 2, { CUT('h'), T("next") }, 1 },
+	{ "exactly BS_LINE_MAX at the end", b_exact_max_at_end, 2,
+	    { T("first"), FILL('e', BS_LINE_MAX) }, 0 },
+	{ "too long at the end", b_long_at_end, 2,
+	    { T("first"), CUT('f') }, 1 },
+	{ "BS_LINE_MAX + 1 at the end", b_max_plus_one_at_end, 2,
+	    { T("first"), CUT('g') }, 1 },
+	{ "BS_LINE_MAX and a CR at the end", b_exact_max_cr_at_end, 1,
+	    { FILL('k', BS_LINE_MAX) }, 0 },
+	{ "long lines in a row", b_long_lines_in_a_row, 5,
+	    { CUT('p'), CUT('q'), T(""), FILL('r', BS_LINE_MAX - 1),
+	    T("end") }, 2 },
+	{ "long CRLF line", b_long_crlf, 2, { CUT('s'), T("next") }, 1 },
+	{ "exactly BS_LINE_MAX at a read boundary",
+	    b_exact_max_at_read_boundary, 5,
+	    { FILL('0', BS_LINE_MAX - 1), FILL('1', BS_LINE_MAX - 1),
+	    FILL('2', BS_LINE_MAX - 1), FILL('x', BS_LINE_MAX), T("next") },
+	    0 },
+	{ "exactly BS_LINE_MAX before CR LF", b_exact_max_crlf, 2,
+	    { FILL('w', BS_LINE_MAX), T("next") }, 0 }
+};
+
+#define NCASES	(sizeof(cases) / sizeof(cases[0]))
+
+/* Whether a line handed out is the expected one; a message if not. */
+static bool
+line_matches(const struct bs_line *l, const struct want_line *w,
+    char *why, size_t whysz)
+{
+	size_t i, tl;
+
+	if (l->len != w->len) {
+		snprintf(why, whysz, "length %zu, expected %zu", l->len,
+		    w->len);
+		return false;
+	}
+	if (l->cut != w->cut) {
+		snprintf(why, whysz, "cut flag %d, expected %d", l->cut,
+		    w->cut);
+		return false;
+	}
+	/* With a fill character, text (if any) is a prefix before it. */
+	tl = w->fill == 0 ? l->len : w->text != NULL ? strlen(w->text) : 0;
+	for (i = 0; i < l->len; i++) {
+		char c = i < tl ? w->text[i] : w->fill;
+
+		if (l->ptr[i] != c) {
+			snprintf(why, whysz, "byte %zu is 0x%02x, expected "
+			    "0x%02x", i, (unsigned char)l->ptr[i],
+			    (unsigned char)c);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Row _i % NCASES, plain for the first round and gzip for the second. */
+START_TEST(test_lines_table)
+{
+	const struct lines_case *c = &cases[_i % NCASES];
+	int level = _i < (int)NCASES ? -1 : 6;
+	struct bytes data = { 0 }, file = { 0 };
+	struct bs_input *in;
+	struct bs_lines *ls;
+	struct bs_line l;
+	struct bs_diag d;
+	char why[128];
+	size_t k;
+	int r;
+
+	c->build(&data);
+	encode(&file, &data, level);
+	open_lines(&file, &in, &ls);
+	for (k = 0; k < c->nlines; k++) {
+		r = bs_lines_next(ls, &l, &d);
+		ck_assert_msg(r == 1, "%s (%s): line %zu: returned %d (%s)",
+		    c->name, level < 0 ? "plain" : "gzip", k + 1, r, d.msg);
+		ck_assert_msg(line_matches(&l, &c->want[k], why, sizeof(why)),
+		    "%s (%s): line %zu: %s", c->name,
+		    level < 0 ? "plain" : "gzip", k + 1, why);
+		ck_assert_uint_eq(l.lineno, k + 1);
+	}
+	r = bs_lines_next(ls, &l, &d);
+	ck_assert_msg(r == 0, "%s (%s): %d instead of the end after %zu "
+	    "lines", c->name, level < 0 ? "plain" : "gzip", r, c->nlines);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 0);
+	ck_assert_uint_eq(bs_lines_count(ls), c->nlines);
+	ck_assert_msg(bs_lines_cut(ls) == c->ncut, "%s (%s): %llu cut, "
+	    "expected %llu", c->name, level < 0 ? "plain" : "gzip",
+	    (unsigned long long)bs_lines_cut(ls),
+	    (unsigned long long)c->ncut);
+	close_lines(in, ls);
+	bytes_free(&data);
+	bytes_free(&file);
+}
+END_TEST
+
+/* --- faults -------------------------------------------------------------- */
+
+/*
+ * A stored gzip member cut in the middle of a line: the whole lines
+ * before the cut come out, then -1 with the fault, and the partial line
+ * is dropped rather than handed out as if it were whole.
+ */
+START_TEST(test_truncated_gzip)
+{
+	static const char text[] = "line one\nline two\npartial line\n";
+	struct bytes data = { 0 }, file = { 0 };
+	struct bs_input *in;
+	struct bs_lines *ls;
+	struct bs_line l;
+	struct bs_diag d;
+
+	bytes_add(&data, text, sizeof(text) - 1);
+	encode(&file, &data, 0);
+	file.n = 10 + 5 + 18 + 4;	/* "line one\nline two\npart" */
+	open_lines(&file, &in, &ls);
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_uint_eq(l.len, 8);
+	ck_assert_int_eq(memcmp(l.ptr, "line one", 8), 0);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_uint_eq(l.len, 8);
+	ck_assert_int_eq(memcmp(l.ptr, "line two", 8), 0);
+	ck_assert_uint_eq(l.lineno, 2);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), -1);
+	ck_assert_msg(strstr(d.msg, "unexpected end") != NULL,
+	    "message \"%s\"", d.msg);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 0);
+	ck_assert_uint_eq(bs_lines_count(ls), 2);
+	close_lines(in, ls);
+	bytes_free(&data);
+	bytes_free(&file);
+}
+END_TEST
+
+/* Cut right after a newline, before the trailer: every line is whole. */
+START_TEST(test_truncated_after_newline)
+{
+	static const char text[] = "alpha\nbeta\n";
+	struct bytes data = { 0 }, file = { 0 };
+	struct bs_input *in;
+	struct bs_lines *ls;
+	struct bs_line l;
+	struct bs_diag d;
+
+	bytes_add(&data, text, sizeof(text) - 1);
+	encode(&file, &data, 6);
+	file.n -= 8;
+	open_lines(&file, &in, &ls);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_uint_eq(l.len, 4);
+	ck_assert_int_eq(memcmp(l.ptr, "beta", 4), 0);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), -1);
+	ck_assert_msg(strstr(d.msg, "unexpected end") != NULL,
+	    "message \"%s\"", d.msg);
+	ck_assert_uint_eq(bs_lines_count(ls), 2);
+	close_lines(in, ls);
+	bytes_free(&data);
+	bytes_free(&file);
+}
+END_TEST
+
+/* --- volume -------------------------------------------------------------- */
+
+#define MANY_LINES	200000
+
+/*
+ * Line i of the volume test: its number, then filler whose length varies
+ * from 0 to a few thousand bytes; every seventh line ends in CR LF (the CR
+ * is not part of the line), and a few lines are longer than BS_LINE_MAX.
+ */
+static size_t
+many_line(unsigned i, char *buf, size_t bufsz, bool *crlf)
+{
+	uint32_t h = i * 2654435761u;
+	size_t len, k;
+	int n;
+
+	if (i % 40000 == 39999)
+		len = BS_LINE_MAX + 1 + h % 1000;
+	else if (h % 97 == 0)
+		len = 1000 + h % 4000;
+	else
+		len = h % 160;
+	QUIET_CHECK(len < bufsz, "line %u: %zu bytes", i, len);
+	n = snprintf(buf, bufsz, "%u:", i);
+	if ((size_t)n > len)
+		len = (size_t)n;
+	for (k = (size_t)n; k < len; k++)
+		buf[k] = (char)('a' + (i + k) % 26);
+	*crlf = i % 7 == 3;
+	return len;
+}
+
+/*
+ * 200000 lines of varying length, plain and gzip: every line comes out
+ * with its exact content, length, number and cut flag across all the
+ * read-chunk boundaries.
+ */
+START_TEST(test_many_lines)
+{
+	int level = _i == 0 ? -1 : 1;
+	struct bytes data = { 0 }, file = { 0 };
+	struct bs_input *in;
+	struct bs_lines *ls;
+	struct bs_line l;
+	struct bs_diag d;
+	char *buf = malloc(2 * BS_LINE_MAX);
+	uint64_t ncut = 0;
+	unsigned i;
+	bool crlf;
+	size_t len;
+
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0; i < MANY_LINES; i++) {
+		len = many_line(i, buf, 2 * BS_LINE_MAX, &crlf);
+		bytes_add(&data, buf, len);
+		bytes_add(&data, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
+	}
+	ck_assert_uint_gt(data.n, 4 * (size_t)BS_READ_CHUNK);
+	encode(&file, &data, level);
+	open_lines(&file, &in, &ls);
+	for (i = 0; i < MANY_LINES; i++) {
+		int r = bs_lines_next(ls, &l, &d);
+		size_t want_len;
+
+		len = many_line(i, buf, 2 * BS_LINE_MAX, &crlf);
+		want_len = len > BS_LINE_MAX ? BS_LINE_MAX : len;
+		QUIET_CHECK(r == 1, "line %u: returned %d", i + 1, r);
+		QUIET_CHECK(l.len == want_len, "line %u: length %zu, "
+		    "expected %zu", i + 1, l.len, want_len);
+		QUIET_CHECK(memcmp(l.ptr, buf, want_len) == 0,
+		    "line %u: content differs", i + 1);
+		QUIET_CHECK(l.cut == (len > BS_LINE_MAX), "line %u: cut "
+		    "flag %d", i + 1, l.cut);
+		QUIET_CHECK(l.lineno == i + 1, "line %u: numbered %llu",
+		    i + 1, (unsigned long long)l.lineno);
+		ncut += l.cut;
+	}
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 0);
+	ck_assert_uint_eq(bs_lines_count(ls), MANY_LINES);
+	ck_assert_uint_eq(bs_lines_cut(ls), ncut);
+	ck_assert_uint_eq(ncut, MANY_LINES / 40000);
+	close_lines(in, ls);
+	bytes_free(&data);
+	bytes_free(&file);
+	free(buf);
+}
+END_TEST
+
+/* --- needles ------------------------------------------------------------- */
+
+static const char *const needles[] = { "status=", "reject:", NULL };
+
+/* A line handed out through the needles, with its line number. */
+struct want_hit {
+	uint64_t lineno;
+	struct want_line line;
+};
+
+struct needle_case {
+	const char *name;
+	void (*build)(struct bytes *);
+	size_t nhits;
+	struct want_hit want[MAXLINES];
+	uint64_t count;		/* every line, handed out or skipped */
+	uint64_t ncut;
+};
+
+LITERAL(n_filter, "a\nstatus=x\nb\nreject: y\nc\n")
+LITERAL(n_first_last, "status=1\nx\nstatus=2")
+LITERAL(n_no_hit, "a\nb\nstatus\nreject\n")
+LITERAL(n_no_hit_unfinished, "a\nstatu")
+LITERAL(n_two_in_one, "x status= reject: y\nz\n")
+LITERAL(n_crlf, "\r\nstatus=a\r\n\r\n")
+LITERAL(n_split_by_newline, "statu\ns=\nreject\n:\n")
+LITERAL(n_empty, "")
+
+static void
+n_long_without(struct bytes *b)
+{
+	bytes_fill(b, 'x', BS_LINE_MAX + 10);
+	bytes_add(b, "\nstatus=ok\n", 11);
+}
+
+static void
+n_long_with(struct bytes *b)
+{
+	bytes_add(b, "status=", 7);
+	bytes_fill(b, 'x', BS_LINE_MAX + 10);
+	bytes_add(b, "\nnext\n", 6);
+}
+
+static void
+n_huge_without(struct bytes *b)
+{
+	bytes_fill(b, 'h', BS_LINE_MAX + 2 * BS_READ_CHUNK);
+	bytes_add(b, "\nreject: r\n", 11);
+}
+
+/* Skipped at the end of the input: still counted as cut. */
+static void
+n_unfinished_long_without(struct bytes *b)
+{
+	bytes_add(b, "status=x\n", 9);
+	bytes_fill(b, 'z', BS_LINE_MAX + 1);
+}
+
+static void
+n_exact_max_without(struct bytes *b)
+{
+	bytes_fill(b, 'e', BS_LINE_MAX);
+	bytes_add(b, "\r\nstatus=\n", 10);
+}
+
+#define H(n, s)		{ n, T(s) }
+
+static const struct needle_case ncases[] = {
+	{ "only lines with a needle", n_filter, 2,
+	    { H(2, "status=x"), H(4, "reject: y") }, 5, 0 },
+	{ "first and unfinished last line", n_first_last, 2,
+	    { H(1, "status=1"), H(3, "status=2") }, 3, 0 },
+	{ "no hit", n_no_hit, 0, { H(0, "") }, 4, 0 },
+	{ "no hit, last line unfinished", n_no_hit_unfinished, 0,
+	    { H(0, "") }, 2, 0 },
+	{ "two needles in one line", n_two_in_one, 1,
+	    { H(1, "x status= reject: y") }, 2, 0 },
+	{ "CRLF and empty lines", n_crlf, 1, { H(2, "status=a") }, 3, 0 },
+	{ "a needle split by a newline is none", n_split_by_newline, 0,
+	    { H(0, "") }, 4, 0 },
+	{ "empty input", n_empty, 0, { H(0, "") }, 0, 0 },
+	{ "skipped overlong line", n_long_without, 1,
+	    { H(2, "status=ok") }, 2, 1 },
+	{ "overlong line with a needle", n_long_with, 1,
+	    { { 1, CUTP("status=", 'x') } }, 2, 1 },
+	{ "skipped line longer than the buffer", n_huge_without, 1,
+	    { H(2, "reject: r") }, 2, 1 },
+	{ "skipped line of exactly BS_LINE_MAX", n_exact_max_without, 1,
+	    { H(2, "status=") }, 2, 0 },
+	{ "skipped overlong last line without newline",
+	    n_unfinished_long_without, 1, { H(1, "status=x") }, 2, 1 }
+};
+
+#define NNCASES	(sizeof(ncases) / sizeof(ncases[0]))
+
+/* Row _i % NNCASES, plain then gzip. */
+START_TEST(test_needles_table)
+{
+	const struct needle_case *c = &ncases[_i % NNCASES];
+	int level = _i < (int)NNCASES ? -1 : 6;
+	const char *how = level < 0 ? "plain" : "gzip";
+	struct bytes data = { 0 }, file = { 0 };
+	struct bs_input *in;
+	struct bs_lines *ls;
+	struct bs_line l;
+	struct bs_diag d;
+	char why[128];
+	size_t k;
+	int r;
+
+	c->build(&data);
+	encode(&file, &data, level);
+	open_lines(&file, &in, &ls);
+	bs_lines_set_needles(ls, needles);
+	for (k = 0; k < c->nhits; k++) {
+		r = bs_lines_next(ls, &l, &d);
+		ck_assert_msg(r == 1, "%s (%s): hit %zu: returned %d",
+		    c->name, how, k + 1, r);
+		ck_assert_msg(l.lineno == c->want[k].lineno, "%s (%s): hit "
+		    "%zu is line %llu, expected %llu", c->name, how, k + 1,
+		    (unsigned long long)l.lineno,
+		    (unsigned long long)c->want[k].lineno);
+		ck_assert_msg(line_matches(&l, &c->want[k].line, why,
+		    sizeof(why)), "%s (%s): hit %zu: %s", c->name, how, k + 1,
+		    why);
+	}
+	r = bs_lines_next(ls, &l, &d);
+	ck_assert_msg(r == 0, "%s (%s): %d instead of the end", c->name, how,
+	    r);
+	ck_assert_msg(bs_lines_count(ls) == c->count, "%s (%s): %llu lines "
+	    "counted, expected %llu", c->name, how,
+	    (unsigned long long)bs_lines_count(ls),
+	    (unsigned long long)c->count);
+	ck_assert_msg(bs_lines_cut(ls) == c->ncut, "%s (%s): %llu cut, "
+	    "expected %llu", c->name, how,
+	    (unsigned long long)bs_lines_cut(ls),
+	    (unsigned long long)c->ncut);
+	close_lines(in, ls);
+	bytes_free(&data);
+	bytes_free(&file);
+}
+END_TEST
+
+/*
+ * Needles set after some lines were read (as run.c does once the format
+ * is known), and taken away again: line numbers and counts stay right.
+ */
+START_TEST(test_needles_midway)
+{
+	static const char text[] = "a\nb\nstatus=1\nc\nreject:2\nd\ne\n";
+	struct bytes file = { 0 };
+	struct bs_input *in;
+	struct bs_lines *ls;
+	struct bs_line l;
+	struct bs_diag d;
+
+	bytes_add(&file, text, sizeof(text) - 1);
+	open_lines(&file, &in, &ls);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_uint_eq(l.lineno, 2);
+	bs_lines_set_needles(ls, needles);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_uint_eq(l.lineno, 3);
+	ck_assert_uint_eq(l.len, 8);
+	ck_assert_int_eq(memcmp(l.ptr, "status=1", 8), 0);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_uint_eq(l.lineno, 5);
+	ck_assert_int_eq(memcmp(l.ptr, "reject:2", 8), 0);
+	bs_lines_set_needles(ls, NULL);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_uint_eq(l.lineno, 6);
+	ck_assert_uint_eq(l.len, 1);
+	ck_assert_int_eq(l.ptr[0], 'd');
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_uint_eq(l.lineno, 7);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 0);
+	ck_assert_uint_eq(bs_lines_count(ls), 7);
+	close_lines(in, ls);
+	bytes_free(&file);
+}
+END_TEST
+
+/*
+ * The reference: split data into lines independently of lines.c, and
+ * expect exactly the lines holding a needle, with their numbers.  An
+ * overlong line may hold a needle only near its start, where it is sure
+ * to be seen.
+ */
+static void
+check_needles_against_reference(const struct bytes *data, int level,
+    const char *what)
+{
+	struct bytes file = { 0 };
+	struct bs_input *in;
+	struct bs_lines *ls;
+	struct bs_line l;
+	struct bs_diag d;
+	const char *p = data->p, *end = data->p + data->n;
+	uint64_t lineno = 0, ncut = 0, hits = 0;
+	int r;
+
+	encode(&file, data, level);
+	open_lines(&file, &in, &ls);
+	bs_lines_set_needles(ls, needles);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t full = len, k, want_len;
+		bool hit = false;
+
+		lineno++;
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		for (k = 0; needles[k] != NULL; k++) {
+			const char *h = memmem(p, len, needles[k],
+			    strlen(needles[k]));
+
+			if (h != NULL) {
+				QUIET_CHECK(len <= BS_LINE_MAX ||
+				    (size_t)(h - p) < 100, "%s: line %llu: "
+				    "a needle deep in an overlong line", what,
+				    (unsigned long long)lineno);
+				hit = true;
+			}
+		}
+		ncut += len > BS_LINE_MAX;
+		want_len = len > BS_LINE_MAX ? BS_LINE_MAX : len;
+		if (hit) {
+			hits++;
+			r = bs_lines_next(ls, &l, &d);
+			QUIET_CHECK(r == 1, "%s: line %llu: returned %d", what,
+			    (unsigned long long)lineno, r);
+			QUIET_CHECK(l.lineno == lineno, "%s: line %llu handed "
+			    "out as line %llu", what,
+			    (unsigned long long)lineno,
+			    (unsigned long long)l.lineno);
+			QUIET_CHECK(l.len == want_len &&
+			    memcmp(l.ptr, p, want_len) == 0 &&
+			    l.cut == (len > BS_LINE_MAX), "%s: line %llu: "
+			    "%zu bytes, cut %d, expected %zu bytes, cut %d",
+			    what, (unsigned long long)lineno, l.len, l.cut,
+			    want_len, len > BS_LINE_MAX);
+		}
+		p += full + (nl != NULL);
+	}
+	ck_assert_msg(bs_lines_next(ls, &l, &d) == 0, "%s: lines after the "
+	    "last hit", what);
+	ck_assert_uint_eq(bs_lines_count(ls), lineno);
+	ck_assert_uint_eq(bs_lines_cut(ls), ncut);
+	ck_assert_uint_gt(hits, 0);
+	close_lines(in, ls);
+	bytes_free(&file);
+}
+
+/*
+ * A needle that straddles the end of the data read so far: placed so
+ * that it starts a few bytes before (or at) places where a read ends.
+ */
+static void
+straddle_at(struct bytes *b, size_t at)
+{
+	while (b->n + 200 < at)
+		bytes_add(b, "filler line without anything of interest\n",
+		    41);
+	bytes_fill(b, 'y', at - b->n);
+	bytes_add(b, "status= x\nplain\nreject: z\n", 26);
+}
+
+START_TEST(test_needles_straddle)
+{
+	static const size_t offsets[] = {
+		BS_READ_CHUNK - 3, BS_READ_CHUNK - 6, BS_READ_CHUNK,
+		BS_LINE_MAX + BS_READ_CHUNK - 4,
+		2 * BS_READ_CHUNK - 1, 3 * BS_READ_CHUNK - 5
+	};
+	size_t k;
+	char what[64];
+
+	for (k = 0; k < sizeof(offsets) / sizeof(offsets[0]); k++) {
+		struct bytes data = { 0 };
+
+		straddle_at(&data, offsets[k]);
+		bytes_add(&data, "end\n", 4);
+		snprintf(what, sizeof(what), "needle at %zu, %s", offsets[k],
+		    _i == 0 ? "plain" : "gzip");
+		check_needles_against_reference(&data, _i == 0 ? -1 : 1, what);
+		bytes_free(&data);
+	}
+}
+END_TEST
+
+/*
+ * 200000 lines, about one in eight holding a needle anywhere in it (and
+ * near-misses: "status", "reject" without the colon), plain and gzip.
+ */
+START_TEST(test_needles_many_lines)
+{
+	static const char *const bits[] = {
+		"status=", "reject:", "status", "reject", "statu", "s=", ":"
+	};
+	struct bytes data = { 0 };
+	uint32_t h = 7;
+	unsigned i;
+	char line[6000];
+
+	for (i = 0; i < MANY_LINES; i++) {
+		size_t len, at, k;
+		int n;
+
+		h = h * 1664525u + 1013904223u;
+		if (i % 40000 == 39999) {
+			/* Overlong: cut, and handed out with a needle. */
+			if (h % 2)
+				bytes_add(&data, "status= ", 8);
+			bytes_fill(&data, 'L', BS_LINE_MAX + 1 + h % 5000);
+			bytes_add(&data, "\n", 1);
+			continue;
+		}
+		len = (h >> 8) % 200;
+		if ((h >> 16) % 97 == 0)
+			len = 1000 + (h >> 4) % 4000;
+		n = snprintf(line, sizeof(line), "%u ", i);
+		for (k = (size_t)n; k < len; k++)
+			line[k] = (char)('a' + (i + k) % 26);
+		if ((size_t)n > len)
+			len = (size_t)n;
+		bytes_add(&data, line, len);
+		if ((h >> 20) % 4 == 0) {
+			const char *bit = bits[(h >> 12) % 7];
+
+			at = data.n - (len > 0 ? (h >> 3) % (len + 1) : 0);
+			/* Insert the bit at a random place in the line. */
+			bytes_add(&data, bit, strlen(bit));
+			memmove(data.p + at + strlen(bit), data.p + at,
+			    data.n - strlen(bit) - at);
+			memcpy(data.p + at, bit, strlen(bit));
+		}
+		bytes_add(&data, i % 5 == 0 ? "\r\n" : "\n", i % 5 ? 1 : 2);
+	}
+	check_needles_against_reference(&data, _i == 0 ? -1 : 1,
+	    _i == 0 ? "plain" : "gzip");
+	bytes_free(&data);
+}
+END_TEST
+
+START_TEST(test_free_null)
+{
+	bs_lines_free(NULL);
+}
+END_TEST
+
+Suite *
+lines_suite(void)
+{
+	Suite *s = suite_create("lines");
+	TCase *tc = tcase_create("split");
+
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_lines_table, 0, 2 * NCASES);
+	tcase_add_test(tc, test_truncated_gzip);
+	tcase_add_test(tc, test_truncated_after_newline);
+	tcase_add_loop_test(tc, test_many_lines, 0, 2);
+	tcase_add_test(tc, test_free_null);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("needles");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_needles_table, 0, 2 * NNCASES);
+	tcase_add_test(tc, test_needles_midway);
+	tcase_add_loop_test(tc, test_needles_straddle, 0, 2);
+	tcase_add_loop_test(tc, test_needles_many_lines, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
