@@ -5,11 +5,18 @@
  * (seed/smtp-status-codes.txt), the basic reply codes of RFC 5321 and
  * RFC 7504, and the enhanced codes of RFC 3463 and the IANA registry, with
  * meanings and hints in the project's own words.  It is static data
- * compiled into the binary; no function here allocates or prints.
+ * (src/catalog.def, with its grammar at the top) compiled into the binary;
+ * no function here allocates or prints.
  *
  * The document writes entries as X.Y.Z: basic reply XYZ matches entry
  * X.Y.Z, and so does enhanced code X.Y.Z.  Connection failures without a
  * reply map to 1.1.1 (refused) and 1.0.1 (any other failure to connect).
+ *
+ * A description takes its meaning and hint from the most specific
+ * knowledge at hand: the enhanced code's own entry, then the basic code's,
+ * then the enhanced code's subject (5.7.606 is "security or policy"), then
+ * the class.  A registered X.S.0 code says no more than its subject, so
+ * the basic code's entry goes before it (421 4.7.0 reads as 421).
  */
 #ifndef BS_CATALOG_H
 #define BS_CATALOG_H
@@ -53,9 +60,9 @@ bs_status bs_catalog_parse_code(const char *arg, struct bs_codes *out,
  * its meaning comes from and how sure that is.  All strings are static.
  */
 enum bs_known {
-	BS_KNOWN_CODE,		/* the code itself: a document entry or a standard */
-	BS_KNOWN_SUBJECT,	/* only its subject: the detail is not registered */
-	BS_KNOWN_CLASS,		/* only its class */
+	BS_KNOWN_CODE,		/* the code: a document entry or a standard */
+	BS_KNOWN_SUBJECT,	/* its subject only: detail not registered */
+	BS_KNOWN_CLASS,		/* its class only */
 	BS_KNOWN_NOTHING
 };
 
@@ -70,7 +77,7 @@ struct bs_code_info {
 	 */
 	bool document_serves;
 	const char *source;	/* defining standard ("RFC 7372"), or NULL */
-	int subject;		/* enhanced classes 2/4/5: the subject; else -1 */
+	int subject;		/* the subject of classes 2, 4, 5; else -1 */
 	const char *subject_name;	/* "security or policy"; NULL if none */
 	enum bs_known known;
 	const char *meaning;	/* NULL only with BS_KNOWN_NOTHING */

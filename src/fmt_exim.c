@@ -604,8 +604,18 @@ exim_probe(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * Every event line holds a flag followed by a space, or a refusal; the
+ * splitter hands out only such lines (arrivals, "<= ", and the session
+ * chatter that fills most of a mainlog never reach the parser).
+ */
+static const char *const exim_needles[] = {
+	"=> ", "-> ", ">> ", "== ", "** ", "rejected", NULL
+};
+
 const struct bs_format bs_format_exim = {
 	.name = "exim",
+	.needles = exim_needles,
 	.probe = exim_probe,
 	.open = exim_open,
 	.parse = exim_parse,

@@ -8,6 +8,8 @@
 
 const struct bs_format *const bs_formats[] = {
 	&bs_format_postfix,
+	&bs_format_exim,
+	&bs_format_exchange,
 	NULL
 };
 
