@@ -19,8 +19,10 @@
 #include "extract.h"
 #include "format.h"
 #include "patterns.h"
+#include "scan.h"
 
 struct postfix {
+	struct bs_needles n_any, n_reject, n_said, n_refused;
 	const struct bs_patterns *p;
 	const pcre2_code *syslog, *delivery, *reject;
 	int g_stamp, g_msg;
@@ -29,6 +31,9 @@ struct postfix {
 	pcre2_match_data *md;
 	struct bs_extract *x;
 };
+
+/* Every event line holds one of these; the splitter skips the others. */
+static const char *const postfix_needles[] = { "status=", "reject:", NULL };
 
 static bs_status
 postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
@@ -41,6 +46,11 @@ postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 	if (pf == NULL)
 		return bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
 	pf->p = p;
+	bs_needles_init(&pf->n_any, postfix_needles);
+	bs_needles_init(&pf->n_reject, (const char *const[]){ "reject:", NULL });
+	bs_needles_init(&pf->n_said, (const char *const[]){ "said: ", NULL });
+	bs_needles_init(&pf->n_refused,
+	    (const char *const[]){ "refused to talk to me: ", NULL });
 #define GET(var, name) bs_patterns_get(p, "postfix", name, &pf->var, d)
 #define GROUP(re, pat, grp, var) \
 	bs_patterns_group(pf->re, "postfix", pat, grp, &pf->var, d)
@@ -112,18 +122,22 @@ status_kind(const char *s, size_t n)
  * maildir").
  */
 static const char *
-reply_start(const char *s, size_t n)
+reply_start(const struct postfix *pf, const char *s, size_t n)
 {
-	static const char said[] = "said: ";
-	static const char refused[] = "refused to talk to me: ";
-	const char *r = memmem(s, n, said, sizeof(said) - 1);
+	size_t at = bs_scan_needles(&pf->n_said, s, n);
 
-	if (r != NULL)
-		return r + sizeof(said) - 1;
-	r = memmem(s, n, refused, sizeof(refused) - 1);
-	if (r != NULL)
-		return r + sizeof(refused) - 1;
+	if (at < n)
+		return s + at + pf->n_said.len[0];
+	at = bs_scan_needles(&pf->n_refused, s, n);
+	if (at < n)
+		return s + at + pf->n_refused.len[0];
 	return s;
+}
+
+static bool
+has(const struct bs_needles *nd, const char *s, size_t n)
+{
+	return bs_scan_needles(nd, s, n) < n;
 }
 
 static bs_status
@@ -147,7 +161,8 @@ parse_delivery(struct postfix *pf, const char *m, size_t mlen,
 	ev->msgid_len = qidl;
 	bs_group_span(pf->md, pf->g_dsn, &dsn, m, &dsnl);
 	if (bs_group_span(pf->md, pf->g_text, &text, m, &textl)) {
-		const char *r = reply_start(text, textl);
+		textl = mlen - (size_t)(text - m);
+		const char *r = reply_start(pf, text, textl);
 		size_t rl = textl - (size_t)(r - text);
 
 		/* Drop the closing parenthesis of the status text. */
@@ -197,18 +212,17 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 {
 	struct postfix *pf = state;
 	const char *s = line->ptr, *m, *stamp;
-	size_t n = line->len, mlen, stampl;
+	size_t n = line->len, mlen, stampl, at;
 	bool is_status;
 	struct bs_event ev;
 	bs_status st;
 	int rc;
 
-	if (memmem(s, n, "status=", 7) != NULL)
-		is_status = true;
-	else if (memmem(s, n, "reject:", 7) != NULL)
-		is_status = false;
-	else
+	/* One scan for both: which one comes first tells the shape. */
+	at = bs_scan_needles(&pf->n_any, s, n);
+	if (at == n)
 		return BS_OK;
+	is_status = s[at] == 's';
 
 	memset(&ev, 0, sizeof(ev));
 	rc = bs_match(pf->p, pf->syslog, s, n, 0, pf->md);
@@ -230,7 +244,7 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	    parse_reject(pf, m, mlen, &ev);
 	/* A reply text may quote "status=" although the line is a reject. */
 	if (st == BS_OK && ev.kind == BS_KIND_COUNT && is_status &&
-	    memmem(s, n, "reject:", 7) != NULL)
+	    has(&pf->n_reject, s, n))
 		st = parse_reject(pf, m, mlen, &ev);
 	if (st != BS_OK)
 		return st;
@@ -261,9 +275,6 @@ postfix_probe(const char *s, size_t n)
 		return 1;
 	return 0;
 }
-
-/* Every event line holds one of these; the splitter skips the others. */
-static const char *const postfix_needles[] = { "status=", "reject:", NULL };
 
 const struct bs_format bs_format_postfix = {
 	.name = "postfix",

@@ -146,7 +146,12 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 		p.jobs[i].path = paths[i];
 		p.jobs[i].size = file_size(paths[i]);
 		total += p.jobs[i].size;
-		p.jobs[i].agg = bs_agg_new_like(agg);
+		/*
+		 * The first input is read straight into the caller's
+		 * aggregate: it is merged first anyway, and a single input
+		 * (the common case) then costs no merge at all.
+		 */
+		p.jobs[i].agg = i == 0 ? agg : bs_agg_new_like(agg);
 		if (p.jobs[i].agg == NULL)
 			result = BS_ERR_NOMEM;
 	}
@@ -189,11 +194,13 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 					cfg->warn(cfg->warn_ctx,
 					    &j->warnings[k]);
 			if (j->status == BS_ERR_NOMEM || j->warn_nomem ||
-			    bs_agg_merge(agg, j->agg) != BS_OK)
+			    (j->agg != agg && bs_agg_merge(agg, j->agg) !=
+			    BS_OK))
 				result = BS_ERR_NOMEM;
 			else if (j->status != BS_OK)
 				result = BS_ERR_IO;
-			bs_agg_free(j->agg);
+			if (j->agg != agg)
+				bs_agg_free(j->agg);
 			j->agg = NULL;
 		}
 		merged++;
@@ -205,7 +212,8 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	for (i = 0; i < n; i++) {
-		bs_agg_free(p.jobs[i].agg);
+		if (p.jobs[i].agg != agg)
+			bs_agg_free(p.jobs[i].agg);
 		free(p.jobs[i].warnings);
 	}
 	pthread_cond_destroy(&p.changed);

@@ -19,6 +19,7 @@
 #include "bslimits.h"
 #include "input.h"
 #include "lines.h"
+#include "scan.h"
 
 struct bs_lines {
 	struct bs_input *in;
@@ -28,16 +29,10 @@ struct bs_lines {
 	bool skipping;		/* discarding the rest of a cut line */
 	uint64_t count, cut;
 
-	const char *const *needles;
-	size_t nneedles;
-	size_t nlen[BS_NEEDLES_MAX];
-	/*
-	 * Per needle: offset of its next occurrence at or after start, or
-	 * SIZE_MAX when none is known; and the offset below which no
-	 * occurrence starts (what was already searched).
-	 */
-	size_t hit[BS_NEEDLES_MAX];
-	size_t clear[BS_NEEDLES_MAX];
+	bool filter;		/* needles are set */
+	struct bs_needles nd;
+	size_t hit;		/* next needle at or after start, or SIZE_MAX */
+	size_t clear;		/* no needle starts in [start, clear) */
 };
 
 struct bs_lines *
@@ -69,17 +64,10 @@ bs_lines_free(struct bs_lines *ls)
 void
 bs_lines_set_needles(struct bs_lines *ls, const char *const *needles)
 {
-	size_t i;
-
-	ls->needles = needles;
-	ls->nneedles = 0;
-	for (i = 0; needles != NULL && needles[i] != NULL &&
-	    i < BS_NEEDLES_MAX; i++) {
-		ls->nlen[i] = strlen(needles[i]);
-		ls->hit[i] = SIZE_MAX;
-		ls->clear[i] = ls->start;
-		ls->nneedles++;
-	}
+	bs_needles_init(&ls->nd, needles);
+	ls->filter = ls->nd.n > 0;
+	ls->hit = SIZE_MAX;
+	ls->clear = ls->start;
 }
 
 /*
@@ -114,13 +102,19 @@ too_long(const char *line, size_t len)
 
 /*
  * Count (and skip) the complete lines in [start, upto), noting the ones
- * that were too long.  upto is at a line start or at end.
+ * that were too long.  upto is at a line start.  A span shorter than a
+ * long line cannot hold one, so it is only counted, 16 bytes at a time.
  */
 static void
 count_lines(struct bs_lines *ls, size_t upto)
 {
 	const char *p = ls->buf + ls->start, *stop = ls->buf + upto, *nl;
 
+	if (upto - ls->start <= BS_LINE_MAX) {
+		ls->count += bs_scan_count(p, upto - ls->start, '\n');
+		ls->start = upto;
+		return;
+	}
 	while (p < stop && (nl = memchr(p, '\n', (size_t)(stop - p)))) {
 		ls->count++;
 		if (too_long(p, (size_t)(nl - p)))
@@ -132,39 +126,31 @@ count_lines(struct bs_lines *ls, size_t upto)
 
 /*
  * The offset of the nearest needle at or after start in the data read so
- * far, or SIZE_MAX.  Each needle is searched only over data it has not
- * been searched over before.
+ * far, or SIZE_MAX.  No byte is scanned twice: what was searched without
+ * a hit is remembered in clear.
  */
 static size_t
 next_hit(struct bs_lines *ls)
 {
-	size_t i, best = SIZE_MAX;
+	size_t from, h;
 
-	for (i = 0; i < ls->nneedles; i++) {
-		if (ls->hit[i] != SIZE_MAX && ls->hit[i] < ls->start) {
-			/* Consumed: search on from the line after it. */
-			ls->clear[i] = ls->start;
-			ls->hit[i] = SIZE_MAX;
-		}
-		if (ls->hit[i] == SIZE_MAX) {
-			size_t from = ls->clear[i] > ls->start ?
-			    ls->clear[i] : ls->start;
-			const char *h = from < ls->end ? memmem(ls->buf + from,
-			    ls->end - from, ls->needles[i], ls->nlen[i]) :
-			    NULL;
-
-			if (h == NULL) {
-				/* One may still straddle the end of the data. */
-				ls->clear[i] = ls->end + 1 > ls->nlen[i] ?
-				    ls->end + 1 - ls->nlen[i] : 0;
-				continue;
-			}
-			ls->hit[i] = (size_t)(h - ls->buf);
-		}
-		if (ls->hit[i] < best)
-			best = ls->hit[i];
+	if (ls->hit != SIZE_MAX && ls->hit >= ls->start)
+		return ls->hit;
+	from = ls->clear > ls->start ? ls->clear : ls->start;
+	if (from >= ls->end)
+		return SIZE_MAX;
+	h = from + bs_scan_needles(&ls->nd, ls->buf + from, ls->end - from);
+	if (h < ls->end) {
+		ls->hit = h;
+		return h;
 	}
-	return best;
+	/* A needle may still straddle the end of the data read so far. */
+	ls->hit = SIZE_MAX;
+	ls->clear = ls->end + 1 > ls->nd.maxlen ?
+	    ls->end + 1 - ls->nd.maxlen : 0;
+	if (ls->clear < from)
+		ls->clear = from;
+	return SIZE_MAX;
 }
 
 /*
@@ -175,7 +161,7 @@ next_hit(struct bs_lines *ls)
 static bool
 skip_to_hit(struct bs_lines *ls)
 {
-	size_t hit = next_hit(ls), ls_start;
+	size_t hit = next_hit(ls), line_start;
 	const char *nl;
 
 	if (hit == SIZE_MAX) {
@@ -190,8 +176,8 @@ skip_to_hit(struct bs_lines *ls)
 	}
 	nl = hit > ls->start ? memrchr(ls->buf + ls->start, '\n',
 	    hit - ls->start) : NULL;
-	ls_start = nl ? (size_t)(nl - ls->buf) + 1 : ls->start;
-	count_lines(ls, ls_start);
+	line_start = nl ? (size_t)(nl - ls->buf) + 1 : ls->start;
+	count_lines(ls, line_start);
 	return true;
 }
 
@@ -214,7 +200,7 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 			}
 			ls->start = ls->end;
 		} else {
-			if (ls->nneedles > 0)
+			if (ls->filter)
 				hit = skip_to_hit(ls);
 			have = ls->end - ls->start;
 			if (have > 0)
@@ -263,17 +249,15 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 			return 0;
 		/* Need more bytes: keep the unfinished line, then read. */
 		if (ls->start > 0) {
-			size_t i, shift = ls->start;
+			size_t shift = ls->start;
 
 			memmove(ls->buf, ls->buf + shift, ls->end - shift);
 			ls->end -= shift;
 			ls->start = 0;
-			for (i = 0; i < ls->nneedles; i++) {
-				if (ls->hit[i] != SIZE_MAX)
-					ls->hit[i] -= shift;
-				ls->clear[i] = ls->clear[i] > shift ?
-				    ls->clear[i] - shift : 0;
-			}
+			/* A hit before start was consumed already. */
+			ls->hit = ls->hit != SIZE_MAX && ls->hit >= shift ?
+			    ls->hit - shift : SIZE_MAX;
+			ls->clear = ls->clear > shift ? ls->clear - shift : 0;
 		}
 		{
 			ssize_t r = bs_input_read(ls->in, ls->buf + ls->end,

@@ -1,0 +1,37 @@
+/*
+ * scan.h - the byte scans of the hot path: finding a format's needles in a
+ * buffer of many lines, and counting the lines skipped over.
+ *
+ * Most lines of a mail log carry no event; these scans let the splitter
+ * pass over them a buffer at a time instead of a line at a time.  On
+ * x86-64 they compare 16 bytes at once with SSE2 (always present there);
+ * elsewhere they fall back to memmem and memchr.
+ */
+#ifndef BS_SCAN_H
+#define BS_SCAN_H
+
+#include <stddef.h>
+
+#include "bslimits.h"
+
+struct bs_needles {
+	size_t n;
+	size_t maxlen;
+	const char *s[BS_NEEDLES_MAX];
+	size_t len[BS_NEEDLES_MAX];
+	int avx2;		/* the processor has AVX2 */
+};
+
+/* Prepare up to BS_NEEDLES_MAX non-empty needles (NULL-terminated). */
+void bs_needles_init(struct bs_needles *nd, const char *const *needles);
+
+/*
+ * Offset of the first place in s[0..n) where any needle starts and fits
+ * whole, or n when there is none.
+ */
+size_t bs_scan_needles(const struct bs_needles *nd, const char *s, size_t n);
+
+/* How many times c occurs in s[0..n). */
+size_t bs_scan_count(const char *s, size_t n, char c);
+
+#endif
