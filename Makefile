@@ -64,6 +64,7 @@ $(BUILD) $(BUILD)/tests:
 
 check: $(BUILD)/bouncestat $(BUILD)/check_all
 	sh tests/e2e.sh $(BUILD)/bouncestat
+	sh tests/rotation.sh $(BUILD)/bouncestat
 	cd tests && $(abspath $(BUILD))/check_all
 
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer \

@@ -295,16 +295,22 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
 	struct bs_follow_signals sig = { &report_now, &stop_now, &mask };
 	bs_status st;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * The handlers only set flags; bs_run_follow keeps these signals
+	 * blocked while it works and lets them in while it waits, so none
+	 * is noticed late.
+	 */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGUSR1);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_mask = mask;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	st = bs_run_follow(cfg, o->args, o->nargs, o->from_start, o->interval,
 	    agg, &sig, on_follow_report, &fc);
 	if (st == BS_ERR_NOMEM) {

@@ -108,7 +108,7 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	bool follow = false, explain = false;
+	bool follow = false, explain = false, interval_set = false;
 	const char *since = NULL, *until = NULL;
 	int c;
 
@@ -193,6 +193,7 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 				    "--interval takes a number of seconds "
 				    "from 1 to 604800, not '%s'", optarg);
+			interval_set = true;
 			break;
 		case 'e':
 			explain = true;
@@ -220,13 +221,20 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 			    "--explain needs at least one code (for example "
 			    "550 or 5.1.1)");
 	} else if (follow) {
+		size_t i;
+
 		o->action = BS_ACT_FOLLOW;
 		if (o->nargs == 0)
 			return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 			    "--follow needs the log files to follow");
-	} else if (o->from_start)
+		for (i = 0; i < o->nargs; i++)
+			if (strcmp(o->args[i], "-") == 0)
+				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+				    "--follow cannot follow standard input; "
+				    "name the log file");
+	} else if (o->from_start || interval_set)
 		return bs_diag_set(d, BS_ERR_USAGE, "", 0,
-		    "--from-start goes with --follow");
+		    "--from-start and --interval go with --follow");
 	/* Names the option in its messages; refuses an empty window. */
 	return bs_window_init(&o->window, since, until, now, d);
 }

@@ -23,7 +23,9 @@
 	X(window) \
 	X(threshold) \
 	X(report) \
-	X(jobs)
+	X(follow) \
+	X(jobs) \
+	X(regressions)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)

@@ -1,0 +1,256 @@
+/*
+ * run_follow.c - follow mode: followed files -> streams -> one aggregate,
+ * reported every interval, on request, and once more at the end.
+ *
+ * The loop reads every follower, reacts to the caller's flags, and then
+ * sleeps in bs_follow_wait until a file changes, the next report is due,
+ * or a signal arrives; it never spins.  When the caller names its signals,
+ * they stay blocked except inside that wait, so a flag set by a handler
+ * is always seen before the next sleep.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "agg.h"
+#include "follow.h"
+#include "run.h"
+
+/* Where the system does not say how many signals there are. */
+#ifndef NSIG
+#define NSIG	65
+#endif
+
+/* The longest sleep when a signal could slip in before it (no mask). */
+#define UNMASKED_WAIT_MS	1000
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+warn(const struct bs_run_config *cfg, const struct bs_diag *d)
+{
+	if (cfg->warn != NULL)
+		cfg->warn(cfg->warn_ctx, d);
+}
+
+/* Hot: once per line read. */
+static bs_status
+to_stream(void *ctx, const struct bs_line *line)
+{
+	bs_status st = bs_stream_line(ctx, line);
+
+	/* An unrecognised input ignores its lines; only memory is fatal. */
+	return st == BS_ERR_NOMEM ? st : BS_OK;
+}
+
+/*
+ * Read what every file has now.  Problems the followers retry on their
+ * own are passed to warn; only running out of memory stops the run.
+ */
+static bs_status
+read_all(const struct bs_run_config *cfg, struct bs_follow **fs,
+    struct bs_stream **ss, size_t n, bool *reported)
+{
+	struct bs_diag d;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		bs_status st;
+
+		bs_diag_clear(&d);
+		st = bs_follow_read_lines(fs[i], to_stream, ss[i], &d);
+		if (st == BS_ERR_IO) {
+			warn(cfg, &d);
+			if (reported != NULL)
+				reported[i] = true;
+		} else if (st != BS_OK)
+			return st;
+	}
+	return BS_OK;
+}
+
+static bs_status
+report_all(struct bs_stream **ss, size_t n, struct bs_agg *agg,
+    void (*report)(void *ctx, struct bs_agg *agg), void *report_ctx)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (bs_stream_flush(ss[i]) == BS_ERR_NOMEM)
+			return BS_ERR_NOMEM;
+	bs_agg_finish(agg);
+	report(report_ctx, agg);
+	return BS_OK;
+}
+
+/*
+ * The mask to wait with: the caller's, with its signals let in even if
+ * they came blocked (a signal mask is inherited across exec).
+ */
+static void
+wait_mask_of(const sigset_t *old, const sigset_t *sigs, sigset_t *out)
+{
+	int signo;
+
+	*out = *old;
+	for (signo = 1; signo < NSIG; signo++)
+		if (sigismember(sigs, signo) == 1)
+			sigdelset(out, signo);
+}
+
+/*
+ * The wait itself failed (not a signal): sleep a little rather than turn
+ * the loop into a busy one.  Signals still end the sleep early.
+ */
+static void
+pause_briefly(void)
+{
+	struct timespec ts = { 0, BS_FOLLOW_POLL_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Tell the operator about each path that is not there yet. */
+static void
+warn_missing(const struct bs_run_config *cfg, char *const *names,
+    struct bs_follow **fs, size_t n, const bool *reported)
+{
+	struct bs_diag d;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (reported[i] || bs_follow_is_open(fs[i]))
+			continue;
+		bs_diag_set(&d, BS_OK, names[i], 0, "does not exist yet; "
+		    "waiting for it to appear");
+		warn(cfg, &d);
+	}
+}
+
+bs_status
+bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
+    bool from_start, unsigned interval_s, struct bs_agg *agg,
+    const struct bs_follow_signals *sig,
+    void (*report)(void *ctx, struct bs_agg *agg), void *report_ctx)
+{
+	struct bs_follow **fs = calloc(n > 0 ? n : 1, sizeof(*fs));
+	struct bs_stream **ss = calloc(n > 0 ? n : 1, sizeof(*ss));
+	char **names = calloc(n > 0 ? n : 1, sizeof(*names));
+	bool *reported = calloc(n > 0 ? n : 1, sizeof(*reported));
+	int64_t interval_ms = (int64_t)interval_s * 1000, next, now;
+	bs_status st = BS_OK, refused = BS_OK;
+	sigset_t old_mask, wait_mask;
+	bool masked = false;
+	size_t i, k = 0;
+	int pass;
+
+	if (fs == NULL || ss == NULL || names == NULL || reported == NULL) {
+		st = BS_ERR_NOMEM;
+		goto out;
+	}
+	/* fs, ss and names hold the k paths that can be followed. */
+	for (i = 0; i < n; i++) {
+		struct bs_diag d;
+
+		st = bs_stream_open(cfg, paths[i], agg, &ss[k]);
+		if (st != BS_OK)
+			goto out;
+		bs_diag_clear(&d);
+		st = bs_follow_open(paths[i], from_start, &fs[k], &d);
+		if (st == BS_ERR_IO) {
+			/* A directory: the input fails, the others go on. */
+			struct bs_input_stats *is = bs_agg_input_stats(agg,
+			    bs_agg_ninputs(agg) - 1);
+
+			snprintf(is->error, sizeof(is->error), "%s", d.msg);
+			warn(cfg, &d);
+			bs_stream_close(ss[k]);
+			ss[k] = NULL;
+			refused = BS_ERR_IO;
+			continue;
+		}
+		if (st != BS_OK) {
+			bs_stream_close(ss[k]);
+			goto out;
+		}
+		names[k++] = paths[i];
+	}
+	st = BS_OK;
+	if (k == 0)
+		goto out;
+	if (sig->mask != NULL &&
+	    sigprocmask(SIG_BLOCK, sig->mask, &old_mask) == 0) {
+		masked = true;
+		wait_mask_of(&old_mask, sig->mask, &wait_mask);
+	}
+	st = read_all(cfg, fs, ss, k, reported);
+	if (st != BS_OK)
+		goto out;
+	warn_missing(cfg, names, fs, k, reported);
+	now = mono_ms();
+	next = now + interval_ms;
+	while (!*sig->stop) {
+		int64_t timeout = -1;
+
+		if (*sig->report_now || (interval_ms > 0 && now >= next)) {
+			*sig->report_now = 0;
+			st = report_all(ss, k, agg, report, report_ctx);
+			if (st != BS_OK)
+				goto out;
+			/* After a slow report, skip the ticks it overran. */
+			while (interval_ms > 0 && next <= now)
+				next += interval_ms;
+			if (*sig->stop)
+				break;
+		}
+		if (interval_ms > 0)
+			timeout = next - now;
+		if (!masked && (timeout < 0 || timeout > UNMASKED_WAIT_MS))
+			timeout = UNMASKED_WAIT_MS;
+		if (timeout > INT_MAX)
+			timeout = INT_MAX;
+		/* Woken by data, the clock or a signal: all handled above. */
+		if (bs_follow_wait(fs, k, (int)timeout,
+		    masked ? &wait_mask : NULL) < 0 && errno != EINTR)
+			pause_briefly();
+		st = read_all(cfg, fs, ss, k, NULL);
+		if (st != BS_OK)
+			goto out;
+		now = mono_ms();
+	}
+	/*
+	 * Stopping: read what has arrived since (a bounded number of rounds,
+	 * so that a writer faster than us cannot keep us here), report.
+	 */
+	for (pass = 0; pass < 64; pass++) {
+		st = read_all(cfg, fs, ss, k, NULL);
+		if (st != BS_OK)
+			goto out;
+		if (bs_follow_wait(fs, k, 0, NULL) <= 0)
+			break;
+	}
+	st = report_all(ss, k, agg, report, report_ctx);
+out:
+	if (masked)
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	for (i = 0; i < k; i++) {
+		bs_follow_close(fs[i]);
+		bs_stream_close(ss[i]);
+	}
+	free(reported);
+	free(names);
+	free(ss);
+	free(fs);
+	return st != BS_OK ? st : refused;
+}

@@ -1,0 +1,1000 @@
+/*
+ * check_follow.c - following a file through rotation (src/follow.c) and
+ * the follow-mode loop (src/run_follow.c).
+ *
+ * Every test works in a fresh folder under /tmp and plays the writer and
+ * the rotator itself, step by step, reading between the steps, so each
+ * case is exact: the lines expected are written out in full, and a line
+ * read twice or lost shows as a difference.  Tests that install signal
+ * handlers put the old ones back, so a no-fork run (CK_FORK=no) leaves
+ * the other suites as it found them.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agg.h"
+#include "bslimits.h"
+#include "follow.h"
+#include "format.h"
+#include "patterns.h"
+#include "run.h"
+#include "suites.h"
+
+/* --- fixtures ------------------------------------------------------------ */
+
+static char tmpdir[64];
+static char logpath[128];
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bs_follow_XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(logpath, sizeof(logpath), "%s/mail.log", tmpdir);
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+teardown(void)
+{
+	if (tmpdir[0] != '\0')
+		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir[0] = '\0';
+}
+
+static void
+tpath(char *buf, size_t sz, const char *name)
+{
+	snprintf(buf, sz, "%s/%s", tmpdir, name);
+}
+
+static void
+write_fd(int fd, const void *p, size_t n)
+{
+	ck_assert_int_eq(write(fd, p, n), (ssize_t)n);
+}
+
+/* Append to path (created if needed), as a writer opening it each time. */
+static void
+append(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	write_fd(fd, s, strlen(s));
+	close(fd);
+}
+
+/* A writer that keeps its log open, as syslog daemons do. */
+static int
+writer_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+static void
+writer_put(int fd, const char *s)
+{
+	write_fd(fd, s, strlen(s));
+}
+
+/* --- collecting lines ---------------------------------------------------- */
+
+#define GOT_MAX		64
+#define GOT_TEXT	128
+
+struct got {
+	size_t n;
+	struct {
+		char text[GOT_TEXT];	/* the first bytes, NUL-terminated */
+		size_t len;
+		bool cut;
+		uint64_t lineno;
+	} line[GOT_MAX];
+	char joined[GOT_MAX * (GOT_TEXT + 1)];
+};
+
+static bs_status
+collect(void *ctx, const struct bs_line *line)
+{
+	struct got *g = ctx;
+
+	if (g->n < GOT_MAX) {
+		size_t k = line->len < GOT_TEXT - 1 ? line->len : GOT_TEXT - 1;
+
+		memcpy(g->line[g->n].text, line->ptr, k);
+		g->line[g->n].text[k] = '\0';
+		g->line[g->n].len = line->len;
+		g->line[g->n].cut = line->cut;
+		g->line[g->n].lineno = line->lineno;
+	}
+	g->n++;
+	return BS_OK;
+}
+
+/* Read what the follower has now; the lines joined with '|'. */
+static const char *
+read_now(struct bs_follow *f, struct got *g)
+{
+	struct bs_diag d;
+	size_t i, pos = 0;
+
+	memset(g, 0, sizeof(*g));
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_follow_read_lines(f, collect, g, &d), BS_OK);
+	for (i = 0; i < g->n && i < GOT_MAX; i++)
+		pos += (size_t)snprintf(g->joined + pos,
+		    sizeof(g->joined) - pos, "%s%s", i ? "|" : "",
+		    g->line[i].text);
+	return g->joined;
+}
+
+static struct bs_follow *
+follow(const char *path, bool from_start)
+{
+	struct bs_follow *f = NULL;
+	struct bs_diag d;
+
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_follow_open(path, from_start, &f, &d), BS_OK);
+	ck_assert_ptr_nonnull(f);
+	return f;
+}
+
+/* --- where it starts ----------------------------------------------------- */
+
+START_TEST(test_from_start)
+{
+	struct bs_follow *f;
+	struct got g;
+
+	append(logpath, "a\nb\nc\n");
+	f = follow(logpath, true);
+	ck_assert(bs_follow_is_open(f));
+	ck_assert_str_eq(read_now(f, &g), "a|b|c");
+	ck_assert_uint_eq(g.line[0].lineno, 1);
+	ck_assert_uint_eq(g.line[2].lineno, 3);
+	ck_assert_str_eq(read_now(f, &g), "");
+	append(logpath, "d\n");
+	ck_assert_str_eq(read_now(f, &g), "d");
+	ck_assert_uint_eq(g.line[0].lineno, 4);
+	bs_follow_close(f);
+}
+END_TEST
+
+START_TEST(test_from_end)
+{
+	struct bs_follow *f;
+	struct got g;
+
+	append(logpath, "a\nb\nc\n");
+	f = follow(logpath, false);
+	/* Lines added after the start count, even before the first read. */
+	append(logpath, "d\n");
+	ck_assert_str_eq(read_now(f, &g), "d");
+	append(logpath, "e\nf\n");
+	ck_assert_str_eq(read_now(f, &g), "e|f");
+	bs_follow_close(f);
+}
+END_TEST
+
+/* Starting at the end in the middle of a line: its rest is no line. */
+START_TEST(test_from_end_mid_line)
+{
+	struct bs_follow *f;
+	struct got g;
+
+	append(logpath, "a\nhalf a li");
+	f = follow(logpath, false);
+	append(logpath, "ne\nnext\n");
+	ck_assert_str_eq(read_now(f, &g), "next");
+	bs_follow_close(f);
+}
+END_TEST
+
+START_TEST(test_not_there_yet)
+{
+	struct bs_follow *f;
+	struct got g;
+
+	/* At the end or not, a file that appears later is read whole. */
+	f = follow(logpath, false);
+	ck_assert(!bs_follow_is_open(f));
+	ck_assert_str_eq(read_now(f, &g), "");
+	append(logpath, "first\nsecond\n");
+	ck_assert_str_eq(read_now(f, &g), "first|second");
+	ck_assert(bs_follow_is_open(f));
+	bs_follow_close(f);
+}
+END_TEST
+
+START_TEST(test_directory)
+{
+	struct bs_follow *f = NULL;
+	struct bs_diag d;
+
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_follow_open(tmpdir, true, &f, &d), BS_ERR_IO);
+	ck_assert_ptr_null(f);
+	ck_assert_ptr_nonnull(strstr(d.msg, "directory"));
+	bs_follow_close(NULL);
+}
+END_TEST
+
+/* --- lines --------------------------------------------------------------- */
+
+START_TEST(test_partial_line_held)
+{
+	struct bs_follow *f;
+	struct got g;
+	int w;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, "one\ntw");
+	ck_assert_str_eq(read_now(f, &g), "one");
+	writer_put(w, "o-and-");
+	ck_assert_str_eq(read_now(f, &g), "");
+	writer_put(w, "more\nthree\nfo");
+	ck_assert_str_eq(read_now(f, &g), "two-and-more|three");
+	writer_put(w, "ur\n");
+	ck_assert_str_eq(read_now(f, &g), "four");
+	close(w);
+	bs_follow_close(f);
+}
+END_TEST
+
+START_TEST(test_crlf)
+{
+	struct bs_follow *f;
+	struct got g;
+
+	f = follow(logpath, true);
+	append(logpath, "dos\r\nunix\n\r\nx\r");
+	ck_assert_str_eq(read_now(f, &g), "dos|unix|");
+	ck_assert_uint_eq(g.line[0].len, 3);
+	ck_assert_uint_eq(g.line[2].len, 0);
+	/* The CR and its LF arrive apart. */
+	append(logpath, "\n");
+	ck_assert_str_eq(read_now(f, &g), "x");
+	ck_assert_uint_eq(g.line[0].len, 1);
+	bs_follow_close(f);
+}
+END_TEST
+
+/* A line of n bytes of c, with a newline when nl. */
+static char *
+long_line(size_t n, char c, bool nl)
+{
+	char *s = malloc(n + 2);
+
+	ck_assert_ptr_nonnull(s);
+	memset(s, c, n);
+	s[n] = '\n';
+	s[n + (nl ? 1 : 0)] = '\0';
+	return s;
+}
+
+START_TEST(test_overlong_line)
+{
+	struct bs_follow *f;
+	struct got g;
+	char *big = long_line(BS_LINE_MAX + 100, 'x', true);
+	char *exact = long_line(BS_LINE_MAX, 'y', true);
+
+	f = follow(logpath, true);
+	append(logpath, big);
+	append(logpath, "after\n");
+	append(logpath, exact);
+	read_now(f, &g);
+	ck_assert_uint_eq(g.n, 3);
+	ck_assert_uint_eq(g.line[0].len, BS_LINE_MAX);
+	ck_assert(g.line[0].cut);
+	ck_assert_str_eq(g.line[1].text, "after");
+	ck_assert(!g.line[1].cut);
+	ck_assert_uint_eq(g.line[2].len, BS_LINE_MAX);
+	ck_assert(!g.line[2].cut);
+	free(big);
+	free(exact);
+	bs_follow_close(f);
+}
+END_TEST
+
+/* An overlong line that arrives in pieces, held between reads. */
+START_TEST(test_overlong_line_in_pieces)
+{
+	struct bs_follow *f;
+	struct got g;
+	char *part = long_line(BS_LINE_MAX - 10, 'x', false);
+	int w;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, part);
+	ck_assert_uint_eq((read_now(f, &g), g.n), 0);
+	writer_put(w, "0123456789abc");
+	read_now(f, &g);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert(g.line[0].cut);
+	ck_assert_uint_eq(g.line[0].len, BS_LINE_MAX);
+	/* The rest of the cut line is skipped, up to its newline. */
+	writer_put(w, part);
+	ck_assert_uint_eq((read_now(f, &g), g.n), 0);
+	writer_put(w, "\nnext\n");
+	ck_assert_str_eq(read_now(f, &g), "next");
+	close(w);
+	free(part);
+	bs_follow_close(f);
+}
+END_TEST
+
+/* --- rotation ------------------------------------------------------------ */
+
+START_TEST(test_rename_and_create)
+{
+	char rotated[160];
+	struct bs_follow *f;
+	struct got g;
+	int w;
+
+	tpath(rotated, sizeof(rotated), "mail.log.1");
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, "a1\na2\n");
+	ck_assert_str_eq(read_now(f, &g), "a1|a2");
+	/* The rotator renames; the writer goes on in the old file. */
+	ck_assert_int_eq(rename(logpath, rotated), 0);
+	writer_put(w, "a3\n");
+	ck_assert_str_eq(read_now(f, &g), "a3");
+	/*
+	 * The rotator creates the new file; the writer has not reopened yet,
+	 * and is quiet for a while before it writes to the old file again.
+	 */
+	append(logpath, "");
+	ck_assert_str_eq(read_now(f, &g), "");
+	ck_assert_str_eq(read_now(f, &g), "");
+	writer_put(w, "a4\na5 partial");
+	ck_assert_str_eq(read_now(f, &g), "a4");
+	writer_put(w, " done\n");
+	close(w);
+	/* The writer reopens: the old file's last line came first. */
+	w = writer_open(logpath);
+	writer_put(w, "b1\n");
+	ck_assert_str_eq(read_now(f, &g), "a5 partial done|b1");
+	writer_put(w, "b2\n");
+	ck_assert_str_eq(read_now(f, &g), "b2");
+	close(w);
+	bs_follow_close(f);
+}
+END_TEST
+
+/* A rename followed at once by the new file: old lines still come first. */
+START_TEST(test_rename_unread_rest)
+{
+	char rotated[160];
+	struct bs_follow *f;
+	struct got g;
+
+	tpath(rotated, sizeof(rotated), "mail.log.1");
+	f = follow(logpath, true);
+	append(logpath, "a1\n");
+	ck_assert_str_eq(read_now(f, &g), "a1");
+	append(logpath, "a2\na3\n");
+	ck_assert_int_eq(rename(logpath, rotated), 0);
+	append(rotated, "a4\n");
+	append(logpath, "b1\n");
+	ck_assert_str_eq(read_now(f, &g), "a2|a3|a4|b1");
+	ck_assert_str_eq(read_now(f, &g), "");
+	bs_follow_close(f);
+}
+END_TEST
+
+START_TEST(test_copytruncate)
+{
+	struct bs_follow *f;
+	struct got g;
+	int w;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, "old line one\nold line two\n");
+	ck_assert_str_eq(read_now(f, &g), "old line one|old line two");
+	/* Copy elsewhere (not needed here), then truncate in place. */
+	ck_assert_int_eq(truncate(logpath, 0), 0);
+	ck_assert_str_eq(read_now(f, &g), "");
+	writer_put(w, "new\n");
+	ck_assert_str_eq(read_now(f, &g), "new");
+	close(w);
+	bs_follow_close(f);
+}
+END_TEST
+
+/*
+ * The writer has written past the old offset before the follower looks:
+ * the size alone shows nothing; the changed bytes before the offset do.
+ */
+START_TEST(test_copytruncate_regrown)
+{
+	struct bs_follow *f;
+	struct got g;
+	int w;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, "Nov 28 10:00:01 old A\nNov 28 10:00:02 old B\n");
+	ck_assert_str_eq(read_now(f, &g),
+	    "Nov 28 10:00:01 old A|Nov 28 10:00:02 old B");
+	ck_assert_int_eq(truncate(logpath, 0), 0);
+	writer_put(w, "Nov 28 10:00:03 new C\nNov 28 10:00:04 new D\n"
+	    "Nov 28 10:00:05 new E\n");
+	ck_assert_str_eq(read_now(f, &g), "Nov 28 10:00:03 new C|"
+	    "Nov 28 10:00:04 new D|Nov 28 10:00:05 new E");
+	/* Regrown to exactly the old size, with nothing after it. */
+	ck_assert_int_eq(truncate(logpath, 0), 0);
+	writer_put(w, "Nov 28 10:00:06 new F\nNov 28 10:00:07 new G\n"
+	    "Nov 28 10:00:08 new H\n");
+	ck_assert_str_eq(read_now(f, &g), "Nov 28 10:00:06 new F|"
+	    "Nov 28 10:00:07 new G|Nov 28 10:00:08 new H");
+	ck_assert_str_eq(read_now(f, &g), "");
+	close(w);
+	bs_follow_close(f);
+}
+END_TEST
+
+START_TEST(test_delete_and_recreate)
+{
+	struct bs_follow *f;
+	struct got g;
+	int w;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, "a1\n");
+	ck_assert_str_eq(read_now(f, &g), "a1");
+	ck_assert_int_eq(unlink(logpath), 0);
+	/* Removed but still open on both sides: its lines still count. */
+	writer_put(w, "a2\n");
+	ck_assert_str_eq(read_now(f, &g), "a2");
+	ck_assert(!bs_follow_is_open(f));
+	writer_put(w, "a3\n");
+	close(w);
+	w = writer_open(logpath);
+	writer_put(w, "b1\n");
+	ck_assert_str_eq(read_now(f, &g), "a3|b1");
+	ck_assert(bs_follow_is_open(f));
+	close(w);
+	bs_follow_close(f);
+}
+END_TEST
+
+/* Moved away and back: the same file, so nothing is read twice. */
+START_TEST(test_moved_back)
+{
+	char away[160];
+	struct bs_follow *f;
+	struct got g;
+
+	tpath(away, sizeof(away), "mail.log.tmp");
+	f = follow(logpath, true);
+	append(logpath, "a1\na2\n");
+	ck_assert_str_eq(read_now(f, &g), "a1|a2");
+	ck_assert_int_eq(rename(logpath, away), 0);
+	ck_assert_str_eq(read_now(f, &g), "");
+	ck_assert_int_eq(rename(away, logpath), 0);
+	append(logpath, "a3\n");
+	ck_assert_str_eq(read_now(f, &g), "a3");
+	bs_follow_close(f);
+}
+END_TEST
+
+/*
+ * Two rotations while the first rotated file ends without a newline: it
+ * is closed when the second comes, and its last line counts then.
+ */
+START_TEST(test_rotated_twice)
+{
+	char r1[160], r2[160];
+	struct bs_follow *f;
+	struct got g;
+
+	tpath(r1, sizeof(r1), "mail.log.1");
+	tpath(r2, sizeof(r2), "mail.log.2");
+	f = follow(logpath, true);
+	append(logpath, "a1\na2 without newline");
+	ck_assert_str_eq(read_now(f, &g), "a1");
+	ck_assert_int_eq(rename(logpath, r1), 0);
+	append(logpath, "b1\n");
+	ck_assert_str_eq(read_now(f, &g), "b1");
+	ck_assert_int_eq(rename(logpath, r2), 0);
+	append(logpath, "c1\n");
+	ck_assert_str_eq(read_now(f, &g), "a2 without newline|c1");
+	bs_follow_close(f);
+}
+END_TEST
+
+/* Many rotations of every kind, a line or two each time: none lost. */
+START_TEST(test_many_rotations)
+{
+	char rotated[160], line[64];
+	struct bs_follow *f;
+	struct got g;
+	unsigned i, total = 0, expect = 0;
+	int w;
+
+	tpath(rotated, sizeof(rotated), "mail.log.1");
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	for (i = 0; i < 60; i++) {
+		snprintf(line, sizeof(line), "line %u\nline %u-b\n", i, i);
+		writer_put(w, line);
+		expect += 2;
+		total += (unsigned)(read_now(f, &g), g.n);
+		switch (i % 3) {
+		case 0:
+			ck_assert_int_eq(rename(logpath, rotated), 0);
+			break;
+		case 1:
+			ck_assert_int_eq(truncate(logpath, 0), 0);
+			break;
+		default:
+			ck_assert_int_eq(unlink(logpath), 0);
+			break;
+		}
+		snprintf(line, sizeof(line), "late %u\n", i);
+		writer_put(w, line);
+		expect++;
+		if (i % 3 != 1) {
+			close(w);
+			w = writer_open(logpath);
+		}
+	}
+	total += (unsigned)(read_now(f, &g), g.n);
+	total += (unsigned)(read_now(f, &g), g.n);
+	/* Late lines after a truncation land in the truncated file. */
+	ck_assert_uint_eq(total, expect);
+	close(w);
+	bs_follow_close(f);
+}
+END_TEST
+
+/* --- waiting ------------------------------------------------------------- */
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+START_TEST(test_wait_timeout)
+{
+	struct bs_follow *f;
+	struct got g;
+	int64_t t;
+
+	append(logpath, "a\n");
+	f = follow(logpath, true);
+	read_now(f, &g);
+	t = now_ms();
+	ck_assert_int_eq(bs_follow_wait(&f, 1, 200, NULL), 0);
+	t = now_ms() - t;
+	ck_assert_int_ge(t, 190);
+	ck_assert_int_lt(t, 2000);
+	bs_follow_close(f);
+}
+END_TEST
+
+/* Another process appends s to path after ms milliseconds. */
+static pid_t
+append_later(const char *path, const char *s, unsigned ms)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct timespec ts = { 0, (long)ms * 1000000L };
+
+		nanosleep(&ts, NULL);
+		append(path, s);
+		_exit(0);
+	}
+	return pid;
+}
+
+START_TEST(test_wait_wakes_on_data)
+{
+	struct bs_follow *f;
+	struct got g;
+	int64_t t;
+	pid_t pid;
+
+	append(logpath, "a\n");
+	f = follow(logpath, true);
+	read_now(f, &g);
+	pid = append_later(logpath, "b\n", 100);
+	t = now_ms();
+	ck_assert_int_ge(bs_follow_wait(&f, 1, 5000, NULL), 0);
+	t = now_ms() - t;
+	ck_assert_int_lt(t, 1000);
+	ck_assert_str_eq(read_now(f, &g), "b");
+	waitpid(pid, NULL, 0);
+	bs_follow_close(f);
+}
+END_TEST
+
+START_TEST(test_wait_wakes_on_create)
+{
+	struct bs_follow *f;
+	struct got g;
+	int64_t t;
+	pid_t pid;
+
+	f = follow(logpath, true);
+	read_now(f, &g);
+	pid = append_later(logpath, "new\n", 100);
+	t = now_ms();
+	ck_assert_int_ge(bs_follow_wait(&f, 1, 5000, NULL), 0);
+	t = now_ms() - t;
+	ck_assert_int_lt(t, 1000);
+	ck_assert_str_eq(read_now(f, &g), "new");
+	waitpid(pid, NULL, 0);
+	bs_follow_close(f);
+}
+END_TEST
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+START_TEST(test_wait_interrupted)
+{
+	struct sigaction sa, old;
+	struct itimerval it = { { 0, 0 }, { 0, 100000 } };
+	struct bs_follow *f;
+	struct got g;
+	int64_t t;
+	int r;
+
+	append(logpath, "a\n");
+	f = follow(logpath, true);
+	read_now(f, &g);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = SA_RESTART;	/* the wait must return all the same */
+	ck_assert_int_eq(sigaction(SIGALRM, &sa, &old), 0);
+	ck_assert_int_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
+	t = now_ms();
+	r = bs_follow_wait(&f, 1, 5000, NULL);
+	ck_assert_int_eq(r, -1);
+	ck_assert_int_eq(errno, EINTR);
+	t = now_ms() - t;
+	ck_assert_int_lt(t, 1000);
+	sigaction(SIGALRM, &old, NULL);
+	bs_follow_close(f);
+}
+END_TEST
+
+/* --- the atomic report file ---------------------------------------------- */
+
+static int
+write_text(void *ctx, FILE *out)
+{
+	return fputs(ctx, out) < 0 ? -1 : 0;
+}
+
+static int
+write_fails(void *ctx, FILE *out)
+{
+	fputs(ctx, out);
+	errno = ENOSPC;
+	return -1;
+}
+
+static size_t
+entries(void)
+{
+	DIR *dir = opendir(tmpdir);
+	struct dirent *e;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(dir);
+	while ((e = readdir(dir)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(dir);
+	return n;
+}
+
+static void
+expect_content(const char *path, const char *want)
+{
+	char buf[256];
+	FILE *in = fopen(path, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(in);
+	n = fread(buf, 1, sizeof(buf) - 1, in);
+	buf[n] = '\0';
+	fclose(in);
+	ck_assert_str_eq(buf, want);
+}
+
+START_TEST(test_write_atomic)
+{
+	char out[160], first[] = "first\n", second[] = "second\n";
+	struct bs_diag d;
+	struct stat st, st2;
+	mode_t old_mask = umask(022);
+
+	tpath(out, sizeof(out), "report.json");
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_follow_write_atomic(out, write_text, first,
+	    &d), BS_OK);
+	expect_content(out, "first\n");
+	ck_assert_int_eq(stat(out, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0644);
+	ck_assert_int_eq(bs_follow_write_atomic(out, write_text, second,
+	    &d), BS_OK);
+	expect_content(out, "second\n");
+	/* Replaced by rename: a new file, and nothing else left behind. */
+	ck_assert_int_eq(stat(out, &st2), 0);
+	ck_assert(st.st_ino != st2.st_ino);
+	ck_assert_uint_eq(entries(), 1);
+	umask(old_mask);
+}
+END_TEST
+
+START_TEST(test_write_atomic_failure)
+{
+	char out[160], nodir[160], kept[] = "kept\n", half[] = "half";
+	struct bs_diag d;
+
+	tpath(out, sizeof(out), "report.json");
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_follow_write_atomic(out, write_text, kept,
+	    &d), BS_OK);
+	ck_assert_int_eq(bs_follow_write_atomic(out, write_fails, half,
+	    &d), BS_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(d.msg, "cannot write"));
+	expect_content(out, "kept\n");
+	ck_assert_uint_eq(entries(), 1);
+	tpath(nodir, sizeof(nodir), "missing/report.json");
+	ck_assert_int_eq(bs_follow_write_atomic(nodir, write_text, half,
+	    &d), BS_ERR_IO);
+	ck_assert_ptr_nonnull(strstr(d.msg, "temporary"));
+}
+END_TEST
+
+/* --- the follow-mode loop ------------------------------------------------ */
+
+#define PF_LINE "Nov 28 10:00:00 mx1 postfix/smtp[1]: %s: to=<u@example.org>" \
+	", relay=none, delay=1, delays=1/0/0/0, dsn=5.1.1, status=bounced " \
+	"(host x[192.0.2.1] said: 550 5.1.1 no such user (in reply to RCPT " \
+	"TO command))\n"
+
+static void
+append_event(const char *path, const char *qid)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), PF_LINE, qid);
+	append(path, line);
+}
+
+struct loop_test {
+	volatile sig_atomic_t report_now, stop;
+	unsigned reports;
+	uint64_t lines[4], events[4];
+	int64_t at[4];
+	const char *append_on_first;	/* a queue id, or NULL */
+	unsigned stop_after;
+};
+
+static void
+on_report(void *ctx, struct bs_agg *agg)
+{
+	struct loop_test *t = ctx;
+	const struct bs_totals *tot = bs_agg_totals(agg);
+
+	if (t->reports < 4) {
+		t->lines[t->reports] = tot->lines;
+		t->events[t->reports] = tot->events;
+		t->at[t->reports] = now_ms();
+	}
+	if (++t->reports == 1 && t->append_on_first != NULL)
+		append_event(logpath, t->append_on_first);
+	if (t->reports >= t->stop_after)
+		t->stop = 1;
+}
+
+struct loop_env {
+	struct bs_patterns *pats;
+	struct bs_run_config cfg;
+	struct bs_agg *agg;
+};
+
+static void
+loop_env_init(struct loop_env *e)
+{
+	struct bs_diag d;
+
+	memset(e, 0, sizeof(*e));
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_patterns_load(NULL, &e->pats, &d), BS_OK);
+	e->cfg.patterns = e->pats;
+	e->cfg.format = bs_format_find("postfix");
+	ck_assert_ptr_nonnull(e->cfg.format);
+	e->agg = bs_agg_new(false);
+	ck_assert_ptr_nonnull(e->agg);
+}
+
+static void
+loop_env_fini(struct loop_env *e)
+{
+	bs_agg_free(e->agg);
+	bs_patterns_free(e->pats);
+}
+
+/* SIGUSR1's report, then stop: cumulative counts, new lines included. */
+START_TEST(test_run_report_now_and_stop)
+{
+	struct loop_test t = { .report_now = 1, .append_on_first = "BBBBB2",
+	    .stop_after = 1 };
+	struct bs_follow_signals sig = { &t.report_now, &t.stop, NULL };
+	struct loop_env e;
+	char *paths[] = { logpath };
+
+	loop_env_init(&e);
+	append_event(logpath, "AAAAA1");
+	ck_assert_int_eq(bs_run_follow(&e.cfg, paths, 1, true, 0, e.agg,
+	    &sig, on_report, &t), BS_OK);
+	ck_assert_uint_eq(t.reports, 2);
+	ck_assert_uint_eq(t.lines[0], 1);
+	ck_assert_uint_eq(t.events[0], 1);
+	ck_assert_uint_eq(t.lines[1], 2);
+	ck_assert_uint_eq(t.events[1], 2);
+	loop_env_fini(&e);
+}
+END_TEST
+
+/*
+ * Reports come every interval, and between them the loop sleeps: the
+ * process uses next to no CPU time while the file is quiet.
+ */
+START_TEST(test_run_interval_idle)
+{
+	struct loop_test t = { .stop_after = 2 };
+	sigset_t mask;
+	struct bs_follow_signals sig = { &t.report_now, &t.stop, &mask };
+	struct rusage before, after;
+	struct loop_env e;
+	char *paths[] = { logpath };
+	int64_t start, cpu_us;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR1);
+	loop_env_init(&e);
+	append_event(logpath, "AAAAA1");
+	getrusage(RUSAGE_SELF, &before);
+	start = now_ms();
+	ck_assert_int_eq(bs_run_follow(&e.cfg, paths, 1, false, 1, e.agg,
+	    &sig, on_report, &t), BS_OK);
+	getrusage(RUSAGE_SELF, &after);
+	/* Two interval reports and the last one. */
+	ck_assert_uint_eq(t.reports, 3);
+	ck_assert_int_ge(t.at[0] - start, 950);
+	ck_assert_int_lt(t.at[0] - start, 1500);
+	ck_assert_int_ge(t.at[1] - t.at[0], 950);
+	ck_assert_uint_eq(t.lines[2], 0);	/* it started at the end */
+	cpu_us = (after.ru_utime.tv_sec - before.ru_utime.tv_sec +
+	    after.ru_stime.tv_sec - before.ru_stime.tv_sec) * 1000000 +
+	    after.ru_utime.tv_usec - before.ru_utime.tv_usec +
+	    after.ru_stime.tv_usec - before.ru_stime.tv_usec;
+	ck_assert_int_lt(cpu_us, 100000);
+	loop_env_fini(&e);
+}
+END_TEST
+
+START_TEST(test_run_directory)
+{
+	struct loop_test t = { .stop = 1 };
+	struct bs_follow_signals sig = { &t.report_now, &t.stop, NULL };
+	struct loop_env e;
+	char *paths[] = { tmpdir, logpath };
+
+	loop_env_init(&e);
+	append_event(logpath, "AAAAA1");
+	/* The directory fails as an input; the file is still followed. */
+	ck_assert_int_eq(bs_run_follow(&e.cfg, paths, 2, true, 0, e.agg,
+	    &sig, on_report, &t), BS_ERR_IO);
+	ck_assert_uint_eq(t.reports, 1);
+	ck_assert_uint_eq(t.lines[0], 1);
+	ck_assert_ptr_nonnull(strstr(bs_agg_input(e.agg, 0)->error,
+	    "directory"));
+	ck_assert_str_eq(bs_agg_input(e.agg, 1)->error, "");
+	loop_env_fini(&e);
+}
+END_TEST
+
+Suite *
+follow_suite(void)
+{
+	Suite *s = suite_create("follow");
+	TCase *tc = tcase_create("start");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_from_start);
+	tcase_add_test(tc, test_from_end);
+	tcase_add_test(tc, test_from_end_mid_line);
+	tcase_add_test(tc, test_not_there_yet);
+	tcase_add_test(tc, test_directory);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lines");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_partial_line_held);
+	tcase_add_test(tc, test_crlf);
+	tcase_add_test(tc, test_overlong_line);
+	tcase_add_test(tc, test_overlong_line_in_pieces);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rotation");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_rename_and_create);
+	tcase_add_test(tc, test_rename_unread_rest);
+	tcase_add_test(tc, test_copytruncate);
+	tcase_add_test(tc, test_copytruncate_regrown);
+	tcase_add_test(tc, test_delete_and_recreate);
+	tcase_add_test(tc, test_moved_back);
+	tcase_add_test(tc, test_rotated_twice);
+	tcase_add_test(tc, test_many_rotations);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("wait");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_wait_timeout);
+	tcase_add_test(tc, test_wait_wakes_on_data);
+	tcase_add_test(tc, test_wait_wakes_on_create);
+	tcase_add_test(tc, test_wait_interrupted);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("output");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_write_atomic);
+	tcase_add_test(tc, test_write_atomic_failure);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("loop");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_run_report_now_and_stop);
+	tcase_add_test(tc, test_run_interval_idle);
+	tcase_add_test(tc, test_run_directory);
+	suite_add_tcase(s, tc);
+	return s;
+}
