@@ -189,6 +189,7 @@ next_member(struct bs_input *in, struct bs_diag *d)
 static ssize_t
 read_gzip(struct bs_input *in, char *buf, size_t n, struct bs_diag *d)
 {
+	uInt before;
 	int zr;
 
 	in->zs.next_out = (unsigned char *)buf;
@@ -206,27 +207,34 @@ read_gzip(struct bs_input *in, char *buf, size_t n, struct bs_diag *d)
 				break;
 			}
 		}
-		if (in->raw_pos == in->raw_len) {
-			int r = fill_raw(in, d);
-
-			if (r < 0)
-				return -1;
-			if (r == 0) {
-				set_fault(in, "unexpected end of compressed "
-				    "data (the file is truncated)");
-				break;
-			}
-		}
+		if (in->raw_pos == in->raw_len && !in->raw_eof &&
+		    fill_raw(in, d) < 0)
+			return -1;
 		in->zs.next_in = in->raw + in->raw_pos;
 		in->zs.avail_in = (uInt)(in->raw_len - in->raw_pos);
+		before = in->zs.avail_out;
 		zr = inflate(&in->zs, Z_NO_FLUSH);
 		in->raw_pos = in->raw_len - in->zs.avail_in;
 		if (zr == Z_STREAM_END) {
 			in->member_open = false;
 			continue;
 		}
-		if (zr == Z_OK || zr == Z_BUF_ERROR)
+		if (zr == Z_OK)
 			continue;
+		if (zr == Z_BUF_ERROR) {
+			/*
+			 * No progress.  With input left to read, read it;
+			 * at the end of the file, inflate has handed out
+			 * everything it held: the member is cut short.
+			 */
+			if (in->raw_eof && in->raw_pos == in->raw_len &&
+			    in->zs.avail_out == before) {
+				set_fault(in, "unexpected end of compressed "
+				    "data (the file is truncated)");
+				break;
+			}
+			continue;
+		}
 		{
 			char msg[160];
 
