@@ -5,6 +5,7 @@
 #   make check      unit tests (Check) and end-to-end transcripts
 #   make sanitize   the same tests built with ASan and UBSan (build-san/)
 #   make install    PREFIX=/usr/local DESTDIR= : binary, patterns, man page
+#   make contrib-check   shellcheck and run the contrib/ scripts for real
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -79,14 +80,20 @@ install: $(BUILD)/bouncestat
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/patterns
 	install -m 755 $(BUILD)/bouncestat $(DESTDIR)$(BINDIR)/bouncestat
 	install -m 644 $(PATTERNS) $(DESTDIR)$(DATADIR)/patterns/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 doc/bouncestat.1 $(DESTDIR)$(MANDIR)/man1/bouncestat.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bouncestat
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/bouncestat.1
+
+contrib-check: $(BUILD)/bouncestat
+	sh tests/contrib.sh $(BUILD)/bouncestat
 
 clean:
 	rm -rf build build-san
 
-.PHONY: all check sanitize acceptance install uninstall clean
+.PHONY: all check sanitize acceptance contrib-check install uninstall clean
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -117,7 +117,7 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 	o->interval = 60;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":t:o:dqj:feP:hV", longopts,
+	while ((c = getopt_long(argc, argv, ":t:o:dqj:fehV", longopts,
 	    NULL)) != -1) {
 		bs_status st;
 
