@@ -17,7 +17,8 @@
 
 #include "agg.h"
 
-#define HLL_M		(1u << BS_HLL_BITS)
+/* Precision of a tag's estimate: the five kind totals can afford more. */
+#define HLL_BITS(tag)	((tag) >= KIND_TAG ? BS_HLL_KIND_BITS : BS_HLL_BITS)
 /*
  * Row tags run up to BS_ROWS_MAX plus one code-less row per kind (made
  * past the cap to fold into); the per-kind counts are tagged after them.
@@ -235,26 +236,26 @@ row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c)
 /* --- distinct messages ------------------------------------------------ */
 
 static void
-hll_add(uint8_t *hll, uint64_t h48)
+hll_add(uint8_t *hll, unsigned bits, uint64_t h48)
 {
-	uint32_t idx = (uint32_t)(h48 >> (48 - BS_HLL_BITS));
-	uint64_t w = h48 << (64 - 48 + BS_HLL_BITS);
-	uint8_t rank = w == 0 ? (uint8_t)(48 - BS_HLL_BITS + 1) :
+	uint32_t idx = (uint32_t)(h48 >> (48 - bits));
+	uint64_t w = h48 << (64 - 48 + bits);
+	uint8_t rank = w == 0 ? (uint8_t)(48 - bits + 1) :
 	    (uint8_t)(__builtin_clzll(w) + 1);
 
-	if (rank > 48 - BS_HLL_BITS + 1)
-		rank = 48 - BS_HLL_BITS + 1;
+	if (rank > 48 - bits + 1)
+		rank = (uint8_t)(48 - bits + 1);
 	if (hll[idx] < rank)
 		hll[idx] = rank;
 }
 
 static uint64_t
-hll_estimate(const uint8_t *hll)
+hll_estimate(const uint8_t *hll, unsigned bits)
 {
-	double m = HLL_M, sum = 0, est;
+	double m = (double)(1u << bits), sum = 0, est;
 	unsigned zeros = 0, i;
 
-	for (i = 0; i < HLL_M; i++) {
+	for (i = 0; i < 1u << bits; i++) {
 		sum += ldexp(1.0, -hll[i]);
 		if (hll[i] == 0)
 			zeros++;
@@ -273,7 +274,7 @@ tag_hll(struct bs_agg *a, uint32_t tag)
 	    &a->rows[tag].hll;
 
 	if (*slot == NULL)
-		*slot = calloc(HLL_M, 1);
+		*slot = calloc((size_t)1 << HLL_BITS(tag), 1);
 	return *slot;
 }
 
@@ -285,14 +286,16 @@ start_estimating(struct bs_agg *a)
 
 	for (i = 0; i < a->ids_cap; i++) {
 		uint64_t k = a->ids[i];
+		uint32_t tag;
 		uint8_t *h;
 
 		if (k == 0)
 			continue;
-		h = tag_hll(a, (uint32_t)(k & 0xffff) - 1);
+		tag = (uint32_t)(k & 0xffff) - 1;
+		h = tag_hll(a, tag);
 		if (h == NULL)
 			return BS_ERR_NOMEM;
-		hll_add(h, k >> 16);
+		hll_add(h, HLL_BITS(tag), k >> 16);
 	}
 	free(a->ids);
 	a->ids = NULL;
@@ -341,7 +344,7 @@ note_id(struct bs_agg *a, uint64_t h48, uint32_t tag)
 
 		if (h == NULL)
 			return -1;
-		hll_add(h, h48);
+		hll_add(h, HLL_BITS(tag), h48);
 		return 0;
 	}
 	if (a->ids_n >= BS_MSGID_BUDGET) {
@@ -569,7 +572,7 @@ bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src)
 			dh = tag_hll(dst, map[tag]);
 			if (dh == NULL)
 				return BS_ERR_NOMEM;
-			for (k = 0; k < HLL_M; k++)
+			for (k = 0; k < (size_t)1 << HLL_BITS(tag); k++)
 				if (dh[k] < sh[k])
 					dh[k] = sh[k];
 		}
@@ -626,7 +629,8 @@ bs_agg_finish(struct bs_agg *a)
 		t->kind[k] = a->kind_count[k];
 		t->events += a->kind_count[k];
 		t->messages[k] = a->estimating ?
-		    (a->kind_hll[k] ? hll_estimate(a->kind_hll[k]) : 0) :
+		    (a->kind_hll[k] ? hll_estimate(a->kind_hll[k],
+		    BS_HLL_KIND_BITS) : 0) :
 		    a->kind_messages[k];
 	}
 	t->messages_estimated = a->estimating;
@@ -636,7 +640,7 @@ bs_agg_finish(struct bs_agg *a)
 
 		if (a->estimating) {
 			r->messages = a->rows[i].hll ?
-			    hll_estimate(a->rows[i].hll) : 0;
+			    hll_estimate(a->rows[i].hll, BS_HLL_BITS) : 0;
 			r->messages_estimated = a->rows[i].hll != NULL;
 		}
 		if (r->detail != NULL)

@@ -31,8 +31,13 @@
  */
 #define BS_MSGID_BUDGET		(1u << 20)
 
-/* HyperLogLog precision: 2^14 one-byte registers, about 0.8% error. */
+/*
+ * HyperLogLog precision: 2^14 one-byte registers per row (16 KiB, about
+ * 0.8% standard error), 2^16 for each of the five kind totals (64 KiB,
+ * about 0.4%).
+ */
 #define BS_HLL_BITS		14
+#define BS_HLL_KIND_BITS	16
 
 /* Distinct (kind, basic, enhanced) rows; further new rows are folded. */
 #define BS_ROWS_MAX		4096
