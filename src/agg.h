@@ -48,6 +48,7 @@ struct bs_input_stats {
 	uint64_t events;
 	uint64_t cut;			/* lines longer than BS_LINE_MAX */
 	uint64_t match_errors;		/* lines PCRE2 gave up on */
+	uint64_t first_match_error;	/* the line of the first of them */
 	uint64_t untimed;		/* events left out: no readable time */
 	uint64_t outside;		/* events outside --since/--until */
 	char error[BS_DIAG_MSG_MAX];

@@ -197,8 +197,12 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 			    (j->agg != agg && bs_agg_merge(agg, j->agg) !=
 			    BS_OK))
 				result = BS_ERR_NOMEM;
-			else if (j->status != BS_OK)
-				result = BS_ERR_IO;
+			else {
+				bs_run_input_warnings(cfg, bs_agg_input(agg,
+				    bs_agg_ninputs(agg) - 1));
+				if (j->status != BS_OK)
+					result = BS_ERR_IO;
+			}
 			if (j->agg != agg)
 				bs_agg_free(j->agg);
 			j->agg = NULL;

@@ -36,7 +36,6 @@ struct bs_stream {
 	bool failed;			/* unrecognised: lines are ignored */
 	struct bs_window_reader reader;	/* stamps; years from a reference */
 	bs_status status;		/* fatal error from the aggregate */
-	uint64_t first_match_error;
 
 	/* Lines held back until the format is known. */
 	char *held;
@@ -119,7 +118,7 @@ parse_line(struct bs_stream *s, const struct bs_line *line)
 	if (s->fmt->parse(s->state, line, on_event, s) == BS_ERR_MATCH) {
 		st = stats_of(s);
 		if (st->match_errors++ == 0)
-			s->first_match_error = line->lineno;
+			st->first_match_error = line->lineno;
 	}
 }
 
@@ -259,33 +258,34 @@ bs_stream_flush(struct bs_stream *s)
 }
 
 /* Once per input: the warnings that do not fail it. */
-static void
-stream_warnings(struct bs_stream *s)
+void
+bs_run_input_warnings(const struct bs_run_config *cfg,
+    const struct bs_input_stats *st)
 {
-	struct bs_input_stats *st = stats_of(s);
+	const char *name = strcmp(st->path, "-") == 0 ? "(stdin)" : st->path;
 	struct bs_diag d;
 
 	if (st->cut > 0) {
-		bs_diag_set(&d, BS_OK, s->name, 0, "%llu line%s longer than "
+		bs_diag_set(&d, BS_OK, name, 0, "%llu line%s longer than "
 		    "%d bytes %s cut to that length",
 		    (unsigned long long)st->cut, st->cut == 1 ? "" : "s",
 		    BS_LINE_MAX, st->cut == 1 ? "was" : "were");
-		warn(s->cfg, &d);
+		warn(cfg, &d);
 	}
 	if (st->untimed > 0) {
-		bs_diag_set(&d, BS_OK, s->name, 0, "%llu event%s without a "
+		bs_diag_set(&d, BS_OK, name, 0, "%llu event%s without a "
 		    "readable time left out of the --since/--until window",
 		    (unsigned long long)st->untimed, st->untimed == 1 ? "" :
 		    "s");
-		warn(s->cfg, &d);
+		warn(cfg, &d);
 	}
 	if (st->match_errors > 0) {
-		bs_diag_set(&d, BS_OK, s->name, s->first_match_error,
+		bs_diag_set(&d, BS_OK, name, st->first_match_error,
 		    "%llu line%s too complex for the patterns (PCRE2 limit); "
 		    "skipped, the first here",
 		    (unsigned long long)st->match_errors,
 		    st->match_errors == 1 ? " was" : "s were");
-		warn(s->cfg, &d);
+		warn(cfg, &d);
 	}
 }
 
@@ -306,7 +306,12 @@ bs_status
 bs_run_input(const struct bs_run_config *cfg, const char *path,
     struct bs_agg *agg)
 {
-	return bs_run_input_counted(cfg, path, agg, NULL);
+	bs_status st = bs_run_input_counted(cfg, path, agg, NULL);
+	size_t n = bs_agg_ninputs(agg);
+
+	if (st != BS_ERR_NOMEM && n > 0)
+		bs_run_input_warnings(cfg, bs_agg_input(agg, n - 1));
+	return st;
 }
 
 bs_status
@@ -379,7 +384,6 @@ bs_run_input_counted(const struct bs_run_config *cfg, const char *path,
 		input_failed(s, &d);
 		fail = BS_ERR_IO;
 	}
-	stream_warnings(s);
 	if (done != NULL)
 		atomic_store_explicit(done, bs_input_raw_offset(in),
 		    memory_order_relaxed);

@@ -39,6 +39,16 @@ bs_status bs_run_input(const struct bs_run_config *cfg, const char *path,
     struct bs_agg *agg);
 
 /*
+ * The warnings that do not fail an input (cut lines, lines the patterns
+ * gave up on, events without a readable time), from its finished stats.
+ * bs_run_input gives them itself; bs_run_input_counted leaves them to its
+ * caller, which may first add up the parts of a file read in pieces.
+ */
+struct bs_input_stats;
+void bs_run_input_warnings(const struct bs_run_config *cfg,
+    const struct bs_input_stats *st);
+
+/*
  * bs_run_input that also publishes, in *done, the raw bytes read so far
  * (for a progress display in another thread).  done may be NULL.
  */
