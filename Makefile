@@ -6,6 +6,7 @@
 #   make sanitize   the same tests built with ASan and UBSan (build-san/)
 #   make install    PREFIX=/usr/local DESTDIR= : binary, patterns, man page
 #   make contrib-check   shellcheck and run the contrib/ scripts for real
+#   make bench      generated logs, timed against pflogsumm, eximstats, grep
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -22,6 +23,16 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wundef -Wcast-align
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib)
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib)
+# gzip through ISA-L (Debian: libisal-dev) when pkg-config finds it, else
+# zlib alone; ISAL=0 forces zlib, ISAL=1 insists on ISA-L.
+ISAL ?= auto
+ifeq ($(ISAL),auto)
+ISAL := $(shell $(PKG_CONFIG) --exists libisal && echo 1 || echo 0)
+endif
+ifeq ($(ISAL),1)
+DEPS_CFLAGS += -DBS_HAVE_ISAL $(shell $(PKG_CONFIG) --cflags libisal)
+DEPS_LIBS   += $(shell $(PKG_CONFIG) --libs libisal)
+endif
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 
@@ -88,12 +99,16 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(MANDIR)/man1/bouncestat.1
 
+bench: $(BUILD)/bouncestat
+	sh bench/run.sh $(BUILD)/bouncestat
+
 contrib-check: $(BUILD)/bouncestat
 	sh tests/contrib.sh $(BUILD)/bouncestat
 
 clean:
 	rm -rf build build-san
 
-.PHONY: all check sanitize acceptance contrib-check install uninstall clean
+.PHONY: all check sanitize acceptance bench contrib-check install uninstall \
+	clean
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,525 @@
+#!/bin/sh
+# bench/run.sh - bouncestat's benchmark: generate realistic logs, time
+# bouncestat next to the usual tools, check its counts, print one table.
+#
+#   sh bench/run.sh [PATH/TO/bouncestat]        (make bench runs this)
+#
+# Settings (environment):
+#   BENCH_MB=1024          size of each generated log, MiB
+#   BENCH_SIZES="256 1024 4096"   Postfix sizes for the linearity table
+#                          ("" skips it)
+#   BENCH_RUNS=3           runs per tool; the table shows the median
+#   BENCH_SLOW_RUNS=$BENCH_RUNS   runs for pflogsumm and eximstats (each
+#                          takes minutes on 1 GiB)
+#   BENCH_QUICK=1          smoke test: 64 MiB, 1 run, no linearity table
+#   BENCH_KEEP=1           keep the generated logs (and reuse them next
+#                          time when the generator and settings match)
+#   BENCH_SEED=1           generator seed
+#   BENCH_STATUS_PCT=10    share of event lines in the logs, percent (5-20)
+#   BENCH_OUT=bench/out    where binaries, logs and results go
+#   BENCH_STRICT=1         exit 3 when a target is missed
+#   BOUNCESTAT=...         the binary (default: first argument, then
+#                          build/bouncestat)
+#
+# Exit status: 0 counts right (targets may still say FAIL), 1 bouncestat
+# gave wrong counts or failed, 2 setup error, 3 (BENCH_STRICT=1) a target
+# was missed.  Times are wall-clock seconds from date +%s%N around each
+# command; peak RSS is GNU time's %M.  Every input is read once with cat
+# before its round of timings, so all tools read from the page cache.
+
+set -u
+
+die() {
+	echo "bench: $*" >&2
+	exit 2
+}
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd) || die "cannot find the tree"
+QUICK=${BENCH_QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+	MB=${BENCH_MB:-64}
+	RUNS=${BENCH_RUNS:-1}
+	SIZES=${BENCH_SIZES-}
+else
+	MB=${BENCH_MB:-1024}
+	RUNS=${BENCH_RUNS:-3}
+	SIZES=${BENCH_SIZES-256 1024 4096}
+fi
+SLOW_RUNS=${BENCH_SLOW_RUNS:-$RUNS}
+SEED=${BENCH_SEED:-1}
+PCT=${BENCH_STATUS_PCT:-10}
+KEEP=${BENCH_KEEP:-0}
+STRICT=${BENCH_STRICT:-0}
+OUT=${BENCH_OUT:-$ROOT/bench/out}
+BS=${BOUNCESTAT:-${1:-$ROOT/build/bouncestat}}
+CC=${CC:-cc}
+
+case "$BS" in /*) ;; *) BS=$(pwd)/$BS ;; esac
+[ -x "$BS" ] || die "$BS: no such binary (run make first)"
+for v in "$MB" "$RUNS" "$SLOW_RUNS" "$SEED" "$PCT"; do
+	case "$v" in '' | *[!0-9]*) die "not a number: '$v'" ;; esac
+done
+if [ "$RUNS" -lt 1 ] || [ "$SLOW_RUNS" -lt 1 ]; then
+	die "runs must be >= 1"
+fi
+mkdir -p "$OUT/data" || die "cannot create $OUT"
+DATA=$OUT/data
+
+# Measure a copy: the tree is shared, and a rebuild in the middle of the
+# benchmark must not change what is being timed.
+cp "$BS" "$OUT/bouncestat" || die "cannot copy $BS"
+BS_SRC=$BS
+BS=$OUT/bouncestat
+RAW=$OUT/times.raw		# tool, input, bytes, seconds, rss KiB
+: > "$RAW"
+FAILED=0
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+apt_install() {
+	is_root || return 1
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" \
+	    > "$OUT/apt.log" 2>&1 || {
+		apt-get update -q > /dev/null 2>&1
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" \
+		    > "$OUT/apt.log" 2>&1
+	}
+}
+
+# ---- tools ---------------------------------------------------------------
+
+[ -x /usr/bin/time ] || apt_install time ||
+    die "/usr/bin/time missing (apt-get install time)"
+if ! command -v pflogsumm > /dev/null 2>&1; then
+	apt_install pflogsumm ||
+	    echo "bench: pflogsumm missing and cannot be installed: skipped" >&2
+fi
+PFLOGSUMM=$(command -v pflogsumm || true)
+
+# eximstats comes from exim4-base, unpacked and never installed, so that
+# no mail daemon is set up or started on the benchmark machine.
+EXIMSTATS=$OUT/exim4/usr/sbin/eximstats
+if [ ! -f "$EXIMSTATS" ]; then
+	rm -rf "$OUT/dl" && mkdir -p "$OUT/dl"
+	if (cd "$OUT/dl" && apt-get download -q \
+	    -o APT::Sandbox::User="$(id -un)" exim4-base > /dev/null 2>&1 ||
+	    { is_root && apt-get update -q > /dev/null 2>&1 &&
+	    apt-get download -q -o APT::Sandbox::User="$(id -un)" \
+	    exim4-base > /dev/null 2>&1; }) &&
+	    dpkg -x "$OUT"/dl/exim4-base_*.deb "$OUT/exim4"; then
+		:
+	else
+		echo "bench: cannot fetch exim4-base: eximstats skipped" >&2
+	fi
+fi
+[ -f "$EXIMSTATS" ] || EXIMSTATS=
+
+ZLIB=$(pkg-config --cflags --libs zlib 2> /dev/null || echo -lz)
+$CC -std=c11 -O2 -o "$OUT/gen" "$ROOT/bench/gen.c" ||
+    die "cannot build bench/gen.c"
+# shellcheck disable=SC2086
+$CC -std=c11 -O2 -o "$OUT/gzread" "$ROOT/bench/gzread.c" $ZLIB ||
+    die "cannot build bench/gzread.c"
+
+# ---- data ----------------------------------------------------------------
+
+PF=postfix-classic
+SIZES_OTHER=
+for s in $SIZES; do
+	case "$s" in '' | *[!0-9]*) die "BENCH_SIZES: not a number: '$s'" ;; esac
+	[ "$s" = "$MB" ] || SIZES_OTHER="$SIZES_OTHER $s"
+done
+
+# Disk: four logs, the gzip copy (about a sixth), the other sizes.
+need=$((MB * 4 + MB / 5 + 512))
+for s in $SIZES_OTHER; do need=$((need + s)); done
+have=$(df -Pk "$DATA" | awk 'NR == 2 { print int($4 / 1024) }')
+[ "$have" -ge "$need" ] ||
+    die "need about $need MiB free in $DATA, have $have MiB"
+
+GENSUM=$(cksum < "$ROOT/bench/gen.c" | cut -d' ' -f1)
+
+# gen FORMAT MIB: $DATA/FORMAT-MIB.log and .expect.json, reused when kept
+# from an identical earlier run.
+gen() {
+	base=$DATA/$1-$2
+	params="$1 $2 $SEED $PCT $GENSUM"
+	if [ -f "$base.log" ] && [ -f "$base.expect.json" ] &&
+	    [ "$(cat "$base.params" 2> /dev/null)" = "$params" ]; then
+		return 0
+	fi
+	rm -f "$base.params"
+	t0=$(date +%s%N)
+	"$OUT/gen" -f "$1" -m "$2" -s "$SEED" -r "$PCT" -o "$base.log" \
+	    -e "$base.expect.json" || die "generator failed on $1 $2"
+	t1=$(date +%s%N)
+	echo "$params" > "$base.params"
+	awk -v f="$1" -v m="$2" -v ns=$((t1 - t0)) 'BEGIN {
+	    printf "generated %-16s %5d MiB in %6.2f s (%4.0f MB/s)\n",
+	    f, m, ns / 1e9, m * 1048576 / 1e6 / (ns / 1e9) }'
+}
+
+for f in $PF postfix-rfc3339 exim exchange; do gen "$f" "$MB"; done
+for s in $SIZES_OTHER; do gen $PF "$s"; done
+GZ=$DATA/$PF-$MB.log.gz
+# The gzip copy carries the parameters of the log it was made from.
+if [ ! -f "$GZ" ] || ! cmp -s "$GZ.params" "$DATA/$PF-$MB.params"; then
+	t0=$(date +%s%N)
+	gzip -6 -c "$DATA/$PF-$MB.log" > "$GZ.tmp" || die "gzip failed"
+	mv "$GZ.tmp" "$GZ" || die "cannot write $GZ"
+	cp "$DATA/$PF-$MB.params" "$GZ.params" || die "cannot write $GZ.params"
+	t1=$(date +%s%N)
+	awk -v ns=$((t1 - t0)) 'BEGIN { printf "compressed with gzip -6 in %.1f s\n", ns / 1e9 }'
+fi
+
+# ---- timing --------------------------------------------------------------
+
+# timeit TOOL INPUT BYTES OUTFILE CMD...: one run into $RAW.  Output goes
+# to a file, never /dev/null: GNU grep stops at the first match when its
+# output is /dev/null, which would time nothing.  A command
+# that fails (grep -c finding nothing exits 1, which is fine) is reported.
+timeit() {
+	tool=$1 input=$2 bytes=$3 outfile=$4
+	shift 4
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$OUT/rss.tmp" "$@" > "$outfile" \
+	    2> "$OUT/stderr.tmp"
+	rc=$?
+	t1=$(date +%s%N)
+	if [ $rc -ne 0 ] && ! { [ "$tool" = grep ] && [ $rc = 1 ]; }; then
+		echo "bench: $tool on $input exited $rc:" >&2
+		head -5 "$OUT/stderr.tmp" >&2
+		[ "$tool" = bouncestat ] && FAILED=1
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$input" "$bytes" \
+	    "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.4f", ns / 1e9 }')" \
+	    "$(tail -n 1 "$OUT/rss.tmp")" >> "$RAW"
+}
+
+size_of() { wc -c < "$1" | tr -d ' '; }
+
+# bs TYPE INPUT FILE BYTES RUN: bouncestat, its first output kept.
+bs() {
+	o=$OUT/bs.out
+	[ "$5" = 1 ] && o=$OUT/$2.got.json
+	timeit bouncestat "$2" "$4" "$o" "$BS" --type "$1" --format json "$3"
+}
+
+# round INPUT FILE BYTES RUN TYPE: one run of each tool on one input
+# (past BENCH_RUNS, only the slow baselines still run).
+round_plain() {
+	input=$1 file=$2 bytes=$3 run=$4 type=$5
+	cat "$file" > /dev/null
+	fast=0
+	[ "$run" -le "$RUNS" ] && fast=1
+	[ $fast = 1 ] && bs "$type" "$input" "$file" "$bytes" "$run"
+	case $type in
+	postfix)
+		[ $fast = 1 ] && timeit "grep -c status=" "$input" "$bytes" \
+		    "$OUT/tool.out" grep -c 'status=' "$file"
+		if [ -n "$PFLOGSUMM" ] && [ "$run" -le "$SLOW_RUNS" ] &&
+		    [ "$input" = "$PF-$MB" ]; then
+			timeit pflogsumm "$input" "$bytes" "$OUT/tool.out" \
+			    "$PFLOGSUMM" "$file"
+		fi
+		;;
+	exim)
+		if [ -n "$EXIMSTATS" ] && [ "$run" -le "$SLOW_RUNS" ]; then
+			timeit eximstats "$input" "$bytes" "$OUT/tool.out" \
+			    perl "$EXIMSTATS" "$file"
+		fi
+		;;
+	esac
+	[ $fast = 1 ] && timeit "wc -l" "$input" "$bytes" "$OUT/tool.out" \
+	    wc -l "$file"
+	return 0
+}
+
+N=$RUNS
+[ "$SLOW_RUNS" -gt "$N" ] && N=$SLOW_RUNS
+BYTES_PF=$(size_of "$DATA/$PF-$MB.log")
+echo "timing: $RUNS runs per tool ($SLOW_RUNS for pflogsumm and eximstats)"
+run=1
+while [ "$run" -le "$N" ]; do
+	if [ "$run" -le "$RUNS" ] || [ -n "$PFLOGSUMM" ]; then
+		round_plain "$PF-$MB" "$DATA/$PF-$MB.log" "$BYTES_PF" "$run" \
+		    postfix
+	fi
+	if [ "$run" -le "$RUNS" ]; then
+		cat "$GZ" > /dev/null
+		bs postfix "$PF-$MB.gz" "$GZ" "$BYTES_PF" "$run"
+		timeit "gzread (zlib)" "$PF-$MB.gz" "$BYTES_PF" "$OUT/tool.out" \
+		    "$OUT/gzread" "$GZ"
+		f=$DATA/postfix-rfc3339-$MB.log
+		round_plain "postfix-rfc3339-$MB" "$f" "$(size_of "$f")" "$run" \
+		    postfix
+	fi
+	if [ "$run" -le "$RUNS" ] || [ -n "$EXIMSTATS" ]; then
+		f=$DATA/exim-$MB.log
+		round_plain "exim-$MB" "$f" "$(size_of "$f")" "$run" exim
+	fi
+	if [ "$run" -le "$RUNS" ]; then
+		f=$DATA/exchange-$MB.log
+		round_plain "exchange-$MB" "$f" "$(size_of "$f")" "$run" exchange
+		for s in $SIZES_OTHER; do
+			f=$DATA/$PF-$s.log
+			cat "$f" > /dev/null
+			bs postfix "$PF-$s" "$f" "$(size_of "$f")" "$run"
+		done
+	fi
+	echo "  run $run of $N done"
+	run=$((run + 1))
+done
+
+# ---- correctness ---------------------------------------------------------
+
+# flatten: JSON on stdin to "path<TAB>value" lines (strings keep quotes).
+flatten() {
+	awk '
+	function ws() {
+		while (pos <= n && index(" \t\r\n", substr(s, pos, 1)))
+			pos++
+	}
+	function str(   r, c) {
+		pos++
+		r = ""
+		for (;;) {
+			c = substr(s, pos, 1)
+			if (c == "\\") { r = r substr(s, pos, 2); pos += 2; continue }
+			pos++
+			if (c == "\"" || pos > n + 1)
+				return r
+			r = r c
+		}
+	}
+	function val(path,   c, k, i, st) {
+		ws()
+		c = substr(s, pos, 1)
+		if (c == "{") {
+			pos++; ws()
+			if (substr(s, pos, 1) == "}") { pos++; return }
+			for (;;) {
+				ws(); k = str(); ws(); pos++
+				val(path == "" ? k : path "." k)
+				ws(); c = substr(s, pos, 1); pos++
+				if (c != ",") return
+			}
+		}
+		if (c == "[") {
+			pos++; ws(); i = 0
+			if (substr(s, pos, 1) == "]") { pos++; return }
+			for (;;) {
+				val(path "." i++)
+				ws(); c = substr(s, pos, 1); pos++
+				if (c != ",") return
+			}
+		}
+		if (c == "\"") { print path "\t\"" str() "\""; return }
+		st = pos
+		while (pos <= n && !index(",}] \t\r\n", substr(s, pos, 1)))
+			pos++
+		print path "\t" substr(s, st, pos - st)
+	}
+	{ s = s $0 "\n" }
+	END { n = length(s); pos = 1; val("") }'
+}
+
+# check INPUT EXPECT GOT: compare totals and rows; print the differences.
+# Distinct messages may be estimates past bouncestat's memory budget
+# ("messages_estimated": true): those must be within 2 percent.
+check() {
+	flatten < "$2" > "$OUT/exp.flat"
+	flatten < "$3" > "$OUT/got.flat"
+	awk -F '\t' -v input="$1" '
+	FNR == 1 { file++ }
+	{
+		split($1, p, ".")
+		if (p[1] == "totals" && (p[2] != "messages" || p[3] != "")) {
+			t[file, p[2] (p[3] == "" ? "" : "." p[3])] = $2
+			tk[p[2] (p[3] == "" ? "" : "." p[3])] = 1
+		}
+		if ($1 == "totals.messages_estimated") test[file] = $2
+		if (p[1] == "codes") r[file, p[2], p[3]] = $2
+		if (p[1] == "codes") nr[file] = p[2] + 1 > nr[file] ? p[2] + 1 : nr[file]
+	}
+	function off(e, g, est) {
+		if (est != "true" || e == 0) return ""
+		return sprintf(" (an estimate, off by %.2f%%; DESIGN.md allows 2%%)", (g - e) * 100 / e)
+	}
+	function close_enough(e, g, est) {
+		if (e == g) return 1
+		if (est != "true") return 0
+		d = e - g; if (d < 0) d = -d
+		return d <= (e * 0.02 > 1 ? e * 0.02 : 1)
+	}
+	END {
+		bad = 0
+		for (k in tk) {
+			if (k == "messages_estimated" || k == "folded_rows")
+				continue
+			if (!((1, k) in t)) continue
+			e = t[1, k]; g = t[2, k]
+			if (!close_enough(e, g, k ~ /^messages\./ ? test[2] : "")) {
+				printf "  %s: totals.%s expected %s, got %s%s\n", input, k, e, g, off(e, g, k ~ /^messages\./ ? test[2] : "")
+				bad++
+			}
+		}
+		for (f = 1; f <= 2; f++)
+			for (i = 0; i < nr[f]; i++) {
+				key = r[f, i, "kind"] " " r[f, i, "basic"] " " r[f, i, "enhanced"]
+				cnt[f, key] = r[f, i, "count"]
+				msg[f, key] = r[f, i, "messages"]
+				est[f, key] = r[f, i, "messages_estimated"]
+				keys[key] = 1
+			}
+		for (key in keys) {
+			ec = (1, key) in cnt ? cnt[1, key] : 0
+			gc = (2, key) in cnt ? cnt[2, key] : 0
+			em = (1, key) in msg ? msg[1, key] : 0
+			gm = (2, key) in msg ? msg[2, key] : 0
+			if (ec != gc || !close_enough(em, gm, est[2, key])) {
+				printf "  %s: row %s expected count %s messages %s, got count %s messages %s%s\n", input, key, ec, em, gc, gm, off(em, gm, est[2, key])
+				bad++
+			}
+		}
+		exit (bad > 0)
+	}' "$OUT/exp.flat" "$OUT/got.flat"
+}
+
+echo
+echo "counts checked against the generator:"
+check_one() {	# INPUT EXPECT
+	if [ ! -s "$OUT/$1.got.json" ]; then
+		echo "  $1: no output from bouncestat"
+		FAILED=1
+	elif check "$1" "$2" "$OUT/$1.got.json"; then
+		echo "  $1: ok"
+	else
+		FAILED=1
+	fi
+}
+check_one "$PF-$MB" "$DATA/$PF-$MB.expect.json"
+check_one "$PF-$MB.gz" "$DATA/$PF-$MB.expect.json"
+for f in postfix-rfc3339 exim exchange; do
+	check_one "$f-$MB" "$DATA/$f-$MB.expect.json"
+done
+for s in $SIZES_OTHER; do
+	check_one "$PF-$s" "$DATA/$PF-$s.expect.json"
+done
+
+# ---- the table -----------------------------------------------------------
+
+RES=$OUT/results.txt
+{
+	echo
+	echo "bouncestat benchmark  $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "binary: $BS_SRC ($("$BS" --version 2>/dev/null | head -1)," \
+	    "HEAD $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null ||
+	    echo unknown))"
+	echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' \
+	    /proc/cpuinfo), $(awk '/MemTotal/ { printf "%d MiB RAM", $2 / 1024 }' \
+	    /proc/meminfo); logs: seed $SEED, $PCT% event lines"
+	echo "median of $RUNS runs ($SLOW_RUNS for pflogsumm, eximstats);" \
+	    "MB = 10^6 bytes of uncompressed log"
+	echo
+	awk -F '\t' -v pf="$PF-$MB" -v mb="$MB" -v sizes="$SIZES" \
+	    -v failed=$FAILED -v strict="$STRICT" '
+	function median(k,   n, i, j, x, a) {
+		n = ns[k]
+		for (i = 1; i <= n; i++) a[i] = sv[k, i]
+		for (i = 2; i <= n; i++) {	# insertion sort
+			x = a[i]
+			for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]
+			a[j + 1] = x
+		}
+		lo[k] = a[1]; hi[k] = a[n]
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{
+		k = $1 SUBSEP $2
+		if (!(k in ns)) { order[++no] = k; tool[k] = $1; inp[k] = $2 }
+		sv[k, ++ns[k]] = $4
+		bytes[k] = $3
+		if ($5 + 0 > rss[k]) rss[k] = $5 + 0
+		if ($1 == "bouncestat" && $5 + 0 > bsmax) bsmax = $5 + 0
+	}
+	END {
+		for (i = 1; i <= no; i++) {
+			k = order[i]
+			med[k] = median(k)
+			if (tool[k] == "bouncestat") ref[inp[k]] = med[k]
+		}
+		fmt = "%-16s %-22s %9s %9s %7s %9s %9s\n"
+		printf fmt, "tool", "input", "MB/s", "seconds", "spread", "RSS MiB", "bs speedup"
+		printf fmt, "----", "-----", "----", "-------", "------", "-------", "----------"
+		for (i = 1; i <= no; i++) {
+			k = order[i]
+			if (inp[k] ~ /^postfix-classic-[0-9]+$/ && inp[k] != pf) continue
+			m = med[k]
+			sp = m > 0 ? (hi[k] - lo[k]) / m * 100 : 0
+			printf "%-16s %-22s %9.1f %9.3f %6.0f%% %9.1f %9s\n", tool[k], inp[k],
+			    bytes[k] / 1e6 / m, m, sp, rss[k] / 1024,
+			    (inp[k] in ref) ? sprintf("%.2f", m / ref[inp[k]]) : "-"
+		}
+		# Linearity: bouncestat on the Postfix sizes.
+		ns2 = split(sizes, sz, " ")
+		if (ns2 >= 2) {
+			printf "\nlinearity (bouncestat, %s):\n", "postfix-classic"
+			printf "%10s %9s %9s %10s %9s\n", "size MiB", "seconds", "MB/s", "s per GiB", "RSS MiB"
+			for (i = 1; i <= ns2; i++) {
+				k = "bouncestat" SUBSEP "postfix-classic-" sz[i]
+				if (!(k in med)) continue
+				spg[i] = med[k] / (bytes[k] / 1073741824)
+				lrss[i] = rss[k]
+				printf "%10d %9.3f %9.1f %10.3f %9.1f\n", sz[i], med[k],
+				    bytes[k] / 1e6 / med[k], spg[i], rss[k] / 1024
+			}
+		}
+		# Targets.
+		printf "\ntargets (defined for a 1 GiB log, page-cached; this run: %d MiB):\n", mb
+		miss = 0
+		k = "pflogsumm" SUBSEP pf
+		target("plain Postfix >= 100x pflogsumm throughput", (k in med) ? med[k] / ref[pf] : "", 100, "x")
+		k = "grep -c status=" SUBSEP pf
+		target("plain Postfix >= grep -c status= throughput", (k in med) ? med[k] / ref[pf] : "", 1, "x")
+		k = "gzread (zlib)" SUBSEP pf ".gz"
+		target("gzip Postfix >= 90% of the decompression limit", (k in med) && ((pf ".gz") in ref) ? med[k] / ref[pf ".gz"] * 100 : "", 90, "%")
+		target("peak RSS <= 32 MiB (every bouncestat run)", bsmax ? 32 - bsmax / 1024 : "", 0, "MiB to spare", bsmax / 1024)
+		k = "eximstats" SUBSEP "exim-" mb
+		target("Exim >= 100x eximstats throughput", (k in med) ? med[k] / ref["exim-" mb] : "", 100, "x")
+		k = "bouncestat" SUBSEP "exchange-" mb
+		target("Exchange >= 1 GB/s", (k in med) ? bytes[k] / 1e9 / med[k] : "", 1, "GB/s")
+		if (ns2 >= 2 && (1 in spg) && (ns2 in spg)) {
+			target(sprintf("linear: s/GiB at %s MiB <= 1.25 x at %s MiB", sz[ns2], sz[1]),
+			    spg[ns2] / spg[1], -1.25, "x")
+			target(sprintf("flat memory: RSS %s MiB -> %s MiB grows <= 1.25x", sz[ns2 - 1], sz[ns2]),
+			    lrss[ns2 - 1] ? lrss[ns2] / lrss[ns2 - 1] : "", -1.25, "x")
+		}
+		if (failed)
+			v = "FAILED (bouncestat failed or its counts differ from the generator, see above)"
+		else if (miss)
+			v = sprintf("counts right; %d target(s) missed", miss)
+		else
+			v = "counts right; all targets met"
+		printf "\nverdict: %s\n", v
+		exit failed ? 1 : (miss && strict == 1) ? 3 : 0
+	}
+	# A negative limit means "at most |limit|".
+	function target(what, v, limit, unit, shown,   ok) {
+		if (v == "") { printf "  %-58s %12s  SKIP\n", what, "n/a"; return }
+		ok = limit < 0 ? v <= -limit : v >= limit
+		if (!ok) miss++
+		printf "  %-58s %12s  %s\n", what,
+		    shown != "" ? sprintf("%.1f MiB", shown) : sprintf("%.2f %s", v, unit),
+		    ok ? "PASS" : "FAIL"
+	}' "$RAW"
+} > "$RES"
+status=$?
+cat "$RES"
+
+rm -f "$OUT/exp.flat" "$OUT/got.flat" "$OUT/rss.tmp" "$OUT/stderr.tmp" \
+    "$OUT/tool.out" "$OUT/bs.out"
+if [ "$KEEP" != 1 ]; then
+	rm -f "$DATA"/*.log "$DATA"/*.log.gz "$DATA"/*.params
+fi
+exit $status
