@@ -493,16 +493,40 @@ bs_agg_input_stats(struct bs_agg *a, size_t i)
 
 /* --- merging (parallel runs) ------------------------------------------- */
 
-bs_status
-bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src)
+/* Add the counters of a later piece of a file into its stats. */
+static void
+continue_input(struct bs_input_stats *d, const struct bs_input_stats *s)
+{
+	if (d->match_errors == 0 && s->match_errors > 0)
+		d->first_match_error = d->lines + s->first_match_error;
+	d->lines += s->lines;
+	d->events += s->events;
+	d->cut += s->cut;
+	d->match_errors += s->match_errors;
+	d->untimed += s->untimed;
+	d->outside += s->outside;
+	if (d->error[0] == '\0')
+		memcpy(d->error, s->error, sizeof(d->error));
+	if (d->format == NULL)
+		d->format = s->format;
+}
+
+static bs_status
+merge(struct bs_agg *dst, const struct bs_agg *src, bool continued)
 {
 	uint32_t map[NTAGS];
 	size_t i, k;
 
 	for (i = 0; i < src->ninputs; i++) {
-		long j = bs_agg_input_add(dst, src->inputs[i].path);
+		long j;
 		char *path;
 
+		if (continued && i == 0 && dst->ninputs > 0) {
+			continue_input(&dst->inputs[dst->ninputs - 1],
+			    &src->inputs[0]);
+			continue;
+		}
+		j = bs_agg_input_add(dst, src->inputs[i].path);
 		if (j < 0)
 			return BS_ERR_NOMEM;
 		path = dst->inputs[j].path;
@@ -578,6 +602,18 @@ bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src)
 		}
 	}
 	return BS_OK;
+}
+
+bs_status
+bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src)
+{
+	return merge(dst, src, false);
+}
+
+bs_status
+bs_agg_merge_continued(struct bs_agg *dst, const struct bs_agg *src)
+{
+	return merge(dst, src, true);
 }
 
 /* --- results ------------------------------------------------------------ */

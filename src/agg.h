@@ -83,6 +83,14 @@ struct bs_input_stats *bs_agg_input_stats(struct bs_agg *a, size_t i);
 bs_status bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src);
 
 /*
+ * The same for a src that read a later piece of the file dst read last:
+ * src's one input is added into dst's last input (lines, events, cut and
+ * skipped lines, the first error) instead of being listed again.
+ */
+bs_status bs_agg_merge_continued(struct bs_agg *dst,
+    const struct bs_agg *src);
+
+/*
  * Compute totals and messages and sort the rows (most events first, then
  * kind, basic, enhanced).  Call before the accessors below; events may
  * still be added afterwards (follow mode), and finish called again.
