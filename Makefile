@@ -7,6 +7,8 @@
 #   make install    PREFIX=/usr/local DESTDIR= : binary, patterns, man page
 #   make contrib-check   shellcheck and run the contrib/ scripts for real
 #   make bench      generated logs, timed against pflogsumm, eximstats, grep
+#   make fuzz       libFuzzer targets (FUZZ_SECONDS each); make badinput: the
+#                   bad-input matrix; make valgrind: transcripts under memcheck
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -99,6 +101,16 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(MANDIR)/man1/bouncestat.1
 
+# FUZZ_SECONDS per target (default 60); needs clang with libFuzzer.
+fuzz:
+	sh tests/fuzz/run.sh
+
+badinput: $(BUILD)/bouncestat
+	sh tests/badinput.sh $(BUILD)/bouncestat
+
+valgrind: $(BUILD)/bouncestat
+	sh tests/valgrind.sh $(BUILD)/bouncestat
+
 bench: $(BUILD)/bouncestat
 	sh bench/run.sh $(BUILD)/bouncestat
 
@@ -106,9 +118,9 @@ contrib-check: $(BUILD)/bouncestat
 	sh tests/contrib.sh $(BUILD)/bouncestat
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all check sanitize acceptance bench contrib-check install uninstall \
-	clean
+.PHONY: all check sanitize acceptance bench contrib-check fuzz badinput \
+	valgrind install uninstall clean
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -55,13 +55,19 @@ bs_extract_free(struct bs_extract *x)
 	free(x);
 }
 
+/*
+ * Keep a basic code only if it is three digits: a replacement codes.pat
+ * may match anything, and codes reach every report unescaped.
+ */
 static void
-copy_code(char *dst, size_t dstsz, const char *s, size_t n)
+copy_basic(char out[4], const char *s, size_t n)
 {
-	if (n >= dstsz)
-		n = 0;		/* cannot happen with the patterns' bounds */
-	memcpy(dst, s, n);
-	dst[n] = '\0';
+	if (n == 3 && s[0] >= '2' && s[0] <= '5' && s[1] >= '0' &&
+	    s[1] <= '9' && s[2] >= '0' && s[2] <= '9') {
+		memcpy(out, s, 3);
+		out[3] = '\0';
+	} else
+		out[0] = '\0';
 }
 
 int
@@ -84,18 +90,19 @@ bs_extract_reply(struct bs_extract *x, const char *s, size_t n,
 		return -1;
 	if (rc > 0) {
 		if (bs_group_span(x->md, x->g_basic, &g, s, &gl))
-			copy_code(out->basic, sizeof(out->basic), g, gl);
-		if (bs_group_span(x->md, x->g_enh, &g, s, &gl))
-			copy_code(out->enhanced, sizeof(out->enhanced), g, gl);
-		return 1;
+			copy_basic(out->basic, g, gl);
+		if (bs_group_span(x->md, x->g_enh, &g, s, &gl) &&
+		    !bs_extract_enhanced(g, gl, out->enhanced))
+			out->enhanced[0] = '\0';
+		return out->basic[0] != '\0' || out->enhanced[0] != '\0';
 	}
 	rc = bs_match(x->p, x->enhanced, s, n, 0, x->md);
 	if (rc < 0)
 		return -1;
-	if (rc > 0 && bs_group_span(x->md, x->g_enh_only, &g, s, &gl)) {
-		copy_code(out->enhanced, sizeof(out->enhanced), g, gl);
+	if (rc > 0 && bs_group_span(x->md, x->g_enh_only, &g, s, &gl) &&
+	    bs_extract_enhanced(g, gl, out->enhanced))
 		return 1;
-	}
+	out->enhanced[0] = '\0';
 	return 0;
 }
 

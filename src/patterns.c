@@ -7,6 +7,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +230,7 @@ load_file(struct bs_patterns *p, const char *dir, const char *file,
 	struct stat st;
 	char *text;
 	FILE *f;
+	int fd;
 	size_t got;
 	bs_status rc;
 
@@ -237,10 +240,17 @@ load_file(struct bs_patterns *p, const char *dir, const char *file,
 	memcpy(set, file, flen - 4);
 	set[flen - 4] = '\0';
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "rb");
-	if (f == NULL)
+	/* O_NONBLOCK: a FIFO named *.pat must not hang the start-up. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return bs_diag_set(d, BS_ERR_CONFIG, path, 0,
 		    "cannot open: %s", strerror(errno));
+	f = fdopen(fd, "rb");
+	if (f == NULL) {
+		close(fd);
+		return bs_diag_set(d, BS_ERR_CONFIG, path, 0,
+		    "cannot open: %s", strerror(errno));
+	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size > BS_PATTERN_FILE_MAX) {
 		fclose(f);
