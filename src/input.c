@@ -3,71 +3,191 @@
  *
  * The first read fills an internal buffer with raw bytes and looks for the
  * gzip magic (1f 8b).  Plain data is then handed out as it is; gzip data
- * goes through zlib's inflate, which is reset after each member so that
- * concatenated (multi-member) files are read whole.  A fault in the
- * compressed stream is held back until every byte decoded before it has
- * been handed out, so no line read before the fault is lost.
+ * goes through a decoder of inflate.h (ISA-L or zlib), one member at a
+ * time, so that concatenated (multi-member) files are read whole.  A fault
+ * in the compressed stream is held back until every byte decoded before
+ * it has been handed out, so no line read before the fault is lost.
+ *
+ * The part that reads and decodes (struct bs_src) is kept apart from the
+ * part that hands bytes to the caller.  Without read-ahead the caller's
+ * thread runs both.  With read-ahead (gzip data, by default) a worker
+ * thread owns the source from the first read on and fills a ring of
+ * AHEAD_SLOTS fixed buffers while the caller parses; the two meet only
+ * under one mutex, once per buffer.  Memory is bounded by the ring, and
+ * nothing is allocated after the first read.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "bslimits.h"
+#include "inflate.h"
 #include "input.h"
 
-struct bs_input {
+/*
+ * The read-ahead ring: AHEAD_SLOTS buffers of AHEAD_SLOT bytes.  One is
+ * being read by the caller, one filled by the worker, one spare so that
+ * neither waits for the other at a hand-over.  Each slot is one decoder
+ * call, whose fixed costs (ISA-L copies its 32 KiB history and this layer
+ * 50 KiB of its state) are a few percent of 512 KiB; larger slots measured
+ * no faster and would only add to the peak RSS (1.5 MiB for the ring).
+ */
+#define AHEAD_SLOT	(2 * BS_READ_CHUNK)
+#define AHEAD_SLOTS	3
+
+/*
+ * Without read-ahead, gzip reads smaller than this are decoded into a
+ * staging buffer of this size and handed out from there: a decoder call
+ * has a fixed cost (ISA-L copies 50 KiB of state for a possible replay),
+ * which a caller reading a few bytes at a time would pay per read.
+ */
+#define STAGE_SIZE	(64 * 1024)
+
+/* Room for a fault's message: "corrupt compressed data (...)". */
+#define FAULT_MAX	200
+
+/* The reading and decoding side. */
+struct bs_src {
 	int fd;
-	char *name;
+	bool regular;		/* a regular file: read(2) never blocks */
+	int wake;		/* read end of the close pipe, or -1 */
 	bool gzip;
-	bool started;		/* the first raw read happened */
-	bool raw_eof;		/* read(2) returned 0 */
-	bool done;		/* every byte has been handed out */
-	bool failed;		/* a fault is pending or was reported */
-	char fault[200];	/* the pending fault's message */
-	bool zinit;
+	const struct bs_inflate_backend *be;
+	void *dec;		/* the backend's state */
 	bool member_open;	/* inside a gzip member */
-	z_stream zs;
-	unsigned char *raw;	/* BS_READ_CHUNK bytes */
-	size_t raw_pos, raw_len;
-	unsigned long long raw_off, raw_size;
-	time_t mtime;
+	bool raw_eof;		/* read(2) returned 0 */
+	bool ended;		/* every byte has been produced */
+	bool failed;		/* a fault follows the bytes produced */
+	bs_status fault_st;
+	char fault[FAULT_MAX];
+	unsigned char *raw;	/* raw_chunk + 1 bytes */
+	size_t raw_chunk, raw_pos, raw_len;
+	unsigned long long raw_off;	/* bytes read(2) so far */
 };
 
-static bs_status
-fail(struct bs_input *in, struct bs_diag *d, const char *what, int err)
+/* One buffer of the read-ahead ring. */
+struct bs_slot {
+	unsigned char *buf;
+	size_t len;
+	unsigned long long raw_off;	/* consumed once the slot was full */
+	bool last;		/* the source ended after this slot */
+};
+
+struct bs_ahead {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t filled;	/* the worker published a slot */
+	pthread_cond_t emptied;	/* a slot was given back, or stop */
+	unsigned full;		/* slots published and not given back */
+	bool stop;		/* the caller is closing */
+	int wake_w;		/* write end of the close pipe, or -1 */
+	struct bs_slot slot[AHEAD_SLOTS];
+	size_t slot_size;
+	unsigned char *mem;	/* the slots' buffers, one allocation */
+	/* The caller's side, touched by the caller only. */
+	unsigned head;		/* the slot being read */
+	bool holding;		/* slot[head] was taken from the ring */
+	size_t pos;		/* read position in slot[head] */
+};
+
+struct bs_input {
+	char *name;
+	bool started;		/* the first raw read happened */
+	bool done;		/* the end or a failure was returned */
+	bool gzip;
+	unsigned long long raw_size;
+	unsigned long long shown_off;	/* raw offset with read-ahead */
+	time_t mtime;
+	struct bs_input_opts opts;
+	unsigned char *stage;	/* STAGE_SIZE bytes, for small reads */
+	size_t stage_pos, stage_len;
+	struct bs_ahead *ahead;	/* non-NULL once the worker runs */
+	struct bs_src src;
+};
+
+static const struct bs_inflate_backend *
+backend_of(enum bs_input_gzip which)
 {
-	return bs_diag_set(d, BS_ERR_IO, in->name, 0, "%s: %s", what,
-	    strerror(err));
+	switch (which) {
+	case BS_GZIP_ZLIB:
+		return &bs_inflate_zlib;
+	case BS_GZIP_ISAL:
+#ifdef BS_HAVE_ISAL
+		return &bs_inflate_isal;
+#else
+		return NULL;
+#endif
+	default:
+#ifdef BS_HAVE_ISAL
+		return &bs_inflate_isal;
+#else
+		return &bs_inflate_zlib;
+#endif
+	}
+}
+
+const char *
+bs_input_backend(void)
+{
+	return backend_of(BS_GZIP_AUTO)->name;
+}
+
+bool
+bs_input_has_gzip(enum bs_input_gzip which)
+{
+	return backend_of(which) != NULL;
 }
 
 bs_status
 bs_input_open(const char *path, struct bs_input **out, struct bs_diag *d)
+{
+	return bs_input_open_opts(path, NULL, out, d);
+}
+
+bs_status
+bs_input_open_opts(const char *path, const struct bs_input_opts *opts,
+    struct bs_input **out, struct bs_diag *d)
 {
 	struct bs_input *in;
 	struct stat st;
 	const char *shown = strcmp(path, "-") == 0 ? "(stdin)" : path;
 
 	*out = NULL;
+	if (opts != NULL && backend_of(opts->gzip) == NULL)
+		return bs_diag_set(d, BS_ERR_USAGE, shown, 0,
+		    "this build has no such gzip decoder");
 	in = calloc(1, sizeof(*in));
 	if (in == NULL)
 		return bs_diag_set(d, BS_ERR_NOMEM, shown, 0, "out of memory");
-	in->fd = -1;
+	if (opts != NULL)
+		in->opts = *opts;
+	if (in->opts.raw_chunk == 0)
+		in->opts.raw_chunk = BS_READ_CHUNK;
+	if (in->opts.ahead_slot == 0)
+		in->opts.ahead_slot = AHEAD_SLOT;
+	in->src.fd = -1;
+	in->src.wake = -1;
+	in->src.raw_chunk = in->opts.raw_chunk;
 	in->name = strdup(shown);
-	in->raw = malloc(BS_READ_CHUNK);
-	if (in->name == NULL || in->raw == NULL) {
+	/* One spare byte: a lone 0x1f kept while the next one is read. */
+	in->src.raw = malloc(in->opts.raw_chunk + 1);
+	if (in->name == NULL || in->src.raw == NULL) {
 		bs_input_close(in);
 		return bs_diag_set(d, BS_ERR_NOMEM, shown, 0, "out of memory");
 	}
 	if (strcmp(path, "-") == 0)
-		in->fd = STDIN_FILENO;
+		in->src.fd = STDIN_FILENO;
 	else {
-		in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (in->fd < 0) {
+		in->src.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (in->src.fd < 0) {
 			int err = errno;
 
 			bs_diag_set(d, BS_ERR_IO, shown, 0, "cannot open: %s",
@@ -76,7 +196,7 @@ bs_input_open(const char *path, struct bs_input **out, struct bs_diag *d)
 			return BS_ERR_IO;
 		}
 	}
-	if (fstat(in->fd, &st) == 0) {
+	if (fstat(in->src.fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			bs_diag_set(d, BS_ERR_IO, shown, 0,
 			    "is a directory, not a log file");
@@ -84,6 +204,7 @@ bs_input_open(const char *path, struct bs_input **out, struct bs_diag *d)
 			return BS_ERR_IO;
 		}
 		if (S_ISREG(st.st_mode)) {
+			in->src.regular = true;
 			in->raw_size = (unsigned long long)st.st_size;
 			in->mtime = st.st_mtime;
 		}
@@ -94,205 +215,539 @@ bs_input_open(const char *path, struct bs_input **out, struct bs_diag *d)
 	return BS_OK;
 }
 
-/* Refill the raw buffer.  Returns 1, 0 at end of file, -1 on error. */
-static int
-fill_raw(struct bs_input *in, struct bs_diag *d)
+/* --- the source: raw reads and decoding ---------------------------------- */
+
+static void set_fault(struct bs_src *s, bs_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Record a fault, to report after the bytes produced before it. */
+static void
+set_fault(struct bs_src *s, bs_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	s->failed = true;
+	s->fault_st = st;
+	va_start(ap, fmt);
+	vsnprintf(s->fault, sizeof(s->fault), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * read(2), except that a worker reading a pipe or terminal also wakes up
+ * when the input is closed, instead of waiting for data that may never
+ * come.  Returns the count, 0 at the end, -1 on error (errno set), -2
+ * when woken.
+ */
+static ssize_t
+raw_read(struct bs_src *s, void *buf, size_t n)
 {
 	ssize_t r;
 
-	do
-		r = read(in->fd, in->raw, BS_READ_CHUNK);
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
-		fail(in, d, "read error", errno);
-		return -1;
+	if (s->wake >= 0) {
+		struct pollfd p[2] = {
+			{ .fd = s->fd, .events = POLLIN },
+			{ .fd = s->wake, .events = POLLIN }
+		};
+
+		do
+			r = poll(p, 2, -1);
+		while (r < 0 && errno == EINTR);
+		if (r > 0 && p[1].revents != 0)
+			return -2;
 	}
-	in->raw_pos = 0;
-	in->raw_len = (size_t)r;
-	in->raw_off += (unsigned long long)r;
-	if (r == 0)
-		in->raw_eof = true;
-	return r > 0;
+	do
+		r = read(s->fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
 }
 
-/* Record a fault in the compressed stream, to report after the data. */
+/* Hold a failed raw read as the fault that ends the data. */
 static void
-set_fault(struct bs_input *in, const char *msg)
+read_failed(struct bs_src *s, ssize_t r, int err)
 {
-	in->failed = true;
-	snprintf(in->fault, sizeof(in->fault), "%s", msg);
+	if (r == -2)
+		set_fault(s, BS_ERR_IO, "%s", "closed while reading");
+	else
+		set_fault(s, BS_ERR_IO, "read error: %s", strerror(err));
 }
 
-static ssize_t
-read_plain(struct bs_input *in, char *buf, size_t n, struct bs_diag *d)
+/*
+ * Read more raw bytes after the unread ones, which move to the front.
+ * Returns false on error (the fault is set); raw_eof tells the end.
+ */
+static bool
+fill_raw(struct bs_src *s)
+{
+	size_t keep = s->raw_len - s->raw_pos;
+	size_t room = s->raw_chunk + 1 - keep;
+	ssize_t r;
+
+	if (keep > 0 && s->raw_pos > 0)
+		memmove(s->raw, s->raw + s->raw_pos, keep);
+	s->raw_pos = 0;
+	s->raw_len = keep;
+	r = raw_read(s, s->raw + keep, room < s->raw_chunk ? room :
+	    s->raw_chunk);
+	if (r < 0) {
+		read_failed(s, r, errno);
+		return false;
+	}
+	s->raw_len += (size_t)r;
+	s->raw_off += (unsigned long long)r;
+	if (r == 0)
+		s->raw_eof = true;
+	return true;
+}
+
+/* Compressed bytes the decoder has consumed. */
+static unsigned long long
+src_offset(const struct bs_src *s)
+{
+	return s->raw_off - (s->raw_len - s->raw_pos);
+}
+
+/* Hot for plain files: straight from read(2) into the caller's buffer. */
+static size_t
+plain_produce(struct bs_src *s, unsigned char *buf, size_t n)
 {
 	size_t avail;
 	ssize_t r;
 
-	if (in->raw_pos < in->raw_len) {
+	if (s->raw_pos < s->raw_len) {
 		/* What the first read looked at for the gzip magic. */
-		avail = in->raw_len - in->raw_pos;
+		avail = s->raw_len - s->raw_pos;
 		if (avail > n)
 			avail = n;
-		memcpy(buf, in->raw + in->raw_pos, avail);
-		in->raw_pos += avail;
-		return (ssize_t)avail;
+		memcpy(buf, s->raw + s->raw_pos, avail);
+		s->raw_pos += avail;
+		return avail;
 	}
-	if (in->raw_eof)
+	if (s->raw_eof) {
+		s->ended = true;
 		return 0;
-	/* Hot: plain data goes straight into the caller's buffer. */
-	do
-		r = read(in->fd, buf, n);
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
-		fail(in, d, "read error", errno);
-		return -1;
 	}
-	if (r == 0)
-		in->raw_eof = true;
-	in->raw_off += (unsigned long long)r;
-	return r;
+	r = raw_read(s, buf, n);
+	if (r < 0) {
+		read_failed(s, r, errno);
+		return 0;
+	}
+	if (r == 0) {
+		s->raw_eof = true;
+		s->ended = true;
+	}
+	s->raw_off += (unsigned long long)r;
+	return (size_t)r;
 }
 
 /*
  * After a member ends: another member follows if the next bytes are the
  * gzip magic.  Zero bytes (tape padding) are ignored as gzip(1) does;
- * anything else is trailing garbage and reported.
+ * anything else is trailing garbage and reported.  Returns true when a
+ * member starts, false at the end or after a fault (which is set).
  */
-static int
-next_member(struct bs_input *in, struct bs_diag *d)
+static bool
+next_member(struct bs_src *s)
 {
 	for (;;) {
-		while (in->raw_pos < in->raw_len && in->raw[in->raw_pos] == 0)
-			in->raw_pos++;
-		if (in->raw_pos < in->raw_len)
-			break;
-		if (in->raw_eof)
-			return 0;
-		if (fill_raw(in, d) < 0)
-			return -1;
+		while (s->raw_pos < s->raw_len && s->raw[s->raw_pos] == 0)
+			s->raw_pos++;
+		if (s->raw_pos < s->raw_len) {
+			if (s->raw[s->raw_pos] != 0x1f)
+				goto garbage;
+			if (s->raw_pos + 1 < s->raw_len) {
+				if (s->raw[s->raw_pos + 1] != 0x8b)
+					goto garbage;
+				break;
+			}
+			/*
+			 * A 0x1f at the end of what was read: look at the
+			 * byte after it, wherever the read stopped.  At the
+			 * end of the file it starts a member cut short.
+			 */
+			if (s->raw_eof)
+				break;
+		} else if (s->raw_eof) {
+			s->ended = true;
+			return false;
+		}
+		if (!fill_raw(s))
+			return false;
 	}
-	if (in->raw[in->raw_pos] != 0x1f ||
-	    (in->raw_pos + 1 < in->raw_len &&
-	    in->raw[in->raw_pos + 1] != 0x8b)) {
-		set_fault(in, "trailing garbage after the compressed data");
-		return 0;
+	if (!s->be->reset(s->dec)) {
+		set_fault(s, BS_ERR_FORMAT, "%s",
+		    "cannot restart the decompressor");
+		return false;
 	}
-	if (inflateReset(&in->zs) != Z_OK) {
-		set_fault(in, "cannot restart the decompressor");
-		return 0;
-	}
-	in->member_open = true;
-	return 1;
+	s->member_open = true;
+	return true;
+garbage:
+	set_fault(s, BS_ERR_FORMAT, "%s",
+	    "trailing garbage after the compressed data");
+	return false;
 }
 
-static ssize_t
-read_gzip(struct bs_input *in, char *buf, size_t n, struct bs_diag *d)
+/*
+ * Hot: decode gzip data into buf until it is full, the data ends or a
+ * fault is found.  Returns the bytes decoded.
+ */
+static size_t
+gz_produce(struct bs_src *s, unsigned char *buf, size_t n)
 {
-	uInt before;
-	int zr;
+	struct bs_inflate_io io = { .out = buf, .out_len = n };
+	const char *why = NULL;
 
-	in->zs.next_out = (unsigned char *)buf;
-	in->zs.avail_out = (uInt)(n > 0x40000000u ? 0x40000000u : n);
-	while (in->zs.avail_out > 0) {
-		if (!in->member_open) {
-			int r = next_member(in, d);
+	while (io.out_len > 0) {
+		enum bs_inflate_rc rc;
+		size_t in0, out0;
 
-			if (r < 0)
-				return -1;
-			if (r == 0) {
-				/* A pending fault is reported next call. */
-				if (!in->failed)
-					in->done = true;
-				break;
-			}
-		}
-		if (in->raw_pos == in->raw_len && !in->raw_eof &&
-		    fill_raw(in, d) < 0)
-			return -1;
-		in->zs.next_in = in->raw + in->raw_pos;
-		in->zs.avail_in = (uInt)(in->raw_len - in->raw_pos);
-		before = in->zs.avail_out;
-		zr = inflate(&in->zs, Z_NO_FLUSH);
-		in->raw_pos = in->raw_len - in->zs.avail_in;
-		if (zr == Z_STREAM_END) {
-			in->member_open = false;
+		if (!s->member_open && !next_member(s))
+			break;
+		io.in = s->raw + s->raw_pos;
+		io.in_len = s->raw_len - s->raw_pos;
+		in0 = io.in_len;
+		out0 = io.out_len;
+		rc = s->be->run(s->dec, &io, &why);
+		s->raw_pos = s->raw_len - io.in_len;
+		if (rc == BS_INFLATE_END) {
+			s->member_open = false;
 			continue;
 		}
-		if (zr == Z_OK)
-			continue;
-		if (zr == Z_BUF_ERROR) {
-			/*
-			 * No progress.  With input left to read, read it;
-			 * at the end of the file, inflate has handed out
-			 * everything it held: the member is cut short.
-			 */
-			if (in->raw_eof && in->raw_pos == in->raw_len &&
-			    in->zs.avail_out == before) {
-				set_fault(in, "unexpected end of compressed "
-				    "data (the file is truncated)");
-				break;
-			}
-			continue;
+		if (rc == BS_INFLATE_FAULT) {
+			set_fault(s, BS_ERR_FORMAT,
+			    "corrupt compressed data (%s)", why);
+			break;
 		}
-		{
-			char msg[160];
-
-			snprintf(msg, sizeof(msg), "corrupt compressed data "
-			    "(%s)", in->zs.msg != NULL ? in->zs.msg :
-			    zr == Z_MEM_ERROR ? "out of memory" : "zlib error");
-			set_fault(in, msg);
+		if (io.in_len != in0 || io.out_len != out0)
+			continue;
+		/*
+		 * No progress: the decoder has handed out everything it held
+		 * and needs input.  Only now read, so that a pipe that pauses
+		 * does not keep back bytes already decoded.  With input left
+		 * this cannot happen; at the end of the file the member is
+		 * cut short.
+		 */
+		if (io.in_len > 0) {
+			set_fault(s, BS_ERR_FORMAT, "%s", "corrupt compressed "
+			    "data (the decoder made no progress)");
+			break;
 		}
-		break;
+		if (s->raw_eof) {
+			set_fault(s, BS_ERR_FORMAT, "%s", "unexpected end of "
+			    "compressed data (the file is truncated)");
+			break;
+		}
+		if (!fill_raw(s))
+			break;
 	}
-	return (ssize_t)(n - in->zs.avail_out);
+	return n - io.out_len;
+}
+
+/*
+ * Up to n bytes of data.  0 means the source has ended: cleanly, or with
+ * a fault to report (failed).
+ */
+static size_t
+produce(struct bs_src *s, unsigned char *buf, size_t n)
+{
+	if (s->ended || s->failed)
+		return 0;
+	return s->gzip ? gz_produce(s, buf, n) : plain_produce(s, buf, n);
+}
+
+/* --- read-ahead ----------------------------------------------------------- */
+
+/*
+ * The worker: fill the ring until the source ends or the caller closes.
+ * It owns the source; a slot it publishes is the caller's until given
+ * back.
+ */
+static void *
+ahead_main(void *arg)
+{
+	struct bs_input *in = arg;
+	struct bs_ahead *a = in->ahead;
+	unsigned tail = 0;
+	bool last = false;
+
+	while (!last) {
+		struct bs_slot *sl = &a->slot[tail];
+		size_t len = 0, got;
+		bool stop;
+
+		pthread_mutex_lock(&a->lock);
+		while (a->full == AHEAD_SLOTS && !a->stop)
+			pthread_cond_wait(&a->emptied, &a->lock);
+		stop = a->stop;
+		pthread_mutex_unlock(&a->lock);
+		if (stop)
+			break;
+		/* Plain reads may come short: fill the slot anyway. */
+		while (len < a->slot_size) {
+			got = produce(&in->src, sl->buf + len,
+			    a->slot_size - len);
+			if (got == 0) {
+				last = true;
+				break;
+			}
+			len += got;
+		}
+		sl->len = len;
+		sl->raw_off = src_offset(&in->src);
+		sl->last = last;
+		pthread_mutex_lock(&a->lock);
+		a->full++;
+		pthread_cond_signal(&a->filled);
+		pthread_mutex_unlock(&a->lock);
+		tail = (tail + 1) % AHEAD_SLOTS;
+	}
+	return NULL;
+}
+
+static void
+ahead_free(struct bs_ahead *a)
+{
+	pthread_cond_destroy(&a->emptied);
+	pthread_cond_destroy(&a->filled);
+	pthread_mutex_destroy(&a->lock);
+	free(a->mem);
+	free(a);
+}
+
+/*
+ * Start the worker.  Any failure leaves the input as it was, read in the
+ * caller's thread: read-ahead only makes it faster.
+ */
+static void
+ahead_start(struct bs_input *in)
+{
+	struct bs_ahead *a;
+	sigset_t all, old;
+	int pipefd[2] = { -1, -1 }, rc;
+	unsigned i;
+
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return;
+	a->slot_size = in->opts.ahead_slot;
+	a->wake_w = -1;
+	a->mem = malloc(a->slot_size * AHEAD_SLOTS);
+	if (a->mem == NULL) {
+		free(a);
+		return;
+	}
+	for (i = 0; i < AHEAD_SLOTS; i++)
+		a->slot[i].buf = a->mem + i * a->slot_size;
+	if (pthread_mutex_init(&a->lock, NULL) != 0) {
+		free(a->mem);
+		free(a);
+		return;
+	}
+	if (pthread_cond_init(&a->filled, NULL) != 0) {
+		pthread_mutex_destroy(&a->lock);
+		free(a->mem);
+		free(a);
+		return;
+	}
+	if (pthread_cond_init(&a->emptied, NULL) != 0) {
+		pthread_cond_destroy(&a->filled);
+		pthread_mutex_destroy(&a->lock);
+		free(a->mem);
+		free(a);
+		return;
+	}
+	/* A pipe or terminal may block the worker: give it a way out. */
+	if (!in->src.regular) {
+		if (pipe2(pipefd, O_CLOEXEC) != 0) {
+			ahead_free(a);
+			return;
+		}
+		in->src.wake = pipefd[0];
+		a->wake_w = pipefd[1];
+	}
+	in->ahead = a;
+	/* Signals are the caller's business: the worker takes none. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&a->thread, NULL, ahead_main, in);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		in->ahead = NULL;
+		if (pipefd[0] >= 0) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+			in->src.wake = -1;
+		}
+		ahead_free(a);
+	}
+}
+
+/* Stop the worker (at once if it waits for room or for a pipe) and join. */
+static void
+ahead_stop(struct bs_input *in)
+{
+	struct bs_ahead *a = in->ahead;
+
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_signal(&a->emptied);
+	pthread_mutex_unlock(&a->lock);
+	if (a->wake_w >= 0) {
+		ssize_t w;
+
+		/* The pipe is empty and ours: only a signal can stop it. */
+		do
+			w = write(a->wake_w, "", 1);
+		while (w < 0 && errno == EINTR);
+	}
+	pthread_join(a->thread, NULL);
+	if (a->wake_w >= 0) {
+		close(a->wake_w);
+		close(in->src.wake);
+		in->src.wake = -1;
+	}
+	ahead_free(a);
+	in->ahead = NULL;
+}
+
+/*
+ * Hot: copy from the ring into the caller's buffer.  Waits only when it
+ * has nothing yet; a slot emptied on the way is given back at once.
+ * Returns the count; 0 when the last slot is used up.
+ */
+static size_t
+ahead_read(struct bs_input *in, unsigned char *buf, size_t n)
+{
+	struct bs_ahead *a = in->ahead;
+	size_t got = 0, k;
+
+	for (;;) {
+		struct bs_slot *sl = &a->slot[a->head];
+
+		if (!a->holding) {
+			pthread_mutex_lock(&a->lock);
+			if (got > 0 && a->full == 0) {
+				pthread_mutex_unlock(&a->lock);
+				return got;
+			}
+			while (a->full == 0)
+				pthread_cond_wait(&a->filled, &a->lock);
+			pthread_mutex_unlock(&a->lock);
+			a->holding = true;
+			a->pos = 0;
+			in->shown_off = sl->raw_off;
+		}
+		k = sl->len - a->pos;
+		if (k > n - got)
+			k = n - got;
+		memcpy(buf + got, sl->buf + a->pos, k);
+		a->pos += k;
+		got += k;
+		if (a->pos < sl->len || sl->last)
+			return got;
+		pthread_mutex_lock(&a->lock);
+		a->full--;
+		pthread_cond_signal(&a->emptied);
+		pthread_mutex_unlock(&a->lock);
+		a->holding = false;
+		a->head = (a->head + 1) % AHEAD_SLOTS;
+		if (got == n)
+			return got;
+	}
+}
+
+/* --- the caller's side ---------------------------------------------------- */
+
+/*
+ * Without read-ahead: large reads are decoded straight into the caller's
+ * buffer, small ones through the staging buffer.  Returns the count; 0
+ * when the source has ended.
+ */
+static size_t
+sync_read(struct bs_input *in, unsigned char *buf, size_t n)
+{
+	size_t k;
+
+	if (in->stage_pos == in->stage_len) {
+		if (!in->src.gzip || n >= STAGE_SIZE)
+			return produce(&in->src, buf, n);
+		if (in->stage == NULL &&
+		    (in->stage = malloc(STAGE_SIZE)) == NULL)
+			return produce(&in->src, buf, n);
+		in->stage_len = produce(&in->src, in->stage, STAGE_SIZE);
+		in->stage_pos = 0;
+	}
+	k = in->stage_len - in->stage_pos;
+	if (k > n)
+		k = n;
+	memcpy(buf, in->stage + in->stage_pos, k);
+	in->stage_pos += k;
+	return k;
+}
+
+/*
+ * The first read: enough raw bytes to tell gzip from plain data, the
+ * decoder, and the worker.  Returns false when the decoder cannot start
+ * (d filled); a read error is held as a fault like any other.
+ */
+static bool
+start(struct bs_input *in, struct bs_diag *d)
+{
+	struct bs_src *s = &in->src;
+
+	in->started = true;
+	/* A pipe may hand over the magic one byte at a time. */
+	while (s->raw_len < 2 && !s->raw_eof)
+		if (!fill_raw(s))
+			break;
+	/* A single 0x1f at the very end is too short to be gzip. */
+	if (s->raw_len >= 2 && s->raw[0] == 0x1f && s->raw[1] == 0x8b) {
+		s->gzip = in->gzip = true;
+		s->be = backend_of(in->opts.gzip);
+		s->dec = s->be->new();
+		if (s->dec == NULL || !s->be->reset(s->dec)) {
+			bs_diag_set(d, BS_ERR_NOMEM, in->name, 0,
+			    "cannot start the decompressor");
+			return false;
+		}
+		s->member_open = true;
+	}
+	if (in->opts.ahead == BS_AHEAD_ON ||
+	    (in->opts.ahead == BS_AHEAD_AUTO && s->gzip))
+		ahead_start(in);
+	return true;
 }
 
 ssize_t
 bs_input_read(struct bs_input *in, char *buf, size_t n, struct bs_diag *d)
 {
-	ssize_t got;
+	size_t got;
 
 	if (in->done)
 		return 0;
-	if (!in->started) {
-		int r;
-
-		in->started = true;
-		r = fill_raw(in, d);
-		if (r < 0)
-			return -1;
-		/* A single 0x1f at the very end is too short to be gzip. */
-		if (in->raw_len >= 2 && in->raw[0] == 0x1f &&
-		    in->raw[1] == 0x8b) {
-			in->gzip = true;
-			if (inflateInit2(&in->zs, 15 + 16) != Z_OK) {
-				return bs_diag_set(d, BS_ERR_NOMEM, in->name,
-				    0, "cannot start the decompressor"),
-				    -1;
-			}
-			in->zinit = true;
-			in->member_open = true;
-		}
-	}
-	if (in->failed) {
-		in->done = true;
-		bs_diag_set(d, BS_ERR_FORMAT, in->name, 0, "%s", in->fault);
-		return -1;
-	}
-	got = in->gzip ? read_gzip(in, buf, n, d) : read_plain(in, buf, n, d);
-	if (got < 0) {
+	if (!in->started && !start(in, d)) {
 		in->done = true;
 		return -1;
 	}
-	if (got == 0 && in->failed) {
-		in->done = true;
-		bs_diag_set(d, BS_ERR_FORMAT, in->name, 0, "%s", in->fault);
+	if (n == 0)
+		return 0;
+	if (in->ahead != NULL)
+		got = ahead_read(in, (unsigned char *)buf, n);
+	else
+		got = sync_read(in, (unsigned char *)buf, n);
+	if (got > 0)
+		return (ssize_t)got;
+	/*
+	 * The end.  With read-ahead the worker set the fault before it
+	 * published its last slot, which this thread took under the lock.
+	 */
+	in->done = true;
+	if (in->src.failed) {
+		bs_diag_set(d, in->src.fault_st, in->name, 0, "%s",
+		    in->src.fault);
 		return -1;
 	}
-	if (got == 0)
-		in->done = true;
-	return got;
+	return 0;
 }
 
 bool
@@ -304,7 +759,7 @@ bs_input_is_gzip(const struct bs_input *in)
 unsigned long long
 bs_input_raw_offset(const struct bs_input *in)
 {
-	return in->raw_off - (in->raw_len - in->raw_pos);
+	return in->ahead != NULL ? in->shown_off : src_offset(&in->src);
 }
 
 unsigned long long
@@ -330,11 +785,14 @@ bs_input_close(struct bs_input *in)
 {
 	if (in == NULL)
 		return;
-	if (in->zinit)
-		inflateEnd(&in->zs);
-	if (in->fd > STDIN_FILENO)
-		close(in->fd);
-	free(in->raw);
+	if (in->ahead != NULL)
+		ahead_stop(in);
+	if (in->src.dec != NULL)
+		in->src.be->free(in->src.dec);
+	if (in->src.fd > STDIN_FILENO)
+		close(in->src.fd);
+	free(in->src.raw);
+	free(in->stage);
 	free(in->name);
 	free(in);
 }

@@ -6,16 +6,24 @@
  * where a test needs to know exactly which bytes precede a fault.  Each
  * fixture is read with several read sizes and the bytes returned are
  * compared exactly.
+ *
+ * Every gzip case runs once per decoder built in (zlib, and ISA-L when
+ * the build has it), each time with several read sizes, raw read sizes
+ * (down to one byte, so that every header, trailer and member boundary
+ * falls on a read boundary somewhere) and with and without the read-ahead
+ * thread; all must give the same bytes and the same end.
  */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -201,6 +209,76 @@ make_noise(struct bytes *b, size_t size, uint32_t seed)
 		seed = seed * 1664525u + 1013904223u;
 		bytes_addc(b, (unsigned char)(seed >> 24), 1);
 	}
+}
+
+/* gzip header flags (RFC 1952). */
+#define GZ_FHCRC	0x02
+#define GZ_FEXTRA	0x04
+#define GZ_FNAME	0x08
+#define GZ_FCOMMENT	0x10
+
+static void
+bytes_le(struct bytes *b, uint32_t v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		bytes_addc(b, (unsigned char)(v >> (8 * i)), 1);
+}
+
+/*
+ * Append one gzip member built by hand: a header with the optional fields
+ * of flags (an extra field of xlen bytes, a name, a comment, the header
+ * CRC), raw deflate data at the given level and the trailer.  With dict,
+ * the data is compressed against that preset dictionary, which a gzip
+ * reader does not have: its first reference into it reaches back before
+ * the start of the output.
+ */
+static void
+gz_member_custom(struct bytes *out, const void *data, size_t n, int level,
+    unsigned flags, size_t xlen, const char *dict)
+{
+	static const unsigned char fixed[8] = { 0x1f, 0x8b, 8, 0,
+	    0x78, 0x56, 0x34, 0x12 };
+	size_t start = out->n, i;
+	z_stream z;
+	unsigned char *buf;
+	uLong bound;
+
+	bytes_add(out, fixed, sizeof(fixed));
+	out->p[start + 3] = (unsigned char)flags;
+	bytes_add(out, "\0\3", 2);		/* XFL, OS */
+	if (flags & GZ_FEXTRA) {
+		bytes_le(out, (uint32_t)xlen, 2);
+		for (i = 0; i < xlen; i++)
+			bytes_addc(out, (unsigned char)(i * 7 + 1), 1);
+	}
+	if (flags & GZ_FNAME)
+		bytes_add(out, "mail.log.2", 11);
+	if (flags & GZ_FCOMMENT)
+		bytes_add(out, "rotated by logrotate", 21);
+	if (flags & GZ_FHCRC)
+		bytes_le(out, (uint32_t)crc32(0L, out->p + start,
+		    (uInt)(out->n - start)) & 0xffff, 2);
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, level, Z_DEFLATED, -15, 8,
+	    Z_DEFAULT_STRATEGY), Z_OK);
+	if (dict != NULL)
+		ck_assert_int_eq(deflateSetDictionary(&z,
+		    (const Bytef *)dict, (uInt)strlen(dict)), Z_OK);
+	bound = deflateBound(&z, (uLong)n);
+	buf = malloc(bound);
+	ck_assert_ptr_nonnull(buf);
+	z.next_in = (unsigned char *)(uintptr_t)data;
+	z.avail_in = (uInt)n;
+	z.next_out = buf;
+	z.avail_out = (uInt)bound;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	bytes_add(out, buf, z.total_out);
+	deflateEnd(&z);
+	free(buf);
+	bytes_le(out, (uint32_t)crc32(0L, data, (uInt)n), 4);
+	bytes_le(out, (uint32_t)n, 4);
 }
 
 /* Size of the gzip header and of one stored block's header (level 0). */
@@ -468,6 +546,19 @@ fx_bad_crc(struct fixture *f)
 	f->want_gzip = true;
 }
 
+/* The CRC is checked as soon as it is there, before the length is. */
+static void
+fx_bad_crc_length_cut(struct fixture *f)
+{
+	make_text(&f->want, "crc", 5000);
+	gz_member(&f->file, f->want.p, f->want.n, 6);
+	f->file.p[f->file.n - GZ_TRAILER] ^= 0x55;
+	f->file.n -= 2;
+	f->want_rc = -1;
+	f->want_msg = "corrupt compressed data (incorrect data check)";
+	f->want_gzip = true;
+}
+
 static void
 fx_bad_length(struct fixture *f)
 {
@@ -535,6 +626,107 @@ fx_bad_method(struct fixture *f)
 	f->want_gzip = true;
 }
 
+/* Every optional header field, the extra field longer than a small read. */
+static void
+fx_header_fields(struct fixture *f)
+{
+	make_text(&f->want, "fields", 30000);
+	gz_member_custom(&f->file, f->want.p, f->want.n, 6,
+	    GZ_FEXTRA | GZ_FNAME | GZ_FCOMMENT | GZ_FHCRC, 300, NULL);
+	gz_member_custom(&f->file, "name only\n", 10, 1, GZ_FNAME, 0, NULL);
+	gz_member_custom(&f->file, "", 0, 6, GZ_FEXTRA, 0, NULL);
+	bytes_add(&f->want, "name only\n", 10);
+	f->want_gzip = true;
+}
+
+static void
+fx_bad_header_crc(struct fixture *f)
+{
+	size_t second;
+
+	gz_member(&f->file, "first\n", 6, 6);
+	second = f->file.n;
+	gz_member_custom(&f->file, "second\n", 7, 6, GZ_FNAME | GZ_FHCRC, 0,
+	    NULL);
+	f->file.p[second + GZ_HDR + 11] ^= 0x01;
+	bytes_add(&f->want, "first\n", 6);
+	f->want_rc = -1;
+	f->want_msg = "corrupt compressed data (header crc mismatch)";
+	f->want_gzip = true;
+}
+
+static void
+fx_reserved_flags(struct fixture *f)
+{
+	gz_member(&f->file, "abc\n", 4, 6);
+	f->file.p[3] = 0x20;
+	f->want_rc = -1;
+	f->want_msg = "corrupt compressed data (unknown header flags set)";
+	f->want_gzip = true;
+}
+
+/* A last byte 0x1f after a member is the start of a member cut short. */
+static void
+fx_lone_1f_after_member(struct fixture *f)
+{
+	gz_member(&f->file, "kept\n", 5, 6);
+	bytes_addc(&f->file, 0x1f, 1);
+	bytes_add(&f->want, "kept\n", 5);
+	f->want_rc = -1;
+	f->want_msg = "unexpected end";
+	f->want_gzip = true;
+}
+
+/* 0x1f then not 0x8b is garbage, wherever a read ends between them. */
+static void
+fx_1f_00_after_member(struct fixture *f)
+{
+	gz_member(&f->file, "kept\n", 5, 6);
+	bytes_add(&f->file, "\x1f\0", 2);
+	bytes_add(&f->want, "kept\n", 5);
+	f->want_rc = -1;
+	f->want_msg = "trailing garbage";
+	f->want_gzip = true;
+}
+
+/* Several read-ahead buffers and ISA-L calls; the history is used. */
+static void
+fx_big_member(struct fixture *f)
+{
+	make_text(&f->want, "big", 3 * 1024 * 1024 + 17);
+	gz_member(&f->file, f->want.p, f->want.n, 6);
+	f->want_gzip = true;
+}
+
+/*
+ * A distance reaching before the start of the output, after enough
+ * literals for ISA-L's fast loop: exactly the bytes before it, as zlib.
+ */
+static void
+fx_distance_too_far(struct fixture *f)
+{
+	static const char dict[] = "The Quick Brown Fox Jumps Over The Lazy "
+	    "Dog, ";
+	struct bytes t = { 0 };
+	uint32_t seed = 7;
+	size_t i;
+
+	for (i = 0; i < 6000; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		bytes_addc(&t, (unsigned char)('a' + (seed >> 24) % 26), 1);
+	}
+	bytes_add(&t, dict, sizeof(dict) - 1);
+	make_text(&t, "after", t.n + 20000);
+	gz_member_custom(&f->file, t.p, t.n, 6, 0, 0, dict);
+	ref_inflate(&f->file, &f->want);
+	ck_assert_uint_ge(f->want.n, 6000);
+	ck_assert_uint_lt(f->want.n, 6000 + 10);
+	f->want_rc = -1;
+	f->want_msg = "corrupt compressed data (invalid distance too far back)";
+	f->want_gzip = true;
+	bytes_free(&t);
+}
+
 struct input_case {
 	const char *name;
 	void (*build)(struct fixture *);
@@ -565,18 +757,67 @@ static const struct input_case cases[] = {
 	{ "second member truncated", fx_truncated_second_member },
 	{ "bad CRC", fx_bad_crc },
 	{ "bad length in the trailer", fx_bad_length },
+	{ "bad CRC, the length cut off", fx_bad_crc_length_cut },
 	{ "reserved block type", fx_bad_block_type },
 	{ "second member corrupt", fx_corrupt_second_member },
 	{ "bytes flipped mid-stream", fx_flipped_bytes },
-	{ "unknown compression method", fx_bad_method }
+	{ "unknown compression method", fx_bad_method },
+	{ "every optional header field", fx_header_fields },
+	{ "header CRC mismatch", fx_bad_header_crc },
+	{ "reserved header flags", fx_reserved_flags },
+	{ "a lone 0x1f after a member", fx_lone_1f_after_member },
+	{ "0x1f 0x00 after a member", fx_1f_00_after_member },
+	{ "a 3 MiB member", fx_big_member },
+	{ "a distance before the start", fx_distance_too_far }
 };
 
 #define NCASES	(sizeof(cases) / sizeof(cases[0]))
 
-/* Read sizes each fixture is read with. */
-static const size_t chunks[] = { 1, 7, 4096, 1 << 20 };
+/* How a fixture is read: every fixture is read each of these ways. */
+struct read_cfg {
+	size_t chunk;		/* bytes per bs_input_read */
+	size_t raw;		/* bytes per read(2); 0: the default */
+	enum bs_input_ahead ahead;
+	size_t slot;		/* read-ahead buffer size; 0: the default */
+	size_t max_file;	/* skipped for larger files (slow reads) */
+};
 
-#define NCHUNKS	(sizeof(chunks) / sizeof(chunks[0]))
+static const struct read_cfg cfgs[] = {
+	{ 1, 0, BS_AHEAD_OFF, 0, SIZE_MAX },
+	{ 7, 0, BS_AHEAD_OFF, 0, SIZE_MAX },
+	{ 4096, 0, BS_AHEAD_OFF, 0, SIZE_MAX },
+	{ 1 << 20, 0, BS_AHEAD_OFF, 0, SIZE_MAX },
+	{ 1, 0, BS_AHEAD_ON, 0, SIZE_MAX },
+	{ 4093, 0, BS_AHEAD_ON, 0, SIZE_MAX },
+	{ 1 << 20, 0, BS_AHEAD_ON, 0, SIZE_MAX },
+	/* A ring of small buffers wraps many times. */
+	{ 4093, 0, BS_AHEAD_ON, 4093, SIZE_MAX },
+	{ 1 << 20, 1, BS_AHEAD_OFF, 0, 128 * 1024 },
+	{ 65536, 7, BS_AHEAD_OFF, 0, SIZE_MAX },
+	{ 4096, 4093, BS_AHEAD_OFF, 0, SIZE_MAX },
+	{ 1 << 20, 7, BS_AHEAD_ON, 65536, SIZE_MAX }
+};
+
+#define NCFGS	(sizeof(cfgs) / sizeof(cfgs[0]))
+
+/* The gzip decoders of this build, and how many. */
+static enum bs_input_gzip backends[2];
+static unsigned nbackends;
+
+static void
+find_backends(void)
+{
+	nbackends = 0;
+	backends[nbackends++] = BS_GZIP_ZLIB;
+	if (bs_input_has_gzip(BS_GZIP_ISAL))
+		backends[nbackends++] = BS_GZIP_ISAL;
+}
+
+static const char *
+backend_name(enum bs_input_gzip g)
+{
+	return g == BS_GZIP_ISAL ? "isal" : "zlib";
+}
 
 /*
  * Read a whole input in pieces of chunk bytes into got.  Returns 0 at the
@@ -620,48 +861,418 @@ first_diff(const struct bytes *a, const struct bytes *b)
 
 START_TEST(test_fixture_table)
 {
-	const struct input_case *c = &cases[_i / NCHUNKS];
-	size_t chunk = chunks[_i % NCHUNKS];
+	const struct input_case *c = &cases[_i / nbackends];
+	enum bs_input_gzip gz = backends[_i % nbackends];
 	struct fixture f;
-	struct bytes got = { 0 };
-	struct bs_input *in = NULL;
-	struct bs_diag d;
 	char path[128];
-	int rc;
+	size_t k;
 
 	memset(&f, 0, sizeof(f));
 	c->build(&f);
 	tpath(path, sizeof(path), "fixture");
 	write_file(path, f.file.p, f.file.n);
 
-	bs_diag_clear(&d);
-	ck_assert_int_eq(bs_input_open(path, &in, &d), BS_OK);
-	ck_assert_ptr_nonnull(in);
-	ck_assert_str_eq(bs_input_name(in), path);
-	ck_assert_uint_eq(bs_input_raw_size(in), f.file.n);
-	rc = read_all(in, chunk, &got, &d);
+	for (k = 0; k < NCFGS; k++) {
+		const struct read_cfg *rc = &cfgs[k];
+		struct bs_input_opts o = { .gzip = gz, .ahead = rc->ahead,
+		    .raw_chunk = rc->raw, .ahead_slot = rc->slot };
+		struct bytes got = { 0 };
+		struct bs_input *in = NULL;
+		struct bs_diag d;
+		int r;
 
-	ck_assert_msg(rc == f.want_rc, "%s (reads of %zu): returned %d, "
-	    "expected %d (message \"%s\")", c->name, chunk, rc, f.want_rc,
-	    d.msg);
-	ck_assert_msg(got.n == f.want.n && (got.n == 0 ||
-	    memcmp(got.p, f.want.p, got.n) == 0),
-	    "%s (reads of %zu): %zu bytes, expected %zu; first difference "
-	    "at %zu", c->name, chunk, got.n, f.want.n,
-	    first_diff(&got, &f.want));
-	ck_assert_msg(bs_input_is_gzip(in) == f.want_gzip,
-	    "%s: gzip flag %d", c->name, bs_input_is_gzip(in));
-	if (f.want_rc < 0) {
-		ck_assert_msg(strstr(d.msg, f.want_msg) != NULL,
-		    "%s: message \"%s\" lacks \"%s\"", c->name, d.msg,
-		    f.want_msg);
-		ck_assert_str_eq(d.file, path);
-	} else
-		ck_assert_uint_eq(bs_input_raw_offset(in), f.file.n);
-	bs_input_close(in);
-	bytes_free(&got);
+		if (f.file.n > rc->max_file)
+			continue;
+		bs_diag_clear(&d);
+		ck_assert_int_eq(bs_input_open_opts(path, &o, &in, &d), BS_OK);
+		ck_assert_ptr_nonnull(in);
+		ck_assert_str_eq(bs_input_name(in), path);
+		ck_assert_uint_eq(bs_input_raw_size(in), f.file.n);
+		r = read_all(in, rc->chunk, &got, &d);
+
+		ck_assert_msg(r == f.want_rc, "%s (%s, way %zu): returned %d, "
+		    "expected %d (message \"%s\")", c->name,
+		    backend_name(gz), k, r, f.want_rc, d.msg);
+		ck_assert_msg(got.n == f.want.n && (got.n == 0 ||
+		    memcmp(got.p, f.want.p, got.n) == 0),
+		    "%s (%s, way %zu): %zu bytes, expected %zu; first "
+		    "difference at %zu", c->name, backend_name(gz), k, got.n,
+		    f.want.n, first_diff(&got, &f.want));
+		ck_assert_msg(bs_input_is_gzip(in) == f.want_gzip,
+		    "%s: gzip flag %d", c->name, bs_input_is_gzip(in));
+		if (f.want_rc < 0) {
+			ck_assert_msg(strstr(d.msg, f.want_msg) != NULL,
+			    "%s (%s, way %zu): message \"%s\" lacks \"%s\"",
+			    c->name, backend_name(gz), k, d.msg, f.want_msg);
+			ck_assert_str_eq(d.file, path);
+		} else
+			ck_assert_uint_eq(bs_input_raw_offset(in), f.file.n);
+		bs_input_close(in);
+		bytes_free(&got);
+	}
 	bytes_free(&f.file);
 	bytes_free(&f.want);
+}
+END_TEST
+
+/* --- both decoders, every cut and every flipped byte ---------------------- */
+
+/* One way of reading a file held in memory, and what it gave. */
+struct outcome {
+	struct bytes got;
+	int rc;
+	char msg[BS_DIAG_MSG_MAX];
+};
+
+/*
+ * Read data[0..n) as a file (a memfd, opened by its /proc path) with the
+ * given decoder and raw read size, without read-ahead, in 1 MiB reads.
+ */
+static void
+read_mem(const unsigned char *data, size_t n, enum bs_input_gzip gz,
+    size_t raw, struct outcome *out)
+{
+	struct bs_input_opts o = { .gzip = gz, .ahead = BS_AHEAD_OFF,
+	    .raw_chunk = raw };
+	struct bs_input *in = NULL;
+	struct bs_diag d;
+	char path[64];
+	int fd = memfd_create("check_input", MFD_CLOEXEC);
+
+	QUIET_CHECK(fd >= 0, "memfd_create: %s", strerror(errno));
+	QUIET_CHECK(n == 0 || write(fd, data, n) == (ssize_t)n, "write");
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	bs_diag_clear(&d);
+	QUIET_CHECK(bs_input_open_opts(path, &o, &in, &d) == BS_OK,
+	    "open: %s", d.msg);
+	memset(out, 0, sizeof(*out));
+	out->rc = read_all(in, 1 << 20, &out->got, &d);
+	snprintf(out->msg, sizeof(out->msg), "%s", out->rc < 0 ? d.msg : "");
+	bs_input_close(in);
+	close(fd);
+}
+
+/* Whether a is a prefix of b. */
+static bool
+is_prefix(const struct bytes *a, const struct bytes *b)
+{
+	return a->n <= b->n && (a->n == 0 || memcmp(a->p, b->p, a->n) == 0);
+}
+
+/*
+ * A file cut at every length: at every byte of the headers, of the first
+ * member's last 1500 bytes (its last block and trailer) and of the second
+ * member's ends, one in 29 elsewhere.  Both decoders
+ * stop with "unexpected end", or read to the end where the cut falls
+ * between members; zlib hands out every byte the cut leaves decodable.
+ * ISA-L hands out the same bytes whatever its raw read size; a cut in the
+ * last block of a member gives exactly zlib's bytes, a cut in an earlier
+ * block the same or up to two fewer (the rest of a group of literals ISA-L
+ * decodes at once, cut by the end of the file).
+ */
+START_TEST(test_every_cut)
+{
+	struct bytes a = { 0 }, b = { 0 }, file = { 0 }, all = { 0 };
+	size_t first, len, shorter = 0, cuts = 0;
+
+	/* Several deflate blocks in the first member. */
+	make_text(&a, "cut", 120000);
+	make_text(&b, "second", 9000);
+	gz_member(&file, a.p, a.n, 6);
+	first = file.n;
+	gz_member_custom(&file, b.p, b.n, 1, GZ_FNAME | GZ_FHCRC, 0, NULL);
+	bytes_add(&all, a.p, a.n);
+	bytes_add(&all, b.p, b.n);
+	for (len = 0; len <= file.n; len++) {
+		struct outcome z, i, i2;
+		bool whole = len == first || len == file.n;
+		size_t k;
+
+		if (len > 300 && (len > first || len + 1500 < first) &&
+		    (len < first || len > first + 300) && len + 300 < file.n &&
+		    len % 29 != 0)
+			continue;
+		cuts++;
+		read_mem(file.p, len, BS_GZIP_ZLIB, 0, &z);
+		if (len < 2) {
+			QUIET_CHECK(z.rc == 0 && z.got.n == len, "plain %zu",
+			    len);
+			bytes_free(&z.got);
+			continue;
+		}
+		QUIET_CHECK(z.rc == (whole ? 0 : -1) && is_prefix(&z.got, &all),
+		    "zlib, cut at %zu: rc %d, %zu bytes, \"%s\"", len, z.rc,
+		    z.got.n, z.msg);
+		QUIET_CHECK(whole || strstr(z.msg, "unexpected end") != NULL,
+		    "zlib, cut at %zu: \"%s\"", len, z.msg);
+		if (nbackends > 1) {
+			read_mem(file.p, len, BS_GZIP_ISAL, 0, &i);
+			QUIET_CHECK(i.rc == z.rc && strcmp(i.msg, z.msg) == 0,
+			    "isal, cut at %zu: rc %d \"%s\", zlib %d \"%s\"",
+			    len, i.rc, i.msg, z.rc, z.msg);
+			QUIET_CHECK(is_prefix(&i.got, &z.got) &&
+			    z.got.n - i.got.n <= 2, "isal, cut at %zu: %zu "
+			    "bytes, zlib %zu", len, i.got.n, z.got.n);
+			/* In the second member, all one block: exact. */
+			QUIET_CHECK(len <= first || i.got.n == z.got.n,
+			    "isal, cut at %zu in the last block: %zu bytes, "
+			    "zlib %zu", len, i.got.n, z.got.n);
+			if (i.got.n < z.got.n)
+				shorter++;
+			for (k = 0; k < 2; k++) {
+				if (k == 1 && len % 7 != 0)
+					continue;
+				read_mem(file.p, len, BS_GZIP_ISAL,
+				    k == 0 ? 1000 : 33, &i2);
+				QUIET_CHECK(i2.rc == i.rc &&
+				    i2.got.n == i.got.n &&
+				    is_prefix(&i2.got, &i.got), "isal, cut at "
+				    "%zu, raw reads of %d: %zu bytes, else %zu",
+				    len, k == 0 ? 1000 : 33, i2.got.n, i.got.n);
+				bytes_free(&i2.got);
+			}
+			bytes_free(&i.got);
+		}
+		bytes_free(&z.got);
+	}
+	/* Most cuts give both decoders the very same bytes. */
+	ck_assert_uint_lt(shorter, cuts / 3);
+	ck_assert_uint_gt(cuts, 2000);
+	bytes_free(&a);
+	bytes_free(&b);
+	bytes_free(&file);
+	bytes_free(&all);
+}
+END_TEST
+
+/*
+ * Each byte of a file flipped in turn.  ISA-L reads the same whatever its
+ * input reads (7-byte reads keep it out of its fast loop, which overshoots
+ * a bad distance), and it agrees with zlib on every byte both hand out;
+ * both fail, or both read the same bytes to the end (a flip in the
+ * header's time stamp, say).
+ */
+START_TEST(test_every_flip)
+{
+	struct bytes t = { 0 }, file = { 0 };
+	size_t pos, len;
+	int k;
+
+	make_text(&t, "flipped", 12000);
+	gz_member(&file, t.p, t.n, 9);
+	gz_member(&file, t.p, 3000, 1);
+	len = file.n;
+	for (pos = 0; pos < len; pos++)
+		for (k = 0; k < 2; k++) {
+			unsigned char mask = k == 0 ? 0x55 : 0x01;
+			struct outcome z, i, i7;
+			size_t n;
+
+			if (k == 1 && pos % 3 != 0)
+				continue;
+			file.p[pos] ^= mask;
+			read_mem(file.p, len, BS_GZIP_ZLIB, 0, &z);
+			if (nbackends > 1) {
+				read_mem(file.p, len, BS_GZIP_ISAL, 0, &i);
+				read_mem(file.p, len, BS_GZIP_ISAL, 7, &i7);
+				QUIET_CHECK(i.rc == i7.rc &&
+				    strcmp(i.msg, i7.msg) == 0 &&
+				    i.got.n == i7.got.n &&
+				    is_prefix(&i.got, &i7.got), "flip at %zu: "
+				    "isal %zu bytes \"%s\", in 7-byte reads "
+				    "%zu \"%s\"", pos, i.got.n, i.msg,
+				    i7.got.n, i7.msg);
+				n = i.got.n < z.got.n ? i.got.n : z.got.n;
+				QUIET_CHECK(n == 0 ||
+				    memcmp(i.got.p, z.got.p, n) == 0,
+				    "flip at %zu: isal and zlib differ at %zu",
+				    pos, first_diff(&i.got, &z.got));
+				QUIET_CHECK(i.rc == z.rc && (z.rc < 0 ||
+				    i.got.n == z.got.n), "flip at %zu: isal "
+				    "%d (%zu bytes, \"%s\"), zlib %d (%zu "
+				    "bytes, \"%s\")", pos, i.rc, i.got.n,
+				    i.msg, z.rc, z.got.n, z.msg);
+				bytes_free(&i.got);
+				bytes_free(&i7.got);
+			}
+			bytes_free(&z.got);
+			file.p[pos] ^= mask;
+		}
+	bytes_free(&t);
+	bytes_free(&file);
+}
+END_TEST
+
+/* --- the decoders and read-ahead ------------------------------------------ */
+
+START_TEST(test_backends)
+{
+	struct bs_input_opts o = { .gzip = BS_GZIP_ISAL };
+	struct bs_input *in = (struct bs_input *)1;
+	struct bs_diag d;
+	char path[128];
+
+	ck_assert(bs_input_has_gzip(BS_GZIP_AUTO));
+	ck_assert(bs_input_has_gzip(BS_GZIP_ZLIB));
+	ck_assert_str_eq(bs_input_backend(),
+	    bs_input_has_gzip(BS_GZIP_ISAL) ? "isal" : "zlib");
+	tpath(path, sizeof(path), "any.log");
+	write_file(path, "x\n", 2);
+	bs_diag_clear(&d);
+	if (bs_input_has_gzip(BS_GZIP_ISAL)) {
+		ck_assert_int_eq(bs_input_open_opts(path, &o, &in, &d), BS_OK);
+		bs_input_close(in);
+	} else {
+		ck_assert_int_eq(bs_input_open_opts(path, &o, &in, &d),
+		    BS_ERR_USAGE);
+		ck_assert_ptr_null(in);
+	}
+}
+END_TEST
+
+/*
+ * Closing an input in the middle: before the first read, after a little,
+ * and with the ring full and the worker waiting for room.
+ */
+START_TEST(test_early_close)
+{
+	struct bytes t = { 0 }, gz = { 0 };
+	char path[128], buf[100];
+	unsigned k, g;
+
+	make_text(&t, "early", 4 * 1024 * 1024);
+	gz_member(&gz, t.p, t.n, 1);
+	tpath(path, sizeof(path), "early.gz");
+	write_file(path, gz.p, gz.n);
+	for (g = 0; g < nbackends; g++)
+		for (k = 0; k < 4; k++) {
+			struct bs_input_opts o = { .gzip = backends[g],
+			    .ahead_slot = k == 3 ? 4096 : 0 };
+			struct bs_input *in = NULL;
+			struct bs_diag d;
+
+			ck_assert_int_eq(bs_input_open_opts(path, &o, &in, &d),
+			    BS_OK);
+			if (k >= 1)
+				ck_assert_int_eq(bs_input_read(in, buf,
+				    sizeof(buf), &d), (ssize_t)sizeof(buf));
+			ck_assert_int_eq(memcmp(buf, t.p, k >= 1 ?
+			    sizeof(buf) : 0), 0);
+			if (k >= 2)
+				usleep(20000);
+			bs_input_close(in);
+		}
+	bytes_free(&t);
+	bytes_free(&gz);
+}
+END_TEST
+
+/*
+ * Closing while the worker waits for a pipe that stays open: close wakes
+ * it instead of waiting for data that is not coming.
+ */
+START_TEST(test_close_while_pipe_waits)
+{
+	struct bytes t = { 0 }, gz = { 0 }, part = { 0 };
+	struct bs_input_opts o = { .ahead = BS_AHEAD_ON, .ahead_slot = 1 };
+	struct bs_input *in = NULL;
+	struct bs_diag d;
+	char buf[4096];
+	size_t want, got = 0;
+	int fds[2], saved;
+	time_t t0;
+
+	make_text(&t, "pipe", 200000);
+	gz_member(&gz, t.p, t.n, 6);
+	/* Half the member: zlib tells how much of it can be decoded. */
+	gz.n /= 2;
+	ref_inflate(&gz, &part);
+	ck_assert_uint_gt(part.n, 100);
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_uint_lt(gz.n, 60000);		/* fits the pipe */
+	ck_assert_int_eq(write(fds[1], gz.p, gz.n), (ssize_t)gz.n);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_eq(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+	close(fds[0]);
+	ck_assert_int_eq(bs_input_open_opts("-", &o, &in, &d), BS_OK);
+	/* All but the last bytes: ISA-L may hold two back at the cut. */
+	want = part.n - 2;
+	while (got < want) {
+		size_t n = want - got < sizeof(buf) ? want - got : sizeof(buf);
+		ssize_t r = bs_input_read(in, buf, n, &d);
+
+		ck_assert_int_gt(r, 0);
+		ck_assert_int_eq(memcmp(buf, part.p + got, (size_t)r), 0);
+		got += (size_t)r;
+	}
+	usleep(50000);
+	t0 = time(NULL);
+	bs_input_close(in);
+	ck_assert_int_le(time(NULL) - t0, 2);
+	close(fds[1]);
+	ck_assert_int_eq(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+	bytes_free(&t);
+	bytes_free(&gz);
+	bytes_free(&part);
+}
+END_TEST
+
+/* A writer that hands over its first bytes one at a time. */
+struct slow_writer {
+	int fd;			/* closed by the writer when done */
+	const struct bytes *data;
+	bool ok;
+};
+
+static void *
+slow_write(void *arg)
+{
+	struct slow_writer *w = arg;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (write(w->fd, w->data->p + i, 1) != 1)
+			break;
+		usleep(10000);
+	}
+	w->ok = write(w->fd, w->data->p + 3, w->data->n - 3) ==
+	    (ssize_t)(w->data->n - 3);
+	close(w->fd);
+	return NULL;
+}
+
+/* The gzip magic arriving one byte at a time through a pipe is found. */
+START_TEST(test_magic_trickles_in)
+{
+	struct bytes gz = { 0 }, got = { 0 };
+	struct slow_writer w;
+	struct bs_input *in = NULL;
+	struct bs_diag d;
+	pthread_t th;
+	int fds[2], saved;
+
+	gz_member(&gz, "slowly\n", 7, 6);
+	ck_assert_int_eq(pipe(fds), 0);
+	saved = dup(STDIN_FILENO);
+	ck_assert_int_eq(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+	close(fds[0]);
+	w.fd = fds[1];
+	w.data = &gz;
+	w.ok = false;
+	ck_assert_int_eq(pthread_create(&th, NULL, slow_write, &w), 0);
+	ck_assert_int_eq(bs_input_open("-", &in, &d), BS_OK);
+	ck_assert_int_eq(read_all(in, 4096, &got, &d), 0);
+	ck_assert(bs_input_is_gzip(in));
+	ck_assert_uint_eq(got.n, 7);
+	ck_assert_int_eq(memcmp(got.p, "slowly\n", 7), 0);
+	bs_input_close(in);
+	pthread_join(th, NULL);
+	ck_assert(w.ok);
+	ck_assert_int_eq(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+	bytes_free(&gz);
+	bytes_free(&got);
 }
 END_TEST
 
@@ -836,9 +1447,26 @@ input_suite(void)
 	Suite *s = suite_create("input");
 	TCase *tc = tcase_create("fixtures");
 
+	find_backends();
 	tcase_add_unchecked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_fixture_table, 0, NCASES * NCHUNKS);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_fixture_table, 0,
+	    (int)(NCASES * nbackends));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("decoders");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_every_cut);
+	tcase_add_test(tc, test_every_flip);
+	tcase_add_test(tc, test_backends);
+	suite_add_tcase(s, tc);
+	/* A hang here is a failure, not a wait for the long timeout. */
+	tc = tcase_create("read-ahead");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_early_close);
+	tcase_add_test(tc, test_close_while_pipe_waits);
+	tcase_add_test(tc, test_magic_trickles_in);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("open");
 	tcase_add_unchecked_fixture(tc, setup, teardown);
