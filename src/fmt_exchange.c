@@ -582,13 +582,14 @@ exchange_probe(const char *line, size_t len)
 
 /*
  * The lines that matter: headers (a #Fields: line sets the columns) and
- * rows whose event id is one of those counted.  Event ids are never
- * quoted, so ",DELIVER," and the like stand in every such row; ",SEND"
- * covers SEND and SENDEXTERNAL.  The other rows (RECEIVE, DSN, AGENTINFO
- * ... most of a tracking log) are skipped by the splitter.
+ * rows whose event id is one of those counted, which holds the id's text
+ * wherever the column stands and however it is quoted ("SEND" covers
+ * SENDEXTERNAL).  The other rows (RECEIVE, DSN, AGENTINFO ... most of a
+ * tracking log) are skipped by the splitter.  Exchange writes the header
+ * as "#Fields:"; the lower-case spelling is taken too.
  */
 static const char *const exchange_needles[] = {
-	"#Fields:", ",DELIVER,", ",SEND", ",DEFER,", ",FAIL,", NULL
+	"#Fields:", "#fields:", "DELIVER", "SEND", "DEFER", "FAIL", NULL
 };
 
 const struct bs_format bs_format_exchange = {
