@@ -228,8 +228,8 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	rc = bs_match(pf->p, pf->syslog, s, n, 0, pf->md);
 	if (rc < 0)
 		return BS_ERR_MATCH;
-	if (rc > 0) {
-		bs_group_span(pf->md, pf->g_msg, &m, s, &mlen);
+	/* A replacement pattern whose msg group did not take part: whole line. */
+	if (rc > 0 && bs_group_span(pf->md, pf->g_msg, &m, s, &mlen)) {
 		mlen = n - (size_t)(m - s);
 		if (bs_group_span(pf->md, pf->g_stamp, &stamp, s, &stampl)) {
 			ev.stamp = stamp;
