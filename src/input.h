@@ -21,8 +21,8 @@
  *     refuses (an incomplete Huffman code, say) may decode under ISA-L to
  *     bytes whose CRC is right.  Both agree on every byte both hand out.
  * By default a gzip input is decoded ahead of the caller by a thread of its
- * own, into a few fixed buffers, so that decompression and parsing run on
- * two cores at once; the thread ends when the input ends or is closed.
+ * own, into three buffers of 1 MiB, so that decompression and parsing run
+ * on two cores at once; the thread ends when the input ends or is closed.
  * Plain data is read straight into the caller's buffer.
  */
 #ifndef BS_INPUT_H
@@ -46,7 +46,7 @@ enum bs_input_gzip {
 
 /* Whether to decode ahead of the caller in a thread. */
 enum bs_input_ahead {
-	BS_AHEAD_AUTO = 0,	/* for gzip data only */
+	BS_AHEAD_AUTO = 0,	/* for gzip data, with two CPUs or more */
 	BS_AHEAD_OFF,
 	BS_AHEAD_ON		/* plain data too */
 };
