@@ -54,12 +54,13 @@
  * Decompressed bytes read by the first pass; an input that inflates to
  * more is not split into lines (a bomb would cost seconds per run).
  */
-#define FZ_INPUT_CAP	(2u << 20)
+#define FZ_INPUT_CAP	(512u << 10)
 /* Bytes each other way of reading is compared over. */
-#define FZ_OTHER_CAP	(256u << 10)
+#define FZ_OTHER_CAP	(128u << 10)
+/* Inputs (and outputs) up to this size get the byte-sized reads. */
+#define FZ_TINY_MAX	4096
 /* Lines remembered from the plain pass for the needle pass. */
 #define FZ_LINES_CAP	100000
-
 
 int FUZZ_ENTRY(const uint8_t *data, size_t size);
 
@@ -378,6 +379,7 @@ FUZZ_ENTRY(const uint8_t *data, size_t size)
 	size_t na, nseen = 0, i, cap;
 	uint64_t count1, cut1, count2, cut2;
 	struct fz_end ea;
+	struct bs_input_opts opts;
 	int fd, r1, r2;
 
 	if (a == NULL) {
@@ -426,9 +428,20 @@ FUZZ_ENTRY(const uint8_t *data, size_t size)
 		r->n = 0;
 		if (!bs_input_has_gzip(fz_ways[i].opts.gzip))
 			continue;
-		r->dec = fz_decoder(fz_ways[i].opts.gzip);
-		r->n = fz_read_all(path, &fz_ways[i].opts, fz_ways[i].chunk,
-		    r->buf, cap, &r->e);
+		opts = fz_ways[i].opts;
+		/*
+		 * Byte-sized reads and slots put a boundary everywhere; on a
+		 * big input they would make a run take seconds.
+		 */
+		if (size > FZ_TINY_MAX && opts.raw_chunk != 0 &&
+		    opts.raw_chunk < 509)
+			opts.raw_chunk = 509;
+		if (cap > FZ_TINY_MAX && opts.ahead_slot != 0 &&
+		    opts.ahead_slot < 4099)
+			opts.ahead_slot = 4099;
+		r->dec = fz_decoder(opts.gzip);
+		r->n = fz_read_all(path, &opts, fz_ways[i].chunk, r->buf, cap,
+		    &r->e);
 		if (first[r->dec] == NULL) {
 			first[r->dec] = r;
 			first_way[r->dec] = i;

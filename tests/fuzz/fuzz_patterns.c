@@ -12,7 +12,8 @@
  * exchange) next to the built-in codes set, and that format (or the code
  * extractor) is opened and run over sample lines: a replacement set that
  * lacks a name or a group must be refused with a message, one that has
- * them must not crash the parser, however its groups match.
+ * them must not crash the parser, however its groups match, and the codes
+ * that come out keep their documented shapes.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +67,10 @@ static const char *const fz_subjects[] = {
 	"\"\"421 4.4.2 dropped\"\"};{FQDN=mx1}]\",,,,,\"S\",a@x.org,a@x.org,"
 	",Originating,,,,,",
 	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!",
+	/* Replies as hostile servers write them. */
+	"5\033c\033]0;pwned\007 text",
+	"#=cmd|calc!A0\033[2J",
+	"4\\\"=HYPERLINK(1) 5.1.1234 x",
 	"",
 	NULL
 };
@@ -185,10 +190,14 @@ fz_replace(const char *set, const char *text, size_t len)
 			struct bs_codes c;
 			const char *s = fz_subjects[i];
 
+			/*
+			 * Whatever a replacement set captures, only codes of
+			 * DESIGN.md's shapes come out: codes reach every
+			 * report unescaped.
+			 */
 			(void)bs_extract_reply(x, s, strlen(s), &c);
-			FZ_ASSERT(memchr(c.basic, 0, sizeof(c.basic)) &&
-			    memchr(c.enhanced, 0, sizeof(c.enhanced)),
-			    "codes not terminated");
+			FZ_ASSERT(fz_codes_ok(&c), "replacement codes.pat "
+			    "made codes '%.4s' '%.12s'", c.basic, c.enhanced);
 		}
 		bs_extract_free(x);
 	} else {

@@ -55,7 +55,8 @@ if [ "$ISAL" = 1 ]; then
 	DEPS_LIBS="$DEPS_LIBS $($PKG_CONFIG --libs libisal)"
 fi
 COMMON="-std=c11 -pthread -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
--DBS_VERSION=\"fuzz\" -I$SRC -I$B $DEPS_CFLAGS"
+-I$SRC -I$B $DEPS_CFLAGS"
+VERSION='-DBS_VERSION="fuzz"'
 
 if [ $# -gt 0 ]; then
 	targets=$*
@@ -93,7 +94,8 @@ for c in "$SRC"/*.c "$B/patterns_builtin.c"; do
 		continue
 	fi
 	# shellcheck disable=SC2086
-	$CC $COMMON $WARN $SAN -fsanitize=fuzzer-no-link -c -o "$o" "$c" ||
+	$CC $COMMON "$VERSION" $WARN $SAN -fsanitize=fuzzer-no-link \
+	    -c -o "$o" "$c" ||
 	    exit 2
 done
 rm -f "$B/libbouncestat.a"
@@ -105,7 +107,8 @@ ar rcs "$B/libbouncestat.a" $objs || exit 2
 for t in $targets; do
 	# Our own files build with -Werror: zero warnings.
 	# shellcheck disable=SC2086
-	$CC $COMMON $WARN -Werror $SAN -fsanitize=fuzzer -Itests/fuzz \
+	$CC $COMMON "$VERSION" $WARN -Werror $SAN -fsanitize=fuzzer \
+	    -Itests/fuzz \
 	    ${FUZZ_CFLAGS:-} \
 	    -o "$B/fuzz_$t" "tests/fuzz/fuzz_$t.c" "$B/libbouncestat.a" \
 	    $DEPS_LIBS -lm -pthread || { echo "fuzz_$t: BUILD FAILED"; exit 2; }
@@ -230,6 +233,7 @@ dict patterns '(?<basic>' '(?<enhanced>' '(?<msg>' '(?<stamp>' \
     '(?<reply>' '(?<qid>' '(?<status>' '(?<text>' '(?<dsn>' 'reply = ' \
     'enhanced = ' 'syslog = ' 'delivery = ' 'reject = ' 'boundary = ' \
     'led = ' 'confirm = ' '\x0a\x09' '(a+)+$' '(?:' '{1,3}' '\\d'
+# shellcheck disable=SC1003
 dict report '|' '550' '5.1.1' 'I' '\x1b[31m' '=' '+' '@' \
     '\xe2\x80\xae' '\xff' '\x0d\x0a' '\"' '\\'
 
@@ -275,7 +279,7 @@ run_one() {
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
 	    tail -n 1)
 	cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
-	corp=$(ls "$B/corpus/$t" | wc -l)
+	corp=$(find "$B/corpus/$t" -type f | wc -l)
 	if [ $rc -eq 0 ]; then
 		verdict=ok
 	else
