@@ -118,7 +118,7 @@ contrib-check: $(BUILD)/bouncestat
 	sh tests/contrib.sh $(BUILD)/bouncestat
 
 clean:
-	rm -rf build build-san build-fuzz build-vg
+	rm -rf build build-san build-fuzz build-vg build-zlib
 
 .PHONY: all check sanitize acceptance bench contrib-check fuzz badinput \
 	valgrind install uninstall clean

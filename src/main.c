@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "follow.h"
 #include "format.h"
+#include "input.h"
 #include "options.h"
 #include "patterns.h"
 #include "report.h"
@@ -403,7 +404,8 @@ main(int argc, char **argv)
 		fputs(bs_options_help(), stdout);
 		return EXIT_SUCCESS;
 	case BS_ACT_VERSION:
-		printf("bouncestat %s\n", BS_VERSION);
+		printf("bouncestat %s\ngzip: %s\n", BS_VERSION,
+		    bs_input_backend());
 		return EXIT_SUCCESS;
 	case BS_ACT_EXPLAIN:
 		return explain(&o);
