@@ -19,6 +19,8 @@ struct bs_needles {
 	size_t maxlen;
 	const char *s[BS_NEEDLES_MAX];
 	size_t len[BS_NEEDLES_MAX];
+	unsigned char p1[BS_NEEDLES_MAX];	/* the two bytes probed first */
+	unsigned char p2[BS_NEEDLES_MAX];
 	int avx2;		/* the processor has AVX2 */
 };
 

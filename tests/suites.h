@@ -11,6 +11,7 @@
 #define SUITES(X) \
 	X(safe) \
 	X(input) \
+	X(scan) \
 	X(lines) \
 	X(patterns) \
 	X(extract) \
