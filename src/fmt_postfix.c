@@ -22,7 +22,7 @@
 #include "scan.h"
 
 struct postfix {
-	struct bs_needles n_any, n_reject, n_said, n_refused;
+	struct bs_needles n_any, n_reject;
 	const struct bs_patterns *p;
 	const pcre2_code *syslog, *delivery, *reject;
 	int g_stamp, g_msg;
@@ -48,9 +48,6 @@ postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 	pf->p = p;
 	bs_needles_init(&pf->n_any, postfix_needles);
 	bs_needles_init(&pf->n_reject, (const char *const[]){ "reject:", NULL });
-	bs_needles_init(&pf->n_said, (const char *const[]){ "said: ", NULL });
-	bs_needles_init(&pf->n_refused,
-	    (const char *const[]){ "refused to talk to me: ", NULL });
 #define GET(var, name) bs_patterns_get(p, "postfix", name, &pf->var, d)
 #define GROUP(re, pat, grp, var) \
 	bs_patterns_group(pf->re, "postfix", pat, grp, &pf->var, d)
@@ -122,16 +119,29 @@ status_kind(const char *s, size_t n)
  * maildir").
  */
 static const char *
-reply_start(const struct postfix *pf, const char *s, size_t n)
+reply_start(const char *s, size_t n)
 {
-	size_t at = bs_scan_needles(&pf->n_said, s, n);
+	static const char said[] = "said", refused[] = "refused to talk to me";
+	const char *end = s + n, *p = s, *after_refused = NULL;
 
-	if (at < n)
-		return s + at + pf->n_said.len[0];
-	at = bs_scan_needles(&pf->n_refused, s, n);
-	if (at < n)
-		return s + at + pf->n_refused.len[0];
-	return s;
+	/* Both end in ": ": look only where a colon is. */
+	while ((p = memchr(p, ':', (size_t)(end - p))) != NULL) {
+		size_t before = (size_t)(p - s);
+
+		if (end - p < 2 || p[1] != ' ') {
+			p++;
+			continue;
+		}
+		if (before >= sizeof(said) - 1 &&
+		    memcmp(p - (sizeof(said) - 1), said, sizeof(said) - 1) == 0)
+			return p + 2;
+		if (after_refused == NULL && before >= sizeof(refused) - 1 &&
+		    memcmp(p - (sizeof(refused) - 1), refused,
+		    sizeof(refused) - 1) == 0)
+			after_refused = p + 2;
+		p += 2;
+	}
+	return after_refused != NULL ? after_refused : s;
 }
 
 static bool
@@ -162,7 +172,7 @@ parse_delivery(struct postfix *pf, const char *m, size_t mlen,
 	bs_group_span(pf->md, pf->g_dsn, &dsn, m, &dsnl);
 	if (bs_group_span(pf->md, pf->g_text, &text, m, &textl)) {
 		textl = mlen - (size_t)(text - m);
-		const char *r = reply_start(pf, text, textl);
+		const char *r = reply_start(text, textl);
 		size_t rl = textl - (size_t)(r - text);
 
 		/* Drop the closing parenthesis of the status text. */
@@ -172,7 +182,8 @@ parse_delivery(struct postfix *pf, const char *m, size_t mlen,
 		ev->reply_len = rl;
 		if (bs_extract_reply(pf->x, r, rl, &ev->codes) < 0)
 			return BS_ERR_MATCH;
-		if (ev->codes.basic[0] == '\0')
+		/* A delivery never failed to connect. */
+		if (ev->codes.basic[0] == '\0' && kind != BS_DELIVERED)
 			ev->connfail = bs_extract_connfail(r, rl);
 	}
 	if (ev->codes.enhanced[0] == '\0' && dsn != NULL)

@@ -369,8 +369,15 @@ int
 bs_match(const struct bs_patterns *p, const pcre2_code *re, const char *s,
     size_t n, size_t start, pcre2_match_data *md)
 {
-	int rc = pcre2_match(re, (PCRE2_SPTR)s, n, start, 0, md, p->mctx);
+	/*
+	 * Straight into the JIT code, past pcre2_match's checks of its
+	 * arguments (ours are always sane); a pattern the JIT could not
+	 * compile says so, and takes the interpreter.
+	 */
+	int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, n, start, 0, md, p->mctx);
 
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(re, (PCRE2_SPTR)s, n, start, 0, md, p->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc == 0)

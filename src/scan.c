@@ -10,6 +10,7 @@
  * are 32 bytes with AVX2 where the processor has it (checked at run
  * time), else 16 with SSE2.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "scan.h"
@@ -133,6 +134,22 @@ scan_slow(const struct bs_needles *nd, const char *s, size_t n)
 
 #ifdef HAVE_SSE2
 /*
+ * memcmp for a needle, written out: a call in the scan loop would make
+ * the compiler keep the probe vectors in memory (a call may clobber every
+ * vector register).
+ */
+static inline bool
+same(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/*
  * The lowest start in the block at s + at whose bits are set in mask
  * (candidates for needle k) where the needle matches whole, or best.
  */
@@ -145,7 +162,7 @@ verify(const struct bs_needles *nd, size_t k, const char *s, size_t at,
 
 		if (bit >= best)
 			break;
-		if (memcmp(s + at + bit, nd->s[k], nd->len[k]) == 0)
+		if (same(s + at + bit, nd->s[k], nd->len[k]))
 			return bit;
 		mask &= mask - 1;
 	}
@@ -155,45 +172,86 @@ verify(const struct bs_needles *nd, size_t k, const char *s, size_t at,
 /*
  * The search over blocks of 32 starts (16 for SSE2), written once for
  * both widths and inlined per needle count, so that the probe vectors of
- * a few needles stay in registers.  Whole blocks run while every needle
- * fits; the last block is laid over the end (its starts already searched
- * are masked off), and a byte loop takes the few starts where only the
- * shorter needles fit.  first/last broadcast, cmpeq, and, movemask are
- * the width's intrinsics.
+ * a few needles stay in registers (ANY and PROBE are spelled out per
+ * needle: the compiler does not unroll a loop over them at -O2).  A block
+ * is first tested for any candidate of any needle, one OR of the needles'
+ * compares; only a block with one is looked at needle by needle.  Whole
+ * blocks run while every needle fits; the last block is laid over the end
+ * (its starts already searched are masked off), and a byte loop takes the
+ * few starts where only the shorter needles fit.
  */
-#define SCAN_BODY(W, VEC, LOAD, SET1, CMPEQ, AND, MOVEMASK, nn)		\
+_Static_assert(BS_NEEDLES_MAX <= 8, "INIT, ANY and PROBE are spelled out for 8");
+
+/* Constant indexes everywhere, or the vectors live on the stack. */
+#define INIT(k, SET1, nn)						\
+	if ((k) < (nn)) {						\
+		o1[k] = nd->p1[k];					\
+		o2[k] = nd->p2[k];					\
+		p1v[k] = SET1(nd->s[k][o1[k]]);				\
+		p2v[k] = SET1(nd->s[k][o2[k]]);				\
+	} else {							\
+		o1[k] = o2[k] = 0;					\
+		p1v[k] = p2v[k] = SET1(0);				\
+	}
+
+#define CAND(k, LOAD, CMPEQ, AND)					\
+	AND(CMPEQ(LOAD((const void *)(s + i + o1[k])), p1v[k]),		\
+	    CMPEQ(LOAD((const void *)(s + i + o2[k])), p2v[k]))
+
+#define ANY(k, LOAD, CMPEQ, AND, OR, nn)				\
+	if ((k) < (nn))							\
+		any = OR(any, CAND(k, LOAD, CMPEQ, AND));
+
+#define PROBE(k, LOAD, CMPEQ, AND, MOVEMASK, nn)			\
+	if ((k) < (nn)) {						\
+		unsigned m_ = (unsigned)MOVEMASK(CAND(k, LOAD, CMPEQ,	\
+		    AND)) & keep;					\
+									\
+		if (m_ != 0)						\
+			best = verify(nd, (k), s, i, m_, best);		\
+	}
+
+#define SCAN_BODY(W, VEC, LOAD, SET1, ZERO, CMPEQ, AND, OR, MOVEMASK, nn) \
 	VEC p1v[BS_NEEDLES_MAX], p2v[BS_NEEDLES_MAX];			\
-	size_t i = 0, k, lim, tail;					\
+	size_t o1[BS_NEEDLES_MAX], o2[BS_NEEDLES_MAX];			\
+	size_t i = 0, lim, tail;					\
 									\
 	if (n < (W) + nd->maxlen - 1)					\
 		return scan_slow(nd, s, n);				\
-	for (k = 0; k < (nn); k++) {					\
-		p1v[k] = SET1(nd->s[k][nd->p1[k]]);			\
-		p2v[k] = SET1(nd->s[k][nd->p2[k]]);			\
-	}								\
+	INIT(0, SET1, nn) INIT(1, SET1, nn) INIT(2, SET1, nn)		\
+	INIT(3, SET1, nn) INIT(4, SET1, nn) INIT(5, SET1, nn)		\
+	INIT(6, SET1, nn) INIT(7, SET1, nn)				\
 	lim = n - ((W) + nd->maxlen - 1);	/* the last block start */ \
 	for (;;) {							\
-		unsigned best = (W), skip = 0;				\
+		unsigned best = (W), keep = ~0u;			\
+		VEC any = ZERO();					\
 									\
 		if (i > lim) {						\
 			if (i >= lim + (W))				\
 				break;					\
-			skip = (unsigned)(i - lim);			\
+			keep = ~0u << (i - lim);			\
 			i = lim;					\
 		}							\
-		for (k = 0; k < (nn); k++) {				\
-			unsigned m = (unsigned)MOVEMASK(AND(		\
-			    CMPEQ(LOAD((const void *)(s + i + nd->p1[k])), \
-			    p1v[k]),					\
-			    CMPEQ(LOAD((const void *)(s + i + nd->p2[k])), \
-			    p2v[k])));					\
-									\
-			m &= ~0u << skip;				\
-			if (m != 0)					\
-				best = verify(nd, k, s, i, m, best);	\
+		ANY(0, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(1, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(2, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(3, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(4, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(5, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(6, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(7, LOAD, CMPEQ, AND, OR, nn)			\
+		if (((unsigned)MOVEMASK(any) & keep) != 0) {		\
+			PROBE(0, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(1, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(2, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(3, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(4, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(5, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(6, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(7, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			if (best < (W))					\
+				return i + best;			\
 		}							\
-		if (best < (W))						\
-			return i + best;				\
 		i += (W);						\
 	}								\
 	/* Starts where only needles shorter than the longest fit. */	\
@@ -205,19 +263,22 @@ static inline size_t
 scan_avx2_n(const struct bs_needles *nd, const char *s, size_t n, size_t nn)
 {
 	SCAN_BODY(32, __m256i, _mm256_loadu_si256, _mm256_set1_epi8,
-	    _mm256_cmpeq_epi8, _mm256_and_si256, _mm256_movemask_epi8, nn);
+	    _mm256_setzero_si256, _mm256_cmpeq_epi8, _mm256_and_si256,
+	    _mm256_or_si256, _mm256_movemask_epi8, nn);
 }
 
 __attribute__((target("avx2")))
 static size_t
 scan_avx2(const struct bs_needles *nd, const char *s, size_t n)
 {
-	/* The formats have 2 (Postfix), 6 (Exim, Exchange) or 1 needle. */
+	/* The formats have 2 (Postfix), 6 (Exim) or 4 (Exchange) needles. */
 	switch (nd->n) {
 	case 1:
 		return scan_avx2_n(nd, s, n, 1);
 	case 2:
 		return scan_avx2_n(nd, s, n, 2);
+	case 4:
+		return scan_avx2_n(nd, s, n, 4);
 	case 6:
 		return scan_avx2_n(nd, s, n, 6);
 	default:
@@ -228,8 +289,9 @@ scan_avx2(const struct bs_needles *nd, const char *s, size_t n)
 static size_t
 scan_sse2(const struct bs_needles *nd, const char *s, size_t n)
 {
-	SCAN_BODY(16, __m128i, _mm_loadu_si128, _mm_set1_epi8, _mm_cmpeq_epi8,
-	    _mm_and_si128, _mm_movemask_epi8, nd->n);
+	SCAN_BODY(16, __m128i, _mm_loadu_si128, _mm_set1_epi8,
+	    _mm_setzero_si128, _mm_cmpeq_epi8, _mm_and_si128, _mm_or_si128,
+	    _mm_movemask_epi8, nd->n);
 }
 #endif
 
