@@ -23,17 +23,19 @@ syslog = ^(?:(?<stamp>[A-Z][a-z]{2} +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}
 	[A-Za-z0-9._-]*postfix[A-Za-z0-9._-]*+(?:/[A-Za-z0-9._-]++)*+
 	(?:\[[0-9]++\])?:[ \t]++(?<msg>)
 
-# delivery: a queue manager or delivery agent record with a status.
-# "QUEUEID: to=<rcpt>, ..., dsn=X.Y.Z, status=sent (reply or text)" and
-# "QUEUEID: from=<sender>, status=expired, returned to sender".  The dsn
-# field is optional (very old versions do not log it).  The fields are
-# walked one ", "-separated field at a time, possessively, so that a
-# line costs a pass over its fields and never a backtrack per byte.
-# Groups: qid, dsn, status, text (empty: it marks where the text inside
-# the parentheses starts; the text runs to the end of the line).
-delivery = ^(?<qid>[0-9A-Za-z]{5,}+): (?:to|from)=[^,]*+,
-	(?: (?!dsn=|status=)[^,]*+,)*+
-	(?: dsn=(?<dsn>[0-9.]++),)? status=(?<status>[A-Za-z-]++)
+# delivery: a queue manager or delivery agent record with a status,
+#   "QUEUEID: to=<rcpt>, ..., dsn=X.Y.Z, status=sent (reply or text)" or
+#   "QUEUEID: from=<sender>, status=expired, returned to sender",
+# read in two parts.  delivery is the head: the queue id and the first
+# field's name.  outcome is matched from the start of the field before the
+# first ", status=" that follows the head (fmt_postfix.c finds it), so that
+# no pattern walks the fields in between at a step per byte: that field is
+# either the dsn (very old versions do not log one) or any other field.
+# Groups: delivery: qid; outcome: dsn, status, text (empty: it marks where
+# the text inside the parentheses starts; the text runs to the end of the
+# line).  outcome must start with \G (match where it is started).
+delivery = ^(?<qid>[0-9A-Za-z]{5,}+): (?:to|from)=
+outcome = \G(?:dsn=(?<dsn>[0-9.]++), |[^,]*+, )status=(?<status>[A-Za-z-]++)
 	(?:,? \((?<text>))?
 
 # reject: this server refusing a command (smtpd, postscreen, cleanup,

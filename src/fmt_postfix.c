@@ -22,9 +22,9 @@
 #include "scan.h"
 
 struct postfix {
-	struct bs_needles n_any, n_reject;
+	struct bs_needles n_any, n_reject, n_status;
 	const struct bs_patterns *p;
-	const pcre2_code *syslog, *delivery, *reject;
+	const pcre2_code *syslog, *delivery, *outcome, *reject;
 	int g_stamp, g_msg;
 	int g_dqid, g_dsn, g_status, g_text;
 	int g_rqid, g_reply;
@@ -48,17 +48,18 @@ postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 	pf->p = p;
 	bs_needles_init(&pf->n_any, postfix_needles);
 	bs_needles_init(&pf->n_reject, (const char *const[]){ "reject:", NULL });
+	bs_needles_init(&pf->n_status, (const char *const[]){ "status=", NULL });
 #define GET(var, name) bs_patterns_get(p, "postfix", name, &pf->var, d)
 #define GROUP(re, pat, grp, var) \
 	bs_patterns_group(pf->re, "postfix", pat, grp, &pf->var, d)
 	if ((st = GET(syslog, "syslog")) || (st = GET(delivery, "delivery")) ||
-	    (st = GET(reject, "reject")) ||
+	    (st = GET(outcome, "outcome")) || (st = GET(reject, "reject")) ||
 	    (st = GROUP(syslog, "syslog", "stamp", g_stamp)) ||
 	    (st = GROUP(syslog, "syslog", "msg", g_msg)) ||
 	    (st = GROUP(delivery, "delivery", "qid", g_dqid)) ||
-	    (st = GROUP(delivery, "delivery", "dsn", g_dsn)) ||
-	    (st = GROUP(delivery, "delivery", "status", g_status)) ||
-	    (st = GROUP(delivery, "delivery", "text", g_text)) ||
+	    (st = GROUP(outcome, "outcome", "dsn", g_dsn)) ||
+	    (st = GROUP(outcome, "outcome", "status", g_status)) ||
+	    (st = GROUP(outcome, "outcome", "text", g_text)) ||
 	    (st = GROUP(reject, "reject", "qid", g_rqid)) ||
 	    (st = GROUP(reject, "reject", "reply", g_reply)) ||
 	    (st = bs_extract_new(p, &pf->x, d)))
@@ -150,15 +151,48 @@ has(const struct bs_needles *nd, const char *s, size_t n)
 	return bs_scan_needles(nd, s, n) < n;
 }
 
+/*
+ * Where the outcome pattern starts: at the field before the first
+ * ", status=" past the head (the dsn= field, when there is one), so that
+ * the pattern never walks the fields in between (relay=, delay=, ...),
+ * which would cost it a step per byte.  Returns mlen when there is none.
+ */
+static size_t
+outcome_start(const struct postfix *pf, const char *m, size_t mlen,
+    size_t head_end)
+{
+	size_t from = head_end, at;
+	const char *prev;
+
+	for (;;) {
+		at = from + bs_scan_needles(&pf->n_status, m + from, mlen - from);
+		if (at >= mlen)
+			return mlen;
+		if (at >= head_end + 2 && m[at - 1] == ' ' && m[at - 2] == ',')
+			break;
+		from = at + 1;
+	}
+	prev = memrchr(m + head_end, ',', at - 2 - head_end);
+	return prev != NULL ? (size_t)(prev - m) + 2 : head_end;
+}
+
 static bs_status
 parse_delivery(struct postfix *pf, const char *m, size_t mlen,
     struct bs_event *ev)
 {
-	const char *st, *text, *dsn, *qid;
-	size_t stl, textl, dsnl, qidl;
+	const char *st, *text, *dsn, *qid, *head;
+	size_t stl, textl, dsnl, qidl, headl, start;
 	int kind, rc;
 
 	rc = bs_match(pf->p, pf->delivery, m, mlen, 0, pf->md);
+	if (rc <= 0)
+		return rc < 0 ? BS_ERR_MATCH : BS_OK;
+	bs_group_span(pf->md, pf->g_dqid, &qid, m, &qidl);
+	bs_group_span(pf->md, 0, &head, m, &headl);
+	start = outcome_start(pf, m, mlen, (size_t)(head - m) + headl);
+	if (start >= mlen)
+		return BS_OK;
+	rc = bs_match(pf->p, pf->outcome, m, mlen, start, pf->md);
 	if (rc <= 0)
 		return rc < 0 ? BS_ERR_MATCH : BS_OK;
 	bs_group_span(pf->md, pf->g_status, &st, m, &stl);
@@ -166,7 +200,6 @@ parse_delivery(struct postfix *pf, const char *m, size_t mlen,
 	if (kind < 0)
 		return BS_OK;
 	ev->kind = (enum bs_kind)kind;
-	bs_group_span(pf->md, pf->g_dqid, &qid, m, &qidl);
 	ev->msgid = qid;
 	ev->msgid_len = qidl;
 	bs_group_span(pf->md, pf->g_dsn, &dsn, m, &dsnl);

@@ -359,7 +359,7 @@ START_TEST(test_builtin)
 	static const char *const want[][2] = {
 		{ "codes", "reply" }, { "codes", "enhanced" },
 		{ "postfix", "syslog" }, { "postfix", "delivery" },
-		{ "postfix", "reject" }
+		{ "postfix", "outcome" }, { "postfix", "reject" }
 	};
 	struct bs_patterns *p = (struct bs_patterns *)1;
 	struct bs_diag d;

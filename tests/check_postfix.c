@@ -103,6 +103,18 @@ static const struct row {
 	    "[192.0.2.10]:25, delay=1, delays=0.1/0/0.5/0.4, dsn=2.0.0, "
 	    "status=sent (250 2.0.0 Ok)",
 	    BS_DELIVERED, "250", "2.0.0", "4hXyZ1AbCdz9kLm", 0 },
+	/* Old versions log no dsn=: the outcome starts at the field before. */
+	{ P "4F1A2B3C4D: to=<ann@example.org>, relay=mx.example.org"
+	    "[192.0.2.10]:25, delay=1, status=sent (250 Ok)",
+	    BS_DELIVERED, "250", "", "4F1A2B3C4D", 0 },
+	{ P "4F1A2B3C4D: to=<ann@example.org>, status=bounced (host "
+	    "mx.example.org[192.0.2.10] said: 550 5.1.1 unknown user)",
+	    BS_BOUNCED, "550", "5.1.1", "4F1A2B3C4D", 0 },
+	/* "status=" inside an address is not the status field. */
+	{ P "4F1A2B3C4D: to=<status=x@example.org>, orig_to=<dsn=y@example."
+	    "org>, relay=none, delay=1, delays=1/0/0/0, dsn=5.1.2, "
+	    "status=bounced (Host or domain name not found)",
+	    BS_BOUNCED, "", "5.1.2", "4F1A2B3C4D", 0 },
 
 	/* Deferrals. */
 	{ P "7D8E9F0A1B: to=<carol@example.net>, relay=mx.example.net"

@@ -190,8 +190,8 @@ seed input testdata/postfix/* testdata/exim/* testdata/exchange/* \
 # Pattern files: the built-in sets, a broken one, and runaway expressions.
 printf 'reply = ^(a+)+$\nenhanced = (?<enhanced>(x*)*y)\n' \
     > "$S/patterns/runaway.pat"
-printf 'syslog = x|(?<stamp>a)?(?<msg>b)?\ndelivery = (?<qid>)(?<dsn>)'\
-'(?<status>)(?<text>)\nreject = (?<qid>)(?<reply>)\n' \
+printf 'syslog = x|(?<stamp>a)?(?<msg>b)?\ndelivery = (?<qid>)\n'\
+'outcome = (?<dsn>)(?<status>)(?<text>)\nreject = (?<qid>)(?<reply>)\n' \
     > "$S/patterns/optional-groups.pat"
 printf 'reply = ^(?<basic>.{3})(?<enhanced>.*)\nenhanced = (?<enhanced>.)\n' \
     > "$S/patterns/loose-codes.pat"
@@ -231,7 +231,8 @@ dict extract '550 ' '550-' '5.1.1' '#5.' 'Connection refused' \
 dict input '\x1f\x8b\x08\x00' 'status=' 'reject:' '\x0d\x0a'
 dict patterns '(?<basic>' '(?<enhanced>' '(?<msg>' '(?<stamp>' \
     '(?<reply>' '(?<qid>' '(?<status>' '(?<text>' '(?<dsn>' 'reply = ' \
-    'enhanced = ' 'syslog = ' 'delivery = ' 'reject = ' 'boundary = ' \
+    'enhanced = ' 'syslog = ' 'delivery = ' 'outcome = ' 'reject = ' \
+    'boundary = ' \
     'led = ' 'confirm = ' '\x0a\x09' '(a+)+$' '(?:' '{1,3}' '\\d'
 # shellcheck disable=SC1003
 dict report '|' '550' '5.1.1' 'I' '\x1b[31m' '=' '+' '@' \
