@@ -384,20 +384,3 @@ bs_match(const struct bs_patterns *p, const pcre2_code *re, const char *s,
 		return 1;	/* more groups than the match data holds */
 	return rc;
 }
-
-bool
-bs_group_span(pcre2_match_data *md, int g, const char **s,
-    const char *subject, size_t *len)
-{
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-
-	if (g < 0 || (uint32_t)g >= pcre2_get_ovector_count(md) ||
-	    ov[2 * g] == PCRE2_UNSET) {
-		*s = NULL;
-		*len = 0;
-		return false;
-	}
-	*s = subject + ov[2 * g];
-	*len = ov[2 * g + 1] - ov[2 * g];
-	return true;
-}

@@ -21,6 +21,7 @@
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -61,8 +62,25 @@ bs_status bs_patterns_group(const pcre2_code *re, const char *set,
 int bs_match(const struct bs_patterns *p, const pcre2_code *re,
     const char *s, size_t n, size_t start, pcre2_match_data *md);
 
-/* Bounds of group g of the last match in md; false if it did not take part. */
-bool bs_group_span(pcre2_match_data *md, int g, const char **s,
-    const char *subject, size_t *len);
+/*
+ * Bounds of group g of the last match in md; false if it did not take part.
+ * Inline: a parser asks for several groups of every event line.
+ */
+static inline bool
+bs_group_span(pcre2_match_data *md, int g, const char **s,
+    const char *subject, size_t *len)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+	if (g < 0 || (uint32_t)g >= pcre2_get_ovector_count(md) ||
+	    ov[2 * g] == PCRE2_UNSET) {
+		*s = NULL;
+		*len = 0;
+		return false;
+	}
+	*s = subject + ov[2 * g];
+	*len = ov[2 * g + 1] - ov[2 * g];
+	return true;
+}
 
 #endif
