@@ -213,7 +213,8 @@ exim_tag(const char *s, size_t n)
 
 		for (i = start; i < n && s[i] != ' ' && s[i] != ':' &&
 		    s[i] != '['; i++)
-			if (i + 4 <= n && memcmp(s + i, "exim", 4) == 0)
+			if (s[i] == 'e' && i + 4 <= n &&
+			    memcmp(s + i, "exim", 4) == 0)
 				exim = true;
 		if (exim && i < n && s[i] == '[') {
 			while (++i < n && is_digit(s[i]))
@@ -268,11 +269,12 @@ syslog_piece(const char *s, size_t n, unsigned long *piece)
 static size_t
 exim_msgid(const char *s, size_t n)
 {
-	if (n > 16 && alnums(s, 6) && s[6] == '-' && alnums(s + 7, 6) &&
-	    s[13] == '-' && alnums(s + 14, 2) && s[16] == ' ')
+	/* The dashes first: they turn away most words at once. */
+	if (n > 16 && s[6] == '-' && s[13] == '-' && s[16] == ' ' &&
+	    alnums(s, 6) && alnums(s + 7, 6) && alnums(s + 14, 2))
 		return 16;
-	if (n > 23 && alnums(s, 6) && s[6] == '-' && alnums(s + 7, 11) &&
-	    s[18] == '-' && alnums(s + 19, 4) && s[23] == ' ')
+	if (n > 23 && s[6] == '-' && s[18] == '-' && s[23] == ' ' &&
+	    alnums(s, 6) && alnums(s + 7, 11) && alnums(s + 19, 4))
 		return 23;
 	return 0;
 }
@@ -297,8 +299,12 @@ split_line(const char *s, size_t n, struct exim_line *l)
 		l->stamp = s;
 		l->stamp_len = k;
 		i = k + 1;
-		/* "2019-10-22 03:39:17 mx1 exim[29786]: ..." (syslog-ng). */
-		k = exim_tag(s + i, n - i);
+		/*
+		 * "2019-10-22 03:39:17 mx1 exim[29786]: ..." (syslog-ng).  A
+		 * message id next (almost every line of a mainlog) is no
+		 * program tag: skip the word-by-word look.
+		 */
+		k = exim_msgid(s + i, n - i) > 0 ? 0 : exim_tag(s + i, n - i);
 		tagged = k > 0;
 		i += k;
 	} else {
