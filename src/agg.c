@@ -105,6 +105,18 @@ bs_agg_new_like(const struct bs_agg *a)
 	return bs_agg_new(a->detail);
 }
 
+bool
+bs_agg_detail(const struct bs_agg *a)
+{
+	return a->detail;
+}
+
+uint64_t
+bs_agg_folded(const struct bs_agg *a)
+{
+	return a->folded;
+}
+
 static void
 free_rows(struct bs_agg *a)
 {
@@ -231,6 +243,24 @@ row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c)
 	if (a->nrows * 2 > a->rindex_cap && !rindex_grow(a))
 		return -1;
 	return (long)a->nrows - 1;
+}
+
+struct bs_agg *
+bs_agg_new_with_rows(const struct bs_agg *a)
+{
+	struct bs_agg *n = bs_agg_new(a->detail);
+	size_t i;
+
+	if (n == NULL)
+		return NULL;
+	/* In a's order: each coded row was made below the cap in a too. */
+	for (i = 0; i < a->nrows; i++) {
+		if (row_find(n, a->rows[i].r.kind, &a->rows[i].r.codes) < 0) {
+			bs_agg_free(n);
+			return NULL;
+		}
+	}
+	return n;
 }
 
 /* --- distinct messages ------------------------------------------------ */

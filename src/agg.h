@@ -70,6 +70,24 @@ struct bs_agg *bs_agg_new(bool detail);
 
 /* A new, empty aggregate with the same settings as a. */
 struct bs_agg *bs_agg_new_like(const struct bs_agg *a);
+
+/*
+ * A new aggregate with a's settings and a's rows, in a's order, nothing
+ * counted in them: its events make and fold rows (BS_ROWS_MAX) exactly
+ * as they would in a, so that merging it into a gives what counting them
+ * in a would.  NULL if out of memory.
+ */
+struct bs_agg *bs_agg_new_with_rows(const struct bs_agg *a);
+
+/*
+ * Whether a remembers reply texts.  Their top-k summary depends on the
+ * order events come in, so merging the pieces of one file could differ
+ * from reading it whole.
+ */
+bool bs_agg_detail(const struct bs_agg *a);
+
+/* Events folded so far because of BS_ROWS_MAX (no bs_agg_finish needed). */
+uint64_t bs_agg_folded(const struct bs_agg *a);
 void bs_agg_free(struct bs_agg *a);
 
 /* Count one event (hot: runs for every event line). */

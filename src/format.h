@@ -10,6 +10,7 @@
 #ifndef BS_FORMAT_H
 #define BS_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -62,6 +63,14 @@ const struct bs_format *bs_format_find(const char *name);
 
 /* All formats, NULL-terminated, in detection order. */
 extern const struct bs_format *const bs_formats[];
+
+/*
+ * Whether every line of the format parses on its own, so that a file can
+ * be read in pieces on several cores and give the same events (Postfix,
+ * Exim).  Exchange's lines depend on the #Fields: header above them.  A
+ * format not listed in format.c is read whole.
+ */
+bool bs_format_splittable(const struct bs_format *f);
 
 /*
  * Recognise the format from a sample of an input's first lines (each line

@@ -8,6 +8,11 @@
  * in the compressed stream is held back until every byte decoded before
  * it has been handed out, so no line read before the fault is lost.
  *
+ * A piece of a plain file (bs_input_open_range) is read from just before
+ * its first byte, and the bytes outside its lines are dropped from each
+ * read as it comes back (range_take), so the rest of this file does not
+ * know about pieces.
+ *
  * The part that reads and decodes (struct bs_src) is kept apart from the
  * part that hands bytes to the caller.  Without read-ahead the caller's
  * thread runs both.  With read-ahead (gzip data, by default) a worker
@@ -18,6 +23,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -113,6 +119,14 @@ struct bs_input {
 	size_t stage_pos, stage_len;
 	struct bs_ahead *ahead;	/* non-NULL once the worker runs */
 	struct bs_src src;
+
+	/* A piece of a plain file: the lines starting in [off, off + len). */
+	bool range;
+	bool skipping;		/* dropping the end of the line before it */
+	bool range_done;	/* its last line was handed out */
+	unsigned long long at;		/* file offset of the next byte read */
+	unsigned long long last;	/* off + len - 1: in its last line */
+	unsigned long long handed;	/* bytes handed out */
 };
 
 static const struct bs_inflate_backend *
@@ -213,6 +227,48 @@ bs_input_open_opts(const char *path, const struct bs_input_opts *opts,
 	}
 	if (in->mtime == 0)
 		in->mtime = time(NULL);
+	*out = in;
+	return BS_OK;
+}
+
+bs_status
+bs_input_open_range(const char *path, unsigned long long off,
+    unsigned long long len, const struct bs_input_opts *opts,
+    struct bs_input **out, struct bs_diag *d)
+{
+	struct bs_input *in;
+	bs_status st;
+
+	st = bs_input_open_opts(path, opts, &in, d);
+	if (st != BS_OK)
+		return st;
+	if (!in->src.regular) {
+		bs_diag_set(d, BS_ERR_IO, in->name, 0,
+		    "only a regular file can be read in pieces");
+		bs_input_close(in);
+		return BS_ERR_IO;
+	}
+	in->range = true;
+	in->range_done = len == 0;
+	if (len > 0)
+		in->last = len > ULLONG_MAX - off ? ULLONG_MAX : off + len - 1;
+	/*
+	 * Read from the byte before the piece: if it is a newline, a line
+	 * starts right at off; otherwise the line that runs into the piece
+	 * belongs to the piece before and is dropped.
+	 */
+	if (off > 0) {
+		in->skipping = true;
+		in->at = off - 1;
+		if (lseek(in->src.fd, (off_t)in->at, SEEK_SET) < 0) {
+			int err = errno;
+
+			bs_diag_set(d, BS_ERR_IO, in->name, 0,
+			    "cannot seek: %s", strerror(err));
+			bs_input_close(in);
+			return BS_ERR_IO;
+		}
+	}
 	*out = in;
 	return BS_OK;
 }
@@ -713,11 +769,15 @@ start(struct bs_input *in, struct bs_diag *d)
 
 	in->started = true;
 	/* A pipe may hand over the magic one byte at a time. */
-	while (s->raw_len < 2 && !s->raw_eof)
+	while (!in->range && s->raw_len < 2 && !s->raw_eof)
 		if (!fill_raw(s))
 			break;
-	/* A single 0x1f at the very end is too short to be gzip. */
-	if (s->raw_len >= 2 && s->raw[0] == 0x1f && s->raw[1] == 0x8b) {
+	/*
+	 * A single 0x1f at the very end is too short to be gzip.  A piece
+	 * is plain by contract: its caller looked at the file's start.
+	 */
+	if (!in->range && s->raw_len >= 2 && s->raw[0] == 0x1f &&
+	    s->raw[1] == 0x8b) {
 		s->gzip = in->gzip = true;
 		s->be = backend_of(in->opts.gzip);
 		s->dec = s->be->new();
@@ -734,6 +794,54 @@ start(struct bs_input *in, struct bs_diag *d)
 	return true;
 }
 
+/*
+ * Hot for a piece: of the got bytes just read into buf, from file offset
+ * in->at, keep those of the lines that start in the piece, moved to the
+ * front of buf.  Returns how many (0: none in this read, or the end when
+ * range_done is set).
+ */
+static size_t
+range_take(struct bs_input *in, char *buf, size_t got)
+{
+	unsigned long long at = in->at;
+	size_t from = 0, to = got, k;
+	const char *nl;
+
+	in->at += got;
+	if (in->skipping) {
+		nl = memchr(buf, '\n', got);
+		if (nl == NULL) {
+			/*
+			 * A line that runs past the piece: the piece has
+			 * none.  Stop here rather than read to its end.
+			 */
+			if (at + got > in->last)
+				in->range_done = true;
+			return 0;
+		}
+		in->skipping = false;
+		from = (size_t)(nl - buf) + 1;
+		/* The first line that starts here starts past the piece. */
+		if (at + from > in->last) {
+			in->range_done = true;
+			return 0;
+		}
+	}
+	if (at + got > in->last) {
+		/* The last line ends at the first newline from byte last on. */
+		k = in->last >= at ? (size_t)(in->last - at) : 0;
+		nl = memchr(buf + k, '\n', got - k);
+		if (nl != NULL) {
+			to = (size_t)(nl - buf) + 1;
+			in->range_done = true;
+		}
+	}
+	if (from > 0)
+		memmove(buf, buf + from, to - from);
+	in->handed += to - from;
+	return to - from;
+}
+
 ssize_t
 bs_input_read(struct bs_input *in, char *buf, size_t n, struct bs_diag *d)
 {
@@ -747,18 +855,29 @@ bs_input_read(struct bs_input *in, char *buf, size_t n, struct bs_diag *d)
 	}
 	if (n == 0)
 		return 0;
-	if (in->ahead != NULL)
-		got = ahead_read(in, (unsigned char *)buf, n);
-	else
-		got = sync_read(in, (unsigned char *)buf, n);
+	for (;;) {
+		if (in->range_done)
+			got = 0;
+		else if (in->ahead != NULL)
+			got = ahead_read(in, (unsigned char *)buf, n);
+		else
+			got = sync_read(in, (unsigned char *)buf, n);
+		if (got == 0 || !in->range)
+			break;
+		/* A read wholly before the piece's first line: read on. */
+		got = range_take(in, buf, got);
+		if (got > 0 || in->range_done)
+			break;
+	}
 	if (got > 0)
 		return (ssize_t)got;
 	/*
 	 * The end.  With read-ahead the worker set the fault before it
 	 * published its last slot, which this thread took under the lock.
+	 * A piece that is complete ends cleanly whatever lies after it.
 	 */
 	in->done = true;
-	if (in->src.failed) {
+	if (in->src.failed && !in->range_done) {
 		bs_diag_set(d, in->src.fault_st, in->name, 0, "%s",
 		    in->src.fault);
 		return -1;
@@ -775,6 +894,8 @@ bs_input_is_gzip(const struct bs_input *in)
 unsigned long long
 bs_input_raw_offset(const struct bs_input *in)
 {
+	if (in->range)
+		return in->handed;
 	return in->ahead != NULL ? in->shown_off : src_offset(&in->src);
 }
 

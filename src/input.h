@@ -76,6 +76,23 @@ bs_status bs_input_open_opts(const char *path,
     struct bs_diag *d);
 
 /*
+ * One piece of a plain regular file, for reading a large file on several
+ * cores: the lines whose first byte lies in [off, off + len).  Reading
+ * starts at byte off - 1 and drops everything up to and including the
+ * first newline (none when that byte is a newline); after byte
+ * off + len - 1 it goes on to the next newline or the end of the file, and
+ * then ends.  Pieces that tile the file thus hand out every line exactly
+ * once, whole.  len may run past the end (ULLONG_MAX: to whatever end the
+ * file has when read).  The data is taken as plain, whatever its first
+ * bytes: the caller checks that the file is not gzip.  The raw offset is
+ * then the bytes handed out, so those of all the pieces add up to the
+ * file's size.  Anything but a regular file is BS_ERR_IO.
+ */
+bs_status bs_input_open_range(const char *path, unsigned long long off,
+    unsigned long long len, const struct bs_input_opts *opts,
+    struct bs_input **out, struct bs_diag *d);
+
+/*
  * Read up to n bytes of (decompressed) data.  Returns the count, 0 at the
  * end, or -1 on failure with d filled.  After the end or a failure every
  * further call returns 0.

@@ -1,27 +1,70 @@
 /*
- * jobs.c - several inputs at once (-j): a week of rotated logs uses every
- * core.
+ * jobs.c - reading on every core (-j): a week of rotated logs, or one
+ * large log file.
  *
- * Each worker thread takes the next unread input, reads it into an
- * aggregate of its own and collects its warnings.  The calling thread
- * waits, redraws the progress display, and as soon as input k and every
- * input before it are done, passes on input k's warnings and merges its
- * aggregate into the caller's.  Merging in input order makes the result
- * identical to a sequential run (the message sets are unions; the input
- * list keeps its order).
+ * The inputs become a list of jobs, in order.  A job is a whole input or
+ * a piece of a large file: the lines whose first byte lies in one byte
+ * range of it (bs_run_piece).  A file is split only where that is worth
+ * it and gives the same result as reading it whole: with more than one
+ * job, for a regular file of at least BS_SPLIT_MIN bytes that is not gzip
+ * (a deflate stream cannot be entered in the middle), in a format whose
+ * lines parse on their own (Postfix and Exim; Exchange's lines depend on
+ * the #Fields: header above them), and not with --detail (the top reply
+ * texts of a code are a summary that depends on the order of the events).
+ * The format is --type's or recognised once, from the head of the file,
+ * and every piece is read in it.  A --since/--until window does not stop
+ * a split: a classic syslog stamp's year comes from the stamp and the
+ * file's mtime alone (the stamp reader carries nothing from line to line
+ * but a cache of the last day converted), and every piece is given the
+ * mtime the file had when it was planned.
+ *
+ * Each worker thread takes the next job, reads it into an aggregate of
+ * its own and collects its warnings.  The calling thread waits, redraws
+ * the progress display, and as soon as job k and every job before it are
+ * done, passes on job k's warnings and merges its aggregate into the
+ * caller's: a whole input or a first piece as a new input, a later piece
+ * into its file's input (bs_agg_merge_continued adds up the counters and
+ * moves the piece's first skipped line past the lines before it).  A
+ * piece's read fault is worded only then, when the number of lines
+ * before it in the file is known, and an input's summary warnings follow
+ * its last job.  Merging in order gives what a sequential run gives:
+ * counts add up, message sets are unions, warnings come in the same order
+ * with the same line numbers.  Two cases need more:
+ *   - a job that met more than BS_ROWS_MAX distinct codes (hostile input)
+ *     folded codes by its own count of rows, so the calling thread reads
+ *     it again starting from the caller's rows (read_here);
+ *   - after a read error in a piece, the file's later pieces are still
+ *     read, where a sequential run stops; the error is the same.
+ *
+ * Memory: a finished job's aggregate waits until every job before it is
+ * merged, and is freed then.  A worker does not start a piece more than
+ * two jobs per thread past the oldest job not yet merged, so one slow
+ * piece cannot leave the other threads piling up finished ones; pieces
+ * being of BS_SPLIT_PIECE bytes, what they hold stays small however large
+ * the file.  Whole inputs are not held back.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "agg.h"
+#include "bslimits.h"
+#include "format.h"
 #include "run.h"
 
 struct job {
 	const char *path;
+	bool piece;		/* a piece of the file, not all of it */
+	bool continued;		/* a piece after the file's first */
+	bool last;		/* the file's last job */
+	bool here;		/* left to the calling thread (see merge_job) */
+	const struct bs_format *fmt;	/* a piece's: the whole file's */
+	struct bs_piece pc;
 	struct bs_agg *agg;
 	struct bs_diag *warnings;	/* in the order they happened */
 	size_t nwarn, capwarn;
@@ -29,21 +72,26 @@ struct job {
 	bs_status status;
 	bool done;
 	_Atomic unsigned long long bytes;
-	unsigned long long size;	/* 0 when unknown */
 };
 
 struct pool {
 	const struct bs_run_config *cfg;
 	struct job *jobs;
-	size_t n, next;
+	size_t n, cap;
+	size_t next;		/* the next job to start */
+	size_t merged;		/* jobs merged so far */
+	size_t ahead;		/* how far past merged a piece may start */
 	pthread_mutex_t lock;
-	pthread_cond_t changed;
+	pthread_cond_t changed;	/* a job is done */
+	pthread_cond_t room;	/* a job was merged, or stop */
 };
 
-struct worker_ctx {
-	struct pool *pool;
-	struct job *job;
-};
+static void
+warn(const struct bs_run_config *cfg, const struct bs_diag *d)
+{
+	if (cfg->warn != NULL)
+		cfg->warn(cfg->warn_ctx, d);
+}
 
 static void
 collect_warning(void *ctx, const struct bs_diag *d)
@@ -64,28 +112,52 @@ collect_warning(void *ctx, const struct bs_diag *d)
 	j->warnings[j->nwarn++] = *d;
 }
 
+/* Whether job i must wait for earlier jobs to be merged first. */
+static bool
+held_back(const struct pool *p, size_t i)
+{
+	return p->jobs[i].piece && i >= p->merged + p->ahead;
+}
+
+/* Read job j into its aggregate, collecting its warnings. */
+static void
+run_job(const struct bs_run_config *base, struct job *j)
+{
+	struct bs_run_config cfg = *base;
+
+	cfg.warn = collect_warning;
+	cfg.warn_ctx = j;
+	if (j->piece) {
+		cfg.format = j->fmt;
+		j->status = bs_run_piece(&cfg, j->path, &j->pc, j->agg,
+		    &j->bytes);
+	} else
+		j->status = bs_run_input_counted(&cfg, j->path, j->agg,
+		    &j->bytes);
+}
+
 static void *
 worker(void *arg)
 {
 	struct pool *p = arg;
 
 	for (;;) {
-		struct bs_run_config cfg;
 		struct job *j;
+		bool here;
 
 		pthread_mutex_lock(&p->lock);
+		while (p->next < p->n && held_back(p, p->next))
+			pthread_cond_wait(&p->room, &p->lock);
 		if (p->next == p->n) {
 			pthread_mutex_unlock(&p->lock);
 			return NULL;
 		}
 		j = &p->jobs[p->next++];
+		here = j->here;
 		pthread_mutex_unlock(&p->lock);
 
-		cfg = *p->cfg;
-		cfg.warn = collect_warning;
-		cfg.warn_ctx = j;
-		j->status = bs_run_input_counted(&cfg, j->path, j->agg,
-		    &j->bytes);
+		if (!here)
+			run_job(p->cfg, j);
 
 		pthread_mutex_lock(&p->lock);
 		j->done = true;
@@ -94,15 +166,139 @@ worker(void *arg)
 	}
 }
 
-static unsigned long long
-file_size(const char *path)
+static struct job *
+new_job(struct pool *p, const char *path)
 {
-	struct stat st;
+	struct job *j;
 
-	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
-	    !S_ISREG(st.st_mode))
-		return 0;
-	return (unsigned long long)st.st_size;
+	if (p->n == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 16;
+		struct job *nj = realloc(p->jobs, ncap * sizeof(*nj));
+
+		if (nj == NULL)
+			return NULL;
+		p->jobs = nj;
+		p->cap = ncap;
+	}
+	j = &p->jobs[p->n++];
+	memset(j, 0, sizeof(*j));
+	j->path = path;
+	j->last = true;
+	return j;
+}
+
+/*
+ * The jobs of one input: the whole of it, or its pieces.  Automatic
+ * pieces are equal, of BS_SPLIT_PIECE bytes or a little more; the last
+ * one reads to whatever end the file has then, as a whole read would.
+ * Adds the file's size to *total.
+ */
+static bs_status
+plan(struct pool *p, const char *path, unsigned jobs,
+    const struct bs_agg *agg, unsigned long long *total)
+{
+	const struct bs_run_config *cfg = p->cfg;
+	const struct bs_format *fmt = NULL;
+	unsigned long long size = 0, off, next, npieces = 0, k;
+	struct stat st;
+	struct job *j;
+	bool forced = cfg->split_size > 0;
+
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode)) {
+		size = (unsigned long long)st.st_size;
+		if (((forced && size > 0) ||
+		    (!forced && jobs > 1 && size >= BS_SPLIT_MIN)) &&
+		    !bs_agg_detail(agg))
+			fmt = bs_run_split_format(cfg, path);
+	}
+	*total += size;
+	if (fmt == NULL)
+		return new_job(p, path) == NULL ? BS_ERR_NOMEM : BS_OK;
+	if (!forced && (npieces = size / BS_SPLIT_PIECE) == 0)
+		npieces = 1;
+	for (off = 0, k = 0; off < size; off = next, k++) {
+		if (!forced)
+			next = k + 1 == npieces ? size : off + size / npieces;
+		else
+			next = off + (k == 0 && cfg->split_first > 0 ?
+			    cfg->split_first : cfg->split_size);
+		if ((j = new_job(p, path)) == NULL)
+			return BS_ERR_NOMEM;
+		j->piece = true;
+		j->continued = k > 0;
+		j->last = next >= size;
+		j->fmt = fmt;
+		j->pc.off = off;
+		j->pc.len = j->last ? ULLONG_MAX : next - off;
+		j->pc.ref = st.st_mtime;
+	}
+	return BS_OK;
+}
+
+/*
+ * Read job j again, in the calling thread, into an aggregate that starts
+ * with agg's rows.  A job that met more than BS_ROWS_MAX distinct codes
+ * (hostile input) folded the later ones into code-less rows by its own
+ * count, where agg may have rows for them or be full sooner; started
+ * with agg's rows, it folds exactly what a sequential run folds.  The
+ * rest of its file most likely does the same, so its pieces that no
+ * worker has taken yet are left to this thread too.
+ */
+static bs_status
+read_here(struct pool *p, struct job *j, const struct bs_agg *agg)
+{
+	size_t k;
+
+	pthread_mutex_lock(&p->lock);
+	for (k = (size_t)(j - p->jobs) + 1; k < p->n && p->jobs[k].continued;
+	    k++)
+		if (k >= p->next)
+			p->jobs[k].here = true;
+	pthread_mutex_unlock(&p->lock);
+	bs_agg_free(j->agg);
+	j->nwarn = 0;
+	if ((j->agg = bs_agg_new_with_rows(agg)) == NULL)
+		return BS_ERR_NOMEM;
+	run_job(p->cfg, j);
+	return j->status == BS_ERR_NOMEM || j->warn_nomem ? BS_ERR_NOMEM :
+	    BS_OK;
+}
+
+/*
+ * Pass on job j's warnings and merge its aggregate into agg.  Returns
+ * BS_OK, BS_ERR_IO when the job failed, or a fatal BS_ERR_NOMEM.
+ */
+static bs_status
+merge_job(struct pool *p, struct job *j, struct bs_agg *agg)
+{
+	const struct bs_run_config *cfg = p->cfg;
+	struct bs_input_stats *st;
+	struct bs_diag d;
+	size_t k;
+
+	if (j->status == BS_ERR_NOMEM || j->warn_nomem)
+		return BS_ERR_NOMEM;
+	if (j->agg != agg && (j->here || bs_agg_folded(j->agg) > 0) &&
+	    read_here(p, j, agg) != BS_OK)
+		return BS_ERR_NOMEM;
+	for (k = 0; k < j->nwarn; k++)
+		warn(cfg, &j->warnings[k]);
+	if (j->agg != agg && (j->continued ?
+	    bs_agg_merge_continued(agg, j->agg) :
+	    bs_agg_merge(agg, j->agg)) != BS_OK)
+		return BS_ERR_NOMEM;
+	st = bs_agg_input_stats(agg, bs_agg_ninputs(agg) - 1);
+	if (j->piece && j->pc.fault[0] != '\0') {
+		/* The file's lines so far end where the fault stopped. */
+		bs_run_fault_diag(&d, j->path, j->pc.fault, st->lines);
+		if (st->error[0] == '\0')
+			snprintf(st->error, sizeof(st->error), "%s", d.msg);
+		warn(cfg, &d);
+	}
+	if (j->last)
+		bs_run_input_warnings(cfg, st);
+	return j->status == BS_OK ? BS_OK : BS_ERR_IO;
 }
 
 static void
@@ -124,30 +320,26 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
     unsigned jobs, struct bs_agg *agg, bs_progress_fn progress,
     void *progress_ctx)
 {
-	struct pool p = { .cfg = cfg, .n = n };
+	struct pool p = { .cfg = cfg };
 	pthread_t *threads = NULL;
 	unsigned long long total = 0;
-	size_t i, k, nthreads, started = 0, merged = 0;
-	bs_status result = BS_OK;
+	size_t i, k, nthreads, started = 0;
+	bs_status result = BS_OK, st;
 
 	if (n == 0)
 		return BS_OK;
+	for (i = 0; i < n && result == BS_OK; i++)
+		result = plan(&p, paths[i], jobs, agg, &total);
 	nthreads = jobs == 0 ? 1 : jobs;
-	if (nthreads > n)
-		nthreads = n;
-	p.jobs = calloc(n, sizeof(*p.jobs));
-	threads = calloc(nthreads, sizeof(*threads));
-	if (p.jobs == NULL || threads == NULL) {
-		free(p.jobs);
-		free(threads);
-		return BS_ERR_NOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		p.jobs[i].path = paths[i];
-		p.jobs[i].size = file_size(paths[i]);
-		total += p.jobs[i].size;
+	if (nthreads > p.n)
+		nthreads = p.n;
+	p.ahead = 2 * nthreads;
+	if (result == BS_OK &&
+	    (threads = calloc(nthreads, sizeof(*threads))) == NULL)
+		result = BS_ERR_NOMEM;
+	for (i = 0; i < p.n && result == BS_OK; i++) {
 		/*
-		 * The first input is read straight into the caller's
+		 * The first job is read straight into the caller's
 		 * aggregate: it is merged first anyway, and a single input
 		 * (the common case) then costs no merge at all.
 		 */
@@ -157,6 +349,7 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	}
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.changed, NULL);
+	pthread_cond_init(&p.room, NULL);
 	if (result == BS_OK) {
 		for (started = 0; started < nthreads; started++)
 			if (pthread_create(&threads[started], NULL, worker,
@@ -167,59 +360,49 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	}
 
 	pthread_mutex_lock(&p.lock);
-	while (result != BS_ERR_NOMEM && merged < n) {
-		if (!p.jobs[merged].done) {
+	while (result != BS_ERR_NOMEM && p.merged < p.n) {
+		struct job *j = &p.jobs[p.merged];
+
+		if (!j->done) {
 			timed_wait(&p);
 			if (progress != NULL) {
 				unsigned long long done = 0;
 
-				for (k = 0; k < n; k++)
+				for (k = 0; k < p.n; k++)
 					done += atomic_load_explicit(
 					    &p.jobs[k].bytes,
 					    memory_order_relaxed);
 				pthread_mutex_unlock(&p.lock);
-				progress(progress_ctx, done, total,
-				    p.jobs[merged].path);
+				progress(progress_ctx, done, total, j->path);
 				pthread_mutex_lock(&p.lock);
 			}
 			continue;
 		}
-		/* Input merged is done: pass it on, outside the lock. */
+		/* Job merged is done: pass it on, outside the lock. */
 		pthread_mutex_unlock(&p.lock);
-		{
-			struct job *j = &p.jobs[merged];
-
-			for (k = 0; k < j->nwarn; k++)
-				if (cfg->warn != NULL)
-					cfg->warn(cfg->warn_ctx,
-					    &j->warnings[k]);
-			if (j->status == BS_ERR_NOMEM || j->warn_nomem ||
-			    (j->agg != agg && bs_agg_merge(agg, j->agg) !=
-			    BS_OK))
-				result = BS_ERR_NOMEM;
-			else {
-				bs_run_input_warnings(cfg, bs_agg_input(agg,
-				    bs_agg_ninputs(agg) - 1));
-				if (j->status != BS_OK)
-					result = BS_ERR_IO;
-			}
-			if (j->agg != agg)
-				bs_agg_free(j->agg);
-			j->agg = NULL;
-		}
-		merged++;
+		st = merge_job(&p, j, agg);
+		if (st == BS_ERR_NOMEM || result == BS_OK)
+			result = st;
+		/* Free each piece's aggregate as soon as it is merged. */
+		if (j->agg != agg)
+			bs_agg_free(j->agg);
+		j->agg = NULL;
 		pthread_mutex_lock(&p.lock);
+		p.merged++;
+		pthread_cond_broadcast(&p.room);
 	}
 	/* On a fatal error, let the workers finish what they hold. */
-	p.next = n;
+	p.next = p.n;
+	pthread_cond_broadcast(&p.room);
 	pthread_mutex_unlock(&p.lock);
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < p.n; i++) {
 		if (p.jobs[i].agg != agg)
 			bs_agg_free(p.jobs[i].agg);
 		free(p.jobs[i].warnings);
 	}
+	pthread_cond_destroy(&p.room);
 	pthread_cond_destroy(&p.changed);
 	pthread_mutex_destroy(&p.lock);
 	free(p.jobs);

@@ -314,9 +314,31 @@ bs_run_input(const struct bs_run_config *cfg, const char *path,
 	return st;
 }
 
-bs_status
-bs_run_input_counted(const struct bs_run_config *cfg, const char *path,
-    struct bs_agg *agg, _Atomic unsigned long long *done)
+/*
+ * The message of a read fault after line n.  Whole files and pieces both
+ * use it, so that a split file's message is the same as a whole one's.
+ */
+void
+bs_run_fault_diag(struct bs_diag *d, const char *path, const char *fault,
+    uint64_t n)
+{
+	char msg[BS_DIAG_MSG_MAX];
+
+	/* fault may be d's own message. */
+	snprintf(msg, sizeof(msg), "%s", fault);
+	bs_diag_set(d, BS_ERR_FORMAT, strcmp(path, "-") == 0 ? "(stdin)" :
+	    path, 0, "%s after line %llu (partial results kept)", msg,
+	    (unsigned long long)n);
+}
+
+/*
+ * Read path, or the piece pc of it, into agg as a new input: the body of
+ * bs_run_input_counted and bs_run_piece.
+ */
+static bs_status
+run_file(const struct bs_run_config *cfg, const char *path,
+    struct bs_piece *pc, struct bs_agg *agg,
+    _Atomic unsigned long long *done)
 {
 	unsigned tick = 0;
 	struct bs_input *in = NULL;
@@ -332,13 +354,17 @@ bs_run_input_counted(const struct bs_run_config *cfg, const char *path,
 	if (st != BS_OK)
 		return st;
 	bs_diag_clear(&d);
-	st = bs_input_open(path, &in, &d);
+	if (pc == NULL)
+		st = bs_input_open(path, &in, &d);
+	else
+		st = bs_input_open_range(path, pc->off, pc->len, NULL, &in,
+		    &d);
 	if (st != BS_OK) {
 		input_failed(s, &d);
 		fail = st == BS_ERR_NOMEM ? st : BS_ERR_IO;
 		goto out;
 	}
-	bs_stream_set_ref(s, bs_input_mtime(in));
+	bs_stream_set_ref(s, pc == NULL ? bs_input_mtime(in) : pc->ref);
 	ls = bs_lines_new(in);
 	if (ls == NULL) {
 		fail = BS_ERR_NOMEM;
@@ -375,13 +401,12 @@ bs_run_input_counted(const struct bs_run_config *cfg, const char *path,
 	}
 	if (r < 0) {
 		/* The fault's message, placed after the last good line. */
-		char msg[BS_DIAG_MSG_MAX];
-
-		snprintf(msg, sizeof(msg), "%s", d.msg);
-		bs_diag_set(&d, BS_ERR_FORMAT, s->name, 0,
-		    "%s after line %llu (partial results kept)", msg,
-		    (unsigned long long)bs_lines_count(ls));
-		input_failed(s, &d);
+		if (pc != NULL)
+			snprintf(pc->fault, sizeof(pc->fault), "%s", d.msg);
+		else {
+			bs_run_fault_diag(&d, path, d.msg, bs_lines_count(ls));
+			input_failed(s, &d);
+		}
 		fail = BS_ERR_IO;
 	}
 	if (done != NULL)
@@ -392,4 +417,69 @@ out:
 	bs_lines_free(ls);
 	bs_input_close(in);
 	return fail;
+}
+
+bs_status
+bs_run_input_counted(const struct bs_run_config *cfg, const char *path,
+    struct bs_agg *agg, _Atomic unsigned long long *done)
+{
+	return run_file(cfg, path, NULL, agg, done);
+}
+
+bs_status
+bs_run_piece(const struct bs_run_config *cfg, const char *path,
+    struct bs_piece *pc, struct bs_agg *agg,
+    _Atomic unsigned long long *done)
+{
+	pc->fault[0] = '\0';
+	return run_file(cfg, path, pc, agg, done);
+}
+
+const struct bs_format *
+bs_run_split_format(const struct bs_run_config *cfg, const char *path)
+{
+	/* No window, no warnings: the head is parsed into a scratch agg. */
+	struct bs_run_config c = {
+		.patterns = cfg->patterns, .format = cfg->format
+	};
+	struct bs_input_opts io = { .ahead = BS_AHEAD_OFF };
+	const struct bs_format *fmt = NULL;
+	struct bs_input *in = NULL;
+	struct bs_lines *ls = NULL;
+	struct bs_stream *s = NULL;
+	struct bs_agg *scratch = NULL;
+	struct bs_line line;
+	struct bs_diag d;
+	int r;
+
+	bs_diag_clear(&d);
+	if (bs_input_open_opts(path, &io, &in, &d) != BS_OK)
+		goto out;
+	ls = bs_lines_new(in);
+	scratch = bs_agg_new(false);
+	if (ls == NULL || scratch == NULL ||
+	    bs_stream_open(&c, path, scratch, &s) != BS_OK)
+		goto out;
+	/* After the first read the input knows whether it is gzip. */
+	r = bs_lines_next(ls, &line, &d);
+	if (r != 1 || bs_input_is_gzip(in))
+		goto out;
+	/* The stream decides as in a whole read: when its sample is full. */
+	do {
+		if (bs_stream_line(s, &line) == BS_ERR_NOMEM)
+			goto out;
+	} while (s->fmt == NULL && !s->failed &&
+	    (r = bs_lines_next(ls, &line, &d)) == 1);
+	if (r < 0)
+		goto out;
+	if (s->fmt == NULL && bs_stream_flush(s) != BS_OK)
+		goto out;
+	if (s->fmt != NULL && bs_format_splittable(s->fmt))
+		fmt = s->fmt;
+out:
+	bs_stream_close(s);
+	bs_agg_free(scratch);
+	bs_lines_free(ls);
+	bs_input_close(in);
+	return fmt;
 }

@@ -25,6 +25,14 @@ struct bs_run_config {
 	const struct bs_window *window;	/* NULL: count every event */
 	bs_warn_fn warn;
 	void *warn_ctx;
+	/*
+	 * Internal, for tests only (no option sets them): bs_run_inputs reads
+	 * every file that can be split in pieces of split_size bytes, the
+	 * first one split_first bytes if that is not 0, whatever the file's
+	 * size and the number of jobs.  0: large files are split on their
+	 * own (see jobs.c).
+	 */
+	unsigned long long split_size, split_first;
 };
 
 /*
@@ -56,6 +64,48 @@ bs_status bs_run_input_counted(const struct bs_run_config *cfg,
     const char *path, struct bs_agg *agg, _Atomic unsigned long long *done);
 
 /*
+ * One piece of a plain file, for bs_run_inputs: the lines whose first
+ * byte lies in [off, off + len) (bs_input_open_range).
+ */
+struct bs_piece {
+	unsigned long long off, len;
+	time_t ref;	/* the file's mtime: the year of classic stamps */
+	char fault[BS_DIAG_MSG_MAX];	/* out: a read fault, or empty */
+};
+
+/*
+ * Read one piece of path into agg as a new input, in cfg->format (which
+ * must be set: the format of the whole file).  Line numbers are the
+ * piece's own, and the input's summary warnings are left to the caller,
+ * as by bs_run_input_counted.  A read fault is neither recorded nor
+ * passed to warn but left in pc->fault: its message names the line after
+ * which it happened, which only the caller knows, having added up the
+ * lines of the pieces before (bs_run_fault_diag).  Other failures (the
+ * file cannot be opened) are recorded and passed to warn at once.
+ */
+bs_status bs_run_piece(const struct bs_run_config *cfg, const char *path,
+    struct bs_piece *pc, struct bs_agg *agg,
+    _Atomic unsigned long long *done);
+
+/*
+ * The message of an input whose reading stopped at fault (a message of
+ * the input layer) after line n; one wording for whole and split files.
+ */
+void bs_run_fault_diag(struct bs_diag *d, const char *path,
+    const char *fault, uint64_t n);
+
+/*
+ * The format in which to read the file at path in pieces: cfg->format,
+ * or else the one recognised from its first lines exactly as
+ * bs_run_input recognises it.  NULL when the file should be read whole:
+ * it is compressed, empty, fails in its first lines, is of no known
+ * format, or of one whose lines do not parse on their own
+ * (bs_format_splittable).  Reading it whole then reports any problem.
+ */
+const struct bs_format *bs_run_split_format(const struct bs_run_config *cfg,
+    const char *path);
+
+/*
  * Progress of bs_run_inputs: compressed or plain bytes read so far of the
  * total size of the inputs (0 when unknown, as for standard input), and
  * the input being read.  Called every BS_PROGRESS_MS at most, from the
@@ -65,10 +115,11 @@ typedef void (*bs_progress_fn)(void *ctx, unsigned long long done,
     unsigned long long total, const char *path);
 
 /*
- * Read paths[0..n) into agg with up to jobs threads (one input each at a
- * time), each into its own aggregate, merged into agg in input order, so
- * that the result is the same as reading them one after the other.
- * Warnings reach cfg->warn from the calling thread, in input order.
+ * Read paths[0..n) into agg with up to jobs threads, each reading a whole
+ * input or a piece of a large plain file at a time into its own
+ * aggregate, merged into agg in input order, so that the result is the
+ * same as reading them one after the other (jobs.c says when a file is
+ * split).  Warnings reach cfg->warn from the calling thread, in order.
  * Returns BS_OK when every input was read, BS_ERR_IO when some input
  * failed (recorded in its stats), or a fatal BS_ERR_NOMEM.
  */

@@ -26,6 +26,7 @@
 	X(report) \
 	X(follow) \
 	X(jobs) \
+	X(split) \
 	X(regressions)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
