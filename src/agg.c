@@ -335,24 +335,34 @@ start_estimating(struct bs_agg *a)
 }
 
 /*
- * Where the keys of message h48 start in a table of cap slots: the first
- * slot of an 8-slot (one cache line) bucket chosen by the message alone,
- * not by the tag.  An event notes its message under its row and under its
- * kind, and retries of a message come back to it, so all of a message's
- * keys share one line of memory: one cache miss per event, not one per
- * key.  A message's keys are rarely more than a few, so buckets of 8 keep
- * linear probing short.
+ * Where the keys of message h48 start in a table of cap slots: a slot
+ * chosen by the message alone, not by the tag.  An event notes its
+ * message under its row and under its kind, and retries of a message come
+ * back to it, so a message's keys sit side by side: one cache miss per
+ * event, not one per key.
+ *
+ * The slot is taken from the top bits of the hash, so a table lists its
+ * keys in the order of their place in any larger table: a merge (or a
+ * growth) that walks one table in order writes the other front to back,
+ * a stream the processor prefetches, instead of one cache miss per key.
  */
 static size_t
 id_home(uint64_t h48, size_t cap)
 {
-	return (size_t)mix64(h48) & (cap - 1) & ~(size_t)7;
+	unsigned bits = (unsigned)__builtin_ctzll((unsigned long long)cap);
+
+	return (size_t)(mix64(h48) >> (64 - bits));
 }
 
 static bool
 ids_grow(struct bs_agg *a)
 {
-	size_t ncap = a->ids_cap ? a->ids_cap * 2 : 1024, i;
+	/*
+	 * The first table holds 24k keys (256 KiB, touched only as used):
+	 * a 16 MiB piece of a busy log notes about 18k, so a split file's
+	 * pieces never rehash.
+	 */
+	size_t ncap = a->ids_cap ? a->ids_cap * 2 : 32768, i;
 	uint64_t *ni = calloc(ncap, sizeof(*ni));
 
 	if (ni == NULL)
@@ -618,6 +628,20 @@ merge(struct bs_agg *dst, const struct bs_agg *src, bool continued)
 	if (src->estimating && !dst->estimating &&
 	    start_estimating(dst) != BS_OK)
 		return BS_ERR_NOMEM;
+	/*
+	 * Make room for all of src's keys first.  They come in the order of
+	 * their place in dst; growing half-way would first crowd them into
+	 * the front of the old table, long runs that every later key walks.
+	 */
+	if (!dst->estimating && src->ids_n > 0) {
+		size_t want = dst->ids_n + src->ids_n;
+
+		if (want > BS_MSGID_BUDGET)
+			want = BS_MSGID_BUDGET;
+		while ((want + 1) * 4 > dst->ids_cap * 3)
+			if (!ids_grow(dst))
+				return BS_ERR_NOMEM;
+	}
 	for (i = 0; i < src->ids_cap; i++) {
 		uint64_t key = src->ids[i];
 		uint32_t tag, to;
