@@ -441,7 +441,7 @@ next_member(struct bs_src *s)
 	return true;
 garbage:
 	set_fault(s, BS_ERR_FORMAT, "%s",
-	    "trailing garbage after the compressed data");
+	    "trailing garbage behind the compressed data");
 	return false;
 }
 

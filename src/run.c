@@ -187,9 +187,14 @@ decide(struct bs_stream *s, bool force)
 			return BS_OK;	/* nothing yet: an empty input */
 		s->failed = true;
 		stats_of(s)->lines += s->nheld;
-		bs_diag_set(&d, BS_ERR_FORMAT, s->name, 0,
-		    "not a log format bouncestat knows (looked at the "
-		    "first %zu lines; --type forces one)", s->nheld);
+		if (s->nheld == 1)
+			bs_diag_set(&d, BS_ERR_FORMAT, s->name, 0,
+			    "not a log format bouncestat knows (looked at its "
+			    "only line; --type forces one)");
+		else
+			bs_diag_set(&d, BS_ERR_FORMAT, s->name, 0,
+			    "not a log format bouncestat knows (looked at the "
+			    "first %zu lines; --type forces one)", s->nheld);
 		input_failed(s, &d);
 		return BS_ERR_FORMAT;
 	}

@@ -288,7 +288,7 @@ row "corrupt gzip (bad length)" 1 "bouncestat: %s: corrupt compressed \
 data (incorrect length check) after line 39 (partial results kept)" \
     bad/badlength.log.gz
 row "gzip with trailing garbage" 1 "bouncestat: %s: trailing garbage \
-after the compressed data after line 39 (partial results kept)" \
+behind the compressed data after line 39 (partial results kept)" \
     bad/trailing-garbage.log.gz
 row "gzip header only" 1 "bouncestat: %s: unexpected end of compressed \
 data (the file is truncated) after line 0 (partial results kept)" \
