@@ -65,8 +65,11 @@ pick_probes(const char *s, size_t len, unsigned char *p1, unsigned char *p2)
 			unsigned score = (unsigned)byte_rank[(unsigned char)s[i]] +
 			    byte_rank[(unsigned char)s[j]];
 
-			/* Two equal bytes probe nothing twice: skip them. */
-			if (s[i] != s[j] && score < best) {
+			/*
+			 * Equal bytes are as good a pair as any: ">>" is two
+			 * '>' in a row, far rarer than '>' then a space.
+			 */
+			if (score < best) {
 				best = score;
 				*p1 = (unsigned char)i;
 				*p2 = (unsigned char)j;
