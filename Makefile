@@ -46,7 +46,7 @@ ALL_CFLAGS = -std=c11 -pthread -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/patterns_builtin.o
 PATTERNS := $(sort $(wildcard patterns/*.pat))
-TEST_SRC := $(sort $(wildcard tests/check_*.c))
+TEST_SRC := $(sort $(wildcard tests/check_*.c)) tests/testutil.c
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 
 all: $(BUILD)/bouncestat

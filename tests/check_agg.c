@@ -12,6 +12,7 @@
 #include "agg.h"
 #include "bslimits.h"
 #include "suites.h"
+#include "testutil.h"
 
 #define D	BS_DELIVERED
 #define DF	BS_DEFERRED
@@ -20,17 +21,6 @@
 #define RJ	BS_REJECTED
 
 /* --- helpers ------------------------------------------------------------- */
-
-/*
- * Each passing ck_assert records its place through a write(2); loops that
- * run a million times check with this instead, which costs nothing when
- * the condition holds.
- */
-#define QUIET_CHECK(expr, ...) \
-	do { \
-		if (!(expr)) \
-			ck_abort_msg(__VA_ARGS__); \
-	} while (0)
 
 /* Build an event; codes are copied as C strings into zeroed fields. */
 static struct bs_event

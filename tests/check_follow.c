@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,6 +33,7 @@
 #include "patterns.h"
 #include "run.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* --- fixtures ------------------------------------------------------------ */
 
@@ -43,26 +43,14 @@ static char logpath[128];
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bs_follow_XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	bs_test_mkdtemp(tmpdir, "follow");
 	snprintf(logpath, sizeof(logpath), "%s/mail.log", tmpdir);
-}
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 static void
 teardown(void)
 {
-	if (tmpdir[0] != '\0')
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	tmpdir[0] = '\0';
+	bs_test_rmtree(tmpdir);
 }
 
 static void

@@ -16,7 +16,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,44 +31,22 @@
 #include "bslimits.h"
 #include "input.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* --- fixtures ------------------------------------------------------------ */
-
-/*
- * Each passing ck_assert records its place through a write(2); loops that
- * run a million times check with this instead, which costs nothing when
- * the condition holds.
- */
-#define QUIET_CHECK(expr, ...) \
-	do { \
-		if (!(expr)) \
-			ck_abort_msg(__VA_ARGS__); \
-	} while (0)
 
 static char tmpdir[64];
 
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bs_input_XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	bs_test_mkdtemp(tmpdir, "input");
 }
 
 static void
 teardown(void)
 {
-	if (tmpdir[0] != '\0')
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	tmpdir[0] = '\0';
+	bs_test_rmtree(tmpdir);
 }
 
 static void

@@ -8,7 +8,6 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,44 +20,22 @@
 #include "input.h"
 #include "lines.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* --- fixtures ------------------------------------------------------------ */
-
-/*
- * Each passing ck_assert records its place through a write(2); loops that
- * run a million times check with this instead, which costs nothing when
- * the condition holds.
- */
-#define QUIET_CHECK(expr, ...) \
-	do { \
-		if (!(expr)) \
-			ck_abort_msg(__VA_ARGS__); \
-	} while (0)
 
 static char tmpdir[64];
 
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bs_lines_XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	bs_test_mkdtemp(tmpdir, "lines");
 }
 
 static void
 teardown(void)
 {
-	if (tmpdir[0] != '\0')
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	tmpdir[0] = '\0';
+	bs_test_rmtree(tmpdir);
 }
 
 /* A growable byte string. */

@@ -6,7 +6,6 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "bslimits.h"
 #include "patterns.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* --- fixtures ------------------------------------------------------------ */
 
@@ -24,25 +24,13 @@ static char tmpdir[64];
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bs_patterns_XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	bs_test_mkdtemp(tmpdir, "patterns");
 }
 
 static void
 teardown(void)
 {
-	if (tmpdir[0] != '\0')
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	tmpdir[0] = '\0';
+	bs_test_rmtree(tmpdir);
 }
 
 /* A new, empty folder of its own for one test, inside tmpdir. */

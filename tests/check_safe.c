@@ -13,17 +13,7 @@
 
 #include "safe.h"
 #include "suites.h"
-
-/*
- * Each passing ck_assert records its place through a write(2); loops that
- * run a million times check with this instead, which costs nothing when
- * the condition holds.
- */
-#define QUIET_CHECK(expr, ...) \
-	do { \
-		if (!(expr)) \
-			ck_abort_msg(__VA_ARGS__); \
-	} while (0)
+#include "testutil.h"
 
 /* A byte string with its length, for inputs that hold NUL bytes. */
 #define B(s)	s, sizeof(s) - 1

@@ -16,6 +16,7 @@
 
 #include "scan.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* Cheap and fixed: the same cases on every run. */
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -44,12 +45,6 @@ naive(const char *const *needles, const char *s, size_t n)
 		}
 	return n;
 }
-
-#define QUIET_CHECK(expr, ...) \
-	do { \
-		if (!(expr)) \
-			ck_abort_msg(__VA_ARGS__); \
-	} while (0)
 
 /*
  * Fill buf with bytes drawn from the needles (and a few others), plant a

@@ -20,7 +20,6 @@
  * it, and which files are split at all.
  */
 #include <check.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,61 +35,21 @@
 #include "report.h"
 #include "run.h"
 #include "suites.h"
+#include "testutil.h"
 #include "window.h"
-
-/* Passing ck_asserts cost a write(2) each: loops check with this. */
-#define QUIET_CHECK(expr, ...) \
-	do { \
-		if (!(expr)) \
-			ck_abort_msg(__VA_ARGS__); \
-	} while (0)
 
 static char tmpdir[64];
 
 static void
 setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/bs_split_XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	bs_test_mkdtemp(tmpdir, "split");
 }
 
 static void
 teardown(void)
 {
-	if (tmpdir[0] != '\0')
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	tmpdir[0] = '\0';
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	do {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	*len = n;
-	return buf;
+	bs_test_rmtree(tmpdir);
 }
 
 static void
@@ -228,7 +187,7 @@ check_file(const struct bs_run_config *cfg, const char *path, bool all,
 	char *data;
 	size_t len, off, i;
 
-	data = slurp(path, &len);
+	data = bs_test_slurp(path, &len);
 	run(cfg, path, 1, 0, 0, whole);
 	for (off = 1; off < len; off++) {
 		if (!interesting(data, len, off, all))
@@ -370,7 +329,7 @@ START_TEST(test_pieces_with_match_errors)
 	 * The pattern set: the delivery pattern's queue id group made to
 	 * backtrack, (?:[0-9A-Za-z]+)+, whatever it is today.
 	 */
-	pat = slurp("../patterns/postfix.pat", &len);
+	pat = bs_test_slurp("../patterns/postfix.pat", &len);
 	pat = realloc(pat, len + 1);
 	ck_assert_ptr_nonnull(pat);
 	pat[len] = '\0';
@@ -390,7 +349,7 @@ START_TEST(test_pieces_with_match_errors)
 	ck_assert_int_eq(bs_patterns_load(tmpdir, &p, &d), BS_OK);
 
 	/* The log: good lines with two runaway lines among them. */
-	good = slurp("../testdata/bad/good.log", &glen);
+	good = bs_test_slurp("../testdata/bad/good.log", &glen);
 	log = malloc(2 * glen + 400);
 	ck_assert_ptr_nonnull(log);
 	for (i = 0; i < 2; i++) {

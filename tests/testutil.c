@@ -1,0 +1,55 @@
+/*
+ * testutil.c - helpers shared by the Check suites (see testutil.h).
+ */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+
+void
+bs_test_mkdtemp(char dir[64], const char *tag)
+{
+	snprintf(dir, 64, "/tmp/bs_%s_XXXXXX", tag);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void
+bs_test_rmtree(char dir[64])
+{
+	if (dir[0] != '\0')
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	dir[0] = '\0';
+}
+
+char *
+bs_test_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	do {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	*len = n;
+	return buf;
+}

@@ -1,0 +1,31 @@
+/*
+ * testutil.h - what several Check suites share: a quiet check for loops,
+ * a temporary folder per test, and reading a whole file.
+ */
+#ifndef BS_TESTUTIL_H
+#define BS_TESTUTIL_H
+
+#include <check.h>
+#include <stddef.h>
+
+/*
+ * Each passing ck_assert records its place through a write(2); loops that
+ * run a million times check with this instead, which costs nothing when
+ * the condition holds.
+ */
+#define QUIET_CHECK(expr, ...) \
+	do { \
+		if (!(expr)) \
+			ck_abort_msg(__VA_ARGS__); \
+	} while (0)
+
+/* Make a fresh folder /tmp/bs_TAG_XXXXXX, its name in dir. */
+void bs_test_mkdtemp(char dir[64], const char *tag);
+
+/* Remove dir and all it holds (nothing when dir is ""), and empty dir. */
+void bs_test_rmtree(char dir[64]);
+
+/* The whole of path, malloc'd, its size in *len; fails the test if unreadable. */
+char *bs_test_slurp(const char *path, size_t *len);
+
+#endif
