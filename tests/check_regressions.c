@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "suites.h"
+#include "testutil.h"
 
 #define FUZZ_ENTRY fuzz_postfix_entry
 #include "fuzz/fuzz_postfix.c"
@@ -127,28 +128,16 @@ START_TEST(test_regression_replay)
 	const char *slash = strchr(rel, '/');
 	entry_fn fn;
 	char path[600];
-	FILE *f;
-	uint8_t *data = NULL;
-	size_t len = 0, cap = 0, got;
+	char *data;
+	size_t len;
 
 	ck_assert_ptr_nonnull(slash);
 	fn = entry_of(rel, (size_t)(slash - rel));
 	ck_assert_msg(fn != NULL, "%s: no fuzz target for its folder", rel);
 	snprintf(path, sizeof(path), "%s/%s", REGRESSIONS_DIR, rel);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	do {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			data = realloc(data, cap);
-			ck_assert_ptr_nonnull(data);
-		}
-		got = fread(data + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	fclose(f);
+	data = bs_test_slurp(path, &len);
 	fprintf(stderr, "regressions: replaying %s\n", path);
-	fn(data, len);
+	fn((const uint8_t *)data, len);
 	free(data);
 }
 END_TEST
