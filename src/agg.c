@@ -354,16 +354,23 @@ id_home(uint64_t h48, size_t cap)
 	return (size_t)(mix64(h48) >> (64 - bits));
 }
 
+/*
+ * Make room for want keys at most three quarters full, in one rehash.
+ * The first table holds 24k keys (256 KiB, touched only as used): a
+ * 16 MiB piece of a busy log notes about 18k, so a split file's pieces
+ * never rehash.
+ */
 static bool
-ids_grow(struct bs_agg *a)
+ids_reserve(struct bs_agg *a, size_t want)
 {
-	/*
-	 * The first table holds 24k keys (256 KiB, touched only as used):
-	 * a 16 MiB piece of a busy log notes about 18k, so a split file's
-	 * pieces never rehash.
-	 */
-	size_t ncap = a->ids_cap ? a->ids_cap * 2 : 32768, i;
-	uint64_t *ni = calloc(ncap, sizeof(*ni));
+	size_t ncap = a->ids_cap ? a->ids_cap : 32768, i;
+	uint64_t *ni;
+
+	while (want * 4 > ncap * 3)
+		ncap *= 2;
+	if (ncap == a->ids_cap)
+		return true;
+	ni = calloc(ncap, sizeof(*ni));
 
 	if (ni == NULL)
 		return false;
@@ -407,7 +414,8 @@ note_id(struct bs_agg *a, uint64_t h48, uint32_t tag)
 			return -1;
 		return note_id(a, h48, tag);
 	}
-	if ((a->ids_n + 1) * 4 > a->ids_cap * 3 && !ids_grow(a))
+	if ((a->ids_n + 1) * 4 > a->ids_cap * 3 &&
+	    !ids_reserve(a, a->ids_n + 1))
 		return -1;
 	j = id_home(h48, a->ids_cap);
 	while (a->ids[j] != 0) {
@@ -638,9 +646,8 @@ merge(struct bs_agg *dst, const struct bs_agg *src, bool continued)
 
 		if (want > BS_MSGID_BUDGET)
 			want = BS_MSGID_BUDGET;
-		while ((want + 1) * 4 > dst->ids_cap * 3)
-			if (!ids_grow(dst))
-				return BS_ERR_NOMEM;
+		if (!ids_reserve(dst, want))
+			return BS_ERR_NOMEM;
 	}
 	for (i = 0; i < src->ids_cap; i++) {
 		uint64_t key = src->ids[i];

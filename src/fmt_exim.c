@@ -280,6 +280,25 @@ exim_msgid(const char *s, size_t n)
 }
 
 /*
+ * The rest of a line from s + i: a message id of idlen bytes (0: none),
+ * then the body.
+ */
+static bool
+set_body(struct exim_line *l, const char *s, size_t n, size_t i,
+    size_t idlen, bool tagged)
+{
+	if (idlen > 0) {
+		l->msgid = s + i;
+		l->msgid_len = idlen;
+		i += idlen + 1;
+	}
+	l->body = s + i;
+	l->body_len = n - i;
+	l->dated = l->stamp != NULL || tagged;
+	return true;
+}
+
+/*
  * Hot: runs for every line.  Split a line into its timestamp, message id
  * and body.  Returns false for a line that is not an Exim line at all
  * (another program's syslog line, a comment in an extract).  A line
@@ -299,12 +318,11 @@ split_line(const char *s, size_t n, struct exim_line *l)
 		l->stamp = s;
 		l->stamp_len = k;
 		i = k + 1;
-		/*
-		 * "2019-10-22 03:39:17 mx1 exim[29786]: ..." (syslog-ng).  A
-		 * message id next (almost every line of a mainlog) is no
-		 * program tag: skip the word-by-word look.
-		 */
-		k = exim_msgid(s + i, n - i) > 0 ? 0 : exim_tag(s + i, n - i);
+		/* A message id next: a mainlog line, almost all of them. */
+		if ((k = exim_msgid(s + i, n - i)) > 0)
+			return set_body(l, s, n, i, k, false);
+		/* "2019-10-22 03:39:17 mx1 exim[29786]: ..." (syslog-ng). */
+		k = exim_tag(s + i, n - i);
 		tagged = k > 0;
 		i += k;
 	} else {
@@ -349,15 +367,7 @@ split_line(const char *s, size_t n, struct exim_line *l)
 		if (k > i + 1 && k + 1 < n && s[k] == ']' && s[k + 1] == ' ')
 			i = k + 2;
 	}
-	if ((k = exim_msgid(s + i, n - i)) > 0) {
-		l->msgid = s + i;
-		l->msgid_len = k;
-		i += k + 1;
-	}
-	l->body = s + i;
-	l->body_len = n - i;
-	l->dated = l->stamp != NULL || tagged;
-	return true;
+	return set_body(l, s, n, i, exim_msgid(s + i, n - i), tagged);
 }
 
 /*

@@ -155,13 +155,15 @@ has(const struct bs_needles *nd, const char *s, size_t n)
  * Where the outcome pattern starts: at the field before the first
  * ", status=" past the head (the dsn= field, when there is one), so that
  * the pattern never walks the fields in between (relay=, delay=, ...),
- * which would cost it a step per byte.  Returns mlen when there is none.
+ * which would cost it a step per byte.  first is where the line's first
+ * "status=" is (the caller's scan found it): the search starts there, not
+ * at the head again.  Returns mlen when there is none.
  */
 static size_t
 outcome_start(const struct postfix *pf, const char *m, size_t mlen,
-    size_t head_end)
+    size_t head_end, size_t first)
 {
-	size_t from = head_end, at;
+	size_t from = first > head_end ? first : head_end, at;
 	const char *prev;
 
 	for (;;) {
@@ -177,7 +179,7 @@ outcome_start(const struct postfix *pf, const char *m, size_t mlen,
 }
 
 static bs_status
-parse_delivery(struct postfix *pf, const char *m, size_t mlen,
+parse_delivery(struct postfix *pf, const char *m, size_t mlen, size_t first,
     struct bs_event *ev)
 {
 	const char *st, *text, *dsn, *qid, *head;
@@ -189,7 +191,7 @@ parse_delivery(struct postfix *pf, const char *m, size_t mlen,
 		return rc < 0 ? BS_ERR_MATCH : BS_OK;
 	bs_group_span(pf->md, pf->g_dqid, &qid, m, &qidl);
 	bs_group_span(pf->md, 0, &head, m, &headl);
-	start = outcome_start(pf, m, mlen, (size_t)(head - m) + headl);
+	start = outcome_start(pf, m, mlen, (size_t)(head - m) + headl, first);
 	if (start >= mlen)
 		return BS_OK;
 	rc = bs_match(pf->p, pf->outcome, m, mlen, start, pf->md);
@@ -284,7 +286,9 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		mlen = n;
 	}
 	ev.kind = BS_KIND_COUNT;
-	st = is_status ? parse_delivery(pf, m, mlen, &ev) :
+	/* The message starts at m - s; the first "status=" at at. */
+	st = is_status ? parse_delivery(pf, m, mlen,
+	    at > (size_t)(m - s) ? at - (size_t)(m - s) : 0, &ev) :
 	    parse_reject(pf, m, mlen, &ev);
 	/* A reply text may quote "status=" although the line is a reject. */
 	if (st == BS_OK && ev.kind == BS_KIND_COUNT && is_status &&
