@@ -274,6 +274,15 @@ struct fixture {
 	bool want_gzip;
 };
 
+/* The fixture's file is gzip whose reading fails, the message holding msg. */
+static void
+gzip_fault(struct fixture *f, const char *msg)
+{
+	f->want_rc = -1;
+	f->want_msg = msg;
+	f->want_gzip = true;
+}
+
 static void
 fx_plain_text(struct fixture *f)
 {
@@ -423,9 +432,7 @@ fx_trailing_garbage(struct fixture *f)
 	gz_member(&f->file, "kept\n", 5, 6);
 	bytes_add(&f->file, "garbage\n", 8);
 	bytes_add(&f->want, "kept\n", 5);
-	f->want_rc = -1;
-	f->want_msg = "trailing garbage";
-	f->want_gzip = true;
+	gzip_fault(f, "trailing garbage");
 }
 
 static void
@@ -435,9 +442,7 @@ fx_garbage_after_padding(struct fixture *f)
 	bytes_addc(&f->file, 0, 100);
 	bytes_add(&f->file, "x", 1);
 	bytes_add(&f->want, "kept\n", 5);
-	f->want_rc = -1;
-	f->want_msg = "trailing garbage";
-	f->want_gzip = true;
+	gzip_fault(f, "trailing garbage");
 }
 
 /* A stored member cut inside its data: exactly the bytes before the cut. */
@@ -451,9 +456,7 @@ fx_truncated_data(struct fixture *f)
 	    GZ_HDR + STORED_HDR + sizeof(t) - 1 + GZ_TRAILER);
 	f->file.n = GZ_HDR + STORED_HDR + 12;
 	bytes_add(&f->want, t, 12);
-	f->want_rc = -1;
-	f->want_msg = "unexpected end";
-	f->want_gzip = true;
+	gzip_fault(f, "unexpected end");
 }
 
 static void
@@ -461,18 +464,14 @@ fx_truncated_header(struct fixture *f)
 {
 	gz_member(&f->file, "abc\n", 4, 6);
 	f->file.n = 5;
-	f->want_rc = -1;
-	f->want_msg = "unexpected end";
-	f->want_gzip = true;
+	gzip_fault(f, "unexpected end");
 }
 
 static void
 fx_magic_only(struct fixture *f)
 {
 	bytes_add(&f->file, "\x1f\x8b", 2);
-	f->want_rc = -1;
-	f->want_msg = "unexpected end";
-	f->want_gzip = true;
+	gzip_fault(f, "unexpected end");
 }
 
 /* Every data byte is there; only the trailer is cut. */
@@ -482,9 +481,7 @@ fx_truncated_trailer(struct fixture *f)
 	make_text(&f->want, "trailer", 3000);
 	gz_member(&f->file, f->want.p, f->want.n, 6);
 	f->file.n -= 3;
-	f->want_rc = -1;
-	f->want_msg = "unexpected end";
-	f->want_gzip = true;
+	gzip_fault(f, "unexpected end");
 }
 
 static void
@@ -504,9 +501,7 @@ fx_truncated_second_member(struct fixture *f)
 	f->file.n = first + keep;
 	bytes_add(&f->want, a.p, a.n);
 	bytes_add(&f->want, b.p, keep - GZ_HDR - STORED_HDR);
-	f->want_rc = -1;
-	f->want_msg = "unexpected end";
-	f->want_gzip = true;
+	gzip_fault(f, "unexpected end");
 	bytes_free(&a);
 	bytes_free(&b);
 }
@@ -518,9 +513,7 @@ fx_bad_crc(struct fixture *f)
 	make_text(&f->want, "crc", 5000);
 	gz_member(&f->file, f->want.p, f->want.n, 6);
 	f->file.p[f->file.n - GZ_TRAILER] ^= 0x55;
-	f->want_rc = -1;
-	f->want_msg = "corrupt";
-	f->want_gzip = true;
+	gzip_fault(f, "corrupt");
 }
 
 /* The CRC is checked as soon as it is there, before the length is. */
@@ -531,9 +524,7 @@ fx_bad_crc_length_cut(struct fixture *f)
 	gz_member(&f->file, f->want.p, f->want.n, 6);
 	f->file.p[f->file.n - GZ_TRAILER] ^= 0x55;
 	f->file.n -= 2;
-	f->want_rc = -1;
-	f->want_msg = "corrupt compressed data (incorrect data check)";
-	f->want_gzip = true;
+	gzip_fault(f, "corrupt compressed data (incorrect data check)");
 }
 
 static void
@@ -542,9 +533,7 @@ fx_bad_length(struct fixture *f)
 	make_text(&f->want, "isize", 5000);
 	gz_member(&f->file, f->want.p, f->want.n, 6);
 	f->file.p[f->file.n - 4] ^= 0x01;
-	f->want_rc = -1;
-	f->want_msg = "corrupt";
-	f->want_gzip = true;
+	gzip_fault(f, "corrupt");
 }
 
 /* The first deflate byte claims the reserved block type 3. */
@@ -553,9 +542,7 @@ fx_bad_block_type(struct fixture *f)
 {
 	gz_member(&f->file, "abc\n", 4, 0);
 	f->file.p[GZ_HDR] = 0x07;
-	f->want_rc = -1;
-	f->want_msg = "corrupt";
-	f->want_gzip = true;
+	gzip_fault(f, "corrupt");
 }
 
 /* The second member's stored length does not match its complement. */
@@ -569,9 +556,7 @@ fx_corrupt_second_member(struct fixture *f)
 	second = f->file.n;
 	gz_member(&f->file, "bad data\n", 9, 0);
 	f->file.p[second + GZ_HDR + 3] ^= 0xff;		/* NLEN */
-	f->want_rc = -1;
-	f->want_msg = "corrupt";
-	f->want_gzip = true;
+	gzip_fault(f, "corrupt");
 }
 
 /* Bytes flipped in the middle of compressed data: zlib's own output. */
@@ -587,9 +572,7 @@ fx_flipped_bytes(struct fixture *f)
 	for (i = 0; i < 8; i++)
 		f->file.p[mid + i] ^= 0xa5;
 	ref_inflate(&f->file, &f->want);
-	f->want_rc = -1;
-	f->want_msg = "corrupt";
-	f->want_gzip = true;
+	gzip_fault(f, "corrupt");
 	bytes_free(&t);
 }
 
@@ -598,9 +581,7 @@ fx_bad_method(struct fixture *f)
 {
 	gz_member(&f->file, "abc\n", 4, 6);
 	f->file.p[2] = 0x07;
-	f->want_rc = -1;
-	f->want_msg = "corrupt";
-	f->want_gzip = true;
+	gzip_fault(f, "corrupt");
 }
 
 /* Every optional header field, the extra field longer than a small read. */
@@ -627,9 +608,7 @@ fx_bad_header_crc(struct fixture *f)
 	    NULL);
 	f->file.p[second + GZ_HDR + 11] ^= 0x01;
 	bytes_add(&f->want, "first\n", 6);
-	f->want_rc = -1;
-	f->want_msg = "corrupt compressed data (header crc mismatch)";
-	f->want_gzip = true;
+	gzip_fault(f, "corrupt compressed data (header crc mismatch)");
 }
 
 static void
@@ -637,9 +616,7 @@ fx_reserved_flags(struct fixture *f)
 {
 	gz_member(&f->file, "abc\n", 4, 6);
 	f->file.p[3] = 0x20;
-	f->want_rc = -1;
-	f->want_msg = "corrupt compressed data (unknown header flags set)";
-	f->want_gzip = true;
+	gzip_fault(f, "corrupt compressed data (unknown header flags set)");
 }
 
 /* A last byte 0x1f after a member is the start of a member cut short. */
@@ -649,9 +626,7 @@ fx_lone_1f_after_member(struct fixture *f)
 	gz_member(&f->file, "kept\n", 5, 6);
 	bytes_addc(&f->file, 0x1f, 1);
 	bytes_add(&f->want, "kept\n", 5);
-	f->want_rc = -1;
-	f->want_msg = "unexpected end";
-	f->want_gzip = true;
+	gzip_fault(f, "unexpected end");
 }
 
 /* 0x1f then not 0x8b is garbage, wherever a read ends between them. */
@@ -661,9 +636,7 @@ fx_1f_00_after_member(struct fixture *f)
 	gz_member(&f->file, "kept\n", 5, 6);
 	bytes_add(&f->file, "\x1f\0", 2);
 	bytes_add(&f->want, "kept\n", 5);
-	f->want_rc = -1;
-	f->want_msg = "trailing garbage";
-	f->want_gzip = true;
+	gzip_fault(f, "trailing garbage");
 }
 
 /* Several read-ahead buffers and ISA-L calls; the history is used. */
@@ -698,9 +671,8 @@ fx_distance_too_far(struct fixture *f)
 	ref_inflate(&f->file, &f->want);
 	ck_assert_uint_ge(f->want.n, 6000);
 	ck_assert_uint_lt(f->want.n, 6000 + 10);
-	f->want_rc = -1;
-	f->want_msg = "corrupt compressed data (invalid distance too far back)";
-	f->want_gzip = true;
+	gzip_fault(f,
+	    "corrupt compressed data (invalid distance too far back)");
 	bytes_free(&t);
 }
 
