@@ -13,6 +13,7 @@
 
 #include "safe.h"
 #include "suites.h"
+#include "oracle.h"
 #include "testutil.h"
 
 /* A byte string with its length, for inputs that hold NUL bytes. */
@@ -133,52 +134,6 @@ json_or_null_of(const char *s)
 }
 
 /*
- * Length of the valid UTF-8 sequence at s, or 0.  Written independently
- * of safe.c so that the tests do not trust the code they check.
- */
-static size_t
-utf8_valid_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		len = 1, c = s[0];
-	else if ((s[0] & 0xe0) == 0xc0)
-		len = 2, c = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, c = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
  * A strict parser for one JSON string literal (RFC 8259): the whole of
  * s[0..n) must be the literal, raw bytes must be valid UTF-8 without
  * controls, and escapes must be well formed (surrogate pairs complete).
@@ -236,7 +191,7 @@ json_parse_string(const char *src, size_t n, char *out, const char **why)
 			}
 			cp = 0;
 			for (k = 2; k < 6; k++) {
-				int h = hexval(s[i + k]);
+				int h = oracle_hexval(s[i + k]);
 
 				if (h < 0) {
 					*why = "bad hex digit";
@@ -265,7 +220,7 @@ json_parse_string(const char *src, size_t n, char *out, const char **why)
 			}
 			continue;
 		}
-		len = utf8_valid_seq(s + i, n - i, &cp);
+		len = oracle_utf8(s + i, n - i, &cp);
 		if (len == 0) {
 			*why = "invalid UTF-8";
 			return -1;
@@ -290,7 +245,7 @@ term_problem(const char *src, size_t n)
 	uint32_t cp;
 
 	while (i < n) {
-		len = utf8_valid_seq(s + i, n - i, &cp);
+		len = oracle_utf8(s + i, n - i, &cp);
 		if (len == 0)
 			return "invalid UTF-8";
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))

@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "event.h"
 #include "patterns.h"
+#include "../oracle.h"
 
 #define FZ_FAIL(...) \
 	do { \
@@ -125,42 +126,6 @@ fz_codes_ok(const struct bs_codes *c)
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (strict: no overlongs, no
- * surrogates, nothing past U+10FFFF) with its code point, or 0.
- */
-static inline size_t
-fz_utf8(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c = s[0];
-	size_t len, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, c &= 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, c &= 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, c &= 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/*
  * Whether s[0..n) is safe to write to a terminal: valid UTF-8 without C0
  * controls (allow lists the ones that may pass, such as "\n"), DEL, C1
  * controls or bidirectional overrides.  On failure *bad is the offset.
@@ -173,7 +138,7 @@ fz_term_safe(const char *s, size_t n, const char *allow, size_t *bad)
 	uint32_t cp;
 
 	while (i < n) {
-		len = fz_utf8(u + i, n - i, &cp);
+		len = oracle_utf8(u + i, n - i, &cp);
 		if (len == 0 ||
 		    (cp < 0x20 && (cp == 0 || allow == NULL ||
 		    strchr(allow, (int)cp) == NULL)) ||

@@ -66,18 +66,6 @@ fz_json_lit(struct fz_json *j, const char *lit)
 	return true;
 }
 
-static int
-fz_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 fz_json_u4(struct fz_json *j, uint32_t *u)
 {
@@ -87,7 +75,7 @@ fz_json_u4(struct fz_json *j, uint32_t *u)
 	if (j->n - j->i < 4)
 		return false;
 	for (k = 0; k < 4; k++) {
-		int v = fz_hexval(j->s[j->i + k]);
+		int v = oracle_hexval(j->s[j->i + k]);
 
 		if (v < 0)
 			return false;
@@ -116,7 +104,7 @@ fz_json_string(struct fz_json *j)
 		if (c < 0x20)
 			return false;
 		if (c != '\\') {
-			len = fz_utf8(j->s + j->i, j->n - j->i, &cp);
+			len = oracle_utf8(j->s + j->i, j->n - j->i, &cp);
 			if (len == 0)
 				return false;
 			j->i += len;
