@@ -360,6 +360,8 @@ id_home(uint64_t h48, size_t cap)
  * 16 MiB piece of a busy log notes about 18k, so a split file's pieces
  * never rehash.
  */
+static void *(*volatile zero_fill)(void *, int, size_t) = memset;
+
 static bool
 ids_reserve(struct bs_agg *a, size_t want)
 {
@@ -370,10 +372,17 @@ ids_reserve(struct bs_agg *a, size_t want)
 		ncap *= 2;
 	if (ncap == a->ids_cap)
 		return true;
-	ni = calloc(ncap, sizeof(*ni));
-
+	/*
+	 * Not calloc: its fresh pages would first be read (the zero page,
+	 * mapped read-only) and then written, and each such write fault
+	 * flushes the page from every core the workers run on.  Writing
+	 * the zeroes first takes the pages in one fault each (through a
+	 * volatile pointer: compilers turn malloc and memset into calloc).
+	 */
+	ni = malloc(ncap * sizeof(*ni));
 	if (ni == NULL)
 		return false;
+	zero_fill(ni, 0, ncap * sizeof(*ni));
 	for (i = 0; i < a->ids_cap; i++) {
 		uint64_t k = a->ids[i];
 		size_t j;
@@ -581,6 +590,9 @@ continue_input(struct bs_input_stats *d, const struct bs_input_stats *s)
 		d->format = s->format;
 }
 
+/* How many of src's slots ahead merge prefetches dst's slot. */
+#define MERGE_AHEAD	16
+
 static bs_status
 merge(struct bs_agg *dst, const struct bs_agg *src, bool continued)
 {
@@ -650,10 +662,19 @@ merge(struct bs_agg *dst, const struct bs_agg *src, bool continued)
 			return BS_ERR_NOMEM;
 	}
 	for (i = 0; i < src->ids_cap; i++) {
-		uint64_t key = src->ids[i];
+		uint64_t key = src->ids[i], ahead;
 		uint32_t tag, to;
 		int r;
 
+		/*
+		 * src's keys land far apart in a big dst, one cache miss each:
+		 * ask for the line of a key some slots ahead (a table is at
+		 * most three quarters full) while this one goes in.
+		 */
+		if (i + MERGE_AHEAD < src->ids_cap && dst->ids != NULL &&
+		    (ahead = src->ids[i + MERGE_AHEAD]) != 0)
+			__builtin_prefetch(&dst->ids[id_home(ahead >> 16,
+			    dst->ids_cap)], 1);
 		if (key == 0)
 			continue;
 		tag = (uint32_t)(key & 0xffff) - 1;

@@ -264,9 +264,14 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	bs_status st;
 	int rc;
 
-	/* One scan for both: which one comes first tells the shape. */
-	at = bs_scan_needles(&pf->n_any, s, n);
-	if (at == n)
+	/*
+	 * Which needle comes first tells the shape.  The splitter's scan
+	 * found it (its needles are these); a line from elsewhere is
+	 * scanned here.
+	 */
+	at = line->needle > 0 ? line->needle - 1 :
+	    bs_scan_needles(&pf->n_any, s, n);
+	if (at >= n)
 		return BS_OK;
 	is_status = s[at] == 's';
 

@@ -194,6 +194,7 @@ emit(struct bs_follow *f, const char *p, size_t len, bool cut)
 	line.len = len;
 	line.lineno = ++f->lineno;
 	line.cut = cut;
+	line.needle = 0;
 	return f->fn(f->ctx, &line);
 }
 

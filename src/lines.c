@@ -90,6 +90,11 @@ emit(struct bs_lines *ls, struct bs_line *line, size_t len, bool cut)
 	line->cut = cut;
 	if (cut)
 		ls->cut++;
+	/* The scan found the line's first needle: tell the parser where. */
+	line->needle = 0;
+	if (ls->filter && ls->hit != SIZE_MAX && ls->hit >= ls->start &&
+	    ls->hit - ls->start + ls->nd.maxlen <= len)
+		line->needle = ls->hit - ls->start + 1;
 }
 
 /* Whether a line of len bytes (newline excluded) is too long. */

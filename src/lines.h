@@ -23,6 +23,13 @@ struct bs_line {
 	size_t len;
 	uint64_t lineno;	/* 1-based */
 	bool cut;		/* was longer than BS_LINE_MAX */
+	/*
+	 * 1 + the offset of the first of the needles (bs_lines_set_needles)
+	 * in the line, when the splitter found it whole inside the line;
+	 * 0 when that is not known (no needles set), and the parser must
+	 * search the line itself.
+	 */
+	size_t needle;
 };
 
 struct bs_lines;

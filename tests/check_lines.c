@@ -734,12 +734,15 @@ START_TEST(test_needles_midway)
 	ck_assert_uint_eq(l.lineno, 3);
 	ck_assert_uint_eq(l.len, 8);
 	ck_assert_int_eq(memcmp(l.ptr, "status=1", 8), 0);
+	ck_assert_uint_eq(l.needle, 1);
 	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.lineno, 5);
 	ck_assert_int_eq(memcmp(l.ptr, "reject:2", 8), 0);
+	ck_assert_uint_eq(l.needle, 1);
 	bs_lines_set_needles(ls, NULL);
 	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.lineno, 6);
+	ck_assert_uint_eq(l.needle, 0);
 	ck_assert_uint_eq(l.len, 1);
 	ck_assert_int_eq(l.ptr[0], 'd');
 	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
@@ -776,7 +779,7 @@ check_needles_against_reference(const struct bytes *data, int level,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
-		size_t full = len, k, want_len;
+		size_t full = len, k, want_len, first = SIZE_MAX, maxlen = 0;
 		bool hit = false;
 
 		lineno++;
@@ -792,7 +795,11 @@ check_needles_against_reference(const struct bytes *data, int level,
 				    "a needle deep in an overlong line", what,
 				    (unsigned long long)lineno);
 				hit = true;
+				if ((size_t)(h - p) < first)
+					first = (size_t)(h - p);
 			}
+			if (strlen(needles[k]) > maxlen)
+				maxlen = strlen(needles[k]);
 		}
 		ncut += len > BS_LINE_MAX;
 		want_len = len > BS_LINE_MAX ? BS_LINE_MAX : len;
@@ -811,6 +818,12 @@ check_needles_against_reference(const struct bytes *data, int level,
 			    "%zu bytes, cut %d, expected %zu bytes, cut %d",
 			    what, (unsigned long long)lineno, l.len, l.cut,
 			    want_len, len > BS_LINE_MAX);
+			/* Where the first needle is, when all needles fit. */
+			QUIET_CHECK(l.needle == (first + maxlen <= want_len ?
+			    first + 1 : 0), "%s: line %llu: needle at %zu, "
+			    "expected %zu", what, (unsigned long long)lineno,
+			    l.needle, first + maxlen <= want_len ? first + 1 :
+			    0);
 		}
 		p += full + (nl != NULL);
 	}
