@@ -26,6 +26,19 @@
 #define KIND_TAG	(BS_ROWS_MAX + BS_KIND_COUNT)
 #define NTAGS		(KIND_TAG + BS_KIND_COUNT)
 
+/*
+ * Events whose message is yet to be noted.  The set is far larger than the
+ * caches, so each event asks for its slot's line when it comes and is
+ * noted AGG_PENDING events later, when the line has arrived.
+ */
+#define AGG_PENDING	32
+
+struct pending {
+	uint64_t h48;
+	uint32_t row;
+	uint32_t kind;
+};
+
 struct row {
 	struct bs_row r;
 	uint8_t *hll;		/* once estimating, for rows with ids */
@@ -40,6 +53,8 @@ struct bs_agg {
 
 	uint64_t *ids;		/* key set, 0 = empty slot */
 	size_t ids_cap, ids_n;
+	struct pending pend[AGG_PENDING];
+	size_t npend;
 	bool estimating;
 	uint8_t *kind_hll[BS_KIND_COUNT];
 	uint64_t kind_messages[BS_KIND_COUNT];
@@ -452,6 +467,23 @@ count_message(struct bs_agg *a, size_t row, enum bs_kind kind, uint64_t h48)
 	return BS_OK;
 }
 
+/* Note the messages of the pending events, in the order they came. */
+static bs_status
+flush_pending(struct bs_agg *a)
+{
+	size_t i, n = a->npend;
+
+	a->npend = 0;
+	for (i = 0; i < n; i++) {
+		const struct pending *pe = &a->pend[i];
+
+		if (count_message(a, pe->row, (enum bs_kind)pe->kind,
+		    pe->h48) != BS_OK)
+			return BS_ERR_NOMEM;
+	}
+	return BS_OK;
+}
+
 /* --- reply texts for --detail ----------------------------------------- */
 
 static void
@@ -509,7 +541,7 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 		return BS_OK;
 	/*
 	 * The message set is far larger than the caches: ask for its line
-	 * now, and find the row while it comes.
+	 * now, and note the message once it has come (AGG_PENDING).
 	 */
 	if (ev->msgid != NULL && ev->msgid_len > 0) {
 		h = hash_bytes(ev->msgid, ev->msgid_len) >> 16;
@@ -534,8 +566,15 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	a->kind_count[ev->kind]++;
 	if (a->detail && ev->reply != NULL && ev->reply_len > 0)
 		detail_add(&r->r, ev->reply, ev->reply_len, 1, 0);
-	if (ev->msgid != NULL && ev->msgid_len > 0)
-		return count_message(a, (size_t)row, ev->kind, h);
+	if (ev->msgid != NULL && ev->msgid_len > 0) {
+		struct pending *pe = &a->pend[a->npend++];
+
+		pe->h48 = h;
+		pe->row = (uint32_t)row;
+		pe->kind = (uint32_t)ev->kind;
+		if (a->npend == AGG_PENDING)
+			return flush_pending(a);
+	}
 	return BS_OK;
 }
 
@@ -594,10 +633,13 @@ continue_input(struct bs_input_stats *d, const struct bs_input_stats *s)
 #define MERGE_AHEAD	16
 
 static bs_status
-merge(struct bs_agg *dst, const struct bs_agg *src, bool continued)
+merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 {
 	uint32_t map[NTAGS];
 	size_t i, k;
+
+	if (flush_pending(dst) != BS_OK || flush_pending(src) != BS_OK)
+		return BS_ERR_NOMEM;
 
 	for (i = 0; i < src->ninputs; i++) {
 		long j;
@@ -709,13 +751,13 @@ merge(struct bs_agg *dst, const struct bs_agg *src, bool continued)
 }
 
 bs_status
-bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src)
+bs_agg_merge(struct bs_agg *dst, struct bs_agg *src)
 {
 	return merge(dst, src, false);
 }
 
 bs_status
-bs_agg_merge_continued(struct bs_agg *dst, const struct bs_agg *src)
+bs_agg_merge_continued(struct bs_agg *dst, struct bs_agg *src)
 {
 	return merge(dst, src, true);
 }
@@ -755,13 +797,15 @@ cmp_order(const void *x, const void *y)
 	return 0;
 }
 
-void
+bs_status
 bs_agg_finish(struct bs_agg *a)
 {
 	struct bs_totals *t = &a->totals;
 	size_t i;
 	int k;
 
+	if (flush_pending(a) != BS_OK)
+		return BS_ERR_NOMEM;
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < a->ninputs; i++)
 		t->lines += a->inputs[i].lines;
@@ -790,10 +834,11 @@ bs_agg_finish(struct bs_agg *a)
 	free(a->order);
 	a->order = malloc((a->nrows ? a->nrows : 1) * sizeof(*a->order));
 	if (a->order == NULL)
-		return;
+		return BS_ERR_NOMEM;
 	for (i = 0; i < a->nrows; i++)
 		a->order[i] = &a->rows[i];
 	qsort(a->order, a->nrows, sizeof(*a->order), cmp_order);
+	return BS_OK;
 }
 
 void
@@ -803,6 +848,7 @@ bs_agg_reset_counts(struct bs_agg *a)
 
 	free_rows(a);
 	free_ids(a);
+	a->npend = 0;
 	a->estimating = false;
 	memset(a->kind_messages, 0, sizeof(a->kind_messages));
 	memset(a->kind_count, 0, sizeof(a->kind_count));

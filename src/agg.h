@@ -97,8 +97,11 @@ bs_status bs_agg_event(struct bs_agg *a, const struct bs_event *ev);
 long bs_agg_input_add(struct bs_agg *a, const char *path);
 struct bs_input_stats *bs_agg_input_stats(struct bs_agg *a, size_t i);
 
-/* Add everything of src (inputs, rows, messages) into dst. */
-bs_status bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src);
+/*
+ * Add everything of src (inputs, rows, messages) into dst.  src is changed
+ * only in that messages it had yet to note are noted.
+ */
+bs_status bs_agg_merge(struct bs_agg *dst, struct bs_agg *src);
 
 /*
  * The same for a src that read a later piece of the file dst read last:
@@ -106,14 +109,15 @@ bs_status bs_agg_merge(struct bs_agg *dst, const struct bs_agg *src);
  * skipped lines, the first error) instead of being listed again.
  */
 bs_status bs_agg_merge_continued(struct bs_agg *dst,
-    const struct bs_agg *src);
+    struct bs_agg *src);
 
 /*
  * Compute totals and messages and sort the rows (most events first, then
  * kind, basic, enhanced).  Call before the accessors below; events may
  * still be added afterwards (follow mode), and finish called again.
+ * BS_ERR_NOMEM when memory ran out: the counts are then incomplete.
  */
-void bs_agg_finish(struct bs_agg *a);
+bs_status bs_agg_finish(struct bs_agg *a);
 
 /* Forget counted events but keep the inputs list (follow intervals). */
 void bs_agg_reset_counts(struct bs_agg *a);

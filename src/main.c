@@ -374,11 +374,13 @@ run(const struct bs_options *o)
 	st = bs_run_inputs(&cfg, files, nfiles,
 	    o->jobs ? o->jobs : default_jobs(), agg, on_progress, &pg);
 	clear_progress(&pg);
+	/* Whatever went wrong, report what was counted. */
+	if (bs_agg_finish(agg) != BS_OK)
+		st = BS_ERR_NOMEM;
 	if (st == BS_ERR_NOMEM)
 		fputs("bouncestat: out of memory\n", stderr);
 	if (st != BS_OK)
 		rc = EXIT_INPUT;
-	bs_agg_finish(agg);
 	wr = emit_report(o, agg);
 	if (wr != 0)
 		rc = wr;

@@ -89,7 +89,8 @@ report_all(struct bs_stream **ss, size_t n, struct bs_agg *agg,
 	for (i = 0; i < n; i++)
 		if (bs_stream_flush(ss[i]) == BS_ERR_NOMEM)
 			return BS_ERR_NOMEM;
-	bs_agg_finish(agg);
+	if (bs_agg_finish(agg) != BS_OK)
+		return BS_ERR_NOMEM;
 	report(report_ctx, agg);
 	return BS_OK;
 }
