@@ -376,10 +376,10 @@ static void *(*volatile zero_fill)(void *, int, size_t) = memset;
  * keys sit side by side, so runs are longer than single keys would make
  * them: at three quarters full a lookup walked several slots past its
  * home (half full took a third off note_id on the 1 GiB gzip run, by
- * perf).  Half full
- * costs no more memory at the budget (2^20 keys in 2^21 slots either
- * way).  The first table holds 32k keys (512 KiB): a 16 MiB piece of a
- * busy log notes about 18k, so a split file's pieces never rehash.
+ * perf).  Half full costs no more memory at the budget (2^20 keys in
+ * 2^21 slots either way).  The first table holds 32k keys (512 KiB): a
+ * 16 MiB piece of a busy log notes about 18k, so a split file's pieces
+ * never rehash.
  */
 static bool
 ids_reserve(struct bs_agg *a, size_t want)
