@@ -77,6 +77,37 @@ pick_probes(const char *s, size_t len, unsigned char *p1, unsigned char *p2)
 		}
 }
 
+/*
+ * With three or more needles, each at least BS_TEDDY_BYTES long, the AVX2
+ * scan tests all of them at once on their first bytes ("Teddy", from
+ * Hyperscan): per byte of the prefix, two table look-ups by nibble give
+ * the set of needles that byte fits, and a start is a candidate where the
+ * sets of all the prefix bytes share a needle.  Each needle has a bit of
+ * its own, so the test is exact on the prefix: only a needle's first
+ * bytes seen whole make a candidate.  Its cost does not grow with the
+ * number of needles, where the two-probe test costs a few operations per
+ * needle; for one or two needles the two-probe test is cheaper.
+ */
+static void
+teddy_init(struct bs_needles *nd)
+{
+	size_t j, k;
+
+	if (nd->n < 3)
+		return;
+	for (k = 0; k < nd->n; k++)
+		if (nd->len[k] < BS_TEDDY_BYTES)
+			return;
+	for (k = 0; k < nd->n; k++)
+		for (j = 0; j < BS_TEDDY_BYTES; j++) {
+			unsigned char c = (unsigned char)nd->s[k][j];
+
+			nd->lo[j][c & 15] |= (unsigned char)(1u << k);
+			nd->hi[j][c >> 4] |= (unsigned char)(1u << k);
+		}
+	nd->teddy = 1;
+}
+
 void
 bs_needles_init(struct bs_needles *nd, const char *const *needles)
 {
@@ -100,6 +131,7 @@ bs_needles_init(struct bs_needles *nd, const char *const *needles)
 			nd->maxlen = len;
 		nd->n++;
 	}
+	teddy_init(nd);
 #ifdef HAVE_SSE2
 	/* Checked once here, not per scan. */
 	nd->avx2 = __builtin_cpu_supports("avx2");
@@ -270,10 +302,117 @@ scan_avx2_n(const struct bs_needles *nd, const char *s, size_t n, size_t nn)
 	    _mm256_or_si256, _mm256_movemask_epi8, nn);
 }
 
+/*
+ * The needles (bit k of a byte of the vector) whose first bytes fit the
+ * bytes at s: the Teddy test of teddy_init, 32 starts at once.  The high
+ * nibble is shifted down in 16-bit lanes and masked: vpshufb reads only
+ * the low four bits of an index (and the top one, which the mask clears).
+ */
+__attribute__((target("avx2"), always_inline))
+static inline __m256i
+teddy_byte(const char *s, __m256i lo, __m256i hi, __m256i low4)
+{
+	__m256i v = _mm256_loadu_si256((const void *)s);
+
+	return _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v,
+	    low4)), _mm256_shuffle_epi8(hi, _mm256_and_si256(
+	    _mm256_srli_epi16(v, 4), low4)));
+}
+
+__attribute__((target("avx2"), always_inline))
+static inline __m256i
+teddy_block(const char *s, const __m256i *lo, const __m256i *hi,
+    __m256i low4)
+{
+	_Static_assert(BS_TEDDY_BYTES == 3, "teddy_block tests 3 bytes");
+	return _mm256_and_si256(_mm256_and_si256(
+	    teddy_byte(s, lo[0], hi[0], low4),
+	    teddy_byte(s + 1, lo[1], hi[1], low4)),
+	    teddy_byte(s + 2, lo[2], hi[2], low4));
+}
+
+/*
+ * The lowest start in the block at s whose candidate needles (cand, one
+ * byte per start) match whole there, among the starts in keep; 32 when
+ * there is none.  Every needle fits at every start of the block.
+ */
+__attribute__((target("avx2")))
+static unsigned
+teddy_verify(const struct bs_needles *nd, const char *s, __m256i cand,
+    unsigned keep)
+{
+	unsigned char b[32];
+	unsigned mask;
+
+	mask = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(cand,
+	    _mm256_setzero_si256())) & keep;
+	_mm256_storeu_si256((void *)b, cand);
+	while (mask != 0) {
+		unsigned bit = (unsigned)__builtin_ctz(mask), ks = b[bit];
+
+		while (ks != 0) {
+			unsigned k = (unsigned)__builtin_ctz(ks);
+
+			if (same(s + bit, nd->s[k], nd->len[k]))
+				return bit;
+			ks &= ks - 1;
+		}
+		mask &= mask - 1;
+	}
+	return 32;
+}
+
+/*
+ * The block loop of SCAN_BODY with the Teddy test in place of the probes.
+ * Almost every block is dismissed by one VPTEST of its candidates.
+ */
+__attribute__((target("avx2")))
+static size_t
+scan_teddy(const struct bs_needles *nd, const char *s, size_t n)
+{
+	__m256i lo[BS_TEDDY_BYTES], hi[BS_TEDDY_BYTES];
+	__m256i low4 = _mm256_set1_epi8(0x0f);
+	size_t i = 0, j, lim, tail;
+
+	if (n < 32 + nd->maxlen - 1)
+		return scan_slow(nd, s, n);
+	for (j = 0; j < BS_TEDDY_BYTES; j++) {
+		lo[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128(
+		    (const void *)nd->lo[j]));
+		hi[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128(
+		    (const void *)nd->hi[j]));
+	}
+	lim = n - (32 + nd->maxlen - 1);	/* the last block start */
+	for (;;) {
+		unsigned keep = ~0u;
+		__m256i cand;
+
+		if (i > lim) {
+			if (i >= lim + 32)
+				break;
+			keep = ~0u << (i - lim);
+			i = lim;
+		}
+		cand = teddy_block(s + i, lo, hi, low4);
+		if (!_mm256_testz_si256(cand, cand)) {
+			unsigned at = teddy_verify(nd, s + i, cand, keep);
+
+			if (at < 32)
+				return i + at;
+		}
+		i += 32;
+	}
+	/* Starts where only needles shorter than the longest fit. */
+	tail = lim + 32;
+	return tail + scan_slow(nd, s + tail, n - tail);
+}
+
 __attribute__((target("avx2")))
 static size_t
 scan_avx2(const struct bs_needles *nd, const char *s, size_t n)
 {
+	if (nd->teddy)
+		return scan_teddy(nd, s, n);
 	/* The formats have 2 (Postfix), 6 (Exim) or 4 (Exchange) needles. */
 	switch (nd->n) {
 	case 1:

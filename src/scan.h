@@ -14,6 +14,9 @@
 
 #include "bslimits.h"
 
+/* How many leading bytes of each needle the shared first stage tests. */
+#define BS_TEDDY_BYTES	3
+
 struct bs_needles {
 	size_t n;
 	size_t maxlen;
@@ -22,6 +25,13 @@ struct bs_needles {
 	unsigned char p1[BS_NEEDLES_MAX];	/* the two bytes probed first */
 	unsigned char p2[BS_NEEDLES_MAX];
 	int avx2;		/* the processor has AVX2 */
+	/*
+	 * The first-stage test of several needles at once (scan.c): bit k
+	 * of lo[j][x] (hi[j][x]) is set when byte j of needle k has x as its
+	 * low (high) nibble.  Used with AVX2 when teddy is set.
+	 */
+	int teddy;
+	unsigned char lo[BS_TEDDY_BYTES][16], hi[BS_TEDDY_BYTES][16];
 };
 
 /* Prepare up to BS_NEEDLES_MAX non-empty needles (NULL-terminated). */

@@ -107,8 +107,22 @@ static const char *const odd[] = {
 	"a", "aaa", "refused to talk to me: ", "said: ", "xx", "\xff\n",
 	"==", ":", NULL
 };
+/*
+ * For the shared first stage (Teddy): eight needles, one a prefix of
+ * another, bytes that share a low or a high nibble across needles, bytes
+ * past 0x7f (which vpshufb reads as "zero"), control bytes and exactly the
+ * shortest length it takes.
+ */
+static const char *const teddy8[] = {
+	"abc", "abcd", "qbs", "\xff\x8f\x0f", "\x01\x10\x11", "a\xe1!", "=>>x",
+	"\x1f\xf1\x10", NULL
+};
+static const char *const teddy3[] = { "=> ", "** ", "rej", NULL };
 
-static const char *const *const sets[] = { postfix, exim, exchange, odd };
+static const char *const *const sets[] = {
+	postfix, exim, exchange, odd, teddy8, teddy3
+};
+#define NSETS	(int)(sizeof(sets) / sizeof(sets[0]))
 
 START_TEST(test_needles_sse2)
 {
@@ -119,6 +133,30 @@ END_TEST
 START_TEST(test_needles_avx2)
 {
 	differential(sets[_i], 1);
+}
+END_TEST
+
+/*
+ * The shared first stage is taken for three or more needles of at least
+ * three bytes, so the differential runs above cover it; the needles it
+ * does not fit keep the two-probe test.
+ */
+START_TEST(test_teddy_chosen)
+{
+	struct bs_needles nd;
+
+	bs_needles_init(&nd, exim);
+	ck_assert_int_eq(nd.teddy, 1);
+	bs_needles_init(&nd, teddy8);
+	ck_assert_int_eq(nd.teddy, 1);
+	bs_needles_init(&nd, teddy3);
+	ck_assert_int_eq(nd.teddy, 1);
+	bs_needles_init(&nd, exchange);
+	ck_assert_int_eq(nd.teddy, 1);
+	bs_needles_init(&nd, postfix);
+	ck_assert_int_eq(nd.teddy, 0);
+	bs_needles_init(&nd, odd);
+	ck_assert_int_eq(nd.teddy, 0);
 }
 END_TEST
 
@@ -174,9 +212,10 @@ scan_suite(void)
 	TCase *tc = tcase_create("scan");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, test_needles_sse2, 0, 4);
-	tcase_add_loop_test(tc, test_needles_avx2, 0, 4);
+	tcase_add_loop_test(tc, test_needles_sse2, 0, NSETS);
+	tcase_add_loop_test(tc, test_needles_avx2, 0, NSETS);
 	tcase_add_test(tc, test_needles_edges);
+	tcase_add_test(tc, test_teddy_chosen);
 	tcase_add_test(tc, test_count);
 	suite_add_tcase(s, tc);
 	return s;
