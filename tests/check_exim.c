@@ -428,7 +428,7 @@ static void
 parse_line(const char *s, size_t n, struct recorder *r)
 {
 	struct bs_diag d;
-	struct bs_line line = { s, n, 1, false };
+	struct bs_line line = { .ptr = s, .len = n, .lineno = 1 };
 	void *st;
 
 	ck_assert_int_eq(bs_format_exim.open(pats, &st, &d), BS_OK);
@@ -494,7 +494,8 @@ START_TEST(test_every_prefix)
 	ck_assert_int_eq(bs_format_exim.open(pats, &st, &d), BS_OK);
 	for (k = 0; k <= len; k++) {
 		char *copy = malloc(k ? k : 1);
-		struct bs_line line = { copy, k, 1, true };
+		struct bs_line line = { .ptr = copy, .len = k,
+		    .lineno = 1, .cut = true };
 		size_t n = 0;
 
 		ck_assert_ptr_nonnull(copy);
@@ -578,8 +579,8 @@ START_TEST(test_state_reuse)
 	memset(&r, 0, sizeof(r));
 	ck_assert_int_eq(bs_format_exim.open(pats, &st, &d), BS_OK);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct bs_line line = { cases[i].line, strlen(cases[i].line),
-		    i + 1, false };
+		struct bs_line line = { .ptr = cases[i].line,
+		    .len = strlen(cases[i].line), .lineno = i + 1 };
 		r.n = 0;
 		ck_assert_int_eq(bs_format_exim.parse(st, &line, record, &r),
 		    BS_OK);
