@@ -383,6 +383,25 @@ scan_teddy(const struct bs_needles *nd, const char *s, size_t n)
 		    (const void *)nd->hi[j]));
 	}
 	lim = n - (32 + nd->maxlen - 1);	/* the last block start */
+	/*
+	 * Two blocks a turn while both are whole: one test of both blocks'
+	 * candidates, and half the loop's own instructions.
+	 */
+	for (; i + 32 <= lim; i += 64) {
+		__m256i a = teddy_block(s + i, lo, hi, low4);
+		__m256i b = teddy_block(s + i + 32, lo, hi, low4);
+		__m256i ab = _mm256_or_si256(a, b);
+
+		if (!_mm256_testz_si256(ab, ab)) {
+			unsigned at = teddy_verify(nd, s + i, a, ~0u);
+
+			if (at < 32)
+				return i + at;
+			at = teddy_verify(nd, s + i + 32, b, ~0u);
+			if (at < 32)
+				return i + 32 + at;
+		}
+	}
 	for (;;) {
 		unsigned keep = ~0u;
 		__m256i cand;
@@ -454,33 +473,52 @@ bs_scan_needles(const struct bs_needles *nd, const char *s, size_t n)
 
 /*
  * Matches are counted in byte-wide counters (a compare gives -1 per
- * match, subtracted), which are summed with SAD before they can overflow:
- * no population-count instruction is needed.
+ * match, subtracted), which are summed with SAD before they can overflow.
+ * The AVX2 loop takes four blocks a turn (a compare and a subtraction
+ * each), and the last partial block is a 32-byte load that ends at the
+ * end of the data, its bytes already counted masked off: the splitter
+ * counts every span of lines between two hits, tens of thousands of
+ * spans, and a byte loop over each one's tail cost more than the spans'
+ * middles.
  */
 #ifdef HAVE_SSE2
-__attribute__((target("avx2")))
+__attribute__((target("avx2,popcnt")))
 static size_t
-count_avx2(const char *s, size_t n, char c, size_t *done)
+count_avx2(const char *s, size_t n, char c)
 {
 	__m256i cc = _mm256_set1_epi8(c), zero = _mm256_setzero_si256();
-	size_t count = 0, i = 0;
+	size_t count = 0, i = 0, whole = n - n % 32, rest;
 
-	while (i + 32 <= n) {
+#define COUNT_BLOCK(at)							\
+	acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(			\
+	    _mm256_loadu_si256((const void *)(s + (at))), cc))
+	while (i < whole) {
 		__m256i acc = zero, sum;
-		size_t stop = i + 32 * 255;
+		/* 252 blocks: a multiple of four, and no counter wraps. */
+		size_t stop = whole - i > 32 * 252 ? i + 32 * 252 : whole;
 
-		if (stop > n - n % 32)
-			stop = n - n % 32;
-		for (; i + 32 <= stop; i += 32)
-			acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(
-			    _mm256_loadu_si256((const void *)(s + i)), cc));
+		for (; i + 128 <= stop; i += 128) {
+			COUNT_BLOCK(i);
+			COUNT_BLOCK(i + 32);
+			COUNT_BLOCK(i + 64);
+			COUNT_BLOCK(i + 96);
+		}
+		for (; i < stop; i += 32)
+			COUNT_BLOCK(i);
 		sum = _mm256_sad_epu8(acc, zero);
 		count += (size_t)_mm256_extract_epi64(sum, 0) +
 		    (size_t)_mm256_extract_epi64(sum, 1) +
 		    (size_t)_mm256_extract_epi64(sum, 2) +
 		    (size_t)_mm256_extract_epi64(sum, 3);
 	}
-	*done = i;
+#undef COUNT_BLOCK
+	rest = n - whole;
+	if (rest > 0) {
+		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+		    _mm256_loadu_si256((const void *)(s + n - 32)), cc));
+
+		count += (size_t)__builtin_popcount(m >> (32 - rest));
+	}
 	return count;
 }
 #endif
@@ -492,9 +530,10 @@ bs_scan_count(const char *s, size_t n, char c)
 #ifdef HAVE_SSE2
 	__m128i cc = _mm_set1_epi8(c), zero = _mm_setzero_si128();
 
-	/* A read of a variable the C library set up at start-up. */
-	if (n >= 64 && __builtin_cpu_supports("avx2"))
-		count = count_avx2(s, n, c, &i);
+	/* Reads of a variable the C library set up at start-up. */
+	if (n >= 32 && __builtin_cpu_supports("avx2") &&
+	    __builtin_cpu_supports("popcnt"))
+		return count_avx2(s, n, c);
 	while (i + 16 <= n) {
 		__m128i acc = zero, sum;
 		size_t stop = i + 16 * 255;

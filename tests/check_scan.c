@@ -198,7 +198,20 @@ START_TEST(test_count)
 			QUIET_CHECK(bs_scan_count(buf + off, n, '\n') == want,
 			    "off %zu n %zu", off, n);
 		}
-	/* Past 255 blocks the byte counters must have been flushed. */
+	/*
+	 * Every length up to a few blocks: the last partial block is read
+	 * with a load that ends at the end of the data.
+	 */
+	for (off = 0; off < 33; off++)
+		for (n = 0; n <= 300; n++) {
+			size_t want = 0, k;
+
+			for (k = 0; k < n; k++)
+				want += buf[off + k] == '\n';
+			QUIET_CHECK(bs_scan_count(buf + off, n, '\n') == want,
+			    "short: off %zu n %zu", off, n);
+		}
+	/* Past 252 blocks the byte counters must have been flushed. */
 	memset(buf, '\n', sizeof(buf));
 	ck_assert_uint_eq(bs_scan_count(buf, sizeof(buf), '\n'), sizeof(buf));
 	ck_assert_uint_eq(bs_scan_count(buf, sizeof(buf), 'x'), 0);
