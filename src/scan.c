@@ -98,12 +98,21 @@ teddy_init(struct bs_needles *nd)
 	for (k = 0; k < nd->n; k++)
 		if (nd->len[k] < BS_TEDDY_BYTES)
 			return;
+	for (j = 0; j < BS_TEDDY_BYTES; j++) {
+		nd->exact |= 1u << j;
+		for (k = 0; k < 16; k++)
+			nd->val[j][k] = (unsigned char)(0x80 | k);
+	}
 	for (k = 0; k < nd->n; k++)
 		for (j = 0; j < BS_TEDDY_BYTES; j++) {
 			unsigned char c = (unsigned char)nd->s[k][j];
 
 			nd->lo[j][c & 15] |= (unsigned char)(1u << k);
 			nd->hi[j][c >> 4] |= (unsigned char)(1u << k);
+			if (c >= 0x80 || (nd->val[j][c & 15] < 0x80 &&
+			    nd->val[j][c & 15] != c))
+				nd->exact &= ~(1u << j);
+			nd->val[j][c & 15] = c;
 		}
 	nd->teddy = 1;
 }
@@ -310,25 +319,36 @@ scan_avx2_n(const struct bs_needles *nd, const char *s, size_t n, size_t nn)
  */
 __attribute__((target("avx2"), always_inline))
 static inline __m256i
-teddy_byte(const char *s, __m256i lo, __m256i hi, __m256i low4)
+teddy_byte(const char *s, __m256i lo, __m256i hi, __m256i val, __m256i low4,
+    bool exact)
 {
 	__m256i v = _mm256_loadu_si256((const void *)s);
 
+	/*
+	 * Where the byte names the needles by its low nibble alone, one
+	 * compare with that needle byte replaces the high-nibble look-up;
+	 * vpshufb gives 0 for a byte from 0x80, which no needle byte there
+	 * is and whose look-up is 0 too.
+	 */
+	if (exact)
+		return _mm256_and_si256(_mm256_shuffle_epi8(lo, v),
+		    _mm256_cmpeq_epi8(_mm256_shuffle_epi8(val, v), v));
 	return _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(v,
 	    low4)), _mm256_shuffle_epi8(hi, _mm256_and_si256(
 	    _mm256_srli_epi16(v, 4), low4)));
 }
 
+/* The candidates of the 32 starts at s; bit j of exact as in scan.h. */
 __attribute__((target("avx2"), always_inline))
 static inline __m256i
 teddy_block(const char *s, const __m256i *lo, const __m256i *hi,
-    __m256i low4)
+    const __m256i *val, __m256i low4, unsigned exact)
 {
 	_Static_assert(BS_TEDDY_BYTES == 3, "teddy_block tests 3 bytes");
 	return _mm256_and_si256(_mm256_and_si256(
-	    teddy_byte(s, lo[0], hi[0], low4),
-	    teddy_byte(s + 1, lo[1], hi[1], low4)),
-	    teddy_byte(s + 2, lo[2], hi[2], low4));
+	    teddy_byte(s, lo[0], hi[0], val[0], low4, exact & 1),
+	    teddy_byte(s + 1, lo[1], hi[1], val[1], low4, exact & 2)),
+	    teddy_byte(s + 2, lo[2], hi[2], val[2], low4, exact & 4));
 }
 
 /*
@@ -366,11 +386,12 @@ teddy_verify(const struct bs_needles *nd, const char *s, __m256i cand,
  * The block loop of SCAN_BODY with the Teddy test in place of the probes.
  * Almost every block is dismissed by one VPTEST of its candidates.
  */
-__attribute__((target("avx2")))
-static size_t
-scan_teddy(const struct bs_needles *nd, const char *s, size_t n)
+__attribute__((target("avx2"), always_inline))
+static inline size_t
+scan_teddy(const struct bs_needles *nd, const char *s, size_t n,
+    unsigned exact)
 {
-	__m256i lo[BS_TEDDY_BYTES], hi[BS_TEDDY_BYTES];
+	__m256i lo[BS_TEDDY_BYTES], hi[BS_TEDDY_BYTES], val[BS_TEDDY_BYTES];
 	__m256i low4 = _mm256_set1_epi8(0x0f);
 	size_t i = 0, j, lim, tail;
 
@@ -381,6 +402,8 @@ scan_teddy(const struct bs_needles *nd, const char *s, size_t n)
 		    (const void *)nd->lo[j]));
 		hi[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128(
 		    (const void *)nd->hi[j]));
+		val[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128(
+		    (const void *)nd->val[j]));
 	}
 	lim = n - (32 + nd->maxlen - 1);	/* the last block start */
 	/*
@@ -388,8 +411,9 @@ scan_teddy(const struct bs_needles *nd, const char *s, size_t n)
 	 * candidates, and half the loop's own instructions.
 	 */
 	for (; i + 32 <= lim; i += 64) {
-		__m256i a = teddy_block(s + i, lo, hi, low4);
-		__m256i b = teddy_block(s + i + 32, lo, hi, low4);
+		__m256i a = teddy_block(s + i, lo, hi, val, low4, exact);
+		__m256i b = teddy_block(s + i + 32, lo, hi, val, low4,
+		    exact);
 		__m256i ab = _mm256_or_si256(a, b);
 
 		if (!_mm256_testz_si256(ab, ab)) {
@@ -412,7 +436,7 @@ scan_teddy(const struct bs_needles *nd, const char *s, size_t n)
 			keep = ~0u << (i - lim);
 			i = lim;
 		}
-		cand = teddy_block(s + i, lo, hi, low4);
+		cand = teddy_block(s + i, lo, hi, val, low4, exact);
 		if (!_mm256_testz_si256(cand, cand)) {
 			unsigned at = teddy_verify(nd, s + i, cand, keep);
 
@@ -430,8 +454,26 @@ __attribute__((target("avx2")))
 static size_t
 scan_avx2(const struct bs_needles *nd, const char *s, size_t n)
 {
+	/* Each case a copy with its own choice of tests per byte. */
 	if (nd->teddy)
-		return scan_teddy(nd, s, n);
+		switch (nd->exact) {
+		case 0:
+			return scan_teddy(nd, s, n, 0);
+		case 1:
+			return scan_teddy(nd, s, n, 1);
+		case 2:
+			return scan_teddy(nd, s, n, 2);
+		case 3:
+			return scan_teddy(nd, s, n, 3);
+		case 4:
+			return scan_teddy(nd, s, n, 4);
+		case 5:
+			return scan_teddy(nd, s, n, 5);
+		case 6:
+			return scan_teddy(nd, s, n, 6);
+		default:
+			return scan_teddy(nd, s, n, 7);
+		}
 	/* The formats have 2 (Postfix), 6 (Exim) or 4 (Exchange) needles. */
 	switch (nd->n) {
 	case 1:

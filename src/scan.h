@@ -28,10 +28,15 @@ struct bs_needles {
 	/*
 	 * The first-stage test of several needles at once (scan.c): bit k
 	 * of lo[j][x] (hi[j][x]) is set when byte j of needle k has x as its
-	 * low (high) nibble.  Used with AVX2 when teddy is set.
+	 * low (high) nibble.  Used with AVX2 when teddy is set.  Bit j of
+	 * exact says that the needles' bytes j below 0x80 differ in their
+	 * low nibbles: then val[j][x] is the one with low nibble x (or
+	 * 0x80 | x for none), and hi[j] is not needed.
 	 */
 	int teddy;
+	unsigned exact;
 	unsigned char lo[BS_TEDDY_BYTES][16], hi[BS_TEDDY_BYTES][16];
+	unsigned char val[BS_TEDDY_BYTES][16];
 };
 
 /* Prepare up to BS_NEEDLES_MAX non-empty needles (NULL-terminated). */

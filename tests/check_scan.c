@@ -118,9 +118,11 @@ static const char *const teddy8[] = {
 	"\x1f\xf1\x10", NULL
 };
 static const char *const teddy3[] = { "=> ", "** ", "rej", NULL };
+/* Bytes 0 and 1 told apart by their low nibbles, byte 2 not. */
+static const char *const teddymix[] = { "ab\x80", "cdx", "eb\x81", NULL };
 
 static const char *const *const sets[] = {
-	postfix, exim, exchange, odd, teddy8, teddy3
+	postfix, exim, exchange, odd, teddy8, teddy3, teddymix
 };
 #define NSETS	(int)(sizeof(sets) / sizeof(sets[0]))
 
@@ -138,21 +140,29 @@ END_TEST
 
 /*
  * The shared first stage is taken for three or more needles of at least
- * three bytes, so the differential runs above cover it; the needles it
- * does not fit keep the two-probe test.
+ * three bytes, so the differential runs above cover it, with each kind
+ * of test per byte; the needles it does not fit keep the two-probe test.
  */
 START_TEST(test_teddy_chosen)
 {
 	struct bs_needles nd;
 
+	/* And which bytes the low nibble alone tells apart. */
 	bs_needles_init(&nd, exim);
 	ck_assert_int_eq(nd.teddy, 1);
+	ck_assert_uint_eq(nd.exact, 6);
 	bs_needles_init(&nd, teddy8);
 	ck_assert_int_eq(nd.teddy, 1);
+	ck_assert_uint_eq(nd.exact, 0);
 	bs_needles_init(&nd, teddy3);
 	ck_assert_int_eq(nd.teddy, 1);
+	ck_assert_uint_eq(nd.exact, 7);
+	bs_needles_init(&nd, teddymix);
+	ck_assert_int_eq(nd.teddy, 1);
+	ck_assert_uint_eq(nd.exact, 3);
 	bs_needles_init(&nd, exchange);
 	ck_assert_int_eq(nd.teddy, 1);
+	ck_assert_uint_eq(nd.exact, 0);
 	bs_needles_init(&nd, postfix);
 	ck_assert_int_eq(nd.teddy, 0);
 	bs_needles_init(&nd, odd);
