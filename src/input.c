@@ -52,6 +52,12 @@
 #define AHEAD_SLOTS	3
 
 /*
+ * Room in front of each slot for the bytes a lending caller keeps
+ * (bs_input_lend): the unfinished line, at most BS_LINE_MAX + 1 bytes.
+ */
+#define LEND_ROOM	(BS_LINE_MAX + 64)
+
+/*
  * Without read-ahead, gzip reads smaller than this are decoded into a
  * staging buffer of this size and handed out from there: a decoder call
  * has a fixed cost (ISA-L copies 50 KiB of state for a possible replay),
@@ -589,13 +595,14 @@ ahead_start(struct bs_input *in)
 		return;
 	a->slot_size = in->opts.ahead_slot;
 	a->wake_w = -1;
-	a->mem = malloc(a->slot_size * AHEAD_SLOTS);
+	a->mem = malloc((LEND_ROOM + a->slot_size) * AHEAD_SLOTS);
 	if (a->mem == NULL) {
 		free(a);
 		return;
 	}
 	for (i = 0; i < AHEAD_SLOTS; i++)
-		a->slot[i].buf = a->mem + i * a->slot_size;
+		a->slot[i].buf = a->mem + LEND_ROOM +
+		    i * (LEND_ROOM + a->slot_size);
 	if (pthread_mutex_init(&a->lock, NULL) != 0) {
 		free(a->mem);
 		free(a);
@@ -842,6 +849,24 @@ range_take(struct bs_input *in, char *buf, size_t got)
 	return to - from;
 }
 
+/*
+ * The end of the data: 0, or -1 with d filled when a fault follows the
+ * bytes handed out.  With read-ahead the worker set the fault before it
+ * published its last slot, which this thread took under the lock.  A
+ * piece that is complete ends cleanly whatever lies after it.
+ */
+static ssize_t
+the_end(struct bs_input *in, struct bs_diag *d)
+{
+	in->done = true;
+	if (in->src.failed && !in->range_done) {
+		bs_diag_set(d, in->src.fault_st, in->name, 0, "%s",
+		    in->src.fault);
+		return -1;
+	}
+	return 0;
+}
+
 ssize_t
 bs_input_read(struct bs_input *in, char *buf, size_t n, struct bs_diag *d)
 {
@@ -871,18 +896,74 @@ bs_input_read(struct bs_input *in, char *buf, size_t n, struct bs_diag *d)
 	}
 	if (got > 0)
 		return (ssize_t)got;
-	/*
-	 * The end.  With read-ahead the worker set the fault before it
-	 * published its last slot, which this thread took under the lock.
-	 * A piece that is complete ends cleanly whatever lies after it.
-	 */
-	in->done = true;
-	if (in->src.failed && !in->range_done) {
-		bs_diag_set(d, in->src.fault_st, in->name, 0, "%s",
-		    in->src.fault);
+	return the_end(in, d);
+}
+
+/*
+ * Lend the next slot of the ring in place, after a copy of keep: the
+ * slot being read if a copying read left part of it, else the next one,
+ * once keep is copied in front of it and the one before is given back.
+ */
+ssize_t
+bs_input_lend(struct bs_input *in, const char *keep, size_t keep_len,
+    const char **block, struct bs_diag *d)
+{
+	struct bs_ahead *a;
+	struct bs_slot *sl;
+	unsigned next, need;
+	size_t n;
+
+	*block = keep;
+	if (in->done)
+		return 0;
+	if (!in->started && !start(in, d)) {
+		in->done = true;
 		return -1;
 	}
-	return 0;
+	a = in->ahead;
+	if (a == NULL)
+		return BS_INPUT_NO_LEND;
+	if (keep_len > LEND_ROOM) {
+		in->done = true;
+		bs_diag_set(d, BS_ERR_IO, in->name, 0, "%s",
+		    "internal error: more kept than a line can hold");
+		return -1;
+	}
+	sl = &a->slot[a->head];
+	if (a->holding && a->pos < sl->len) {
+		char *at = (char *)sl->buf + a->pos - keep_len;
+
+		memmove(at, keep, keep_len);
+		*block = at;
+		n = sl->len - a->pos;
+		a->pos = sl->len;
+		return (ssize_t)n;
+	}
+	if (a->holding && sl->last)
+		return the_end(in, d);
+	next = a->holding ? (a->head + 1) % AHEAD_SLOTS : a->head;
+	need = a->holding ? 2 : 1;
+	pthread_mutex_lock(&a->lock);
+	while (a->full < need)
+		pthread_cond_wait(&a->filled, &a->lock);
+	pthread_mutex_unlock(&a->lock);
+	/* keep lies in the slot held so far or with the caller, not here. */
+	sl = &a->slot[next];
+	memcpy(sl->buf - keep_len, keep, keep_len);
+	*block = (const char *)sl->buf - keep_len;
+	if (a->holding) {
+		pthread_mutex_lock(&a->lock);
+		a->full--;
+		pthread_cond_signal(&a->emptied);
+		pthread_mutex_unlock(&a->lock);
+	}
+	a->head = next;
+	a->holding = true;
+	a->pos = sl->len;
+	in->shown_off = sl->raw_off;
+	if (sl->len == 0)
+		return the_end(in, d);
+	return (ssize_t)sl->len;
 }
 
 bool

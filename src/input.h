@@ -100,6 +100,22 @@ bs_status bs_input_open_range(const char *path, unsigned long long off,
 ssize_t bs_input_read(struct bs_input *in, char *buf, size_t n,
     struct bs_diag *d);
 
+/*
+ * Zero-copy reading, for the line splitter.  With read-ahead, the next
+ * decoded bytes are lent where the worker put them, preceded by a copy
+ * of the keep_len bytes at keep (the caller's unfinished line, at most
+ * BS_LINE_MAX + 1 bytes; it may lie in the block lent before).  *block
+ * then holds keep_len bytes of keep, followed by the count returned; it
+ * stays valid until the next bs_input_lend, bs_input_read or
+ * bs_input_close.  Returns the count of new bytes, 0 at the end and -1 on
+ * failure (d filled), as bs_input_read does; then *block holds only the
+ * kept bytes.  Without read-ahead it returns BS_INPUT_NO_LEND and reads
+ * nothing: use bs_input_read.
+ */
+#define BS_INPUT_NO_LEND	(-2)
+ssize_t bs_input_lend(struct bs_input *in, const char *keep, size_t keep_len,
+    const char **block, struct bs_diag *d);
+
 /* Whether the data is gzip-compressed (known after the first read). */
 bool bs_input_is_gzip(const struct bs_input *in);
 

@@ -5,7 +5,10 @@
  * are found with memchr and handed out in place; the unfinished tail is
  * moved to the front before the next read, which always leaves room for
  * at least BS_READ_CHUNK bytes.  A line that reaches BS_LINE_MAX without a
- * newline is handed out cut, and the rest of it is skipped.
+ * newline is handed out cut, and the rest of it is skipped.  An input
+ * decoded ahead by a thread lends its buffers instead (bs_input_lend):
+ * the lines are read where the decoder wrote them, and only the
+ * unfinished tail is copied, in front of the next buffer.
  *
  * With needles set (a format's prefilter), the splitter searches the
  * buffer for the needles instead of looking at every line: each needle is
@@ -23,7 +26,9 @@
 
 struct bs_lines {
 	struct bs_input *in;
-	char *buf;
+	char *buf;		/* ours, for inputs that do not lend */
+	const char *cur;	/* the data: buf, or a block lent by in */
+	bool lend;		/* in may lend (not yet refused) */
 	size_t cap, start, end;
 	bool eof;
 	bool skipping;		/* discarding the rest of a cut line */
@@ -48,6 +53,8 @@ bs_lines_new(struct bs_input *in)
 		free(ls);
 		return NULL;
 	}
+	ls->cur = ls->buf;
+	ls->lend = true;
 	ls->in = in;
 	return ls;
 }
@@ -78,7 +85,7 @@ bs_lines_set_needles(struct bs_lines *ls, const char *const *needles)
 static void
 emit(struct bs_lines *ls, struct bs_line *line, size_t len, bool cut)
 {
-	line->ptr = ls->buf + ls->start;
+	line->ptr = ls->cur + ls->start;
 	if (len > 0 && line->ptr[len - 1] == '\r')
 		len--;
 	if (len > BS_LINE_MAX) {
@@ -113,7 +120,7 @@ too_long(const char *line, size_t len)
 static void
 count_lines(struct bs_lines *ls, size_t upto)
 {
-	const char *p = ls->buf + ls->start, *stop = ls->buf + upto, *nl;
+	const char *p = ls->cur + ls->start, *stop = ls->cur + upto, *nl;
 
 	if (upto - ls->start <= BS_LINE_MAX) {
 		ls->count += bs_scan_count(p, upto - ls->start, '\n');
@@ -126,7 +133,7 @@ count_lines(struct bs_lines *ls, size_t upto)
 			ls->cut++;
 		p = nl + 1;
 	}
-	ls->start = (size_t)(p - ls->buf);
+	ls->start = (size_t)(p - ls->cur);
 }
 
 /*
@@ -144,7 +151,7 @@ next_hit(struct bs_lines *ls)
 	from = ls->clear > ls->start ? ls->clear : ls->start;
 	if (from >= ls->end)
 		return SIZE_MAX;
-	h = from + bs_scan_needles(&ls->nd, ls->buf + from, ls->end - from);
+	h = from + bs_scan_needles(&ls->nd, ls->cur + from, ls->end - from);
 	if (h < ls->end) {
 		ls->hit = h;
 		return h;
@@ -172,34 +179,36 @@ skip_to_hit(struct bs_lines *ls)
 	if (hit == SIZE_MAX) {
 		/* Keep the unfinished last line: a needle may still come. */
 		const char *last = ls->end > ls->start ?
-		    memrchr(ls->buf + ls->start, '\n', ls->end - ls->start) :
+		    memrchr(ls->cur + ls->start, '\n', ls->end - ls->start) :
 		    NULL;
 
 		if (last != NULL)
-			count_lines(ls, (size_t)(last - ls->buf) + 1);
+			count_lines(ls, (size_t)(last - ls->cur) + 1);
 		return false;
 	}
-	nl = hit > ls->start ? memrchr(ls->buf + ls->start, '\n',
+	nl = hit > ls->start ? memrchr(ls->cur + ls->start, '\n',
 	    hit - ls->start) : NULL;
-	line_start = nl ? (size_t)(nl - ls->buf) + 1 : ls->start;
+	line_start = nl ? (size_t)(nl - ls->cur) + 1 : ls->start;
 	count_lines(ls, line_start);
 	return true;
 }
+
+static int refill(struct bs_lines *ls, struct bs_diag *d);
 
 /* Hot: runs once per handed-out line of every input. */
 int
 bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 {
 	for (;;) {
-		char *nl = NULL;
+		const char *nl = NULL;
 		size_t have;
 		bool hit = true;
 
 		if (ls->skipping) {
-			nl = memchr(ls->buf + ls->start, '\n',
+			nl = memchr(ls->cur + ls->start, '\n',
 			    ls->end - ls->start);
 			if (nl != NULL) {
-				ls->start = (size_t)(nl - ls->buf) + 1;
+				ls->start = (size_t)(nl - ls->cur) + 1;
 				ls->skipping = false;
 				continue;
 			}
@@ -209,9 +218,9 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 				hit = skip_to_hit(ls);
 			have = ls->end - ls->start;
 			if (have > 0)
-				nl = memchr(ls->buf + ls->start, '\n', have);
+				nl = memchr(ls->cur + ls->start, '\n', have);
 			if (nl != NULL && hit) {
-				size_t len = (size_t)(nl - (ls->buf +
+				size_t len = (size_t)(nl - (ls->cur +
 				    ls->start));
 
 				emit(ls, line, len, false);
@@ -244,7 +253,7 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 					return 1;
 				}
 				ls->count++;
-				if (too_long(ls->buf + ls->start, have))
+				if (too_long(ls->cur + ls->start, have))
 					ls->cut++;
 				ls->start = ls->end;
 				return 0;
@@ -252,36 +261,54 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 		}
 		if (ls->eof)
 			return 0;
-		/* Need more bytes: keep the unfinished line, then read. */
-		if (ls->start > 0) {
-			size_t shift = ls->start;
-
-			memmove(ls->buf, ls->buf + shift, ls->end - shift);
-			ls->end -= shift;
-			ls->start = 0;
-			/* A hit before start was consumed already. */
-			ls->hit = ls->hit != SIZE_MAX && ls->hit >= shift ?
-			    ls->hit - shift : SIZE_MAX;
-			ls->clear = ls->clear > shift ? ls->clear - shift : 0;
-		}
-		{
-			ssize_t r = bs_input_read(ls->in, ls->buf + ls->end,
-			    ls->cap - ls->end, d);
-
-			if (r < 0) {
-				/*
-				 * The unfinished tail before a fault is not a
-				 * whole line: drop it, keep what was counted.
-				 */
-				ls->eof = true;
-				ls->start = ls->end = 0;
-				return -1;
-			}
-			if (r == 0)
-				ls->eof = true;
-			ls->end += (size_t)r;
-		}
+		if (refill(ls, d) < 0)
+			return -1;
 	}
+}
+
+/*
+ * More bytes after the unfinished line at start: in place when the input
+ * lends them, else read into our buffer behind the line moved to its
+ * front.  Sets eof at the end.  Returns -1 when the input failed (d
+ * filled; the unfinished line is dropped, being no whole line).
+ */
+static int
+refill(struct bs_lines *ls, struct bs_diag *d)
+{
+	size_t shift = ls->start;
+	ssize_t r = BS_INPUT_NO_LEND;
+
+	if (ls->lend) {
+		const char *block;
+
+		r = bs_input_lend(ls->in, ls->cur + ls->start,
+		    ls->end - ls->start, &block, d);
+		if (r == BS_INPUT_NO_LEND)
+			ls->lend = false;
+		else
+			ls->cur = block;
+	}
+	if (r == BS_INPUT_NO_LEND && ls->start > 0)
+		memmove(ls->buf, ls->buf + shift, ls->end - shift);
+	/* The unfinished line is now at the front; so are hit and clear. */
+	ls->end -= shift;
+	ls->start = 0;
+	/* A hit before start was consumed already. */
+	ls->hit = ls->hit != SIZE_MAX && ls->hit >= shift ?
+	    ls->hit - shift : SIZE_MAX;
+	ls->clear = ls->clear > shift ? ls->clear - shift : 0;
+	if (r == BS_INPUT_NO_LEND)
+		r = bs_input_read(ls->in, ls->buf + ls->end,
+		    ls->cap - ls->end, d);
+	if (r < 0) {
+		ls->eof = true;
+		ls->start = ls->end = 0;
+		return -1;
+	}
+	if (r == 0)
+		ls->eof = true;
+	ls->end += (size_t)r;
+	return 0;
 }
 
 uint64_t

@@ -26,6 +26,13 @@
 
 static char tmpdir[64];
 
+/*
+ * How open_lines opens its file: the defaults, or (the lend tests) read
+ * ahead in slots of a given size, so that the splitter reads the blocks
+ * the input lends, with their boundaries everywhere.
+ */
+static struct bs_input_opts lines_opts;
+
 static void
 setup(void)
 {
@@ -127,7 +134,7 @@ open_lines(const struct bytes *file, struct bs_input **in,
 	if (file->n > 0)
 		ck_assert_uint_eq(fwrite(file->p, 1, file->n, f), file->n);
 	ck_assert_int_eq(fclose(f), 0);
-	ck_assert_int_eq(bs_input_open(path, in, &d), BS_OK);
+	ck_assert_int_eq(bs_input_open_opts(path, &lines_opts, in, &d), BS_OK);
 	*ls = bs_lines_new(*in);
 	ck_assert_ptr_nonnull(*ls);
 }
@@ -372,11 +379,10 @@ line_matches(const struct bs_line *l, const struct want_line *w,
 	return true;
 }
 
-/* Row _i % NCASES, plain for the first round and gzip for the second. */
-START_TEST(test_lines_table)
+/* One row of the table, plain (level -1) or gzip. */
+static void
+run_lines_case(const struct lines_case *c, int level)
 {
-	const struct lines_case *c = &cases[_i % NCASES];
-	int level = _i < (int)NCASES ? -1 : 6;
 	struct bytes data = { 0 }, file = { 0 };
 	struct bs_input *in;
 	struct bs_lines *ls;
@@ -411,6 +417,12 @@ START_TEST(test_lines_table)
 	bytes_free(&data);
 	bytes_free(&file);
 }
+
+/* Row _i % NCASES, plain for the first round and gzip for the second. */
+START_TEST(test_lines_table)
+{
+	run_lines_case(&cases[_i % NCASES], _i < (int)NCASES ? -1 : 6);
+}
 END_TEST
 
 /* --- faults -------------------------------------------------------------- */
@@ -420,7 +432,8 @@ END_TEST
  * before the cut come out, then -1 with the fault, and the partial line
  * is dropped rather than handed out as if it were whole.
  */
-START_TEST(test_truncated_gzip)
+static void
+truncated_gzip(void)
 {
 	static const char text[] = "line one\nline two\npartial line\n";
 	struct bytes data = { 0 }, file = { 0 };
@@ -450,10 +463,16 @@ START_TEST(test_truncated_gzip)
 	bytes_free(&data);
 	bytes_free(&file);
 }
+
+START_TEST(test_truncated_gzip)
+{
+	truncated_gzip();
+}
 END_TEST
 
 /* Cut right after a newline, before the trailer: every line is whole. */
-START_TEST(test_truncated_after_newline)
+static void
+truncated_after_newline(void)
 {
 	static const char text[] = "alpha\nbeta\n";
 	struct bytes data = { 0 }, file = { 0 };
@@ -477,6 +496,11 @@ START_TEST(test_truncated_after_newline)
 	close_lines(in, ls);
 	bytes_free(&data);
 	bytes_free(&file);
+}
+
+START_TEST(test_truncated_after_newline)
+{
+	truncated_after_newline();
 }
 END_TEST
 
@@ -517,7 +541,8 @@ many_line(unsigned i, char *buf, size_t bufsz, bool *crlf)
  * with its exact content, length, number and cut flag across all the
  * read-chunk boundaries.
  */
-START_TEST(test_many_lines)
+static void
+many_lines(int _i)
 {
 	int level = _i == 0 ? -1 : 1;
 	struct bytes data = { 0 }, file = { 0 };
@@ -565,6 +590,11 @@ START_TEST(test_many_lines)
 	bytes_free(&data);
 	bytes_free(&file);
 	free(buf);
+}
+
+START_TEST(test_many_lines)
+{
+	many_lines(_i);
 }
 END_TEST
 
@@ -663,11 +693,10 @@ static const struct needle_case ncases[] = {
 
 #define NNCASES	(sizeof(ncases) / sizeof(ncases[0]))
 
-/* Row _i % NNCASES, plain then gzip. */
-START_TEST(test_needles_table)
+/* One row of the needles table, plain (level -1) or gzip. */
+static void
+run_needles_case(const struct needle_case *c, int level)
 {
-	const struct needle_case *c = &ncases[_i % NNCASES];
-	int level = _i < (int)NNCASES ? -1 : 6;
 	const char *how = level < 0 ? "plain" : "gzip";
 	struct bytes data = { 0 }, file = { 0 };
 	struct bs_input *in;
@@ -708,6 +737,12 @@ START_TEST(test_needles_table)
 	close_lines(in, ls);
 	bytes_free(&data);
 	bytes_free(&file);
+}
+
+/* Row _i % NNCASES, plain then gzip. */
+START_TEST(test_needles_table)
+{
+	run_needles_case(&ncases[_i % NNCASES], _i < (int)NNCASES ? -1 : 6);
 }
 END_TEST
 
@@ -850,7 +885,8 @@ straddle_at(struct bytes *b, size_t at)
 	bytes_add(b, "status= x\nplain\nreject: z\n", 26);
 }
 
-START_TEST(test_needles_straddle)
+static void
+needles_straddle(int _i)
 {
 	static const size_t offsets[] = {
 		BS_READ_CHUNK - 3, BS_READ_CHUNK - 6, BS_READ_CHUNK,
@@ -871,13 +907,19 @@ START_TEST(test_needles_straddle)
 		bytes_free(&data);
 	}
 }
+
+START_TEST(test_needles_straddle)
+{
+	needles_straddle(_i);
+}
 END_TEST
 
 /*
  * 200000 lines, about one in eight holding a needle anywhere in it (and
  * near-misses: "status", "reject" without the colon), plain and gzip.
  */
-START_TEST(test_needles_many_lines)
+static void
+needles_many_lines(int _i)
 {
 	static const char *const bits[] = {
 		"status=", "reject:", "status", "reject", "statu", "s=", ":"
@@ -925,11 +967,88 @@ START_TEST(test_needles_many_lines)
 	    _i == 0 ? "plain" : "gzip");
 	bytes_free(&data);
 }
+
+START_TEST(test_needles_many_lines)
+{
+	needles_many_lines(_i);
+}
 END_TEST
 
 START_TEST(test_free_null)
 {
 	bs_lines_free(NULL);
+}
+END_TEST
+
+/* --- lent blocks ---------------------------------------------------------- */
+
+/*
+ * Read-ahead slot sizes for the lend tests: one byte and a few, around a
+ * longest line, and larger than a read chunk.  Every line boundary and
+ * cut falls on a slot boundary somewhere.  Each slot is one hand-over
+ * between two threads, so the tiny ones only read small files.
+ */
+static const size_t lend_slots[] = {
+	1, 7, 4093, BS_LINE_MAX + 1, 3 * BS_READ_CHUNK + 5
+};
+
+#define NLEND		(sizeof(lend_slots) / sizeof(lend_slots[0]))
+#define TINY_SLOT	64		/* slots below this: small files only */
+#define TINY_FILE	4096
+
+/* Whether a table row is small enough for the slot size of the test. */
+static bool
+lend_fits(void (*build)(struct bytes *))
+{
+	struct bytes b = { 0 };
+	bool fits;
+
+	build(&b);
+	fits = lines_opts.ahead_slot >= TINY_SLOT || b.n <= TINY_FILE;
+	bytes_free(&b);
+	return fits;
+}
+
+static void
+lend_in_slots(size_t slot)
+{
+	memset(&lines_opts, 0, sizeof(lines_opts));
+	lines_opts.ahead = BS_AHEAD_ON;
+	lines_opts.ahead_slot = slot;
+}
+
+/* Both tables, plain and gzip, read from lent blocks of slot size _i. */
+START_TEST(test_lend_tables)
+{
+	size_t k;
+
+	lend_in_slots(lend_slots[_i]);
+	for (k = 0; k < 2 * NCASES; k++)
+		if (lend_fits(cases[k % NCASES].build))
+			run_lines_case(&cases[k % NCASES], k < NCASES ? -1 : 6);
+	for (k = 0; k < 2 * NNCASES; k++)
+		if (lend_fits(ncases[k % NNCASES].build))
+			run_needles_case(&ncases[k % NNCASES],
+			    k < NNCASES ? -1 : 6);
+}
+END_TEST
+
+/* The faults, from lent blocks: no partial line, then the error. */
+START_TEST(test_lend_faults)
+{
+	lend_in_slots(lend_slots[_i]);
+	truncated_gzip();
+	truncated_after_newline();
+}
+END_TEST
+
+/* The volume tests from lent blocks of the sizes that are not tiny. */
+START_TEST(test_lend_volume)
+{
+	lend_in_slots(lend_slots[2 + _i / 2]);
+	many_lines(_i % 2);
+	needles_many_lines(_i % 2);
+	needles_straddle(_i % 2);
 }
 END_TEST
 
@@ -954,6 +1073,13 @@ lines_suite(void)
 	tcase_add_test(tc, test_needles_midway);
 	tcase_add_loop_test(tc, test_needles_straddle, 0, 2);
 	tcase_add_loop_test(tc, test_needles_many_lines, 0, 2);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lend");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_lend_tables, 0, NLEND);
+	tcase_add_loop_test(tc, test_lend_faults, 0, NLEND);
+	tcase_add_loop_test(tc, test_lend_volume, 0, 2 * (NLEND - 2));
 	suite_add_tcase(s, tc);
 	return s;
 }
