@@ -54,7 +54,8 @@ fz_format_line(void *ctx, const char *s, size_t len, uint64_t lineno,
     bool cut)
 {
 	struct fz_format_run *r = ctx;
-	struct bs_line line = { s, len, lineno, cut };
+	struct bs_line line = { .ptr = s, .len = len, .lineno = lineno,
+	    .cut = cut };
 	int score = r->fmt->probe(s, len);
 	bs_status st;
 

@@ -211,8 +211,8 @@ fz_replace(const char *set, const char *text, size_t len)
 		if (st != BS_OK)
 			goto out;
 		for (i = 0; fz_subjects[i] != NULL; i++) {
-			struct bs_line line = { fz_subjects[i],
-			    strlen(fz_subjects[i]), i + 1, false };
+			struct bs_line line = { .ptr = fz_subjects[i],
+			    .len = strlen(fz_subjects[i]), .lineno = i + 1 };
 
 			st = fmt->parse(state, &line, fz_on_event, NULL);
 			FZ_ASSERT(st == BS_OK || st == BS_ERR_MATCH,
