@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "agg.h"
 
@@ -399,23 +400,63 @@ id_home(uint64_t h48, size_t cap)
 
 static void *(*volatile zero_fill)(void *, int, size_t) = memset;
 
+/* Slots of the first message set. */
+#define IDS_FIRST	32768
+
+/* Huge pages for a big set: the size and alignment they need. */
+#define HUGE_PAGE	((size_t)2 << 20)
+
 /*
- * Make room for want keys at most half full, in one rehash.  A message's
- * keys sit side by side, so runs are longer than single keys would make
- * them: at three quarters full a lookup walked several slots past its
- * home (half full took a third off note_id on the 1 GiB gzip run, by
- * perf).  Half full costs no more memory at the budget (2^20 keys in
- * 2^21 slots either way).  The first table holds 32k keys (512 KiB): a
- * 16 MiB piece of a busy log notes about 18k, so a split file's pieces
- * never rehash.
+ * Room for a set of cap keys (not zeroed).  A big set is touched at
+ * random, once per event: on 4 KiB pages nearly every touch also misses
+ * the TLB, and the prefetch of the slot waits for the page walk.  So it
+ * asks for huge pages where the system has them; it is written whole
+ * right away, so they cost no memory.
+ */
+static uint64_t *
+ids_alloc(size_t cap)
+{
+	size_t size = cap * sizeof(uint64_t);
+	uint64_t *p;
+
+	if (size < HUGE_PAGE)
+		return malloc(size);
+	p = aligned_alloc(HUGE_PAGE, size);
+#ifdef MADV_HUGEPAGE
+	if (p != NULL)
+		(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/*
+ * Whether n keys would crowd a table of cap slots.  A message's keys sit
+ * side by side, so runs are longer than single keys would make them.  In
+ * a small table, which stays in the cache, walking a run is cheap, and
+ * three quarters full is allowed.  A big one takes a cache miss per line
+ * walked: at three quarters full lookups walked several slots past their
+ * home, and half full took a third off note_id on the 1 GiB gzip run (by
+ * perf), at no cost in memory at the budget (2^20 keys in 2^21 slots
+ * either way).
+ */
+static bool
+ids_crowded(size_t n, size_t cap)
+{
+	return cap <= IDS_FIRST ? n * 4 > cap * 3 : n * 2 > cap;
+}
+
+/*
+ * Make room for want keys, in one rehash.  The first table holds 24k keys
+ * (IDS_FIRST slots, 256 KiB): a 16 MiB piece of a busy log notes about
+ * 18k, so a split file's pieces never rehash.
  */
 static bool
 ids_reserve(struct bs_agg *a, size_t want)
 {
-	size_t ncap = a->ids_cap ? a->ids_cap : 65536, i;
+	size_t ncap = a->ids_cap ? a->ids_cap : IDS_FIRST, i;
 	uint64_t *ni;
 
-	while (want * 2 > ncap)
+	while (ids_crowded(want, ncap))
 		ncap *= 2;
 	if (ncap == a->ids_cap)
 		return true;
@@ -426,7 +467,7 @@ ids_reserve(struct bs_agg *a, size_t want)
 	 * the zeroes first takes the pages in one fault each (through a
 	 * volatile pointer: compilers turn malloc and memset into calloc).
 	 */
-	ni = malloc(ncap * sizeof(*ni));
+	ni = ids_alloc(ncap);
 	if (ni == NULL)
 		return false;
 	zero_fill(ni, 0, ncap * sizeof(*ni));
@@ -470,7 +511,7 @@ note_id(struct bs_agg *a, uint64_t h48, uint32_t tag)
 			return -1;
 		return note_id(a, h48, tag);
 	}
-	if ((a->ids_n + 1) * 2 > a->ids_cap &&
+	if (ids_crowded(a->ids_n + 1, a->ids_cap) &&
 	    !ids_reserve(a, a->ids_n + 1))
 		return -1;
 	j = id_home(h48, a->ids_cap);
@@ -749,7 +790,7 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 		/*
 		 * src's keys land far apart in a big dst, one cache miss each:
 		 * ask for the line of a key some slots ahead (a table is at
-		 * most half full) while this one goes in.
+		 * most three quarters full) while this one goes in.
 		 */
 		if (i + MERGE_AHEAD < src->ids_cap && dst->ids != NULL &&
 		    (ahead = src->ids[i + MERGE_AHEAD]) != 0)
