@@ -724,27 +724,36 @@ static const struct input_case cases[] = {
 
 /* How a fixture is read: every fixture is read each of these ways. */
 struct read_cfg {
-	size_t chunk;		/* bytes per bs_input_read */
+	size_t chunk;		/* bytes per bs_input_read (before lending:
+				   one such read, 0 for none) */
 	size_t raw;		/* bytes per read(2); 0: the default */
 	enum bs_input_ahead ahead;
 	size_t slot;		/* read-ahead buffer size; 0: the default */
 	size_t max_file;	/* skipped for larger files (slow reads) */
+	bool lend;		/* read by bs_input_lend */
 };
 
 static const struct read_cfg cfgs[] = {
-	{ 1, 0, BS_AHEAD_OFF, 0, SIZE_MAX },
-	{ 7, 0, BS_AHEAD_OFF, 0, SIZE_MAX },
-	{ 4096, 0, BS_AHEAD_OFF, 0, SIZE_MAX },
-	{ 1 << 20, 0, BS_AHEAD_OFF, 0, SIZE_MAX },
-	{ 1, 0, BS_AHEAD_ON, 0, SIZE_MAX },
-	{ 4093, 0, BS_AHEAD_ON, 0, SIZE_MAX },
-	{ 1 << 20, 0, BS_AHEAD_ON, 0, SIZE_MAX },
+	{ 1, 0, BS_AHEAD_OFF, 0, SIZE_MAX, false },
+	{ 7, 0, BS_AHEAD_OFF, 0, SIZE_MAX, false },
+	{ 4096, 0, BS_AHEAD_OFF, 0, SIZE_MAX, false },
+	{ 1 << 20, 0, BS_AHEAD_OFF, 0, SIZE_MAX, false },
+	{ 1, 0, BS_AHEAD_ON, 0, SIZE_MAX, false },
+	{ 4093, 0, BS_AHEAD_ON, 0, SIZE_MAX, false },
+	{ 1 << 20, 0, BS_AHEAD_ON, 0, SIZE_MAX, false },
 	/* A ring of small buffers wraps many times. */
-	{ 4093, 0, BS_AHEAD_ON, 4093, SIZE_MAX },
-	{ 1 << 20, 1, BS_AHEAD_OFF, 0, 128 * 1024 },
-	{ 65536, 7, BS_AHEAD_OFF, 0, SIZE_MAX },
-	{ 4096, 4093, BS_AHEAD_OFF, 0, SIZE_MAX },
-	{ 1 << 20, 7, BS_AHEAD_ON, 65536, SIZE_MAX }
+	{ 4093, 0, BS_AHEAD_ON, 4093, SIZE_MAX, false },
+	{ 1 << 20, 1, BS_AHEAD_OFF, 0, 128 * 1024, false },
+	{ 65536, 7, BS_AHEAD_OFF, 0, SIZE_MAX, false },
+	{ 4096, 4093, BS_AHEAD_OFF, 0, SIZE_MAX, false },
+	{ 1 << 20, 7, BS_AHEAD_ON, 65536, SIZE_MAX, false },
+	/* Lent blocks, alone or after a copying read took part of one. */
+	{ 0, 0, BS_AHEAD_ON, 0, SIZE_MAX, true },
+	{ 0, 0, BS_AHEAD_ON, 4093, SIZE_MAX, true },
+	{ 5, 7, BS_AHEAD_ON, 1, 128 * 1024, true },
+	{ 3, 0, BS_AHEAD_ON, 65536, SIZE_MAX, true },
+	/* Without read-ahead nothing is lent: read as usual. */
+	{ 0, 0, BS_AHEAD_OFF, 0, SIZE_MAX, true }
 };
 
 #define NCFGS	(sizeof(cfgs) / sizeof(cfgs[0]))
@@ -796,6 +805,58 @@ read_all(struct bs_input *in, size_t chunk, struct bytes *got,
 	return rc;
 }
 
+/*
+ * Read a whole input through bs_input_lend into got, after one copying
+ * read of first bytes (0: none) whose last 3 are kept, keeping 0, 1, 5
+ * or 300 bytes of each block for the next: each block must begin with
+ * them.  Falls back to
+ * read_all when the input does not lend.  Returns as read_all does.
+ */
+static int
+lend_all(struct bs_input *in, size_t first, struct bytes *got,
+    struct bs_diag *d)
+{
+	static const size_t keeps[] = { 0, 1, 5, 300 };
+	char kept[300], *buf;
+	const char *block = NULL;
+	size_t keep = 0, turn = 0, have = 0;
+	ssize_t r;
+
+	if (first > 0) {
+		buf = malloc(first);
+		ck_assert_ptr_nonnull(buf);
+		r = bs_input_read(in, buf, first, d);
+		if (r > 0) {
+			bytes_add(got, buf, (size_t)r);
+			/* Keep up to 3 of them: they come from our buffer. */
+			keep = (size_t)r < 3 ? (size_t)r : 3;
+			memcpy(kept, buf + r - keep, keep);
+		}
+		free(buf);
+		if (r <= 0)
+			return (int)r;
+	}
+	for (;;) {
+		r = bs_input_lend(in, block != NULL ? block + have - keep :
+		    kept, keep, &block, d);
+		if (r == BS_INPUT_NO_LEND)
+			return read_all(in, 4096, got, d);
+		QUIET_CHECK(keep == 0 || memcmp(block, kept, keep) == 0,
+		    "a block does not begin with the %zu bytes kept", keep);
+		if (r <= 0)
+			break;
+		bytes_add(got, block + keep, (size_t)r);
+		have = keep + (size_t)r;
+		keep = keeps[turn++ % 4];
+		if (keep > have)
+			keep = have;
+		memcpy(kept, block + have - keep, keep);
+	}
+	ck_assert(r == 0 || r == -1);
+	ck_assert_int_eq(bs_input_lend(in, kept, 0, &block, NULL), 0);
+	return (int)r;
+}
+
 /* The first offset at which a and b differ, for failure messages. */
 static size_t
 first_diff(const struct bytes *a, const struct bytes *b)
@@ -837,7 +898,8 @@ START_TEST(test_fixture_table)
 		ck_assert_ptr_nonnull(in);
 		ck_assert_str_eq(bs_input_name(in), path);
 		ck_assert_uint_eq(bs_input_raw_size(in), f.file.n);
-		r = read_all(in, rc->chunk, &got, &d);
+		r = rc->lend ? lend_all(in, rc->chunk, &got, &d) :
+		    read_all(in, rc->chunk, &got, &d);
 
 		ck_assert_msg(r == f.want_rc, "%s (%s, way %zu): returned %d, "
 		    "expected %d (message \"%s\")", c->name,
