@@ -18,12 +18,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* What one call of run() ended with. */
 enum bs_inflate_rc {
 	BS_INFLATE_OK,		/* progress, or it needs input or room */
 	BS_INFLATE_END,		/* the member ended, its trailer good */
-	BS_INFLATE_FAULT	/* corrupt data; *why says how */
+	BS_INFLATE_FAULT,	/* corrupt data; *why says how */
+	BS_INFLATE_CHECK	/* deferred: the member's CRC-32 is in io->crc */
 };
 
 /*
@@ -36,6 +38,7 @@ struct bs_inflate_io {
 	size_t in_len;
 	unsigned char *out;
 	size_t out_len;
+	uint32_t crc;		/* with BS_INFLATE_CHECK */
 };
 
 struct bs_inflate_backend {
@@ -56,7 +59,23 @@ struct bs_inflate_backend {
 	 */
 	enum bs_inflate_rc (*run)(void *st, struct bs_inflate_io *io,
 	    const char **why);
+	/*
+	 * Optional (NULL: the backend always checks the CRC-32 itself).
+	 * defer(st, true), before the first member, hands the CRC-32 check
+	 * to the caller, so that another thread can do it: run() then
+	 * computes none, and where a member's trailer gives its CRC-32, run()
+	 * returns BS_INFLATE_CHECK with it in io->crc, before it checks the
+	 * length; the caller compares it with crc32() of the bytes decoded
+	 * since the member started, and reports a mismatch as zlib would,
+	 * "incorrect data check", after those bytes and before any other.
+	 * The next run() goes on with the length.
+	 */
+	void (*defer)(void *st, bool on);
+	uint32_t (*crc32)(uint32_t crc, const unsigned char *p, size_t n);
 };
+
+/* zlib's message for a member whose CRC-32 does not match its data. */
+#define BS_INFLATE_BAD_CHECK	"incorrect data check"
 
 extern const struct bs_inflate_backend bs_inflate_zlib;
 #ifdef BS_HAVE_ISAL

@@ -43,6 +43,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
 #include <zlib.h>
 
@@ -104,6 +105,8 @@ struct isal_dec {
 	uLong hcrc;		/* CRC-32 of the header so far */
 	const char *fault;	/* reported once PH_DRAIN has emptied */
 	bool last_single;	/* the last block's tables are single */
+	bool deferred;		/* the caller checks the CRC-32 */
+	bool check_given;	/* BS_INFLATE_CHECK returned for this member */
 };
 
 static void *
@@ -140,7 +143,23 @@ is_reset(void *p)
 	s->hcrc = crc32(0L, Z_NULL, 0);
 	s->fault = NULL;
 	s->last_single = false;
+	s->check_given = false;
 	return true;
+}
+
+static void
+is_defer(void *p, bool on)
+{
+	struct isal_dec *s = p;
+
+	s->deferred = on;
+	s->st.crc_flag = on ? ISAL_DEFLATE : ISAL_GZIP_NO_HDR;
+}
+
+static uint32_t
+is_crc32(uint32_t crc, const unsigned char *p, size_t n)
+{
+	return crc32_gzip_refl(crc, p, n);
 }
 
 /* Move up to want - have bytes of input into buf; true when it is full. */
@@ -475,8 +494,13 @@ is_run(void *p, struct bs_inflate_io *io, const char **why)
 			/* As zlib: the CRC is checked before the length. */
 			if (s->have < 4 && !take(s, io, 4))
 				return BS_INFLATE_OK;
-			if (le32(s->buf) != s->st.crc) {
-				*why = "incorrect data check";
+			if (s->deferred && !s->check_given) {
+				s->check_given = true;
+				io->crc = le32(s->buf);
+				return BS_INFLATE_CHECK;
+			}
+			if (!s->deferred && le32(s->buf) != s->st.crc) {
+				*why = BS_INFLATE_BAD_CHECK;
 				return BS_INFLATE_FAULT;
 			}
 			if (!take(s, io, 8))
@@ -513,7 +537,9 @@ const struct bs_inflate_backend bs_inflate_isal = {
 	.new = is_new,
 	.free = is_free,
 	.reset = is_reset,
-	.run = is_run
+	.run = is_run,
+	.defer = is_defer,
+	.crc32 = is_crc32
 };
 
 #else

@@ -19,7 +19,13 @@
  * thread owns the source from the first read on and fills a ring of
  * AHEAD_SLOTS fixed buffers while the caller parses; the two meet only
  * under one mutex, once per buffer.  Memory is bounded by the ring, and
- * nothing is allocated after the first read.
+ * nothing is allocated after the first read.  Decoding is then the
+ * slower side, so where the backend allows it (ISA-L) the members'
+ * CRC-32 check moves to the caller's thread: the worker ends a buffer
+ * where a member ends and marks the next with the trailer's CRC-32,
+ * which the caller checks before it hands out anything after it.  The
+ * worker computes a buffer's CRC-32 itself only while the caller lags
+ * (a full buffer already waits), and the caller then combines it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +40,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "bslimits.h"
 #include "inflate.h"
@@ -85,6 +92,9 @@ struct bs_src {
 	unsigned char *raw;	/* raw_chunk + 1 bytes */
 	size_t raw_chunk, raw_pos, raw_len;
 	unsigned long long raw_off;	/* bytes read(2) so far */
+	bool deferred;		/* the reader checks the CRC-32 (be->defer) */
+	bool check_due;		/* a member ended: its CRC-32 is check_crc */
+	uint32_t check_crc;
 };
 
 /* One buffer of the read-ahead ring. */
@@ -93,6 +103,10 @@ struct bs_slot {
 	size_t len;
 	unsigned long long raw_off;	/* consumed once the slot was full */
 	bool last;		/* the source ended after this slot */
+	bool check;		/* a member ended in front of buf, with crc */
+	uint32_t crc;
+	bool crc_done;		/* the worker computed buf's CRC-32 ... */
+	uint32_t buf_crc;	/* ... this */
 };
 
 struct bs_ahead {
@@ -125,6 +139,8 @@ struct bs_input {
 	size_t stage_pos, stage_len;
 	struct bs_ahead *ahead;	/* non-NULL once the worker runs */
 	struct bs_src src;
+	uint32_t crc;		/* deferred: of the member's bytes so far */
+	bool bad_check;		/* deferred: a member's CRC-32 was wrong */
 
 	/* A piece of a plain file: the lines starting in [off, off + len). */
 	bool range;
@@ -477,6 +493,12 @@ gz_produce(struct bs_src *s, unsigned char *buf, size_t n)
 			s->member_open = false;
 			continue;
 		}
+		if (rc == BS_INFLATE_CHECK) {
+			/* The reader checks it, between this member and the next. */
+			s->check_due = true;
+			s->check_crc = io.crc;
+			break;
+		}
 		if (rc == BS_INFLATE_FAULT) {
 			set_fault(s, BS_ERR_FORMAT,
 			    "corrupt compressed data (%s)", why);
@@ -532,7 +554,8 @@ ahead_main(void *arg)
 	struct bs_input *in = arg;
 	struct bs_ahead *a = in->ahead;
 	unsigned tail = 0;
-	bool last = false;
+	bool last = false, carry = false;
+	uint32_t carry_crc = 0;
 
 	while (!last) {
 		struct bs_slot *sl = &a->slot[tail];
@@ -546,20 +569,53 @@ ahead_main(void *arg)
 		pthread_mutex_unlock(&a->lock);
 		if (stop)
 			break;
+		sl->check = carry;
+		sl->crc = carry_crc;
+		carry = false;
 		/* Plain reads may come short: fill the slot anyway. */
 		while (len < a->slot_size) {
 			got = produce(&in->src, sl->buf + len,
 			    a->slot_size - len);
+			len += got;
+			if (in->src.check_due) {
+				/*
+				 * A member's CRC-32, to be checked in front of
+				 * the bytes that follow it: those of this slot
+				 * if it has none yet, else of the next slot.
+				 */
+				in->src.check_due = false;
+				if (len == 0 && !sl->check) {
+					sl->check = true;
+					sl->crc = in->src.check_crc;
+					continue;
+				}
+				carry = true;
+				carry_crc = in->src.check_crc;
+				break;
+			}
 			if (got == 0) {
 				last = true;
 				break;
 			}
-			len += got;
 		}
 		sl->len = len;
 		sl->raw_off = src_offset(&in->src);
 		sl->last = last;
+		sl->crc_done = false;
 		pthread_mutex_lock(&a->lock);
+		/*
+		 * With the CRC-32 deferred, the reader computes it, unless it
+		 * is the slower one just now (a full slot still waits for it
+		 * besides the one it reads): then this thread does, and the
+		 * reader only combines.  The two share the work where it is
+		 * cheapest.
+		 */
+		if (in->src.deferred && len > 0 && a->full >= 2) {
+			pthread_mutex_unlock(&a->lock);
+			sl->buf_crc = in->src.be->crc32(0, sl->buf, len);
+			sl->crc_done = true;
+			pthread_mutex_lock(&a->lock);
+		}
 		a->full++;
 		pthread_cond_signal(&a->filled);
 		pthread_mutex_unlock(&a->lock);
@@ -631,12 +687,24 @@ ahead_start(struct bs_input *in)
 		a->wake_w = pipefd[1];
 	}
 	in->ahead = a;
+	/*
+	 * The decoder's thread is the slower of the two: the CRC-32 of the
+	 * data is computed by the reader's, where the backend lets it.
+	 */
+	if (in->src.gzip && in->src.be->defer != NULL) {
+		in->src.be->defer(in->src.dec, true);
+		in->src.deferred = true;
+	}
 	/* Signals are the caller's business: the worker takes none. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&a->thread, NULL, ahead_main, in);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
+		if (in->src.deferred) {
+			in->src.be->defer(in->src.dec, false);
+			in->src.deferred = false;
+		}
 		in->ahead = NULL;
 		if (pipefd[0] >= 0) {
 			close(pipefd[0]);
@@ -676,6 +744,30 @@ ahead_stop(struct bs_input *in)
 }
 
 /*
+ * A slot just taken from the ring.  With the CRC-32 deferred to this
+ * thread (which has a core of its own, where the decoder's is the
+ * bottleneck): check the member that ended in front of the slot's bytes,
+ * then add them to the CRC-32 of the next.  false when the check failed:
+ * nothing of the slot may be handed out, and the input ends there.
+ */
+static bool
+slot_taken(struct bs_input *in, const struct bs_slot *sl)
+{
+	if (!in->src.deferred)
+		return true;
+	if (sl->check) {
+		if (in->crc != sl->crc) {
+			in->bad_check = true;
+			return false;
+		}
+		in->crc = 0;
+	}
+	in->crc = sl->crc_done ? (uint32_t)crc32_combine(in->crc, sl->buf_crc,
+	    (z_off_t)sl->len) : in->src.be->crc32(in->crc, sl->buf, sl->len);
+	return true;
+}
+
+/*
  * Hot: copy from the ring into the caller's buffer.  Waits only when it
  * has nothing yet; a slot emptied on the way is given back at once.
  * Returns the count; 0 when the last slot is used up.
@@ -690,6 +782,8 @@ ahead_read(struct bs_input *in, unsigned char *buf, size_t n)
 		struct bs_slot *sl = &a->slot[a->head];
 
 		if (!a->holding) {
+			if (in->bad_check)
+				return got;
 			pthread_mutex_lock(&a->lock);
 			if (got > 0 && a->full == 0) {
 				pthread_mutex_unlock(&a->lock);
@@ -698,6 +792,8 @@ ahead_read(struct bs_input *in, unsigned char *buf, size_t n)
 			while (a->full == 0)
 				pthread_cond_wait(&a->filled, &a->lock);
 			pthread_mutex_unlock(&a->lock);
+			if (!slot_taken(in, sl))
+				return got;
 			a->holding = true;
 			a->pos = 0;
 			in->shown_off = sl->raw_off;
@@ -859,6 +955,12 @@ static ssize_t
 the_end(struct bs_input *in, struct bs_diag *d)
 {
 	in->done = true;
+	/* A wrong CRC-32 comes first: the decoder ran on past it. */
+	if (in->bad_check) {
+		bs_diag_set(d, BS_ERR_FORMAT, in->name, 0,
+		    "corrupt compressed data (%s)", BS_INFLATE_BAD_CHECK);
+		return -1;
+	}
 	if (in->src.failed && !in->range_done) {
 		bs_diag_set(d, in->src.fault_st, in->name, 0, "%s",
 		    in->src.fault);
@@ -941,29 +1043,36 @@ bs_input_lend(struct bs_input *in, const char *keep, size_t keep_len,
 	}
 	if (a->holding && sl->last)
 		return the_end(in, d);
-	next = a->holding ? (a->head + 1) % AHEAD_SLOTS : a->head;
-	need = a->holding ? 2 : 1;
-	pthread_mutex_lock(&a->lock);
-	while (a->full < need)
-		pthread_cond_wait(&a->filled, &a->lock);
-	pthread_mutex_unlock(&a->lock);
-	/* keep lies in the slot held so far or with the caller, not here. */
-	sl = &a->slot[next];
-	memcpy(sl->buf - keep_len, keep, keep_len);
-	*block = (const char *)sl->buf - keep_len;
-	if (a->holding) {
+	for (;;) {
+		next = a->holding ? (a->head + 1) % AHEAD_SLOTS : a->head;
+		need = a->holding ? 2 : 1;
 		pthread_mutex_lock(&a->lock);
-		a->full--;
-		pthread_cond_signal(&a->emptied);
+		while (a->full < need)
+			pthread_cond_wait(&a->filled, &a->lock);
 		pthread_mutex_unlock(&a->lock);
+		sl = &a->slot[next];
+		if (!slot_taken(in, sl))
+			return the_end(in, d);
+		/* keep lies in the slot held so far or with the caller. */
+		memcpy(sl->buf - keep_len, keep, keep_len);
+		*block = (const char *)sl->buf - keep_len;
+		if (a->holding) {
+			pthread_mutex_lock(&a->lock);
+			a->full--;
+			pthread_cond_signal(&a->emptied);
+			pthread_mutex_unlock(&a->lock);
+		}
+		a->head = next;
+		a->holding = true;
+		a->pos = sl->len;
+		in->shown_off = sl->raw_off;
+		if (sl->len > 0)
+			return (ssize_t)sl->len;
+		if (sl->last)
+			return the_end(in, d);
+		/* Empty between two members' checks: on to the next. */
+		keep = *block;
 	}
-	a->head = next;
-	a->holding = true;
-	a->pos = sl->len;
-	in->shown_off = sl->raw_off;
-	if (sl->len == 0)
-		return the_end(in, d);
-	return (ssize_t)sl->len;
 }
 
 bool

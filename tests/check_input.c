@@ -516,6 +516,26 @@ fx_bad_crc(struct fixture *f)
 	gzip_fault(f, "corrupt");
 }
 
+/*
+ * A wrong CRC in the first of three members: its bytes, then the fault;
+ * nothing of the good members after it (the decoder may have decoded
+ * them already, where the CRC is checked by the reading thread).
+ */
+static void
+fx_bad_crc_first_of_three(struct fixture *f)
+{
+	struct bytes b = { 0 };
+
+	make_text(&f->want, "first", 300000);
+	gz_member(&f->file, f->want.p, f->want.n, 6);
+	f->file.p[f->file.n - GZ_TRAILER + 1] ^= 0x10;
+	make_text(&b, "later", 300000);
+	gz_member(&f->file, b.p, b.n, 6);
+	gz_member(&f->file, b.p, b.n, 1);
+	gzip_fault(f, "corrupt compressed data (incorrect data check)");
+	bytes_free(&b);
+}
+
 /* The CRC is checked as soon as it is there, before the length is. */
 static void
 fx_bad_crc_length_cut(struct fixture *f)
@@ -705,6 +725,7 @@ static const struct input_case cases[] = {
 	{ "truncated trailer", fx_truncated_trailer },
 	{ "second member truncated", fx_truncated_second_member },
 	{ "bad CRC", fx_bad_crc },
+	{ "bad CRC in the first of three members", fx_bad_crc_first_of_three },
 	{ "bad length in the trailer", fx_bad_length },
 	{ "bad CRC, the length cut off", fx_bad_crc_length_cut },
 	{ "reserved block type", fx_bad_block_type },
