@@ -193,7 +193,50 @@ skip_to_hit(struct bs_lines *ls)
 	return true;
 }
 
-static int refill(struct bs_lines *ls, struct bs_diag *d);
+/*
+ * More bytes after the unfinished line at start: in place when the input
+ * lends them, else read into our buffer behind the line moved to its
+ * front.  Sets eof at the end.  Returns -1 when the input failed (d
+ * filled; the unfinished line is dropped, being no whole line).
+ */
+static int
+refill(struct bs_lines *ls, struct bs_diag *d)
+{
+	size_t shift = ls->start;
+	ssize_t r = BS_INPUT_NO_LEND;
+
+	if (ls->lend) {
+		const char *block;
+
+		r = bs_input_lend(ls->in, ls->cur + ls->start,
+		    ls->end - ls->start, &block, d);
+		if (r == BS_INPUT_NO_LEND)
+			ls->lend = false;
+		else
+			ls->cur = block;
+	}
+	if (r == BS_INPUT_NO_LEND && ls->start > 0)
+		memmove(ls->buf, ls->buf + shift, ls->end - shift);
+	/* The unfinished line is now at the front; so are hit and clear. */
+	ls->end -= shift;
+	ls->start = 0;
+	/* A hit before start was consumed already. */
+	ls->hit = ls->hit != SIZE_MAX && ls->hit >= shift ?
+	    ls->hit - shift : SIZE_MAX;
+	ls->clear = ls->clear > shift ? ls->clear - shift : 0;
+	if (r == BS_INPUT_NO_LEND)
+		r = bs_input_read(ls->in, ls->buf + ls->end,
+		    ls->cap - ls->end, d);
+	if (r < 0) {
+		ls->eof = true;
+		ls->start = ls->end = 0;
+		return -1;
+	}
+	if (r == 0)
+		ls->eof = true;
+	ls->end += (size_t)r;
+	return 0;
+}
 
 /* Hot: runs once per handed-out line of every input. */
 int
@@ -266,50 +309,6 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 	}
 }
 
-/*
- * More bytes after the unfinished line at start: in place when the input
- * lends them, else read into our buffer behind the line moved to its
- * front.  Sets eof at the end.  Returns -1 when the input failed (d
- * filled; the unfinished line is dropped, being no whole line).
- */
-static int
-refill(struct bs_lines *ls, struct bs_diag *d)
-{
-	size_t shift = ls->start;
-	ssize_t r = BS_INPUT_NO_LEND;
-
-	if (ls->lend) {
-		const char *block;
-
-		r = bs_input_lend(ls->in, ls->cur + ls->start,
-		    ls->end - ls->start, &block, d);
-		if (r == BS_INPUT_NO_LEND)
-			ls->lend = false;
-		else
-			ls->cur = block;
-	}
-	if (r == BS_INPUT_NO_LEND && ls->start > 0)
-		memmove(ls->buf, ls->buf + shift, ls->end - shift);
-	/* The unfinished line is now at the front; so are hit and clear. */
-	ls->end -= shift;
-	ls->start = 0;
-	/* A hit before start was consumed already. */
-	ls->hit = ls->hit != SIZE_MAX && ls->hit >= shift ?
-	    ls->hit - shift : SIZE_MAX;
-	ls->clear = ls->clear > shift ? ls->clear - shift : 0;
-	if (r == BS_INPUT_NO_LEND)
-		r = bs_input_read(ls->in, ls->buf + ls->end,
-		    ls->cap - ls->end, d);
-	if (r < 0) {
-		ls->eof = true;
-		ls->start = ls->end = 0;
-		return -1;
-	}
-	if (r == 0)
-		ls->eof = true;
-	ls->end += (size_t)r;
-	return 0;
-}
 
 uint64_t
 bs_lines_count(const struct bs_lines *ls)
