@@ -398,6 +398,7 @@ id_home(uint64_t h48, size_t cap)
 	return (size_t)(mix64(h48) >> (64 - bits));
 }
 
+/* memset, called through a volatile pointer: see ids_reserve. */
 static void *(*volatile zero_fill)(void *, int, size_t) = memset;
 
 /* Slots of the first message set. */
@@ -615,6 +616,7 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	uint64_t h = 0;
 	long row;
 	struct row *r;
+	bool has_id = ev->msgid != NULL && ev->msgid_len > 0;
 
 	if ((unsigned)ev->kind >= BS_KIND_COUNT)
 		return BS_OK;
@@ -622,7 +624,7 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	 * The message set is far larger than the caches: ask for its line
 	 * now, and note the message once it has come (AGG_PENDING).
 	 */
-	if (ev->msgid != NULL && ev->msgid_len > 0) {
+	if (has_id) {
 		h = hash_bytes(ev->msgid, ev->msgid_len) >> 16;
 		if (a->ids != NULL)
 			__builtin_prefetch(&a->ids[id_home(h, a->ids_cap)], 1);
@@ -645,7 +647,7 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	a->kind_count[ev->kind]++;
 	if (a->detail && ev->reply != NULL && ev->reply_len > 0)
 		detail_add(&r->r, ev->reply, ev->reply_len, 1, 0);
-	if (ev->msgid != NULL && ev->msgid_len > 0) {
+	if (has_id) {
 		struct pending *pe = &a->pend[a->npend++];
 
 		pe->h48 = h;

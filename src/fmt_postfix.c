@@ -151,29 +151,36 @@ has(const struct bs_needles *nd, const char *s, size_t n)
 	return bs_scan_needles(nd, s, n) < n;
 }
 
+/* The first "status=" in m[from..mlen), or mlen. */
+static size_t
+next_status(const struct postfix *pf, const char *m, size_t mlen,
+    size_t from)
+{
+	return from + bs_scan_needles(&pf->n_status, m + from, mlen - from);
+}
+
 /*
  * Where the outcome pattern starts: at the field before the first
  * ", status=" past the head (the dsn= field, when there is one), so that
  * the pattern never walks the fields in between (relay=, delay=, ...),
  * which would cost it a step per byte.  first is where the line's first
- * "status=" is (the caller's scan found it): the search starts there, not
- * at the head again.  Returns mlen when there is none.
+ * "status=" is (the splitter's scan found it): past the head, that is
+ * the one, and nothing is searched again.  Returns mlen when there is
+ * none.
  */
 static size_t
 outcome_start(const struct postfix *pf, const char *m, size_t mlen,
     size_t head_end, size_t first)
 {
-	size_t from = first > head_end ? first : head_end, at;
+	size_t at = first >= head_end ? first :
+	    next_status(pf, m, mlen, head_end);
 	const char *prev;
 
-	for (;;) {
-		at = from + bs_scan_needles(&pf->n_status, m + from, mlen - from);
-		if (at >= mlen)
-			return mlen;
-		if (at >= head_end + 2 && m[at - 1] == ' ' && m[at - 2] == ',')
-			break;
-		from = at + 1;
-	}
+	while (at < mlen &&
+	    !(at >= head_end + 2 && m[at - 1] == ' ' && m[at - 2] == ','))
+		at = next_status(pf, m, mlen, at + 1);
+	if (at >= mlen)
+		return mlen;
 	prev = memrchr(m + head_end, ',', at - 2 - head_end);
 	return prev != NULL ? (size_t)(prev - m) + 2 : head_end;
 }

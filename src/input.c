@@ -743,6 +743,16 @@ ahead_stop(struct bs_input *in)
 	in->ahead = NULL;
 }
 
+/* Give slot[head] back to the worker, which may be waiting for room. */
+static void
+give_back(struct bs_ahead *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->full--;
+	pthread_cond_signal(&a->emptied);
+	pthread_mutex_unlock(&a->lock);
+}
+
 /*
  * A slot just taken from the ring.  With the CRC-32 deferred to this
  * thread (which has a core of its own, where the decoder's is the
@@ -806,10 +816,7 @@ ahead_read(struct bs_input *in, unsigned char *buf, size_t n)
 		got += k;
 		if (a->pos < sl->len || sl->last)
 			return got;
-		pthread_mutex_lock(&a->lock);
-		a->full--;
-		pthread_cond_signal(&a->emptied);
-		pthread_mutex_unlock(&a->lock);
+		give_back(a);
 		a->holding = false;
 		a->head = (a->head + 1) % AHEAD_SLOTS;
 		if (got == n)
@@ -1056,12 +1063,8 @@ bs_input_lend(struct bs_input *in, const char *keep, size_t keep_len,
 		/* keep lies in the slot held so far or with the caller. */
 		memcpy(sl->buf - keep_len, keep, keep_len);
 		*block = (const char *)sl->buf - keep_len;
-		if (a->holding) {
-			pthread_mutex_lock(&a->lock);
-			a->full--;
-			pthread_cond_signal(&a->emptied);
-			pthread_mutex_unlock(&a->lock);
-		}
+		if (a->holding)
+			give_back(a);
 		a->head = next;
 		a->holding = true;
 		a->pos = sl->len;

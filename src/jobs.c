@@ -86,12 +86,6 @@ struct pool {
 	pthread_cond_t room;	/* a job was merged, or stop */
 };
 
-static void
-warn(const struct bs_run_config *cfg, const struct bs_diag *d)
-{
-	if (cfg->warn != NULL)
-		cfg->warn(cfg->warn_ctx, d);
-}
 
 static void
 collect_warning(void *ctx, const struct bs_diag *d)
@@ -283,7 +277,7 @@ merge_job(struct pool *p, struct job *j, struct bs_agg *agg)
 	    read_here(p, j, agg) != BS_OK)
 		return BS_ERR_NOMEM;
 	for (k = 0; k < j->nwarn; k++)
-		warn(cfg, &j->warnings[k]);
+		bs_run_warn(cfg, &j->warnings[k]);
 	if (j->agg != agg && (j->continued ?
 	    bs_agg_merge_continued(agg, j->agg) :
 	    bs_agg_merge(agg, j->agg)) != BS_OK)
@@ -294,7 +288,7 @@ merge_job(struct pool *p, struct job *j, struct bs_agg *agg)
 		bs_run_fault_diag(&d, j->path, j->pc.fault, st->lines);
 		if (st->error[0] == '\0')
 			snprintf(st->error, sizeof(st->error), "%s", d.msg);
-		warn(cfg, &d);
+		bs_run_warn(cfg, &d);
 	}
 	if (j->last)
 		bs_run_input_warnings(cfg, st);

@@ -50,8 +50,8 @@ stats_of(struct bs_stream *s)
 	return bs_agg_input_stats(s->agg, s->idx);
 }
 
-static void
-warn(const struct bs_run_config *cfg, const struct bs_diag *d)
+void
+bs_run_warn(const struct bs_run_config *cfg, const struct bs_diag *d)
 {
 	if (cfg->warn != NULL)
 		cfg->warn(cfg->warn_ctx, d);
@@ -64,7 +64,7 @@ input_failed(struct bs_stream *s, const struct bs_diag *d)
 	struct bs_input_stats *st = stats_of(s);
 
 	snprintf(st->error, sizeof(st->error), "%s", d->msg);
-	warn(s->cfg, d);
+	bs_run_warn(s->cfg, d);
 }
 
 /*
@@ -275,14 +275,14 @@ bs_run_input_warnings(const struct bs_run_config *cfg,
 		    "%d bytes %s cut to that length",
 		    (unsigned long long)st->cut, st->cut == 1 ? "" : "s",
 		    BS_LINE_MAX, st->cut == 1 ? "was" : "were");
-		warn(cfg, &d);
+		bs_run_warn(cfg, &d);
 	}
 	if (st->untimed > 0) {
 		bs_diag_set(&d, BS_OK, name, 0, "%llu event%s without a "
 		    "readable time left out of the --since/--until window",
 		    (unsigned long long)st->untimed, st->untimed == 1 ? "" :
 		    "s");
-		warn(cfg, &d);
+		bs_run_warn(cfg, &d);
 	}
 	if (st->match_errors > 0) {
 		bs_diag_set(&d, BS_OK, name, st->first_match_error,
@@ -290,7 +290,7 @@ bs_run_input_warnings(const struct bs_run_config *cfg,
 		    "skipped, the first here",
 		    (unsigned long long)st->match_errors,
 		    st->match_errors == 1 ? " was" : "s were");
-		warn(cfg, &d);
+		bs_run_warn(cfg, &d);
 	}
 }
 

@@ -46,6 +46,9 @@ struct bs_run_config {
 bs_status bs_run_input(const struct bs_run_config *cfg, const char *path,
     struct bs_agg *agg);
 
+/* Pass d to cfg->warn, when there is one. */
+void bs_run_warn(const struct bs_run_config *cfg, const struct bs_diag *d);
+
 /*
  * The warnings that do not fail an input (cut lines, lines the patterns
  * gave up on, events without a readable time), from its finished stats.

@@ -37,12 +37,6 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
-warn(const struct bs_run_config *cfg, const struct bs_diag *d)
-{
-	if (cfg->warn != NULL)
-		cfg->warn(cfg->warn_ctx, d);
-}
 
 /* Hot: once per line read. */
 static bs_status
@@ -71,7 +65,7 @@ read_all(const struct bs_run_config *cfg, struct bs_follow **fs,
 		bs_diag_clear(&d);
 		st = bs_follow_read_lines(fs[i], to_stream, ss[i], &d);
 		if (st == BS_ERR_IO) {
-			warn(cfg, &d);
+			bs_run_warn(cfg, &d);
 			if (reported != NULL)
 				reported[i] = true;
 		} else if (st != BS_OK)
@@ -135,7 +129,7 @@ warn_missing(const struct bs_run_config *cfg, char *const *names,
 			continue;
 		bs_diag_set(&d, BS_OK, names[i], 0, "does not exist yet; "
 		    "waiting for it to appear");
-		warn(cfg, &d);
+		bs_run_warn(cfg, &d);
 	}
 }
 
@@ -175,7 +169,7 @@ bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
 			    bs_agg_ninputs(agg) - 1);
 
 			snprintf(is->error, sizeof(is->error), "%s", d.msg);
-			warn(cfg, &d);
+			bs_run_warn(cfg, &d);
 			bs_stream_close(ss[k]);
 			ss[k] = NULL;
 			refused = BS_ERR_IO;
