@@ -224,7 +224,8 @@ verify(const struct bs_needles *nd, size_t k, const char *s, size_t at,
  * (its starts already searched are masked off), and a byte loop takes the
  * few starts where only the shorter needles fit.
  */
-_Static_assert(BS_NEEDLES_MAX <= 8, "INIT, ANY and PROBE are spelled out for 8");
+_Static_assert(BS_NEEDLES_MAX <= 8,
+    "INIT, ANY and PROBE are spelled out for 8");
 
 /* Constant indexes everywhere, or the vectors live on the stack. */
 #define INIT(k, SET1, nn)						\

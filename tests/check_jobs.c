@@ -12,6 +12,7 @@
 #include "report.h"
 #include "run.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* Compound literals: writable strings, as the argv they stand for. */
 static char *inputs[] = {
@@ -26,28 +27,13 @@ static char *inputs[] = {
 };
 #define NINPUTS (sizeof(inputs) / sizeof(inputs[0]))
 
-struct warnings {
-	char text[4096];
-};
-
-static void
-keep_warning(void *ctx, const struct bs_diag *d)
-{
-	struct warnings *w = ctx;
-	char line[BS_DIAG_MSG_MAX + 300];
-
-	bs_diag_format(d, line, sizeof(line));
-	strncat(w->text, line, sizeof(w->text) - strlen(w->text) - 2);
-	strcat(w->text, "\n");
-}
-
 /* The JSON report and the warnings of a run with the given jobs. */
 static char *
-report(unsigned jobs, struct warnings *w, bs_status *st)
+report(unsigned jobs, struct bs_test_warnings *w, bs_status *st)
 {
 	struct bs_patterns *p;
 	struct bs_diag d;
-	struct bs_run_config cfg = { .warn = keep_warning, .warn_ctx = w };
+	struct bs_run_config cfg = { .warn = bs_test_keep_warning, .warn_ctx = w };
 	struct bs_report_opts ro = { .detail = true, .width = 80 };
 	struct bs_agg *a = bs_agg_new(true);
 	char *buf = NULL;
@@ -69,7 +55,7 @@ report(unsigned jobs, struct warnings *w, bs_status *st)
 
 START_TEST(test_parallel_equals_sequential)
 {
-	struct warnings w1, wn;
+	struct bs_test_warnings w1, wn;
 	bs_status s1, sn;
 	char *one = report(1, &w1, &s1);
 	unsigned jobs[] = { 2, 3, 8 };

@@ -67,20 +67,8 @@ spill(const char *path, const char *data, size_t len)
 struct result {
 	bs_status status;
 	char *json;
-	char warnings[8192];
+	struct bs_test_warnings warnings;
 };
-
-static void
-keep_warning(void *ctx, const struct bs_diag *d)
-{
-	struct result *r = ctx;
-	char line[BS_DIAG_MSG_MAX + 300];
-
-	bs_diag_format(d, line, sizeof(line));
-	strncat(r->warnings, line, sizeof(r->warnings) -
-	    strlen(r->warnings) - 2);
-	strcat(r->warnings, "\n");
-}
 
 /* One run over path with the given jobs and pieces (0, 0: whole). */
 static void
@@ -97,8 +85,8 @@ run(const struct bs_run_config *base, const char *path, unsigned jobs,
 
 	snprintf(name, sizeof(name), "%s", path);
 	memset(r, 0, sizeof(*r));
-	cfg.warn = keep_warning;
-	cfg.warn_ctx = r;
+	cfg.warn = bs_test_keep_warning;
+	cfg.warn_ctx = &r->warnings;
 	cfg.split_first = first;
 	cfg.split_size = size;
 	QUIET_CHECK(a != NULL, "out of memory");
@@ -139,9 +127,9 @@ same(const struct result *whole, const struct result *r, const char *path,
 		ck_abort_msg("%s %s at %llu+%llu: report differs:%s", path,
 		    how, first, size, diff);
 	}
-	if (strcmp(r->warnings, whole->warnings) != 0) {
-		first_difference(whole->warnings, r->warnings, diff,
-		    sizeof(diff));
+	if (strcmp(r->warnings.text, whole->warnings.text) != 0) {
+		first_difference(whole->warnings.text, r->warnings.text,
+		    diff, sizeof(diff));
 		ck_abort_msg("%s %s at %llu+%llu: warnings differ:%s", path,
 		    how, first, size, diff);
 	}
@@ -368,8 +356,8 @@ START_TEST(test_pieces_with_match_errors)
 	check_file(&cfg, path, false, &whole);
 	ck_assert_msg(strstr(whole.json, "\"match_errors\": 2") != NULL,
 	    "no match errors:\n%s", whole.json);
-	ck_assert_msg(strstr(whole.warnings, "runaway.log:4: 2 lines were "
-	    "too complex") != NULL, "warnings:\n%s", whole.warnings);
+	ck_assert_msg(strstr(whole.warnings.text, "runaway.log:4: 2 lines "
+	    "were too complex") != NULL, "warnings:\n%s", whole.warnings.text);
 	free(whole.json);
 	bs_patterns_free(p);
 }
@@ -425,8 +413,8 @@ START_TEST(test_pieces_with_many_codes)
 			struct bs_agg *a = bs_agg_new(false);
 
 			memset(res, 0, sizeof(*res));
-			c2.warn = keep_warning;
-			c2.warn_ctx = res;
+			c2.warn = bs_test_keep_warning;
+			c2.warn_ctx = &res->warnings;
 			c2.split_size = k == 0 ? 0 : sizes[i];
 			res->status = bs_run_inputs(&c2, paths, 2,
 			    k == 0 ? 1 : (unsigned)k, a, NULL, NULL);
@@ -514,8 +502,8 @@ START_TEST(test_mixed_inputs)
 			struct bs_agg *ag = bs_agg_new(false);
 
 			memset(res, 0, sizeof(*res));
-			c2.warn = keep_warning;
-			c2.warn_ctx = res;
+			c2.warn = bs_test_keep_warning;
+			c2.warn_ctx = &res->warnings;
 			c2.split_size = sizes[i];
 			res->status = bs_run_inputs(&c2, paths,
 			    sizeof(paths) / sizeof(paths[0]), (unsigned)k, ag,
@@ -533,7 +521,7 @@ START_TEST(test_mixed_inputs)
 		}
 	}
 	ck_assert_int_eq(whole.status, BS_ERR_IO);
-	ck_assert_ptr_nonnull(strstr(whole.warnings, "no-such-file.log"));
+	ck_assert_ptr_nonnull(strstr(whole.warnings.text, "no-such-file.log"));
 	free(whole.json);
 	bs_patterns_free((struct bs_patterns *)cfg.patterns);
 }

@@ -4,6 +4,7 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "testutil.h"
@@ -52,4 +53,15 @@ bs_test_slurp(const char *path, size_t *len)
 	fclose(f);
 	*len = n;
 	return buf;
+}
+
+void
+bs_test_keep_warning(void *ctx, const struct bs_diag *d)
+{
+	struct bs_test_warnings *w = ctx;
+	char line[BS_DIAG_MSG_MAX + 300];
+
+	bs_diag_format(d, line, sizeof(line));
+	strncat(w->text, line, sizeof(w->text) - strlen(w->text) - 2);
+	strcat(w->text, "\n");
 }

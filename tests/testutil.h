@@ -8,6 +8,8 @@
 #include <check.h>
 #include <stddef.h>
 
+#include "diag.h"
+
 /*
  * Each passing ck_assert records its place through a write(2); loops that
  * run a million times check with this instead, which costs nothing when
@@ -25,7 +27,21 @@ void bs_test_mkdtemp(char dir[64], const char *tag);
 /* Remove dir and all it holds (nothing when dir is ""), and empty dir. */
 void bs_test_rmtree(char dir[64]);
 
-/* The whole of path, malloc'd, its size in *len; fails the test if unreadable. */
+/*
+ * Warnings collected as bs_diag_format writes them, one a line: pass
+ * bs_test_keep_warning as a run's warn, with such a struct (zeroed) as
+ * its context.  What does not fit is dropped.
+ */
+struct bs_test_warnings {
+	char text[8192];
+};
+
+void bs_test_keep_warning(void *ctx, const struct bs_diag *d);
+
+/*
+ * The whole of path, malloc'd, its size in *len; fails the test if it
+ * cannot be read.
+ */
 char *bs_test_slurp(const char *path, size_t *len);
 
 #endif
