@@ -6,6 +6,11 @@
 # runs them on lines that contain "status=" or "reject:" (its prefilter),
 # and reads the groups named below; a replacement set (--patterns DIR)
 # must define the same names and groups.
+#
+# syslog and delivery, as written here, are also read in C for speed
+# (src/postfix_prefix.c); the C is used only while these two patterns are
+# exactly its copies of them.  Edit one and the other together:
+# tests/check_prefix.c fails until they agree again.
 
 # syslog: the prefix in front of the message.  Optional timestamp (classic
 # "Nov  8 10:00:00" or RFC 3339 "2026-11-28T10:00:00.123+01:00", kept in

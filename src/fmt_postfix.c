@@ -19,6 +19,7 @@
 #include "extract.h"
 #include "format.h"
 #include "patterns.h"
+#include "postfix_prefix.h"
 #include "scan.h"
 
 struct postfix {
@@ -30,6 +31,8 @@ struct postfix {
 	int g_rqid, g_reply;
 	pcre2_match_data *md;
 	struct bs_extract *x;
+	/* Whether syslog and delivery are the shipped texts: read in C. */
+	bool c_syslog, c_delivery;
 };
 
 /* Every event line holds one of these; the splitter skips the others. */
@@ -66,6 +69,10 @@ postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 		goto fail;
 #undef GET
 #undef GROUP
+	pf->c_syslog = bs_patterns_is(p, "postfix", "syslog",
+	    bs_postfix_syslog_rx);
+	pf->c_delivery = bs_patterns_is(p, "postfix", "delivery",
+	    bs_postfix_delivery_rx);
 	pf->md = pcre2_match_data_create(32, NULL);
 	if (pf->md == NULL) {
 		st = bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
@@ -193,11 +200,17 @@ parse_delivery(struct postfix *pf, const char *m, size_t mlen, size_t first,
 	size_t stl, textl, dsnl, qidl, headl, start;
 	int kind, rc;
 
-	rc = bs_match(pf->p, pf->delivery, m, mlen, 0, pf->md);
-	if (rc <= 0)
-		return rc < 0 ? BS_ERR_MATCH : BS_OK;
-	bs_group_span(pf->md, pf->g_dqid, &qid, m, &qidl);
-	bs_group_span(pf->md, 0, &head, m, &headl);
+	if (pf->c_delivery) {
+		if (!bs_postfix_delivery(m, mlen, &qidl, &headl))
+			return BS_OK;
+		qid = head = m;
+	} else {
+		rc = bs_match(pf->p, pf->delivery, m, mlen, 0, pf->md);
+		if (rc <= 0)
+			return rc < 0 ? BS_ERR_MATCH : BS_OK;
+		bs_group_span(pf->md, pf->g_dqid, &qid, m, &qidl);
+		bs_group_span(pf->md, 0, &head, m, &headl);
+	}
 	start = outcome_start(pf, m, mlen, (size_t)(head - m) + headl, first);
 	if (start >= mlen)
 		return BS_OK;
@@ -258,18 +271,53 @@ parse_reject(struct postfix *pf, const char *m, size_t mlen,
 	return BS_OK;
 }
 
+/*
+ * Where the message of line s[0..n) starts (the syslog pattern), with the
+ * timestamp into ev.  A line the pattern does not fit is all message.
+ */
+static bs_status
+find_message(struct postfix *pf, const char *s, size_t n, const char **m,
+    size_t *mlen, struct bs_event *ev)
+{
+	const char *stamp;
+	size_t at, stampl;
+	int rc;
+
+	if (pf->c_syslog && bs_postfix_syslog(s, n, &at, &stampl)) {
+		*m = s + at;
+		*mlen = n - at;
+		ev->stamp = s;
+		ev->stamp_len = stampl;
+		return BS_OK;
+	}
+	rc = bs_match(pf->p, pf->syslog, s, n, 0, pf->md);
+	if (rc < 0)
+		return BS_ERR_MATCH;
+	/* A replacement pattern whose msg group did not take part: whole line. */
+	if (rc > 0 && bs_group_span(pf->md, pf->g_msg, m, s, mlen)) {
+		*mlen = n - (size_t)(*m - s);
+		if (bs_group_span(pf->md, pf->g_stamp, &stamp, s, &stampl)) {
+			ev->stamp = stamp;
+			ev->stamp_len = stampl;
+		}
+	} else {
+		*m = s;
+		*mlen = n;
+	}
+	return BS_OK;
+}
+
 /* Hot: runs for every line of a Postfix log. */
 static bs_status
 postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
     void *ctx)
 {
 	struct postfix *pf = state;
-	const char *s = line->ptr, *m, *stamp;
-	size_t n = line->len, mlen, stampl, at;
+	const char *s = line->ptr, *m;
+	size_t n = line->len, mlen, at;
 	bool is_status;
 	struct bs_event ev;
 	bs_status st;
-	int rc;
 
 	/*
 	 * Which needle comes first tells the shape.  The splitter's scan
@@ -283,20 +331,8 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	is_status = s[at] == 's';
 
 	memset(&ev, 0, sizeof(ev));
-	rc = bs_match(pf->p, pf->syslog, s, n, 0, pf->md);
-	if (rc < 0)
-		return BS_ERR_MATCH;
-	/* A replacement pattern whose msg group did not take part: whole line. */
-	if (rc > 0 && bs_group_span(pf->md, pf->g_msg, &m, s, &mlen)) {
-		mlen = n - (size_t)(m - s);
-		if (bs_group_span(pf->md, pf->g_stamp, &stamp, s, &stampl)) {
-			ev.stamp = stamp;
-			ev.stamp_len = stampl;
-		}
-	} else {
-		m = s;
-		mlen = n;
-	}
+	if ((st = find_message(pf, s, n, &m, &mlen, &ev)) != BS_OK)
+		return st;
 	ev.kind = BS_KIND_COUNT;
 	/* The message starts at m - s; the first "status=" at at. */
 	st = is_status ? parse_delivery(pf, m, mlen,

@@ -21,6 +21,8 @@
 struct pat {
 	char *set;
 	char *name;
+	char *rx;	/* the regex as written, continuation lines joined */
+	size_t rxlen;
 	pcre2_code *re;
 };
 
@@ -58,6 +60,7 @@ bs_patterns_free(struct bs_patterns *p)
 	for (i = 0; i < p->n; i++) {
 		free(p->v[i].set);
 		free(p->v[i].name);
+		free(p->v[i].rx);
 		pcre2_code_free(p->v[i].re);
 	}
 	free(p->v);
@@ -75,6 +78,7 @@ drop_set(struct bs_patterns *p, const char *set)
 		if (strcmp(p->v[i].set, set) == 0) {
 			free(p->v[i].set);
 			free(p->v[i].name);
+			free(p->v[i].rx);
 			pcre2_code_free(p->v[i].re);
 		} else
 			p->v[j++] = p->v[i];
@@ -122,10 +126,16 @@ add_pattern(struct bs_patterns *p, const char *set, const char *origin,
 	}
 	p->v[p->n].set = strdup(set);
 	p->v[p->n].name = strdup(name);
+	p->v[p->n].rx = malloc(rxlen + 1);
+	p->v[p->n].rxlen = rxlen;
+	if (p->v[p->n].rx != NULL)
+		memcpy(p->v[p->n].rx, rx, rxlen);
 	p->v[p->n].re = re;
-	if (p->v[p->n].set == NULL || p->v[p->n].name == NULL) {
+	if (p->v[p->n].set == NULL || p->v[p->n].name == NULL ||
+	    p->v[p->n].rx == NULL) {
 		free(p->v[p->n].set);
 		free(p->v[p->n].name);
+		free(p->v[p->n].rx);
 		pcre2_code_free(re);
 		return bs_diag_set(d, BS_ERR_NOMEM, origin, lineno,
 		    "out of memory");
@@ -346,6 +356,20 @@ bs_patterns_get(const struct bs_patterns *p, const char *set,
 	*out = NULL;
 	return bs_diag_set(d, BS_ERR_CONFIG, "", 0,
 	    "pattern set '%s' has no pattern '%s'", set, name);
+}
+
+bool
+bs_patterns_is(const struct bs_patterns *p, const char *set,
+    const char *name, const char *rx)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].set, set) == 0 &&
+		    strcmp(p->v[i].name, name) == 0)
+			return p->v[i].rxlen == strlen(rx) &&
+			    memcmp(p->v[i].rx, rx, p->v[i].rxlen) == 0;
+	return false;
 }
 
 bs_status

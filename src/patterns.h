@@ -51,6 +51,14 @@ struct bs_patterns *bs_patterns_new(void);
 bs_status bs_patterns_get(const struct bs_patterns *p, const char *set,
     const char *name, const pcre2_code **out, struct bs_diag *d);
 
+/*
+ * Whether SET/NAME was compiled from exactly the regex rx.  A parser that
+ * reads a shipped pattern's lines in C (postfix_prefix.h) does so only
+ * while the pattern is still that text.
+ */
+bool bs_patterns_is(const struct bs_patterns *p, const char *set,
+    const char *name, const char *rx);
+
 /* Number of the named group in re, or BS_ERR_CONFIG if it has none. */
 bs_status bs_patterns_group(const pcre2_code *re, const char *set,
     const char *pattern, const char *group, int *out, struct bs_diag *d);

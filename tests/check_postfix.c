@@ -11,6 +11,8 @@
 
 #include "format.h"
 #include "patterns.h"
+#include "patterns_builtin.h"
+#include "postfix_prefix.h"
 #include "suites.h"
 
 #define P "Nov 28 10:00:00 mx1 postfix/smtp[4242]: "
@@ -488,8 +490,51 @@ record(void *ctx, const struct bs_event *ev)
 	}
 }
 
-static struct bs_patterns *pats;
-static void *state;
+static struct bs_patterns *pats, *pcre_pats;
+static void *state, *pcre_state;
+
+/*
+ * The shipped set with syslog and delivery written differently, (?:)
+ * appended: the same patterns, but not the texts postfix_prefix.c
+ * stands in for, so the parser matches them with PCRE2.
+ */
+static struct bs_patterns *
+pcre_only(void)
+{
+	const struct bs_builtin_pattern *b = bs_builtin_patterns;
+	struct bs_patterns *p = NULL;
+	struct bs_diag d;
+	char text[8192];
+	size_t len = 0, i;
+
+	while (strcmp(b->set, "postfix") != 0)
+		b++;
+	ck_assert_uint_lt(b->len + 16, sizeof(text));
+	for (i = 0; i < b->len; i++) {
+		static const char *const ends[] = { "(?<msg>)", "(?:to|from)=" };
+		size_t e;
+
+		text[len++] = b->text[i];
+		for (e = 0; e < 2; e++) {
+			size_t el = strlen(ends[e]);
+
+			if (i + 1 >= el &&
+			    memcmp(b->text + i + 1 - el, ends[e], el) == 0) {
+				memcpy(text + len, "(?:)", 4);
+				len += 4;
+			}
+		}
+	}
+	ck_assert_uint_eq(len, b->len + 8);
+	ck_assert_int_eq(bs_patterns_load(NULL, &p, &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_add_text(p, "postfix", "test", text, len,
+	    &d), BS_OK);
+	ck_assert(!bs_patterns_is(p, "postfix", "syslog",
+	    bs_postfix_syslog_rx));
+	ck_assert(!bs_patterns_is(p, "postfix", "delivery",
+	    bs_postfix_delivery_rx));
+	return p;
+}
 
 static void
 setup(void)
@@ -498,11 +543,16 @@ setup(void)
 
 	ck_assert_int_eq(bs_patterns_load(NULL, &pats, &d), BS_OK);
 	ck_assert_int_eq(bs_format_postfix.open(pats, &state, &d), BS_OK);
+	pcre_pats = pcre_only();
+	ck_assert_int_eq(bs_format_postfix.open(pcre_pats, &pcre_state, &d),
+	    BS_OK);
 }
 
 static void
 teardown(void)
 {
+	bs_format_postfix.close(pcre_state);
+	bs_patterns_free(pcre_pats);
 	bs_format_postfix.close(state);
 	bs_patterns_free(pats);
 }
@@ -523,20 +573,20 @@ first_needle(const char *s)
 }
 
 /*
- * Row _i % NROWS; in the second round with the needle's place given, as
- * the splitter gives it: the same events either way.
+ * Row _i % NROWS, four rounds: with the needle's place given (as the
+ * splitter gives it) in rounds 1 and 3, and with PCRE2 alone for the
+ * line's prefix in rounds 2 and 3: the same events every time.
  */
 START_TEST(test_row)
 {
-	int k = _i % (int)NROWS;
+	int k = _i % (int)NROWS, round = _i / (int)NROWS;
 	const struct row *r = &rows[k];
 	struct bs_line line = { .ptr = r->line, .len = strlen(r->line),
-	    .lineno = 1, .needle = _i >= (int)NROWS ? first_needle(r->line) :
-	    0 };
+	    .lineno = 1, .needle = round & 1 ? first_needle(r->line) : 0 };
 	struct seen s = { 0 };
 
-	ck_assert_int_eq(bs_format_postfix.parse(state, &line, record, &s),
-	    BS_OK);
+	ck_assert_int_eq(bs_format_postfix.parse(round & 2 ? pcre_state :
+	    state, &line, record, &s), BS_OK);
 	if (r->kind == N) {
 		ck_assert_msg(s.n == 0, "row %d: unexpected event", k);
 		return;
@@ -555,7 +605,10 @@ START_TEST(test_row)
 }
 END_TEST
 
-/* The timestamp is handed on as written, for time windows. */
+/*
+ * The timestamp is handed on as written, for time windows (then again
+ * with PCRE2 alone for the prefix).
+ */
 START_TEST(test_stamp)
 {
 	static const char *const lines[][2] = {
@@ -571,15 +624,18 @@ START_TEST(test_stamp)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		struct bs_line line = { .ptr = lines[i][0],
-		    .len = strlen(lines[i][0]), .lineno = 1 };
+	for (i = 0; i < 2 * sizeof(lines) / sizeof(lines[0]); i++) {
+		const char *const *l = lines[i % (sizeof(lines) /
+		    sizeof(lines[0]))];
+		struct bs_line line = { .ptr = l[0], .len = strlen(l[0]),
+		    .lineno = 1 };
 		struct seen s = { 0 };
 
-		bs_format_postfix.parse(state, &line, record, &s);
+		bs_format_postfix.parse(i < sizeof(lines) / sizeof(lines[0]) ?
+		    state : pcre_state, &line, record, &s);
 		ck_assert_int_eq(s.n, 1);
-		ck_assert_uint_eq(s.ev.stamp_len, strlen(lines[i][1]));
-		ck_assert(memcmp(s.ev.stamp, lines[i][1],
+		ck_assert_uint_eq(s.ev.stamp_len, strlen(l[1]));
+		ck_assert(memcmp(s.ev.stamp, l[1],
 		    s.ev.stamp_len) == 0);
 	}
 }
@@ -603,7 +659,7 @@ postfix_suite(void)
 	TCase *tc = tcase_create("shapes");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_loop_test(tc, test_row, 0, 2 * (int)NROWS);
+	tcase_add_loop_test(tc, test_row, 0, 4 * (int)NROWS);
 	tcase_add_test(tc, test_stamp);
 	tcase_add_test(tc, test_probe);
 	suite_add_tcase(s, tc);

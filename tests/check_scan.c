@@ -24,10 +24,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static uint32_t
 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng >> 32);
+	return bs_test_rand(&rng);
 }
 
 /* The answer by definition: the lowest start where some needle fits. */

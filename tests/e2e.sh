@@ -43,5 +43,29 @@ for args in cases/*.args; do
 	fi
 	if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
+# Postfix's shipped syslog and delivery patterns are read in C
+# (src/postfix_prefix.c).  The same set written differently, (?:)
+# appended, takes PCRE2: every Postfix log here, and the shared corpus's
+# where it exists, must give the same report both ways.
+mkdir "$tmp/pcre"
+sed -e 's/(?<msg>)/(?<msg>)(?:)/' -e 's/(?:to|from)=/(?:to|from)=(?:)/' \
+    ../patterns/postfix.pat > "$tmp/pcre/postfix.pat"
+if [ "$(grep -c '(?:)' "$tmp/pcre/postfix.pat")" != 2 ]; then
+	echo "FAIL prefix: patterns/postfix.pat no longer has both patterns"
+	fail=$((fail + 1))
+fi
+for f in postfix/*.log postfix/*.gz ../../shared/corpus/postfix/*; do
+	[ -f "$f" ] || continue
+	"$bin" --type postfix --format json "$f" > "$tmp/c" 2>&1
+	"$bin" --patterns "$tmp/pcre" --type postfix --format json "$f" \
+	    > "$tmp/pcre2" 2>&1
+	if cmp -s "$tmp/c" "$tmp/pcre2"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL prefix $f: the C prefix and PCRE2 differ:"
+		diff -u "$tmp/pcre2" "$tmp/c" | head -n 20
+		fail=$((fail + 1))
+	fi
+done
 echo "e2e: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -15,6 +15,7 @@
 	X(lines) \
 	X(patterns) \
 	X(extract) \
+	X(prefix) \
 	X(postfix) \
 	X(exim) \
 	X(csv) \

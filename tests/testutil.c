@@ -65,3 +65,12 @@ bs_test_keep_warning(void *ctx, const struct bs_diag *d)
 	strncat(w->text, line, sizeof(w->text) - strlen(w->text) - 2);
 	strcat(w->text, "\n");
 }
+
+uint32_t
+bs_test_rand(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (uint32_t)(*state >> 32);
+}

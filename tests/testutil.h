@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -37,6 +38,12 @@ struct bs_test_warnings {
 };
 
 void bs_test_keep_warning(void *ctx, const struct bs_diag *d);
+
+/*
+ * A cheap fixed pseudo-random sequence (xorshift64): the same cases on
+ * every run.  *state must not be 0.
+ */
+uint32_t bs_test_rand(uint64_t *state);
 
 /*
  * The whole of path, malloc'd, its size in *len; fails the test if it

@@ -1,0 +1,377 @@
+/*
+ * check_prefix.c - src/postfix_prefix.c against the patterns it stands in
+ * for.
+ *
+ * The C must give the pattern's answer wherever it gives one: the same
+ * message start and timestamp for syslog, the same match or no match and
+ * the same spans for delivery.  Hand-written lines cover each branch of
+ * both patterns (timestamps, word counts, program names, the odd bytes
+ * between them); random edits of those lines then look for the cases no
+ * one thought of, and every answer is compared with PCRE2's.
+ */
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "patterns.h"
+#include "postfix_prefix.h"
+#include "suites.h"
+#include "testutil.h"
+
+static struct bs_patterns *pats;
+static const pcre2_code *syslog_re, *delivery_re;
+static int g_msg, g_stamp, g_qid;
+static pcre2_match_data *md;
+
+static void
+setup(void)
+{
+	struct bs_diag d;
+
+	ck_assert_int_eq(bs_patterns_load(NULL, &pats, &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_get(pats, "postfix", "syslog", &syslog_re,
+	    &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_get(pats, "postfix", "delivery",
+	    &delivery_re, &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_group(syslog_re, "postfix", "syslog",
+	    "msg", &g_msg, &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_group(syslog_re, "postfix", "syslog",
+	    "stamp", &g_stamp, &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_group(delivery_re, "postfix", "delivery",
+	    "qid", &g_qid, &d), BS_OK);
+	md = pcre2_match_data_create(16, NULL);
+	ck_assert_ptr_nonnull(md);
+}
+
+static void
+teardown(void)
+{
+	pcre2_match_data_free(md);
+	bs_patterns_free(pats);
+}
+
+/*
+ * The shipped patterns are the texts the C carries; if this fails,
+ * patterns/postfix.pat was edited: change src/postfix_prefix.c with it
+ * (until then Postfix lines take PCRE2 only, correct but slower).
+ */
+START_TEST(test_shipped)
+{
+	ck_assert_msg(bs_patterns_is(pats, "postfix", "syslog",
+	    bs_postfix_syslog_rx), "postfix/syslog is not bs_postfix_syslog_rx");
+	ck_assert_msg(bs_patterns_is(pats, "postfix", "delivery",
+	    bs_postfix_delivery_rx),
+	    "postfix/delivery is not bs_postfix_delivery_rx");
+	ck_assert(!bs_patterns_is(pats, "postfix", "syslog",
+	    bs_postfix_delivery_rx));
+	ck_assert(!bs_patterns_is(pats, "postfix", "nosuch",
+	    bs_postfix_syslog_rx));
+}
+END_TEST
+
+/* A set with the same patterns in other words is not the shipped one. */
+START_TEST(test_replaced)
+{
+	static const char text[] =
+	    "syslog = ^(?:(?<stamp>x) )?(?:[^ ]+ ){0,3}?postfix: (?<msg>)\n"
+	    "delivery = ^(?<qid>[0-9A-Z]{5,}): (?:to|from)=\n";
+	struct bs_diag d;
+
+	ck_assert_int_eq(bs_patterns_add_text(pats, "postfix", "test", text,
+	    sizeof(text) - 1, &d), BS_OK);
+	ck_assert(!bs_patterns_is(pats, "postfix", "syslog",
+	    bs_postfix_syslog_rx));
+	ck_assert(!bs_patterns_is(pats, "postfix", "delivery",
+	    bs_postfix_delivery_rx));
+}
+END_TEST
+
+/* PCRE2's answer for syslog: -1 no match, else the message's offset. */
+static long
+pcre_syslog(const char *s, size_t n, size_t *stamp_len, bool *stamp)
+{
+	const char *p;
+	size_t len;
+
+	if (bs_match(pats, syslog_re, s, n, 0, md) <= 0)
+		return -1;
+	*stamp = bs_group_span(md, g_stamp, &p, s, stamp_len);
+	ck_assert(!*stamp || p == s);
+	bs_group_span(md, g_msg, &p, s, &len);
+	return (long)(p - s);
+}
+
+/*
+ * Whether C and PCRE2 agree on s[0..n): where the C answers, PCRE2 must
+ * match with the same message and timestamp.  Returns whether the C
+ * answered.
+ */
+static bool
+syslog_agrees(const char *s, size_t n, const char *what)
+{
+	size_t msg = 0, sl = 0, psl = 0;
+	bool answered = bs_postfix_syslog(s, n, &msg, &sl), pstamp = false;
+	long pmsg;
+
+	if (!answered)
+		return false;
+	pmsg = pcre_syslog(s, n, &psl, &pstamp);
+	QUIET_CHECK(pmsg == (long)msg && pstamp && psl == sl,
+	    "syslog on %s '%.*s': C msg %zu stamp %zu, PCRE2 msg %ld stamp "
+	    "%zu (%s)", what, (int)n, s, msg, sl, pmsg, psl,
+	    pstamp ? "taken" : "none");
+	return true;
+}
+
+static const struct syslog_case {
+	const char *line;
+	long msg;		/* the message's offset; -1 where C declines */
+	size_t stamp;		/* the timestamp's length where C answers */
+	long pcre;		/* PCRE2's message offset; -1: no match */
+} syslog_cases[] = {
+	{ "Nov 28 10:00:00 mx1 postfix/smtp[4242]: 4F1A: to=<a@b>", 40, 15,
+	    40 },
+	{ "Nov  8 10:00:00 mx1 postfix/smtpd[1]: NOQUEUE: x", 38, 15, 38 },
+	{ "Nov 8 10:00:00 mx1 postfix/qmgr[1]: x", 36, 14, 36 },
+	{ "2026-11-28T10:00:00.123456+01:00 mx1 postfix/smtp[4242]: x", 57,
+	    32, 57 },
+	{ "2026-11-28T10:00:00Z mx1 postfix/smtp[1]: x", 42, 20, 42 },
+	{ "2026-11-28T10:00:00+0100 mx1 postfix/smtp[1]: x", 46, 24, 46 },
+	{ "2026-11-28T10:00:00-05:00 mx1 postfix/smtp[1]: x", 47, 25, 47 },
+	{ "2026-11-28T10:00:00 mx1 postfix/smtp[1]: x", 41, 19, 41 },
+	{ "2026-11-28T10:00:00.5 mx1 postfix/smtp[1]: x", 43, 21, 43 },
+	/* No program on the first word: the host, up to three words. */
+	{ "Nov 28 10:00:00 postfix/smtp[1]: x", 33, 15, 33 },
+	{ "Nov 28 10:00:00 a b c postfix/smtp[1]: x", 39, 15, 39 },
+	{ "Nov 28 10:00:00 a b c d postfix/smtp[1]: x", -1, 0, -1 },
+	{ "Nov 28 10:00:00 mx1 postfix-out/smtp[1]: x", 41, 15, 41 },
+	{ "Nov 28 10:00:00 mx1 mypostfix2/submission/smtpd[7]: x", 52, 15,
+	    52 },
+	{ "Nov 28 10:00:00 mx1 postfix/smtp: x", 34, 15, 34 },
+	{ "Nov 28 10:00:00 mx1 postfix[12]: x", 33, 15, 33 },
+	{ "Nov 28 10:00:00 postfix.example.org postfix/smtp[1]: x", 53, 15,
+	    53 },
+	{ "Nov 28 10:00:00\tmx1\tpostfix/smtp[1]:\t\tx", 38, 15, 38 },
+	{ "Nov 28 10:00:00   mx1   postfix/smtp[1]:   x", 43, 15, 43 },
+	{ "Nov 28 10:00:00 mx1 postfix/smtp[1]: ", 37, 15, 37 },
+	{ "Nov 28 10:00:00 mx1 h\xc3\xa9 postfix/smtp[1]: x", 41, 15, 41 },
+	/* Shapes the C leaves to PCRE2, which may still match. */
+	{ "2026-11-28T10:00:00. mx1 postfix/smtp[1]: x", -1, 0, 42 },
+	{ "2026-11-28T10:00:00+01:0 postfix/smtp[1]: x", -1, 0, 42 },
+	{ "2026-11-28T10:00:00Zmx1 postfix/smtp[1]: x", -1, 0, 41 },
+	{ "Nov 123 10:00:00 postfix/smtp[1]: x", -1, 0, 34 },
+	{ "Nov 28 10:00 postfix/smtp[1]: x", -1, 0, 30 },
+	{ "nov 28 10:00:00 mx1 postfix/smtp[1]: x", -1, 0, -1 },
+	{ "mx1 postfix/smtp[1]: x", -1, 0, 21 },
+	{ "postfix/smtp[1]: x", -1, 0, 17 },
+	{ "4F1A2B3C4D: to=<a@b>, status=sent", -1, 0, -1 },
+	{ "Nov 28 10:00:00", -1, 0, -1 },
+	{ "Nov 28 10:00:00 ", -1, 0, -1 },
+	{ "", -1, 0, -1 },
+	/* Almost a program. */
+	{ "Nov 28 10:00:00 mx1 postfix/smtp[1]:x", -1, 0, -1 },
+	{ "Nov 28 10:00:00 mx1 postfix/smtp[1]:", -1, 0, -1 },
+	{ "Nov 28 10:00:00 mx1 postfix/smtp[]: x", -1, 0, -1 },
+	{ "Nov 28 10:00:00 mx1 postfix/smtp[1a]: x", -1, 0, -1 },
+	{ "Nov 28 10:00:00 mx1 postfix//smtp[1]: x", -1, 0, -1 },
+	{ "Nov 28 10:00:00 mx1 postfi/smtp[1]: x", -1, 0, -1 },
+	{ "Nov 28 10:00:00 mx1 Postfix/smtp[1]: x", -1, 0, -1 },
+};
+
+START_TEST(test_syslog_cases)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(syslog_cases) / sizeof(syslog_cases[0]); i++) {
+		const struct syslog_case *c = &syslog_cases[i];
+		size_t n = strlen(c->line), msg = 0, sl = 0, psl = 0;
+		bool answered = bs_postfix_syslog(c->line, n, &msg, &sl);
+		bool pstamp = false;
+		long pmsg = pcre_syslog(c->line, n, &psl, &pstamp);
+
+		ck_assert_msg(answered == (c->msg >= 0), "case %zu: C %s",
+		    i, answered ? "answered" : "declined");
+		if (answered) {
+			ck_assert_msg((long)msg == c->msg && sl == c->stamp,
+			    "case %zu: msg %zu stamp %zu", i, msg, sl);
+			ck_assert(syslog_agrees(c->line, n, "case"));
+		}
+		ck_assert_msg(pmsg == c->pcre, "case %zu: PCRE2 msg %ld", i,
+		    pmsg);
+	}
+}
+END_TEST
+
+static const struct delivery_case {
+	const char *msg;
+	size_t qid, head;	/* 0, 0: no match */
+} delivery_cases[] = {
+	{ "4F1A2B3C4D: to=<a@b>, relay=x", 10, 15 },
+	{ "4F1A2B3C4D: from=<a@b>, status=expired", 10, 17 },
+	{ "3Xk9Lm2nPqRsTvW: to=<a@b>", 15, 20 },
+	{ "abcde: to=", 5, 10 },
+	{ "abcd: to=<a@b>", 0, 0 },
+	{ "4F1A2B3C4D: orig_to=<a@b>", 0, 0 },
+	{ "4F1A2B3C4D: to <a@b>", 0, 0 },
+	{ "4F1A2B3C4D:to=<a@b>", 0, 0 },
+	{ "4F1A2B3C4D: from", 0, 0 },
+	{ "4F1A2B3C4D: to", 0, 0 },
+	{ "4F1A-2B3C4D: to=<a@b>", 0, 0 },
+	{ "NOQUEUE: reject: RCPT from x", 0, 0 },
+	{ "", 0, 0 },
+};
+
+/* C and PCRE2 give the same answer and spans for delivery on m[0..n). */
+static bool
+delivery_agrees(const char *m, size_t n, const char *what)
+{
+	size_t qid = 0, head = 0, pq = 0, ph = 0;
+	bool c = bs_postfix_delivery(m, n, &qid, &head);
+	bool p = bs_match(pats, delivery_re, m, n, 0, md) > 0;
+	const char *q, *h;
+
+	if (p) {
+		bs_group_span(md, g_qid, &q, m, &pq);
+		bs_group_span(md, 0, &h, m, &ph);
+		QUIET_CHECK(q == m && h == m, "delivery on %s: spans not at 0",
+		    what);
+	}
+	QUIET_CHECK(c == p && (!c || (qid == pq && head == ph)),
+	    "delivery on %s '%.*s': C %d qid %zu head %zu, PCRE2 %d qid %zu "
+	    "head %zu", what, (int)n, m, c, qid, head, p, pq, ph);
+	return c;
+}
+
+START_TEST(test_delivery_cases)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(delivery_cases) / sizeof(delivery_cases[0]);
+	    i++) {
+		const struct delivery_case *c = &delivery_cases[i];
+		size_t n = strlen(c->msg), qid = 0, head = 0;
+		bool hit = bs_postfix_delivery(c->msg, n, &qid, &head);
+
+		ck_assert_msg(hit == (c->head > 0), "case %zu", i);
+		if (hit)
+			ck_assert_msg(qid == c->qid && head == c->head,
+			    "case %zu: qid %zu head %zu", i, qid, head);
+		ck_assert(delivery_agrees(c->msg, n, "case") == hit);
+	}
+}
+END_TEST
+
+/* Cheap and fixed: the same edits on every run. */
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+
+static uint32_t
+next_rand(void)
+{
+	return bs_test_rand(&rng);
+}
+
+/*
+ * Edit buf[0..*n) once or twice: a byte replaced, inserted or
+ * deleted, drawn mostly from the bytes the patterns care about, or a
+ * stretch copied over from elsewhere in the line.
+ */
+static void
+mutate(char *buf, size_t *n, size_t cap)
+{
+	static const char bytes[] = " \t:[]/.-_+Z0123456789TpPxabz\xc3\xff";
+	unsigned edits = 1 + next_rand() % 2, e;
+
+	for (e = 0; e < edits; e++) {
+		uint32_t op = next_rand() % 4;
+		size_t at = *n > 0 ? next_rand() % (*n + 1) : 0;
+		char b = bytes[next_rand() % (sizeof(bytes) - 1)];
+
+		if (op == 0 && at < *n) {
+			buf[at] = b;
+		} else if (op == 1 && *n < cap) {
+			memmove(buf + at + 1, buf + at, *n - at);
+			buf[at] = b;
+			(*n)++;
+		} else if (op == 2 && at < *n) {
+			memmove(buf + at, buf + at + 1, *n - at - 1);
+			(*n)--;
+		} else if (*n > 0) {
+			size_t from = next_rand() % *n, len = next_rand() % 12;
+
+			if (from + len > *n)
+				len = *n - from;
+			if (at + len > *n)
+				len = *n - at;
+			memmove(buf + at, buf + from, len);
+		}
+	}
+}
+
+/*
+ * 200000 edits of the lines of a table, each compared by agrees, which
+ * says whether the C answered (syslog) or matched (delivery).  The counts
+ * are exact for this seed; they show that the C answers many lines (a C
+ * that declines everything agrees vacuously) and that the edits reach
+ * both sides.
+ */
+static long
+random_edits(const char *(*line)(size_t), size_t nlines, size_t cap,
+    bool (*agrees)(const char *, size_t, const char *))
+{
+	long yes = 0, round;
+
+	for (round = 0; round < 200000; round++) {
+		const char *src = line((size_t)round % nlines);
+		char buf[128];
+		size_t n = strlen(src);
+
+		ck_assert_uint_le(cap, sizeof(buf));
+		memcpy(buf, src, n);
+		mutate(buf, &n, cap);
+		yes += agrees(buf, n, "an edited line");
+	}
+	return yes;
+}
+
+static const char *
+syslog_line(size_t i)
+{
+	return syslog_cases[i].line;
+}
+
+static const char *
+delivery_msg(size_t i)
+{
+	return delivery_cases[i].msg;
+}
+
+START_TEST(test_syslog_random)
+{
+	ck_assert_int_eq(random_edits(syslog_line, sizeof(syslog_cases) /
+	    sizeof(syslog_cases[0]), 128, syslog_agrees), 23290);
+}
+END_TEST
+
+START_TEST(test_delivery_random)
+{
+	ck_assert_int_eq(random_edits(delivery_msg, sizeof(delivery_cases) /
+	    sizeof(delivery_cases[0]), 64, delivery_agrees), 31690);
+}
+END_TEST
+
+Suite *
+prefix_suite(void)
+{
+	Suite *s = suite_create("prefix");
+	TCase *tc = tcase_create("against the patterns");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_shipped);
+	tcase_add_test(tc, test_replaced);
+	tcase_add_test(tc, test_syslog_cases);
+	tcase_add_test(tc, test_delivery_cases);
+	tcase_add_test(tc, test_syslog_random);
+	tcase_add_test(tc, test_delivery_random);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,110 @@
+/*
+ * fuzz_prefix.c - libFuzzer target: src/postfix_prefix.c against the
+ * patterns it stands in for.  The input is one line: where the C reads
+ * the syslog prefix, PCRE2 must match it with the same message start and
+ * timestamp; for the delivery head, C and PCRE2 must agree both ways.
+ * The same input is also read as a message after "Nov 28 10:00:00 mx1
+ * postfix/smtp[1]: ", so edits beyond the prefix reach both.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fuzz_common.h"
+#include "postfix_prefix.h"
+
+#ifndef FUZZ_ENTRY
+#define FUZZ_ENTRY LLVMFuzzerTestOneInput
+#endif
+
+int FUZZ_ENTRY(const uint8_t *data, size_t size);
+
+struct pcre {
+	const pcre2_code *syslog, *delivery;
+	int g_msg, g_stamp, g_qid;
+	pcre2_match_data *md;
+};
+
+static const struct pcre *
+pcre(void)
+{
+	static struct pcre p;
+	const struct bs_patterns *pats = fz_patterns();
+	struct bs_diag d;
+
+	if (p.md != NULL)
+		return &p;
+	if (!bs_patterns_is(pats, "postfix", "syslog", bs_postfix_syslog_rx) ||
+	    !bs_patterns_is(pats, "postfix", "delivery", bs_postfix_delivery_rx))
+		FZ_FAIL("the shipped patterns are not the C's texts");
+	if (bs_patterns_get(pats, "postfix", "syslog", &p.syslog, &d) ||
+	    bs_patterns_get(pats, "postfix", "delivery", &p.delivery, &d) ||
+	    bs_patterns_group(p.syslog, "postfix", "syslog", "msg", &p.g_msg,
+	    &d) ||
+	    bs_patterns_group(p.syslog, "postfix", "syslog", "stamp",
+	    &p.g_stamp, &d) ||
+	    bs_patterns_group(p.delivery, "postfix", "delivery", "qid",
+	    &p.g_qid, &d))
+		FZ_FAIL("postfix patterns: %s", d.msg);
+	p.md = pcre2_match_data_create(16, NULL);
+	FZ_ASSERT(p.md != NULL, "out of memory");
+	return &p;
+}
+
+static void
+check_syslog(const struct pcre *p, const char *s, size_t n)
+{
+	size_t msg, sl, pl;
+	const char *at;
+
+	if (!bs_postfix_syslog(s, n, &msg, &sl))
+		return;
+	FZ_ASSERT(msg <= n && sl < msg, "syslog: msg %zu stamp %zu of %zu",
+	    msg, sl, n);
+	FZ_ASSERT(bs_match(fz_patterns(), p->syslog, s, n, 0, p->md) > 0,
+	    "syslog: C matched, PCRE2 did not");
+	FZ_ASSERT(bs_group_span(p->md, p->g_msg, &at, s, &pl) &&
+	    (size_t)(at - s) == msg, "syslog: message at %zu, PCRE2's at %zu",
+	    msg, (size_t)(at - s));
+	FZ_ASSERT(bs_group_span(p->md, p->g_stamp, &at, s, &pl) && at == s &&
+	    pl == sl, "syslog: stamp of %zu bytes, PCRE2's differs", sl);
+}
+
+static void
+check_delivery(const struct pcre *p, const char *m, size_t n)
+{
+	size_t qid = 0, head = 0, pq = 0, ph = 0;
+	bool c = bs_postfix_delivery(m, n, &qid, &head);
+	int rc = bs_match(fz_patterns(), p->delivery, m, n, 0, p->md);
+	const char *q = NULL, *h = NULL;
+
+	FZ_ASSERT(rc >= 0, "delivery: PCRE2 error %d", rc);
+	if (rc > 0) {
+		bs_group_span(p->md, p->g_qid, &q, m, &pq);
+		bs_group_span(p->md, 0, &h, m, &ph);
+	}
+	FZ_ASSERT(c == (rc > 0), "delivery: C %d, PCRE2 %d", c, rc);
+	FZ_ASSERT(!c || (q == m && h == m && qid == pq && head == ph),
+	    "delivery: C qid %zu head %zu, PCRE2 qid %zu head %zu", qid, head,
+	    pq, ph);
+}
+
+int
+FUZZ_ENTRY(const uint8_t *data, size_t size)
+{
+	static const char head[] = "Nov 28 10:00:00 mx1 postfix/smtp[1]: ";
+	const struct pcre *p = pcre();
+	const char *s = (const char *)data;
+	char buf[4096];
+	size_t msg, sl;
+
+	check_syslog(p, s, size);
+	check_delivery(p, s, size);
+	if (size > sizeof(buf) - sizeof(head))
+		return 0;
+	memcpy(buf, head, sizeof(head) - 1);
+	memcpy(buf + sizeof(head) - 1, s, size);
+	check_syslog(p, buf, sizeof(head) - 1 + size);
+	if (bs_postfix_syslog(buf, sizeof(head) - 1 + size, &msg, &sl))
+		check_delivery(p, buf + msg, sizeof(head) - 1 + size - msg);
+	return 0;
+}
