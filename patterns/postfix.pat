@@ -7,10 +7,10 @@
 # and reads the groups named below; a replacement set (--patterns DIR)
 # must define the same names and groups.
 #
-# syslog and delivery, as written here, are also read in C for speed
-# (src/postfix_prefix.c); the C is used only while these two patterns are
-# exactly its copies of them.  Edit one and the other together:
-# tests/check_prefix.c fails until they agree again.
+# syslog, delivery and outcome, as written here, are also read in C for
+# speed (src/postfix_fast.c); the C is used only while these three
+# patterns are exactly its copies of them.  Edit one and the other
+# together: tests/check_postfix_fast.c fails until they agree again.
 
 # syslog: the prefix in front of the message.  Optional timestamp (classic
 # "Nov  8 10:00:00" or RFC 3339 "2026-11-28T10:00:00.123+01:00", kept in
@@ -53,9 +53,11 @@ outcome = \G(?:dsn=(?<dsn>[0-9.]++), |[^,]*+, )status=(?<status>[A-Za-z-]++)
 #       proto=ESMTP helo=<h>: 5.7.1 message content rejected  (cleanup)
 # reject_warning: lines are not refusals and do not match.  Extracts that
 # kept only part of the message may lack the queue id.
-# Groups: qid (may not take part), reply.
+# Groups: qid (may not take part), reply.  The reply runs to the end of
+# the line; (?s) lets PCRE2 jump there instead of stepping over each byte
+# (a line never holds a newline, so nothing else changes).
 reject = ^(?:(?<qid>[0-9A-Za-z]{5,}|NOQUEUE): )?(?:milter-|proxy-)?reject:[ ]
 	(?:(?:header|body|mime-header|nested-header) .*?; from=<[^>]*>
 	(?: to=<[^>]*>)?(?: proto=[^ ]+)?(?: helo=<[^>]*>)?:[ ]
 	|[A-Z][A-Z-]*(?: from [^ \[]*\[[^\]]*\](?::[0-9]+)?)?: )
-	(?<reply>.*)
+	(?<reply>(?s:.*))

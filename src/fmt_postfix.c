@@ -19,7 +19,7 @@
 #include "extract.h"
 #include "format.h"
 #include "patterns.h"
-#include "postfix_prefix.h"
+#include "postfix_fast.h"
 #include "scan.h"
 
 struct postfix {
@@ -31,8 +31,8 @@ struct postfix {
 	int g_rqid, g_reply;
 	pcre2_match_data *md;
 	struct bs_extract *x;
-	/* Whether syslog and delivery are the shipped texts: read in C. */
-	bool c_syslog, c_delivery;
+	/* Which patterns are the shipped texts: those are read in C. */
+	bool c_syslog, c_delivery, c_outcome;
 };
 
 /* Every event line holds one of these; the splitter skips the others. */
@@ -73,6 +73,8 @@ postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 	    bs_postfix_syslog_rx);
 	pf->c_delivery = bs_patterns_is(p, "postfix", "delivery",
 	    bs_postfix_delivery_rx);
+	pf->c_outcome = bs_patterns_is(p, "postfix", "outcome",
+	    bs_postfix_outcome_rx);
 	pf->md = pcre2_match_data_create(32, NULL);
 	if (pf->md == NULL) {
 		st = bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
@@ -192,12 +194,43 @@ outcome_start(const struct postfix *pf, const char *m, size_t mlen,
 	return prev != NULL ? (size_t)(prev - m) + 2 : head_end;
 }
 
+/*
+ * The outcome pattern from start, in C where it is the shipped one:
+ * > 0 with its groups in *o, 0 for no match, < 0 as bs_match.
+ */
+static int
+match_outcome(struct postfix *pf, const char *m, size_t mlen, size_t start,
+    struct bs_postfix_outcome *o)
+{
+	const char *p;
+	size_t len;
+	int rc;
+
+	if (pf->c_outcome)
+		return bs_postfix_outcome(m, mlen, start, o);
+	rc = bs_match(pf->p, pf->outcome, m, mlen, start, pf->md);
+	if (rc <= 0)
+		return rc;
+	o->status = o->status_len = 0;
+	if (bs_group_span(pf->md, pf->g_status, &p, m, &len)) {
+		o->status = (size_t)(p - m);
+		o->status_len = len;
+	}
+	o->has_dsn = bs_group_span(pf->md, pf->g_dsn, &p, m, &len);
+	o->dsn = o->has_dsn ? (size_t)(p - m) : 0;
+	o->dsn_len = len;
+	o->has_text = bs_group_span(pf->md, pf->g_text, &p, m, &len);
+	o->text = o->has_text ? (size_t)(p - m) : 0;
+	return rc;
+}
+
 static bs_status
 parse_delivery(struct postfix *pf, const char *m, size_t mlen, size_t first,
     struct bs_event *ev)
 {
-	const char *st, *text, *dsn, *qid, *head;
-	size_t stl, textl, dsnl, qidl, headl, start;
+	const char *qid, *head;
+	size_t qidl, headl, start;
+	struct bs_postfix_outcome o;
 	int kind, rc;
 
 	if (pf->c_delivery) {
@@ -214,19 +247,18 @@ parse_delivery(struct postfix *pf, const char *m, size_t mlen, size_t first,
 	start = outcome_start(pf, m, mlen, (size_t)(head - m) + headl, first);
 	if (start >= mlen)
 		return BS_OK;
-	rc = bs_match(pf->p, pf->outcome, m, mlen, start, pf->md);
+	rc = match_outcome(pf, m, mlen, start, &o);
 	if (rc <= 0)
 		return rc < 0 ? BS_ERR_MATCH : BS_OK;
-	bs_group_span(pf->md, pf->g_status, &st, m, &stl);
-	kind = status_kind(st, stl);
+	kind = status_kind(m + o.status, o.status_len);
 	if (kind < 0)
 		return BS_OK;
 	ev->kind = (enum bs_kind)kind;
 	ev->msgid = qid;
 	ev->msgid_len = qidl;
-	bs_group_span(pf->md, pf->g_dsn, &dsn, m, &dsnl);
-	if (bs_group_span(pf->md, pf->g_text, &text, m, &textl)) {
-		textl = mlen - (size_t)(text - m);
+	if (o.has_text) {
+		const char *text = m + o.text;
+		size_t textl = mlen - o.text;
 		const char *r = reply_start(text, textl);
 		size_t rl = textl - (size_t)(r - text);
 
@@ -241,8 +273,8 @@ parse_delivery(struct postfix *pf, const char *m, size_t mlen, size_t first,
 		if (ev->codes.basic[0] == '\0' && kind != BS_DELIVERED)
 			ev->connfail = bs_extract_connfail(r, rl);
 	}
-	if (ev->codes.enhanced[0] == '\0' && dsn != NULL)
-		bs_extract_enhanced(dsn, dsnl, ev->codes.enhanced);
+	if (ev->codes.enhanced[0] == '\0' && o.has_dsn)
+		bs_extract_enhanced(m + o.dsn, o.dsn_len, ev->codes.enhanced);
 	return BS_OK;
 }
 

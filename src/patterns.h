@@ -53,7 +53,7 @@ bs_status bs_patterns_get(const struct bs_patterns *p, const char *set,
 
 /*
  * Whether SET/NAME was compiled from exactly the regex rx.  A parser that
- * reads a shipped pattern's lines in C (postfix_prefix.h) does so only
+ * reads a shipped pattern's lines in C (postfix_fast.h) does so only
  * while the pattern is still that text.
  */
 bool bs_patterns_is(const struct bs_patterns *p, const char *set,

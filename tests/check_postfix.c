@@ -12,7 +12,7 @@
 #include "format.h"
 #include "patterns.h"
 #include "patterns_builtin.h"
-#include "postfix_prefix.h"
+#include "postfix_fast.h"
 #include "suites.h"
 
 #define P "Nov 28 10:00:00 mx1 postfix/smtp[4242]: "
@@ -494,8 +494,8 @@ static struct bs_patterns *pats, *pcre_pats;
 static void *state, *pcre_state;
 
 /*
- * The shipped set with syslog and delivery written differently, (?:)
- * appended: the same patterns, but not the texts postfix_prefix.c
+ * The shipped set with syslog, delivery and outcome written differently,
+ * (?:) appended: the same patterns, but not the texts postfix_fast.c
  * stands in for, so the parser matches them with PCRE2.
  */
 static struct bs_patterns *
@@ -511,11 +511,12 @@ pcre_only(void)
 		b++;
 	ck_assert_uint_lt(b->len + 16, sizeof(text));
 	for (i = 0; i < b->len; i++) {
-		static const char *const ends[] = { "(?<msg>)", "(?:to|from)=" };
+		static const char *const ends[] = { "(?<msg>)", "(?:to|from)=",
+		    "(?<text>))?" };
 		size_t e;
 
 		text[len++] = b->text[i];
-		for (e = 0; e < 2; e++) {
+		for (e = 0; e < 3; e++) {
 			size_t el = strlen(ends[e]);
 
 			if (i + 1 >= el &&
@@ -525,7 +526,7 @@ pcre_only(void)
 			}
 		}
 	}
-	ck_assert_uint_eq(len, b->len + 8);
+	ck_assert_uint_eq(len, b->len + 12);
 	ck_assert_int_eq(bs_patterns_load(NULL, &p, &d), BS_OK);
 	ck_assert_int_eq(bs_patterns_add_text(p, "postfix", "test", text, len,
 	    &d), BS_OK);
@@ -533,6 +534,8 @@ pcre_only(void)
 	    bs_postfix_syslog_rx));
 	ck_assert(!bs_patterns_is(p, "postfix", "delivery",
 	    bs_postfix_delivery_rx));
+	ck_assert(!bs_patterns_is(p, "postfix", "outcome",
+	    bs_postfix_outcome_rx));
 	return p;
 }
 

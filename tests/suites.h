@@ -15,7 +15,7 @@
 	X(lines) \
 	X(patterns) \
 	X(extract) \
-	X(prefix) \
+	X(postfix_fast) \
 	X(postfix) \
 	X(exim) \
 	X(csv) \

@@ -147,7 +147,7 @@ seed exim testdata/exim/mainlog testdata/exim/mainlog-ms-pid \
     testdata/exim/syslog.log
 seed exchange testdata/exchange/*.LOG testdata/exchange/*.csv
 seed_lines csv testdata/exchange/*.LOG testdata/exchange/*.csv
-seed_lines prefix testdata/postfix/*.log
+seed_lines postfix_fast testdata/postfix/*.log
 
 # Reply texts as the parsers hand them over, and a few of the shapes the
 # rules of DESIGN.md name.
@@ -218,7 +218,7 @@ dict() {
 dict postfix 'status=' 'said: ' 'reject: ' 'milter-reject: ' 'dsn=' \
     ' postfix/smtp[1]: ' 'NOQUEUE: ' ': to=<' 'refused to talk to me: ' \
     'status=sent (' 'status=deferred (' 'status=bounced (' 'Nov 28 '
-dict prefix 'postfix' ' postfix/smtp[1]: ' 'Nov 28 10:00:00 ' 'Nov  8 ' \
+dict postfix_fast 'postfix' ' postfix/smtp[1]: ' 'Nov 28 10:00:00 ' 'Nov  8 ' \
     '2026-11-28T10:00:00' '.123456' '+01:00' '+0100' 'Z ' ': to=' ': from=' \
     '[4242]: ' '/smtpd' 'postfix-out' '4F1A2B3C4D' ' ' '\x09'
 dict exim ' => ' ' -> ' ' ** ' ' == ' ' *> ' ' <= ' 'rejected RCPT ' \

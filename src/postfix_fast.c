@@ -1,15 +1,15 @@
 /*
- * postfix_prefix.c - the shipped postfix/syslog and postfix/delivery
- * patterns in C (see postfix_prefix.h for why and when).
+ * postfix_fast.c - the shipped postfix/syslog, delivery and outcome
+ * patterns in C (see postfix_fast.h for why and when).
  *
  * The texts below are the patterns of patterns/postfix.pat with their
  * continuation lines joined.  Change one and the other together: until
  * both say the same, fmt_postfix.c leaves the C unused and
- * tests/check_prefix.c fails.
+ * tests/check_postfix_fast.c fails.
  */
 #include <string.h>
 
-#include "postfix_prefix.h"
+#include "postfix_fast.h"
 
 const char bs_postfix_syslog_rx[] =
     "^(?:(?<stamp>[A-Z][a-z]{2} +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
@@ -22,11 +22,15 @@ const char bs_postfix_syslog_rx[] =
 const char bs_postfix_delivery_rx[] =
     "^(?<qid>[0-9A-Za-z]{5,}+): (?:to|from)=";
 
+const char bs_postfix_outcome_rx[] =
+    "\\G(?:dsn=(?<dsn>[0-9.]++), |[^,]*+, )status=(?<status>[A-Za-z-]++)"
+    "(?:,? \\((?<text>))?";
+
 /*
  * The character classes the two patterns use, one table look-up per byte
  * (the loops below run over every byte of a line's prefix).
  */
-enum { DIGIT = 1, UPPER = 2, LOWER = 4, PUNCT = 8, BLANK = 16 };
+enum { DIGIT = 1, UPPER = 2, LOWER = 4, PUNCT = 8, BLANK = 16, DOT = 32 };
 #define C2(c, f)	[(c)] = (f), [(c) + 1] = (f)
 #define C4(c, f)	C2((c), f), C2((c) + 2, f)
 #define C8(c, f)	C4((c), f), C4((c) + 4, f)
@@ -35,7 +39,7 @@ enum { DIGIT = 1, UPPER = 2, LOWER = 4, PUNCT = 8, BLANK = 16 };
 static const unsigned char cls[256] = {
 	C8('0', DIGIT), C2('8', DIGIT),
 	C26('A', UPPER), C26('a', LOWER),
-	['.'] = PUNCT, ['_'] = PUNCT, ['-'] = PUNCT,
+	['.'] = PUNCT | DOT, ['_'] = PUNCT, ['-'] = PUNCT,
 	[' '] = BLANK, ['\t'] = BLANK,
 };
 #undef C2
@@ -234,5 +238,58 @@ bs_postfix_delivery(const char *m, size_t n, size_t *qid_len,
 	else
 		return false;
 	*qid_len = i;
+	return true;
+}
+
+/* Whether m[i..n) starts with the n-byte word w. */
+static bool
+at_word(const char *m, size_t n, size_t i, const char *w, size_t wl)
+{
+	return n - i >= wl && memcmp(m + i, w, wl) == 0;
+}
+
+bool
+bs_postfix_outcome(const char *m, size_t n, size_t start,
+    struct bs_postfix_outcome *o)
+{
+	size_t i = start, j;
+
+	if (start > n)
+		return false;
+	o->has_dsn = o->has_text = false;
+	o->text = 0;
+	/*
+	 * dsn=(?<dsn>[0-9.]++),[ ] first; where it fails, [^,]*+,[ ] from
+	 * the same place.  Where the first branch matched, the second ends
+	 * at the same comma, so if status= does not follow, neither
+	 * branch leads to a match.
+	 */
+	if (at_word(m, n, i, "dsn=", 4)) {
+		for (j = i + 4; j < n && is(m[j], DIGIT | DOT); j++)
+			;
+		if (j > i + 4 && at_word(m, n, j, ", ", 2)) {
+			o->has_dsn = true;
+			o->dsn = i + 4;
+			o->dsn_len = j - (i + 4);
+		}
+	}
+	j = o->has_dsn ? o->dsn + o->dsn_len : i;
+	while (j < n && m[j] != ',')
+		j++;
+	if (!at_word(m, n, j, ", status=", 9))
+		return false;
+	o->status = j + 9;
+	for (j = o->status; j < n && (is(m[j], UPPER | LOWER) || m[j] == '-');
+	    j++)
+		;
+	o->status_len = j - o->status;
+	if (o->status_len == 0)
+		return false;
+	/* (?:,? \((?<text>))? */
+	if (at_word(m, n, j, ", (", 3))
+		o->text = j + 3;
+	else if (at_word(m, n, j, " (", 2))
+		o->text = j + 2;
+	o->has_text = o->text > j;
 	return true;
 }

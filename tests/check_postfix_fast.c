@@ -1,5 +1,5 @@
 /*
- * check_prefix.c - src/postfix_prefix.c against the patterns it stands in
+ * check_postfix_fast.c - src/postfix_fast.c against the patterns it stands in
  * for.
  *
  * The C must give the pattern's answer wherever it gives one: the same
@@ -11,16 +11,17 @@
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "patterns.h"
-#include "postfix_prefix.h"
+#include "postfix_fast.h"
 #include "suites.h"
 #include "testutil.h"
 
 static struct bs_patterns *pats;
-static const pcre2_code *syslog_re, *delivery_re;
-static int g_msg, g_stamp, g_qid;
+static const pcre2_code *syslog_re, *delivery_re, *outcome_re;
+static int g_msg, g_stamp, g_qid, g_dsn, g_status, g_text;
 static pcre2_match_data *md;
 
 static void
@@ -39,6 +40,14 @@ setup(void)
 	    "stamp", &g_stamp, &d), BS_OK);
 	ck_assert_int_eq(bs_patterns_group(delivery_re, "postfix", "delivery",
 	    "qid", &g_qid, &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_get(pats, "postfix", "outcome",
+	    &outcome_re, &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_group(outcome_re, "postfix", "outcome",
+	    "dsn", &g_dsn, &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_group(outcome_re, "postfix", "outcome",
+	    "status", &g_status, &d), BS_OK);
+	ck_assert_int_eq(bs_patterns_group(outcome_re, "postfix", "outcome",
+	    "text", &g_text, &d), BS_OK);
 	md = pcre2_match_data_create(16, NULL);
 	ck_assert_ptr_nonnull(md);
 }
@@ -52,7 +61,7 @@ teardown(void)
 
 /*
  * The shipped patterns are the texts the C carries; if this fails,
- * patterns/postfix.pat was edited: change src/postfix_prefix.c with it
+ * patterns/postfix.pat was edited: change src/postfix_fast.c with it
  * (until then Postfix lines take PCRE2 only, correct but slower).
  */
 START_TEST(test_shipped)
@@ -62,6 +71,9 @@ START_TEST(test_shipped)
 	ck_assert_msg(bs_patterns_is(pats, "postfix", "delivery",
 	    bs_postfix_delivery_rx),
 	    "postfix/delivery is not bs_postfix_delivery_rx");
+	ck_assert_msg(bs_patterns_is(pats, "postfix", "outcome",
+	    bs_postfix_outcome_rx),
+	    "postfix/outcome is not bs_postfix_outcome_rx");
 	ck_assert(!bs_patterns_is(pats, "postfix", "syslog",
 	    bs_postfix_delivery_rx));
 	ck_assert(!bs_patterns_is(pats, "postfix", "nosuch",
@@ -74,7 +86,9 @@ START_TEST(test_replaced)
 {
 	static const char text[] =
 	    "syslog = ^(?:(?<stamp>x) )?(?:[^ ]+ ){0,3}?postfix: (?<msg>)\n"
-	    "delivery = ^(?<qid>[0-9A-Z]{5,}): (?:to|from)=\n";
+	    "delivery = ^(?<qid>[0-9A-Z]{5,}): (?:to|from)=\n"
+	    "outcome = \\G(?:dsn=(?<dsn>[0-9.]+), |[^,]*, )"
+	    "status=(?<status>[A-Za-z-]+)(?:,? \\((?<text>))?\n";
 	struct bs_diag d;
 
 	ck_assert_int_eq(bs_patterns_add_text(pats, "postfix", "test", text,
@@ -83,6 +97,8 @@ START_TEST(test_replaced)
 	    bs_postfix_syslog_rx));
 	ck_assert(!bs_patterns_is(pats, "postfix", "delivery",
 	    bs_postfix_delivery_rx));
+	ck_assert(!bs_patterns_is(pats, "postfix", "outcome",
+	    bs_postfix_outcome_rx));
 }
 END_TEST
 
@@ -261,6 +277,113 @@ START_TEST(test_delivery_cases)
 }
 END_TEST
 
+/* A span as text for messages: "-" where the group did not take part. */
+static const char *
+span(char buf[64], const char *m, bool taken, size_t at, size_t len)
+{
+	if (!taken)
+		return "-";
+	snprintf(buf, 64, "%.*s", (int)len, m + at);
+	return buf;
+}
+
+/*
+ * C and PCRE2 give the same answer and groups for outcome on m[0..n)
+ * started at start; returns whether it matched.
+ */
+static bool
+outcome_at(const char *m, size_t n, size_t start, const char *what)
+{
+	struct bs_postfix_outcome o;
+	bool c = bs_postfix_outcome(m, n, start, &o);
+	bool p = bs_match(pats, outcome_re, m, n, start, md) > 0;
+	const char *ps, *pd, *pt;
+	size_t psl = 0, pdl = 0, ptl = 0;
+	bool hd = false, ht = false;
+
+	if (p) {
+		bs_group_span(md, g_status, &ps, m, &psl);
+		hd = bs_group_span(md, g_dsn, &pd, m, &pdl);
+		ht = bs_group_span(md, g_text, &pt, m, &ptl);
+	}
+	QUIET_CHECK(c == p, "outcome on %s '%.*s' from %zu: C %d, PCRE2 %d",
+	    what, (int)n, m, start, c, p);
+	if (!c)
+		return false;
+	QUIET_CHECK(ps == m + o.status && psl == o.status_len &&
+	    hd == o.has_dsn && (!hd || (pd == m + o.dsn && pdl == o.dsn_len)) &&
+	    ht == o.has_text && (!ht || (pt == m + o.text && ptl == 0)),
+	    "outcome on %s '%.*s' from %zu: groups differ", what, (int)n, m,
+	    start);
+	return true;
+}
+
+/* outcome_at from every start; whether any matched. */
+static bool
+outcome_agrees(const char *m, size_t n, const char *what)
+{
+	bool any = false;
+	size_t start;
+
+	for (start = 0; start <= n; start++)
+		any |= outcome_at(m, n, start, what);
+	return any;
+}
+
+static const struct outcome_case {
+	const char *msg;
+	size_t start;
+	const char *status, *dsn, *text;	/* NULL status: no match */
+} outcome_cases[] = {
+	{ "dsn=2.0.0, status=sent (250 2.0.0 Ok)", 0, "sent", "2.0.0",
+	    "250 2.0.0 Ok)" },
+	{ "x, dsn=5.1.1, status=bounced (host said: 550)", 3, "bounced",
+	    "5.1.1", "host said: 550)" },
+	{ "relay=none, status=deferred (connect to x)", 0, "deferred", "-",
+	    "connect to x)" },
+	{ "<a@b>, status=expired, returned to sender", 0, "expired", "-",
+	    "-" },
+	{ "dsn=4.4.1, status=SOFTBOUNCE, (x)", 0, "SOFTBOUNCE", "4.4.1",
+	    "x)" },
+	{ "dsn=2.0.0, status=sent", 0, "sent", "2.0.0", "-" },
+	{ "dsn=2.0.0, status=sent(x)", 0, "sent", "2.0.0", "-" },
+	{ "dsn=2.0.0, status=sent  (x)", 0, "sent", "2.0.0", "-" },
+	{ "dsn=2.0.0, status=not-sent (x)", 0, "not-sent", "2.0.0", "x)" },
+	{ "dsn=, status=sent (x)", 0, "sent", "-", "x)" },
+	{ "dsn=2.0.0x, status=sent (x)", 0, "sent", "-", "x)" },
+	{ "dsn=2.0.0,status=sent (x)", 0, NULL, NULL, NULL },
+	{ "dsn=2.0.0, status= (x)", 0, NULL, NULL, NULL },
+	{ "dsn=2.0.0, relay=x, status=sent (x)", 0, NULL, NULL, NULL },
+	{ "dsn=2.0.0, status=sent (x)", 1, "sent", "-", "x)" },
+	{ "status=sent (x)", 0, NULL, NULL, NULL },
+	{ "", 0, NULL, NULL, NULL },
+};
+
+START_TEST(test_outcome_cases)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(outcome_cases) / sizeof(outcome_cases[0]); i++) {
+		const struct outcome_case *c = &outcome_cases[i];
+		size_t n = strlen(c->msg);
+		struct bs_postfix_outcome o;
+		bool hit = bs_postfix_outcome(c->msg, n, c->start, &o);
+		char b1[64], b2[64], b3[64];
+
+		ck_assert_msg(hit == (c->status != NULL), "case %zu", i);
+		ck_assert(outcome_at(c->msg, n, c->start, "case") == hit);
+		if (!hit)
+			continue;
+		ck_assert_str_eq(span(b1, c->msg, true, o.status, o.status_len),
+		    c->status);
+		ck_assert_str_eq(span(b2, c->msg, o.has_dsn, o.dsn, o.dsn_len),
+		    c->dsn);
+		ck_assert_str_eq(span(b3, c->msg, o.has_text, o.text,
+		    o.has_text ? n - o.text : 0), c->text);
+	}
+}
+END_TEST
+
 /* Cheap and fixed: the same edits on every run. */
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
 
@@ -345,6 +468,12 @@ delivery_msg(size_t i)
 	return delivery_cases[i].msg;
 }
 
+static const char *
+outcome_msg(size_t i)
+{
+	return outcome_cases[i].msg;
+}
+
 START_TEST(test_syslog_random)
 {
 	ck_assert_int_eq(random_edits(syslog_line, sizeof(syslog_cases) /
@@ -359,10 +488,18 @@ START_TEST(test_delivery_random)
 }
 END_TEST
 
-Suite *
-prefix_suite(void)
+/* Every start in each edited message. */
+START_TEST(test_outcome_random)
 {
-	Suite *s = suite_create("prefix");
+	ck_assert_int_eq(random_edits(outcome_msg, sizeof(outcome_cases) /
+	    sizeof(outcome_cases[0]), 64, outcome_agrees), 88732);
+}
+END_TEST
+
+Suite *
+postfix_fast_suite(void)
+{
+	Suite *s = suite_create("postfix_fast");
 	TCase *tc = tcase_create("against the patterns");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -372,6 +509,8 @@ prefix_suite(void)
 	tcase_add_test(tc, test_delivery_cases);
 	tcase_add_test(tc, test_syslog_random);
 	tcase_add_test(tc, test_delivery_random);
+	tcase_add_test(tc, test_outcome_cases);
+	tcase_add_test(tc, test_outcome_random);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,5 @@
 /*
- * fuzz_prefix.c - libFuzzer target: src/postfix_prefix.c against the
+ * fuzz_postfix_fast.c - libFuzzer target: src/postfix_fast.c against the
  * patterns it stands in for.  The input is one line: where the C reads
  * the syslog prefix, PCRE2 must match it with the same message start and
  * timestamp; for the delivery head, C and PCRE2 must agree both ways.
@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "fuzz_common.h"
-#include "postfix_prefix.h"
+#include "postfix_fast.h"
 
 #ifndef FUZZ_ENTRY
 #define FUZZ_ENTRY LLVMFuzzerTestOneInput
@@ -19,8 +19,8 @@
 int FUZZ_ENTRY(const uint8_t *data, size_t size);
 
 struct pcre {
-	const pcre2_code *syslog, *delivery;
-	int g_msg, g_stamp, g_qid;
+	const pcre2_code *syslog, *delivery, *outcome;
+	int g_msg, g_stamp, g_qid, g_dsn, g_status, g_text;
 	pcre2_match_data *md;
 };
 
@@ -34,7 +34,8 @@ pcre(void)
 	if (p.md != NULL)
 		return &p;
 	if (!bs_patterns_is(pats, "postfix", "syslog", bs_postfix_syslog_rx) ||
-	    !bs_patterns_is(pats, "postfix", "delivery", bs_postfix_delivery_rx))
+	    !bs_patterns_is(pats, "postfix", "delivery", bs_postfix_delivery_rx) ||
+	    !bs_patterns_is(pats, "postfix", "outcome", bs_postfix_outcome_rx))
 		FZ_FAIL("the shipped patterns are not the C's texts");
 	if (bs_patterns_get(pats, "postfix", "syslog", &p.syslog, &d) ||
 	    bs_patterns_get(pats, "postfix", "delivery", &p.delivery, &d) ||
@@ -43,7 +44,14 @@ pcre(void)
 	    bs_patterns_group(p.syslog, "postfix", "syslog", "stamp",
 	    &p.g_stamp, &d) ||
 	    bs_patterns_group(p.delivery, "postfix", "delivery", "qid",
-	    &p.g_qid, &d))
+	    &p.g_qid, &d) ||
+	    bs_patterns_get(pats, "postfix", "outcome", &p.outcome, &d) ||
+	    bs_patterns_group(p.outcome, "postfix", "outcome", "dsn",
+	    &p.g_dsn, &d) ||
+	    bs_patterns_group(p.outcome, "postfix", "outcome", "status",
+	    &p.g_status, &d) ||
+	    bs_patterns_group(p.outcome, "postfix", "outcome", "text",
+	    &p.g_text, &d))
 		FZ_FAIL("postfix patterns: %s", d.msg);
 	p.md = pcre2_match_data_create(16, NULL);
 	FZ_ASSERT(p.md != NULL, "out of memory");
@@ -88,6 +96,30 @@ check_delivery(const struct pcre *p, const char *m, size_t n)
 	    pq, ph);
 }
 
+static void
+check_outcome(const struct pcre *p, const char *m, size_t n, size_t start)
+{
+	struct bs_postfix_outcome o;
+	bool c = bs_postfix_outcome(m, n, start, &o);
+	int rc = bs_match(fz_patterns(), p->outcome, m, n, start, p->md);
+	const char *s, *d, *t;
+	size_t sl, dl, tl;
+	bool hd, ht;
+
+	FZ_ASSERT(rc >= 0, "outcome: PCRE2 error %d", rc);
+	FZ_ASSERT(c == (rc > 0), "outcome from %zu: C %d, PCRE2 %d", start, c,
+	    rc);
+	if (!c)
+		return;
+	bs_group_span(p->md, p->g_status, &s, m, &sl);
+	hd = bs_group_span(p->md, p->g_dsn, &d, m, &dl);
+	ht = bs_group_span(p->md, p->g_text, &t, m, &tl);
+	FZ_ASSERT(s == m + o.status && sl == o.status_len, "outcome: status");
+	FZ_ASSERT(hd == o.has_dsn && (!hd || (d == m + o.dsn &&
+	    dl == o.dsn_len)), "outcome: dsn");
+	FZ_ASSERT(ht == o.has_text && (!ht || t == m + o.text), "outcome: text");
+}
+
 int
 FUZZ_ENTRY(const uint8_t *data, size_t size)
 {
@@ -99,6 +131,8 @@ FUZZ_ENTRY(const uint8_t *data, size_t size)
 
 	check_syslog(p, s, size);
 	check_delivery(p, s, size);
+	for (msg = 0; msg <= size && msg < 64; msg++)
+		check_outcome(p, s, size, msg);
 	if (size > sizeof(buf) - sizeof(head))
 		return 0;
 	memcpy(buf, head, sizeof(head) - 1);
