@@ -27,7 +27,7 @@ const char bs_postfix_outcome_rx[] =
     "(?:,? \\((?<text>))?";
 
 /*
- * The character classes the two patterns use, one table look-up per byte
+ * The character classes the patterns use, one table look-up per byte
  * (the loops below run over every byte of a line's prefix).
  */
 enum { DIGIT = 1, UPPER = 2, LOWER = 4, PUNCT = 8, BLANK = 16, DOT = 32 };
@@ -241,7 +241,7 @@ bs_postfix_delivery(const char *m, size_t n, size_t *qid_len,
 	return true;
 }
 
-/* Whether m[i..n) starts with the n-byte word w. */
+/* Whether m[i..n) starts with the wl-byte word w. */
 static bool
 at_word(const char *m, size_t n, size_t i, const char *w, size_t wl)
 {

@@ -5,7 +5,7 @@
  * record the delivery and outcome patterns, before its codes are read.
  * Through PCRE2's JIT these cost about 770, 350 and 450 instructions a
  * line (most of it the cost of a call, and 6 to 13 per byte); the C
- * below about 370, 90 and 60.  Each function answers exactly as the
+ * below about 370, 90 and 150.  Each function answers exactly as the
  * pattern whose text it carries would.  fmt_postfix.c calls them only
  * while the loaded pattern is that very text (bs_patterns_is), so an
  * edited patterns/postfix.pat or a --patterns set is matched by PCRE2,
