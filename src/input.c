@@ -53,7 +53,7 @@
  * decoder call, whose fixed costs (ISA-L copies its 32 KiB history and
  * this layer 50 KiB of its state) and hand-over must stay small next to
  * the slot.  Measured on a 1 GiB log: with zlib, 3 x 1 MiB beat
- * 3 x 512 KiB and 2 x 1 MiB by 10%, and 3 x 256 KiB by 6%; 2 MiB slots
+ * 3 x 512 KiB and 2 x 1 MiB by 10%, and 4 x 256 KiB by 6%; 2 MiB slots
  * were no faster and cost 3 MiB more RSS.  With ISA-L, 3 x 256 KiB is as
  * fast as 3 x 1 MiB (11 interleaved runs, median 0.770 against 0.783 s)
  * and keeps 2 MiB less resident.
