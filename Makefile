@@ -83,8 +83,10 @@ check: $(BUILD)/bouncestat $(BUILD)/check_all
 
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
+# One Check runner per suite (tests/check_main.c says why).
 sanitize:
-	$(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" check
+	BS_CHECK_EACH=1 $(MAKE) BUILD=build-san CFLAGS="$(SAN_FLAGS)" \
+	    LDFLAGS="$(SAN_FLAGS)" check
 
 acceptance: $(BUILD)/bouncestat
 	sh tests/acceptance.sh $(BUILD)/bouncestat
