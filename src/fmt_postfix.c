@@ -195,6 +195,32 @@ outcome_start(const struct postfix *pf, const char *m, size_t mlen,
 }
 
 /*
+ * The delivery pattern, in C where it is the shipped one: > 0 with the
+ * queue id in *qid, *qidl and where the match ends in *head_end, 0 for
+ * no match, < 0 as bs_match.
+ */
+static int
+match_head(struct postfix *pf, const char *m, size_t mlen, const char **qid,
+    size_t *qidl, size_t *head_end)
+{
+	const char *head;
+	size_t headl;
+	int rc;
+
+	if (pf->c_delivery) {
+		*qid = m;
+		return bs_postfix_delivery(m, mlen, qidl, head_end);
+	}
+	rc = bs_match(pf->p, pf->delivery, m, mlen, 0, pf->md);
+	if (rc <= 0)
+		return rc;
+	bs_group_span(pf->md, pf->g_dqid, qid, m, qidl);
+	bs_group_span(pf->md, 0, &head, m, &headl);
+	*head_end = (size_t)(head - m) + headl;
+	return rc;
+}
+
+/*
  * The outcome pattern from start, in C where it is the shipped one:
  * > 0 with its groups in *o, 0 for no match, < 0 as bs_match.
  */
@@ -228,23 +254,15 @@ static bs_status
 parse_delivery(struct postfix *pf, const char *m, size_t mlen, size_t first,
     struct bs_event *ev)
 {
-	const char *qid, *head;
-	size_t qidl, headl, start;
+	const char *qid;
+	size_t qidl, head_end, start;
 	struct bs_postfix_outcome o;
 	int kind, rc;
 
-	if (pf->c_delivery) {
-		if (!bs_postfix_delivery(m, mlen, &qidl, &headl))
-			return BS_OK;
-		qid = head = m;
-	} else {
-		rc = bs_match(pf->p, pf->delivery, m, mlen, 0, pf->md);
-		if (rc <= 0)
-			return rc < 0 ? BS_ERR_MATCH : BS_OK;
-		bs_group_span(pf->md, pf->g_dqid, &qid, m, &qidl);
-		bs_group_span(pf->md, 0, &head, m, &headl);
-	}
-	start = outcome_start(pf, m, mlen, (size_t)(head - m) + headl, first);
+	rc = match_head(pf, m, mlen, &qid, &qidl, &head_end);
+	if (rc <= 0)
+		return rc < 0 ? BS_ERR_MATCH : BS_OK;
+	start = outcome_start(pf, m, mlen, head_end, first);
 	if (start >= mlen)
 		return BS_OK;
 	rc = match_outcome(pf, m, mlen, start, &o);

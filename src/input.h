@@ -21,10 +21,11 @@
  *     refuses (an incomplete Huffman code, say) may decode under ISA-L to
  *     bytes whose CRC is right.  Both agree on every byte both hand out.
  * By default a gzip input is decoded ahead of the caller by a thread of its
- * own, into three buffers of 1 MiB, so that decompression and parsing run
- * on two cores at once (with ISA-L, the CRC-32 check is shared between
- * the two, wherever it is cheapest); the thread ends when the input ends
- * or is closed.  Faults are reported the same way either way.
+ * own, into three buffers (256 KiB with ISA-L, 1 MiB with zlib), so that
+ * decompression and parsing run on two cores at once (with ISA-L, the
+ * CRC-32 check is shared between the two, wherever it is cheapest); the
+ * thread ends when the input ends or is closed.  Faults are reported the
+ * same way either way.
  * Plain data is read straight into the caller's buffer.
  */
 #ifndef BS_INPUT_H

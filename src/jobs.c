@@ -86,7 +86,6 @@ struct pool {
 	pthread_cond_t room;	/* a job was merged, or stop */
 };
 
-
 static void
 collect_warning(void *ctx, const struct bs_diag *d)
 {

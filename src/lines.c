@@ -309,7 +309,6 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 	}
 }
 
-
 uint64_t
 bs_lines_count(const struct bs_lines *ls)
 {

@@ -86,6 +86,19 @@ drop_set(struct bs_patterns *p, const char *set)
 	p->n = j;
 }
 
+/* The pattern SET/NAME, or NULL. */
+static const struct pat *
+find(const struct bs_patterns *p, const char *set, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].set, set) == 0 &&
+		    strcmp(p->v[i].name, name) == 0)
+			return &p->v[i];
+	return NULL;
+}
+
 static bs_status
 add_pattern(struct bs_patterns *p, const char *set, const char *origin,
     uint64_t lineno, const char *name, const char *rx, size_t rxlen,
@@ -94,13 +107,10 @@ add_pattern(struct bs_patterns *p, const char *set, const char *origin,
 	pcre2_code *re;
 	PCRE2_SIZE off;
 	int err;
-	size_t i;
 
-	for (i = 0; i < p->n; i++)
-		if (strcmp(p->v[i].set, set) == 0 &&
-		    strcmp(p->v[i].name, name) == 0)
-			return bs_diag_set(d, BS_ERR_CONFIG, origin, lineno,
-			    "pattern '%s' is defined twice", name);
+	if (find(p, set, name) != NULL)
+		return bs_diag_set(d, BS_ERR_CONFIG, origin, lineno,
+		    "pattern '%s' is defined twice", name);
 	re = pcre2_compile((PCRE2_SPTR)rx, rxlen, 0, &err, &off, NULL);
 	if (re == NULL) {
 		PCRE2_UCHAR msg[256];
@@ -344,16 +354,11 @@ bs_status
 bs_patterns_get(const struct bs_patterns *p, const char *set,
     const char *name, const pcre2_code **out, struct bs_diag *d)
 {
-	size_t i;
+	const struct pat *pt = find(p, set, name);
 
-	for (i = 0; i < p->n; i++) {
-		if (strcmp(p->v[i].set, set) == 0 &&
-		    strcmp(p->v[i].name, name) == 0) {
-			*out = p->v[i].re;
-			return BS_OK;
-		}
-	}
-	*out = NULL;
+	*out = pt != NULL ? pt->re : NULL;
+	if (pt != NULL)
+		return BS_OK;
 	return bs_diag_set(d, BS_ERR_CONFIG, "", 0,
 	    "pattern set '%s' has no pattern '%s'", set, name);
 }
@@ -362,14 +367,10 @@ bool
 bs_patterns_is(const struct bs_patterns *p, const char *set,
     const char *name, const char *rx)
 {
-	size_t i;
+	const struct pat *pt = find(p, set, name);
 
-	for (i = 0; i < p->n; i++)
-		if (strcmp(p->v[i].set, set) == 0 &&
-		    strcmp(p->v[i].name, name) == 0)
-			return p->v[i].rxlen == strlen(rx) &&
-			    memcmp(p->v[i].rx, rx, p->v[i].rxlen) == 0;
-	return false;
+	return pt != NULL && pt->rxlen == strlen(rx) &&
+	    memcmp(pt->rx, rx, pt->rxlen) == 0;
 }
 
 bs_status

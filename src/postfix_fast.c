@@ -30,7 +30,12 @@ const char bs_postfix_outcome_rx[] =
  * The character classes the patterns use, one table look-up per byte
  * (the loops below run over every byte of a line's prefix).
  */
-enum { DIGIT = 1, UPPER = 2, LOWER = 4, PUNCT = 8, BLANK = 16, DOT = 32 };
+enum {
+	DIGIT = 1, UPPER = 2, LOWER = 4, PUNCT = 8, BLANK = 16, DOT = 32,
+	DASH = 64,
+	ALNUM = DIGIT | UPPER | LOWER,		/* [0-9A-Za-z] */
+	NAME = ALNUM | PUNCT			/* [A-Za-z0-9._-] */
+};
 #define C2(c, f)	[(c)] = (f), [(c) + 1] = (f)
 #define C4(c, f)	C2((c), f), C2((c) + 2, f)
 #define C8(c, f)	C4((c), f), C4((c) + 4, f)
@@ -39,7 +44,7 @@ enum { DIGIT = 1, UPPER = 2, LOWER = 4, PUNCT = 8, BLANK = 16, DOT = 32 };
 static const unsigned char cls[256] = {
 	C8('0', DIGIT), C2('8', DIGIT),
 	C26('A', UPPER), C26('a', LOWER),
-	['.'] = PUNCT | DOT, ['_'] = PUNCT, ['-'] = PUNCT,
+	['.'] = PUNCT | DOT, ['_'] = PUNCT, ['-'] = PUNCT | DASH,
 	[' '] = BLANK, ['\t'] = BLANK,
 };
 #undef C2
@@ -67,18 +72,20 @@ blank(char c)
 	return is(c, BLANK);
 }
 
-/* [0-9A-Za-z] */
-static bool
-alnum(char c)
+/* Where the run of bytes of the classes that starts at s[i] ends. */
+static size_t
+span(const char *s, size_t n, size_t i, unsigned classes)
 {
-	return is(c, DIGIT | UPPER | LOWER);
+	while (i < n && is(s[i], classes))
+		i++;
+	return i;
 }
 
-/* [A-Za-z0-9._-] */
+/* Whether s[i..n) starts with the wl-byte word w. */
 static bool
-name_char(char c)
+at_word(const char *s, size_t n, size_t i, const char *w, size_t wl)
 {
-	return is(c, DIGIT | UPPER | LOWER | PUNCT);
+	return n - i >= wl && memcmp(s + i, w, wl) == 0;
 }
 
 /* [0-9]{2}:[0-9]{2}:[0-9]{2} at s (8 bytes, which the caller has). */
@@ -125,11 +132,8 @@ rfc3339_stamp(const char *s, size_t n)
 	    s[7] != '-' || !digit(s[8]) || !digit(s[9]) || s[10] != 'T' ||
 	    !clock_at(s + 11))
 		return 0;
-	if (i + 1 < n && s[i] == '.' && digit(s[i + 1])) {
-		i += 2;
-		while (i < n && digit(s[i]))
-			i++;
-	}
+	if (i + 1 < n && s[i] == '.' && digit(s[i + 1]))
+		i = span(s, n, i + 2, DIGIT);
 	if (i < n && s[i] == 'Z') {
 		i++;
 	} else if (i + 2 < n && (s[i] == '+' || s[i] == '-') &&
@@ -144,7 +148,11 @@ rfc3339_stamp(const char *s, size_t n)
 	return i;
 }
 
-/* Whether s[0..n) holds "postfix". */
+/*
+ * Whether s[0..n) holds "postfix".  Not memmem: on words of a few bytes
+ * its set-up costs more than the search (13M more instructions on a
+ * 64 MiB log, 7% of the run).
+ */
 static bool
 says_postfix(const char *s, size_t n)
 {
@@ -165,28 +173,20 @@ says_postfix(const char *s, size_t n)
 static size_t
 program_at(const char *s, size_t n, size_t i)
 {
-	size_t j = i, k;
+	size_t j = span(s, n, i, NAME), k;
 
-	while (j < n && name_char(s[j]))
-		j++;
 	if (!says_postfix(s + i, j - i))
 		return 0;
-	while (j + 1 < n && s[j] == '/' && name_char(s[j + 1])) {
-		j += 2;
-		while (j < n && name_char(s[j]))
-			j++;
-	}
+	while (j + 1 < n && s[j] == '/' && is(s[j + 1], NAME))
+		j = span(s, n, j + 2, NAME);
 	if (j < n && s[j] == '[') {
-		for (k = j + 1; k < n && digit(s[k]); k++)
-			;
+		k = span(s, n, j + 1, DIGIT);
 		if (k > j + 1 && k < n && s[k] == ']')
 			j = k + 1;
 	}
 	if (j + 1 >= n || s[j] != ':' || !blank(s[j + 1]))
 		return 0;
-	for (j += 2; j < n && blank(s[j]); j++)
-		;
-	return j;
+	return span(s, n, j + 2, BLANK);
 }
 
 bool
@@ -198,8 +198,7 @@ bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp_len)
 		stamp = rfc3339_stamp(s, n);
 	if (stamp == 0 || stamp >= n || !blank(s[stamp]))
 		return false;
-	for (i = stamp; i < n && blank(s[i]); i++)
-		;
+	i = span(s, n, stamp, BLANK);
 	/* (?:[^ \t]++[ \t]++){0,3}? then the program: the first word wins. */
 	for (words = 0; words <= 3; words++) {
 		if ((m = program_at(s, n, i)) != 0) {
@@ -211,8 +210,7 @@ bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp_len)
 			i++;
 		if (i == n)
 			break;
-		while (i < n && blank(s[i]))
-			i++;
+		i = span(s, n, i, BLANK);
 	}
 	/*
 	 * The pattern would now try the line without a timestamp; that is
@@ -225,27 +223,18 @@ bool
 bs_postfix_delivery(const char *m, size_t n, size_t *qid_len,
     size_t *head_len)
 {
-	size_t i = 0;
+	size_t i = span(m, n, 0, ALNUM);
 
-	while (i < n && alnum(m[i]))
-		i++;
-	if (i < 5 || n - i < 5 || m[i] != ':' || m[i + 1] != ' ')
+	if (i < 5 || !at_word(m, n, i, ": ", 2))
 		return false;
-	if (memcmp(m + i + 2, "to=", 3) == 0)
+	if (at_word(m, n, i + 2, "to=", 3))
 		*head_len = i + 5;
-	else if (n - i >= 7 && memcmp(m + i + 2, "from=", 5) == 0)
+	else if (at_word(m, n, i + 2, "from=", 5))
 		*head_len = i + 7;
 	else
 		return false;
 	*qid_len = i;
 	return true;
-}
-
-/* Whether m[i..n) starts with the wl-byte word w. */
-static bool
-at_word(const char *m, size_t n, size_t i, const char *w, size_t wl)
-{
-	return n - i >= wl && memcmp(m + i, w, wl) == 0;
 }
 
 bool
@@ -265,8 +254,7 @@ bs_postfix_outcome(const char *m, size_t n, size_t start,
 	 * branch leads to a match.
 	 */
 	if (at_word(m, n, i, "dsn=", 4)) {
-		for (j = i + 4; j < n && is(m[j], DIGIT | DOT); j++)
-			;
+		j = span(m, n, i + 4, DIGIT | DOT);
 		if (j > i + 4 && at_word(m, n, j, ", ", 2)) {
 			o->has_dsn = true;
 			o->dsn = i + 4;
@@ -279,9 +267,7 @@ bs_postfix_outcome(const char *m, size_t n, size_t start,
 	if (!at_word(m, n, j, ", status=", 9))
 		return false;
 	o->status = j + 9;
-	for (j = o->status; j < n && (is(m[j], UPPER | LOWER) || m[j] == '-');
-	    j++)
-		;
+	j = span(m, n, o->status, UPPER | LOWER | DASH);
 	o->status_len = j - o->status;
 	if (o->status_len == 0)
 		return false;

@@ -24,30 +24,45 @@ static const pcre2_code *syslog_re, *delivery_re, *outcome_re;
 static int g_msg, g_stamp, g_qid, g_dsn, g_status, g_text;
 static pcre2_match_data *md;
 
+/* The shipped pattern postfix/NAME. */
+static const pcre2_code *
+pattern(const char *name)
+{
+	const pcre2_code *re;
+	struct bs_diag d;
+
+	ck_assert_int_eq(bs_patterns_get(pats, "postfix", name, &re, &d),
+	    BS_OK);
+	return re;
+}
+
+/* The number of the group gname of postfix/name. */
+static int
+group(const pcre2_code *re, const char *name, const char *gname)
+{
+	struct bs_diag d;
+	int g;
+
+	ck_assert_int_eq(bs_patterns_group(re, "postfix", name, gname, &g, &d),
+	    BS_OK);
+	return g;
+}
+
 static void
 setup(void)
 {
 	struct bs_diag d;
 
 	ck_assert_int_eq(bs_patterns_load(NULL, &pats, &d), BS_OK);
-	ck_assert_int_eq(bs_patterns_get(pats, "postfix", "syslog", &syslog_re,
-	    &d), BS_OK);
-	ck_assert_int_eq(bs_patterns_get(pats, "postfix", "delivery",
-	    &delivery_re, &d), BS_OK);
-	ck_assert_int_eq(bs_patterns_group(syslog_re, "postfix", "syslog",
-	    "msg", &g_msg, &d), BS_OK);
-	ck_assert_int_eq(bs_patterns_group(syslog_re, "postfix", "syslog",
-	    "stamp", &g_stamp, &d), BS_OK);
-	ck_assert_int_eq(bs_patterns_group(delivery_re, "postfix", "delivery",
-	    "qid", &g_qid, &d), BS_OK);
-	ck_assert_int_eq(bs_patterns_get(pats, "postfix", "outcome",
-	    &outcome_re, &d), BS_OK);
-	ck_assert_int_eq(bs_patterns_group(outcome_re, "postfix", "outcome",
-	    "dsn", &g_dsn, &d), BS_OK);
-	ck_assert_int_eq(bs_patterns_group(outcome_re, "postfix", "outcome",
-	    "status", &g_status, &d), BS_OK);
-	ck_assert_int_eq(bs_patterns_group(outcome_re, "postfix", "outcome",
-	    "text", &g_text, &d), BS_OK);
+	syslog_re = pattern("syslog");
+	delivery_re = pattern("delivery");
+	outcome_re = pattern("outcome");
+	g_msg = group(syslog_re, "syslog", "msg");
+	g_stamp = group(syslog_re, "syslog", "stamp");
+	g_qid = group(delivery_re, "delivery", "qid");
+	g_dsn = group(outcome_re, "outcome", "dsn");
+	g_status = group(outcome_re, "outcome", "status");
+	g_text = group(outcome_re, "outcome", "text");
 	md = pcre2_match_data_create(16, NULL);
 	ck_assert_ptr_nonnull(md);
 }
