@@ -10,7 +10,9 @@
 #define BS_EVENT_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "bslimits.h"
 
@@ -45,7 +47,29 @@ struct bs_codes {
 	char enhanced[BS_ENHANCED_MAX];
 };
 
+/*
+ * A piece of the line: ptr NULL means "not stated" (JSON null); a non-NULL
+ * ptr with len 0 is an empty value, such as Postfix's null sender "<>".
+ */
+struct bs_text {
+	const char *ptr;
+	size_t len;
+};
+
+/*
+ * What a record is.  An event is counted; a note only feeds the joins of
+ * run.c (join.h): the sender of a message from its arrival line, and the
+ * end of a message (Postfix "removed", Exim "Completed"), after which its
+ * id may be reused and whatever was joined to it is forgotten.
+ */
+enum bs_note {
+	BS_NOTE_EVENT = 0,	/* an event of ev->kind */
+	BS_NOTE_ARRIVAL,	/* msgid arrived from sender (no kind) */
+	BS_NOTE_GONE		/* msgid left the queue (no kind) */
+};
+
 struct bs_event {
+	enum bs_note note;
 	enum bs_kind kind;
 	struct bs_codes codes;
 	unsigned connfail;	/* BS_CONN_* bits, 0 for none */
@@ -55,7 +79,28 @@ struct bs_event {
 	size_t reply_len;
 	const char *stamp;	/* the timestamp as written, or NULL */
 	size_t stamp_len;
+
+	/* The event record of DESIGN.md "Round 2" (NULL ptr: not stated). */
+	struct bs_text recipient;	/* as written, without <> */
+	struct bs_text remote;		/* host name as written */
+	struct bs_text remote_ip;
+	struct bs_text sender;		/* "" is the null sender */
+	double delay;			/* seconds; < 0 when not stated */
+
+	/*
+	 * Filled by run.c, not by parsers: the time read from stamp, and
+	 * whether it could be read.
+	 */
+	bool timed;
+	time_t time;
 };
+
+/* An empty record: an event with nothing stated (delay < 0: none). */
+static inline void
+bs_event_init(struct bs_event *ev)
+{
+	*ev = (struct bs_event){ .note = BS_NOTE_EVENT, .delay = -1.0 };
+}
 
 typedef void (*bs_event_fn)(void *ctx, const struct bs_event *ev);
 

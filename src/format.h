@@ -51,6 +51,15 @@ struct bs_format {
 	 * every line is parsed (formats with state, such as headers).
 	 */
 	const char *const *needles;
+
+	/*
+	 * Optional: the needles to use instead when the run joins records
+	 * of one message (join.h): needles plus those of the lines that
+	 * emit notes (BS_NOTE_ARRIVAL, BS_NOTE_GONE).  NULL: needles.  The
+	 * note lines reach the parser only then, so a report that needs no
+	 * join pays nothing for them.
+	 */
+	const char *const *joined_needles;
 };
 
 /* The formats, each defined in its fmt_NAME.c. */
