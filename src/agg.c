@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #include "agg.h"
+#include "hash.h"
 
 /* Precision of a tag's estimate: the five kind totals can afford more. */
 #define HLL_BITS(tag)	((tag) >= KIND_TAG ? BS_HLL_KIND_BITS : BS_HLL_BITS)
@@ -77,59 +78,6 @@ const char *
 bs_kind_name(enum bs_kind k)
 {
 	return (unsigned)k < BS_KIND_COUNT ? kind_names[k] : "unknown";
-}
-
-static uint64_t
-mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-static uint64_t
-load64(const unsigned char *s)
-{
-	uint64_t w;
-
-	memcpy(&w, s, sizeof(w));
-	return w;
-}
-
-/*
- * Fold 8 bytes into h: the multiply carries each bit upwards, the shift
- * brings the high half back down, so every bit counts for the next word.
- */
-static uint64_t
-fold(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 32);
-}
-
-/*
- * Hash of n bytes, 8 at a time (hot: once per event for its message id
- * and once for its codes).  The last word ends at the last byte, so it
- * may overlap the one before; under 8 bytes, the bytes make one word.
- */
-static uint64_t
-hash_bytes(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL ^ n, w = 0;
-	size_t i;
-
-	if (n < 8) {
-		for (i = 0; i < n; i++)
-			w |= (uint64_t)s[i] << (8 * i);
-		return mix64(fold(h, w));
-	}
-	for (i = 0; i + 8 < n; i += 8)
-		h = fold(h, load64(s + i));
-	return mix64(fold(h, load64(s + n - 8)));
 }
 
 struct bs_agg *
@@ -214,7 +162,7 @@ bs_agg_free(struct bs_agg *a)
 static uint64_t
 row_hash(enum bs_kind kind, const struct bs_codes *c)
 {
-	return hash_bytes(c, sizeof(*c)) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15ULL);
+	return bs_hash_bytes(c, sizeof(*c)) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15ULL);
 }
 
 static bool
@@ -395,7 +343,7 @@ id_home(uint64_t h48, size_t cap)
 {
 	unsigned bits = (unsigned)__builtin_ctzll((unsigned long long)cap);
 
-	return (size_t)(mix64(h48) >> (64 - bits));
+	return (size_t)(bs_mix64(h48) >> (64 - bits));
 }
 
 /* memset, called through a volatile pointer: see ids_reserve. */
@@ -625,7 +573,7 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	 * now, and note the message once it has come (AGG_PENDING).
 	 */
 	if (has_id) {
-		h = hash_bytes(ev->msgid, ev->msgid_len) >> 16;
+		h = bs_hash_bytes(ev->msgid, ev->msgid_len) >> 16;
 		if (a->ids != NULL)
 			__builtin_prefetch(&a->ids[id_home(h, a->ids_cap)], 1);
 	}
