@@ -11,13 +11,13 @@
  * into one HyperLogLog per row and per kind and freed; from then on the
  * counts are estimates and are marked as such.
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "agg.h"
 #include "hash.h"
+#include "hll.h"
 
 /* Precision of a tag's estimate: the five kind totals can afford more. */
 #define HLL_BITS(tag)	((tag) >= KIND_TAG ? BS_HLL_KIND_BITS : BS_HLL_BITS)
@@ -257,37 +257,6 @@ bs_agg_new_with_rows(const struct bs_agg *a)
 
 /* --- distinct messages ------------------------------------------------ */
 
-static void
-hll_add(uint8_t *hll, unsigned bits, uint64_t h48)
-{
-	uint32_t idx = (uint32_t)(h48 >> (48 - bits));
-	uint64_t w = h48 << (64 - 48 + bits);
-	uint8_t rank = w == 0 ? (uint8_t)(48 - bits + 1) :
-	    (uint8_t)(__builtin_clzll(w) + 1);
-
-	if (rank > 48 - bits + 1)
-		rank = (uint8_t)(48 - bits + 1);
-	if (hll[idx] < rank)
-		hll[idx] = rank;
-}
-
-static uint64_t
-hll_estimate(const uint8_t *hll, unsigned bits)
-{
-	double m = (double)(1u << bits), sum = 0, est;
-	unsigned zeros = 0, i;
-
-	for (i = 0; i < 1u << bits; i++) {
-		sum += ldexp(1.0, -hll[i]);
-		if (hll[i] == 0)
-			zeros++;
-	}
-	est = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
-	if (est <= 2.5 * m && zeros > 0)
-		est = m * log(m / zeros);
-	return (uint64_t)(est + 0.5);
-}
-
 /* The HyperLogLog of a tag, allocated on first use; NULL if no memory. */
 static uint8_t *
 tag_hll(struct bs_agg *a, uint32_t tag)
@@ -317,7 +286,7 @@ start_estimating(struct bs_agg *a)
 		h = tag_hll(a, tag);
 		if (h == NULL)
 			return BS_ERR_NOMEM;
-		hll_add(h, HLL_BITS(tag), k >> 16);
+		bs_hll_add(h, HLL_BITS(tag), k >> 16);
 	}
 	free(a->ids);
 	a->ids = NULL;
@@ -452,7 +421,7 @@ note_id(struct bs_agg *a, uint64_t h48, uint32_t tag)
 
 		if (h == NULL)
 			return -1;
-		hll_add(h, HLL_BITS(tag), h48);
+		bs_hll_add(h, HLL_BITS(tag), h48);
 		return 0;
 	}
 	if (a->ids_n >= BS_MSGID_BUDGET) {
@@ -771,9 +740,7 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 			dh = tag_hll(dst, map[tag]);
 			if (dh == NULL)
 				return BS_ERR_NOMEM;
-			for (k = 0; k < (size_t)1 << HLL_BITS(tag); k++)
-				if (dh[k] < sh[k])
-					dh[k] = sh[k];
+			bs_hll_merge(dh, sh, HLL_BITS(tag));
 		}
 	}
 	return BS_OK;
@@ -842,7 +809,7 @@ bs_agg_finish(struct bs_agg *a)
 		t->kind[k] = a->kind_count[k];
 		t->events += a->kind_count[k];
 		t->messages[k] = a->estimating ?
-		    (a->kind_hll[k] ? hll_estimate(a->kind_hll[k],
+		    (a->kind_hll[k] ? bs_hll_estimate(a->kind_hll[k],
 		    BS_HLL_KIND_BITS) : 0) :
 		    a->kind_messages[k];
 	}
@@ -853,7 +820,7 @@ bs_agg_finish(struct bs_agg *a)
 
 		if (a->estimating) {
 			r->messages = a->rows[i].hll ?
-			    hll_estimate(a->rows[i].hll, BS_HLL_BITS) : 0;
+			    bs_hll_estimate(a->rows[i].hll, BS_HLL_BITS) : 0;
 			r->messages_estimated = a->rows[i].hll != NULL;
 		}
 		if (r->detail != NULL)

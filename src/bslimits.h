@@ -47,6 +47,18 @@
 #define BS_DETAIL_SLOTS		16
 #define BS_DETAIL_TEXT_MAX	160
 
+/*
+ * The sender join (join.h): messages in the queue whose sender is
+ * remembered, and the bytes of their ids and addresses.  A message is
+ * forgotten when it leaves the queue; past either budget the oldest
+ * arrival is forgotten first and its later events get a null sender.
+ * 2^17 messages in flight is more than a busy relay keeps queued; about
+ * 11 MiB when full.  An address longer than BS_JOIN_TEXT_MAX is not kept.
+ */
+#define BS_JOIN_MESSAGES	(1u << 17)
+#define BS_JOIN_BYTES		(8u * 1024 * 1024)
+#define BS_JOIN_TEXT_MAX	512
+
 /* PCRE2 limits that turn a runaway pattern into a reported error. */
 #define BS_MATCH_LIMIT		1000000u
 #define BS_DEPTH_LIMIT		10000u
