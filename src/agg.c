@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 
 #include "agg.h"
+#include "breakdown.h"
 #include "hash.h"
 #include "hll.h"
 
@@ -68,6 +69,12 @@ struct bs_agg {
 
 	struct bs_totals totals;
 	struct row **order;	/* the rows sorted by bs_agg_finish */
+
+	/* --by, in the order asked for; and the period the events cover. */
+	struct bs_breakdown *by[BS_BY_COUNT];
+	size_t nby;
+	bool timed;
+	time_t first, last;
 };
 
 static const char *const kind_names[BS_KIND_COUNT] = {
@@ -91,10 +98,46 @@ bs_agg_new(bool detail)
 	return a;
 }
 
+bs_status
+bs_agg_set_by(struct bs_agg *a, const enum bs_by *keys, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < a->nby; i++)
+		bs_breakdown_free(a->by[i]);
+	a->nby = 0;
+	for (i = 0; i < n && i < BS_BY_COUNT; i++) {
+		a->by[i] = bs_breakdown_new(keys[i]);
+		if (a->by[i] == NULL)
+			return BS_ERR_NOMEM;
+		a->nby++;
+	}
+	return BS_OK;
+}
+
+/* An empty aggregate with a's settings (detail, breakdowns). */
+static struct bs_agg *
+new_like(const struct bs_agg *a)
+{
+	struct bs_agg *n = bs_agg_new(a->detail);
+	enum bs_by keys[BS_BY_COUNT];
+	size_t i;
+
+	if (n == NULL)
+		return NULL;
+	for (i = 0; i < a->nby; i++)
+		keys[i] = bs_breakdown_by(a->by[i]);
+	if (bs_agg_set_by(n, keys, a->nby) != BS_OK) {
+		bs_agg_free(n);
+		return NULL;
+	}
+	return n;
+}
+
 struct bs_agg *
 bs_agg_new_like(const struct bs_agg *a)
 {
-	return bs_agg_new(a->detail);
+	return new_like(a);
 }
 
 bool
@@ -151,6 +194,8 @@ bs_agg_free(struct bs_agg *a)
 		return;
 	free_rows(a);
 	free_ids(a);
+	for (i = 0; i < a->nby; i++)
+		bs_breakdown_free(a->by[i]);
 	for (i = 0; i < a->ninputs; i++)
 		free(a->inputs[i].path);
 	free(a->inputs);
@@ -240,7 +285,7 @@ row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c)
 struct bs_agg *
 bs_agg_new_with_rows(const struct bs_agg *a)
 {
-	struct bs_agg *n = bs_agg_new(a->detail);
+	struct bs_agg *n = new_like(a);
 	size_t i;
 
 	if (n == NULL)
@@ -564,6 +609,17 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	a->kind_count[ev->kind]++;
 	if (a->detail && ev->reply != NULL && ev->reply_len > 0)
 		detail_add(&r->r, ev->reply, ev->reply_len, 1, 0);
+	if (ev->timed) {
+		if (!a->timed || ev->time < a->first)
+			a->first = ev->time;
+		if (!a->timed || ev->time > a->last)
+			a->last = ev->time;
+		a->timed = true;
+	}
+	for (size_t i = 0; i < a->nby; i++)
+		if (bs_breakdown_event(a->by[i], ev, has_id ? h | 1 : 0) !=
+		    BS_OK)
+			return BS_ERR_NOMEM;
 	if (has_id) {
 		struct pending *pe = &a->pend[a->npend++];
 
@@ -638,6 +694,16 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 
 	if (flush_pending(dst) != BS_OK || flush_pending(src) != BS_OK)
 		return BS_ERR_NOMEM;
+	for (i = 0; i < dst->nby && i < src->nby; i++)
+		if (bs_breakdown_merge(dst->by[i], src->by[i]) != BS_OK)
+			return BS_ERR_NOMEM;
+	if (src->timed) {
+		if (!dst->timed || src->first < dst->first)
+			dst->first = src->first;
+		if (!dst->timed || src->last > dst->last)
+			dst->last = src->last;
+		dst->timed = true;
+	}
 
 	for (i = 0; i < src->ninputs; i++) {
 		long j;
@@ -827,6 +893,9 @@ bs_agg_finish(struct bs_agg *a)
 			qsort(r->detail, r->ndetail, sizeof(*r->detail),
 			    cmp_detail);
 	}
+	for (i = 0; i < a->nby; i++)
+		if (bs_breakdown_finish(a->by[i]) != BS_OK)
+			return BS_ERR_NOMEM;
 	free(a->order);
 	a->order = malloc((a->nrows ? a->nrows : 1) * sizeof(*a->order));
 	if (a->order == NULL)
@@ -849,6 +918,9 @@ bs_agg_reset_counts(struct bs_agg *a)
 	memset(a->kind_messages, 0, sizeof(a->kind_messages));
 	memset(a->kind_count, 0, sizeof(a->kind_count));
 	a->folded = 0;
+	a->timed = false;
+	for (i = 0; i < a->nby; i++)
+		bs_breakdown_reset(a->by[i]);
 	for (i = 0; i < a->ninputs; i++) {
 		a->inputs[i].lines = a->inputs[i].events = 0;
 		a->inputs[i].cut = a->inputs[i].match_errors = 0;
@@ -885,4 +957,24 @@ const struct bs_totals *
 bs_agg_totals(const struct bs_agg *a)
 {
 	return &a->totals;
+}
+
+size_t
+bs_agg_nby(const struct bs_agg *a)
+{
+	return a->nby;
+}
+
+const struct bs_breakdown *
+bs_agg_by(const struct bs_agg *a, size_t i)
+{
+	return a->by[i];
+}
+
+bool
+bs_agg_period(const struct bs_agg *a, time_t *first, time_t *last)
+{
+	*first = a->first;
+	*last = a->last;
+	return a->timed;
 }

@@ -16,7 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
+#include "breakdown.h"
 #include "bslimits.h"
 #include "diag.h"
 #include "event.h"
@@ -67,6 +69,12 @@ struct bs_agg;
 
 /* detail: remember the most frequent reply texts of each row. */
 struct bs_agg *bs_agg_new(bool detail);
+
+/*
+ * Count events by each of keys too (--by), in that order; replaces any
+ * breakdowns set before.  BS_ERR_NOMEM when out of memory.
+ */
+bs_status bs_agg_set_by(struct bs_agg *a, const enum bs_by *keys, size_t n);
 
 /* A new, empty aggregate with the same settings as a. */
 struct bs_agg *bs_agg_new_like(const struct bs_agg *a);
@@ -127,5 +135,15 @@ const struct bs_row *bs_agg_row(const struct bs_agg *a, size_t i);
 size_t bs_agg_ninputs(const struct bs_agg *a);
 const struct bs_input_stats *bs_agg_input(const struct bs_agg *a, size_t i);
 const struct bs_totals *bs_agg_totals(const struct bs_agg *a);
+
+/* The breakdowns, in the order they were asked for (after finish). */
+size_t bs_agg_nby(const struct bs_agg *a);
+const struct bs_breakdown *bs_agg_by(const struct bs_agg *a, size_t i);
+
+/*
+ * The times of the first and the last event whose time could be read;
+ * false when there was none.
+ */
+bool bs_agg_period(const struct bs_agg *a, time_t *first, time_t *last);
 
 #endif

@@ -59,6 +59,26 @@
 #define BS_JOIN_BYTES		(8u * 1024 * 1024)
 #define BS_JOIN_TEXT_MAX	512
 
+/*
+ * Breakdowns (--by): distinct keys counted exactly per breakdown; past it
+ * the heaviest keys are kept with a stated bound (topk.h) and the rest
+ * summed as "(other)".  A key longer than BS_TOPK_KEY_MAX bytes (no host
+ * name or address is) is counted as "(other)" at once.  Each key keeps
+ * its BS_BY_CODES most frequent codes.
+ */
+#define BS_BY_KEYS		2048
+#define BS_TOPK_KEY_MAX		512
+#define BS_BY_CODES		4
+
+/*
+ * Distinct messages per breakdown key: (key, message) pairs are kept
+ * exactly up to this many per breakdown; past it, or once the breakdown
+ * estimates, each key's messages come from a HyperLogLog of 2^BS_BY_HLL_BITS
+ * registers (256 bytes, about 6.5% standard error).
+ */
+#define BS_BY_PAIRS		(1u << 16)
+#define BS_BY_HLL_BITS		8
+
 /* PCRE2 limits that turn a runaway pattern into a reported error. */
 #define BS_MATCH_LIMIT		1000000u
 #define BS_DEPTH_LIMIT		10000u

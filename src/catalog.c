@@ -190,6 +190,21 @@ category_find(int digit)
 	return NULL;
 }
 
+const char *
+bs_catalog_category(const struct bs_codes *codes, unsigned connfail)
+{
+	const struct category_row *c = NULL;
+
+	/* As bs_catalog_describe decides it: the basic code first. */
+	if (codes->basic[0] >= '2' && codes->basic[0] <= '5')
+		c = category_find(codes->basic[0] - '0');
+	else if (codes->enhanced[0] >= '2' && codes->enhanced[0] <= '5')
+		c = category_find(codes->enhanced[0] - '0');
+	else if (connfail != 0)
+		c = category_find(1);
+	return c != NULL ? c->key : NULL;
+}
+
 static const struct class_row *
 class_find(int digit)
 {

@@ -48,6 +48,13 @@ void bs_catalog_describe(const struct bs_codes *codes, unsigned connfail,
     struct bs_description *out);
 
 /*
+ * Only the category of bs_catalog_describe ("5xx", or NULL), cheaply:
+ * the events writer asks it once per event.
+ */
+const char *bs_catalog_category(const struct bs_codes *codes,
+    unsigned connfail);
+
+/*
  * Parse a code as an operator types it for --explain ("550", "5.1.1",
  * "550 5.1.1" is two arguments).  BS_ERR_USAGE with d filled when it is
  * not a well-formed basic or enhanced code.

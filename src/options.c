@@ -31,7 +31,13 @@ static const char help[] =
 "  -j, --jobs=N         read N inputs at once (default: one per core)\n"
 "\n"
 "Output:\n"
-"      --format=FMT     text (default), json, csv or prometheus\n"
+"      --format=FMT     text (default), json, csv, prometheus, or events\n"
+"                       (one JSON object per event and line, as read)\n"
+"      --by=KEY         break the counts down by KEY: domain, remote,\n"
+"                       sender, sender-domain, client, hour, day\n"
+"                       (repeatable; text, json, csv and prometheus)\n"
+"      --top=N          rows per breakdown in the text report, and\n"
+"                       labelled keys in prometheus (default 10)\n"
 "  -o, --output=FILE    write the report to FILE (replaced atomically)\n"
 "  -d, --detail         show the most frequent reply texts of each code\n"
 "      --fail-on=EXPR   exit with status 3 when EXPR holds, e.g. bounced>100,\n"
@@ -66,7 +72,9 @@ enum {
 	OPT_UNTIL,
 	OPT_FAIL_ON,
 	OPT_FROM_START,
-	OPT_INTERVAL
+	OPT_INTERVAL,
+	OPT_BY,
+	OPT_TOP
 };
 
 /* A whole number in [lo, hi], or false. */
@@ -103,6 +111,8 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 		{ "follow", no_argument, NULL, 'f' },
 		{ "from-start", no_argument, NULL, OPT_FROM_START },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "top", required_argument, NULL, OPT_TOP },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -115,6 +125,7 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 	memset(o, 0, sizeof(*o));
 	o->action = BS_ACT_REPORT;
 	o->interval = 60;
+	o->top = 10;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":t:o:dqj:fehV", longopts,
@@ -142,10 +153,35 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 				o->output = BS_OUT_CSV;
 			else if (strcmp(optarg, "prometheus") == 0)
 				o->output = BS_OUT_PROM;
+			else if (strcmp(optarg, "events") == 0)
+				o->output = BS_OUT_EVENTS;
 			else
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 				    "unknown output format '%s' (expected "
-				    "text, json, csv or prometheus)", optarg);
+				    "text, json, csv, prometheus or events)",
+				    optarg);
+			break;
+		case OPT_BY: {
+			int by = bs_by_parse(optarg);
+			size_t i;
+
+			if (by < 0)
+				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+				    "unknown --by key '%s' (expected domain, "
+				    "remote, sender, sender-domain, client, "
+				    "hour or day)", optarg);
+			for (i = 0; i < o->nby; i++)
+				if (o->by[i] == (enum bs_by)by)
+					break;
+			if (i == o->nby)
+				o->by[o->nby++] = (enum bs_by)by;
+			break;
+		}
+		case OPT_TOP:
+			if (!parse_uint(optarg, 1, 100000, &o->top))
+				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+				    "--top takes a number from 1 to 100000, "
+				    "not '%s'", optarg);
 			break;
 		case 'o':
 			o->output_path = optarg;

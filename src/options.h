@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "breakdown.h"
 #include "diag.h"
 #include "threshold.h"
 #include "window.h"
@@ -18,7 +19,8 @@ enum bs_output {
 	BS_OUT_TEXT,
 	BS_OUT_JSON,
 	BS_OUT_CSV,
-	BS_OUT_PROM
+	BS_OUT_PROM,
+	BS_OUT_EVENTS		/* JSON Lines, one event a line, streamed */
 };
 
 enum bs_action {
@@ -36,6 +38,9 @@ struct bs_options {
 	const char *output_path;	/* -o: write the report here */
 	const char *patterns_dir;	/* NULL: the built-in patterns */
 	bool detail;
+	enum bs_by by[BS_BY_COUNT];	/* --by, in order, each once */
+	size_t nby;
+	unsigned top;			/* --top: rows per breakdown shown */
 	bool quiet;			/* no progress display */
 	struct bs_window window;
 	struct bs_threshold fail_on[BS_FAIL_ON_MAX];

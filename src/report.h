@@ -7,11 +7,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
 struct bs_agg;
 struct bs_codes;
+struct bs_window;
 
 struct bs_report_opts {
 	bool detail;		/* show the most frequent reply texts */
@@ -22,6 +24,9 @@ struct bs_report_opts {
 	 * output stays reproducible in tests.
 	 */
 	time_t now;
+	unsigned top;		/* rows per breakdown in text (--top) */
+	/* The window asked for (--since/--until), for "period". */
+	const struct bs_window *window;
 };
 
 /* Each returns 0, or -1 if writing failed (errno set). */
@@ -43,5 +48,38 @@ int bs_report_prom(FILE *out, const struct bs_agg *a,
  * bs_catalog_parse_code; one of basic/enhanced set per entry).
  */
 int bs_report_explain(FILE *out, const struct bs_codes *codes, size_t n);
+
+/*
+ * The period a report covers, each an ISO 8601 time with its offset or ""
+ * when unknown (no event with a readable time; no --since or --until).
+ */
+struct bs_period {
+	char first[40], last[40];	/* first and last event */
+	char since[40], until[40];	/* the window asked for */
+};
+
+void bs_report_period(const struct bs_agg *a, const struct bs_report_opts *o,
+    struct bs_period *p);
+
+/* t as local ISO 8601 with offset, "2026-12-07T13:05:09+01:00". */
+void bs_report_iso(time_t t, char *buf, size_t n);
+
+/*
+ * --format events: a sink for bs_run_config (run.h) that writes each
+ * event as one line of JSON.  Caller-owned; failed is set when writing
+ * failed (errno then tells why).
+ */
+struct bs_events_writer {
+	FILE *out;
+	bool failed;
+	time_t lo, hi;		/* the minute last formatted */
+	char prefix[32];	/* "2026-12-07T13:05:" */
+	char zone[8];		/* "+01:00" */
+};
+
+void bs_events_writer_init(struct bs_events_writer *w, FILE *out);
+struct bs_event;
+void bs_report_event(void *ctx, const char *input, uint64_t lineno,
+    const struct bs_event *ev);
 
 #endif

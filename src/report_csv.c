@@ -76,13 +76,82 @@ write_row(FILE *out, const struct bs_row *r)
 	cell(out, d.hint, true);
 }
 
+static const char by_header[] = "period_first,period_last,by,key,events,"
+    "delivered,deferred,bounced,expired,rejected,messages,estimated,error,"
+    "messages_estimated,codes\r\n";
+
+/* The codes of a breakdown row: "421 4.7.0=1200;550 5.7.1=30". */
+static void
+codes_cell(FILE *out, const struct bs_by_row *r)
+{
+	char buf[BS_BY_CODES * 48] = "";
+	size_t k, len = 0;
+
+	for (k = 0; k < r->ncodes && len < sizeof(buf); k++) {
+		const struct bs_by_code *c = &r->codes[k];
+
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+		    "%s%s%s%s=%" PRIu64, k ? ";" : "", c->codes.basic,
+		    c->codes.basic[0] && c->codes.enhanced[0] ? " " : "",
+		    c->codes.enhanced, c->count);
+	}
+	cell(out, buf, true);
+}
+
+/*
+ * One table per --by key, each with its header, separated by an empty
+ * line; the period columns let daily files be appended to one another.
+ */
+static void
+write_by(FILE *out, const struct bs_agg *a, const struct bs_report_opts *o)
+{
+	struct bs_period p;
+	size_t i, j;
+
+	bs_report_period(a, o, &p);
+	for (i = 0; i < bs_agg_nby(a); i++) {
+		const struct bs_breakdown *b = bs_agg_by(a, i);
+		bool est = bs_breakdown_estimated(b);
+		int k;
+
+		if (i > 0)
+			fputs("\r\n", out);
+		fputs(by_header, out);
+		for (j = 0; j < bs_breakdown_nrows(b); j++) {
+			const struct bs_by_row *r = bs_breakdown_row(b, j);
+
+			cell(out, p.first, false);
+			cell(out, p.last, false);
+			cell(out, bs_by_name(bs_breakdown_by(b)), false);
+			if (r->type == BS_BY_ROW_NULL)
+				cell(out, "", false);
+			else {
+				bs_safe_csv(out, r->key, r->keylen);
+				fputs(",", out);
+			}
+			cell_u64(out, r->events);
+			for (k = 0; k < BS_KIND_COUNT; k++)
+				cell_u64(out, r->kind[k]);
+			cell_u64(out, r->messages);
+			cell(out, est ? "true" : "false", false);
+			cell_u64(out, r->error);
+			cell(out, bs_breakdown_messages_estimated(b) ? "true" :
+			    "false", false);
+			codes_cell(out, r);
+		}
+	}
+}
+
 int
 bs_report_csv(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
 {
 	size_t i, n = bs_agg_nrows(a);
 
-	(void)o;
+	if (bs_agg_nby(a) > 0) {
+		write_by(out, a, o);
+		return ferror(out) ? -1 : 0;
+	}
 	fputs(header, out);
 	for (i = 0; i < n; i++)
 		write_row(out, bs_agg_row(a, i));

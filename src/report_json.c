@@ -105,6 +105,98 @@ write_row(FILE *out, const struct bs_row *r, bool detail)
 	fputs("\n    }", out);
 }
 
+static void
+iso_or_null(FILE *out, const char *s)
+{
+	if (*s == '\0')
+		fputs("null", out);
+	else
+		fprintf(out, "\"%s\"", s);
+}
+
+static void
+write_period(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o)
+{
+	struct bs_period p;
+
+	bs_report_period(a, o, &p);
+	fputs("  \"period\": {\"first\": ", out);
+	iso_or_null(out, p.first);
+	fputs(", \"last\": ", out);
+	iso_or_null(out, p.last);
+	fputs(", \"since\": ", out);
+	iso_or_null(out, p.since);
+	fputs(", \"until\": ", out);
+	iso_or_null(out, p.until);
+	fputs("},\n", out);
+}
+
+static void
+write_by_row(FILE *out, const struct bs_by_row *r, bool estimated)
+{
+	size_t i;
+	int k;
+
+	fputs("        {\"key\": ", out);
+	if (r->type == BS_BY_ROW_NULL)
+		fputs("null", out);
+	else
+		bs_safe_json(out, r->key, r->keylen);
+	fprintf(out, ", \"events\": %" PRIu64, r->events);
+	for (k = 0; k < BS_KIND_COUNT; k++)
+		fprintf(out, ", \"%s\": %" PRIu64,
+		    bs_kind_name((enum bs_kind)k), r->kind[k]);
+	fprintf(out, ", \"messages\": %" PRIu64, r->messages);
+	if (estimated)
+		fprintf(out, ", \"error\": %" PRIu64, r->error);
+	fputs(", \"codes\": [", out);
+	for (i = 0; i < r->ncodes; i++) {
+		const struct bs_by_code *c = &r->codes[i];
+
+		fputs(i ? ", {\"basic\": " : "{\"basic\": ", out);
+		json_str(out, c->codes.basic);
+		fputs(", \"enhanced\": ", out);
+		json_str(out, c->codes.enhanced);
+		fprintf(out, ", \"count\": %" PRIu64, c->count);
+		if (estimated || c->error > 0)
+			fprintf(out, ", \"error\": %" PRIu64,
+			    c->error + r->error);
+		fputs("}", out);
+	}
+	fputs("]}", out);
+}
+
+/*
+ * "by": every key the budget holds, most failures first ("(other)" and
+ * null last); with "estimated", each count lies in [value, value + error].
+ */
+static void
+write_by(FILE *out, const struct bs_agg *a)
+{
+	size_t i, j, n = bs_agg_nby(a);
+
+	fputs("  \"by\": {", out);
+	for (i = 0; i < n; i++) {
+		const struct bs_breakdown *b = bs_agg_by(a, i);
+		size_t nr = bs_breakdown_nrows(b);
+		bool est = bs_breakdown_estimated(b);
+
+		fprintf(out, "%s\n    \"%s\": {\"estimated\": %s, "
+		    "\"error_bound\": %" PRIu64 ", \"messages_estimated\": "
+		    "%s, \"rows\": [", i ? "," : "",
+		    bs_by_name(bs_breakdown_by(b)), est ? "true" : "false",
+		    bs_breakdown_error_bound(b),
+		    bs_breakdown_messages_estimated(b) ? "true" : "false");
+		for (j = 0; j < nr; j++) {
+			fputs(j ? ",\n" : "\n", out);
+			write_by_row(out, bs_breakdown_row(b, j), est);
+		}
+		fputs(nr ? "\n    ]}" : "]}", out);
+	}
+	fputs(n ? "\n  },\n" : "},\n", out);
+}
+
 int
 bs_report_json(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
@@ -114,6 +206,8 @@ bs_report_json(FILE *out, const struct bs_agg *a,
 	fputs("{\n", out);
 	write_inputs(out, a);
 	write_totals(out, a);
+	write_period(out, a, o);
+	write_by(out, a);
 	fputs("  \"codes\": [", out);
 	for (i = 0; i < n; i++) {
 		fputs(i ? ",\n    {\n" : "\n    {\n", out);

@@ -131,12 +131,76 @@ write_totals(FILE *out, const struct bs_agg *a)
 	    "{reason=\"untimed\"} %" PRIu64 "\n", outside, untimed);
 }
 
+static void
+by_sample(FILE *out, const char *by, const char *key, size_t keylen,
+    int kind, uint64_t v)
+{
+	fputs("bouncestat_by_events_total{", out);
+	label(out, "by", by, true);
+	fputs(",key=", out);
+	bs_safe_prom_label(out, key, keylen);
+	label(out, "kind", bs_kind_name((enum bs_kind)kind), false);
+	fprintf(out, "} %" PRIu64 "\n", v);
+}
+
+/*
+ * Breakdowns: only the top keys (--top, by failures) become label
+ * values; the rest, whatever their number, are summed under "other", so
+ * that a server never sees an unbounded set of series.
+ */
+static void
+write_by(FILE *out, const struct bs_agg *a, unsigned top)
+{
+	size_t i, j;
+	int k;
+
+	if (bs_agg_nby(a) == 0)
+		return;
+	family(out, "bouncestat_by_events_total", "counter",
+	    "Events counted in this run per kind and breakdown key (--by); "
+	    "keys past the top ones are summed as key=\"other\", events "
+	    "without the key as key=\"(none)\".");
+	for (i = 0; i < bs_agg_nby(a); i++) {
+		const struct bs_breakdown *b = bs_agg_by(a, i);
+		const char *by = bs_by_name(bs_breakdown_by(b));
+		uint64_t other[BS_KIND_COUNT] = { 0 }, none[BS_KIND_COUNT] =
+		    { 0 };
+		bool has_none = false;
+		size_t shown = 0;
+
+		for (j = 0; j < bs_breakdown_nrows(b); j++) {
+			const struct bs_by_row *r = bs_breakdown_row(b, j);
+
+			for (k = 0; k < BS_KIND_COUNT; k++) {
+				if (r->type == BS_BY_ROW_NULL)
+					none[k] += r->kind[k];
+				else if (r->type == BS_BY_ROW_OTHER ||
+				    shown >= top)
+					other[k] += r->kind[k];
+				else
+					by_sample(out, by, r->key, r->keylen,
+					    k, r->kind[k]);
+			}
+			if (r->type == BS_BY_ROW_NULL)
+				has_none = true;
+			else if (r->type == BS_BY_ROW_KEY && shown < top)
+				shown++;
+		}
+		for (k = 0; k < BS_KIND_COUNT; k++) {
+			if (has_none)
+				by_sample(out, by, "(none)", 6, k, none[k]);
+			by_sample(out, by, "other", 5, k, other[k]);
+		}
+	}
+}
+
 int
 bs_report_prom(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
 {
 	write_rows(out, a);
 	write_totals(out, a);
+	write_by(out, a, o != NULL && o->top ? o->top : 10);
 	if (o != NULL && o->now != 0) {
 		family(out, "bouncestat_last_run_timestamp_seconds", "gauge",
 		    "When this report was made, in seconds since the Unix "

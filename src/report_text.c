@@ -193,6 +193,213 @@ write_problems(FILE *out, const struct bs_agg *a)
 	}
 }
 
+static void
+write_period(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o)
+{
+	struct bs_period p;
+
+	bs_report_period(a, o, &p);
+	if (p.first[0] != '\0')
+		fprintf(out, "Period: %s to %s\n", p.first, p.last);
+	else
+		fputs("Period: no event with a readable time\n", out);
+	if (p.since[0] != '\0' || p.until[0] != '\0')
+		fprintf(out, "Window asked for: %s to %s\n",
+		    p.since[0] ? p.since : "the start",
+		    p.until[0] ? p.until : "the end");
+}
+
+/* "1234" or "~1234" for a count that is a lower bound. */
+static const char *
+num(char *buf, size_t n, uint64_t v, bool est)
+{
+	snprintf(buf, n, "%s%" PRIu64, est ? "~" : "", v);
+	return buf;
+}
+
+/* The key of a row made safe for a terminal. */
+static void
+row_key(const struct bs_by_row *r, enum bs_by by, char *buf, size_t n)
+{
+	if (r->type == BS_BY_ROW_NULL)
+		snprintf(buf, n, by == BS_BY_REMOTE ? "(none: refusals, "
+		    "local)" : by == BS_BY_CLIENT ? "(none: not refusals)" :
+		    "(none)");
+	else if (r->keylen == 0 && by == BS_BY_SENDER)
+		snprintf(buf, n, "<> (bounces)");
+	else
+		bs_safe_term(buf, n, r->key, r->keylen);
+}
+
+static const char *const by_titles[BS_BY_COUNT] = {
+	"recipient domains", "remote hosts", "senders", "sender domains",
+	"refused clients", "hours", "days"
+};
+
+/*
+ * One breakdown as a table: the top rows by failures, each with its
+ * most frequent failure codes on a line of its own.
+ */
+static void
+write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
+    int width)
+{
+	enum bs_by by = bs_breakdown_by(b);
+	size_t i, n = bs_breakdown_nrows(b), shown = 0, keys = 0;
+	bool est = bs_breakdown_estimated(b);
+	bool mest = bs_breakdown_messages_estimated(b);
+
+	for (i = 0; i < n; i++)
+		if (bs_breakdown_row(b, i)->type == BS_BY_ROW_KEY)
+			keys++;
+	fprintf(out, "\nTop %s by failures (%zu of %s%zu):\n",
+	    by_titles[by], keys < top ? keys : (size_t)top,
+	    est ? "more than " : "", keys);
+	fputs("    failed deferred  bounced  expired rejected  deliv.   "
+	    "msgs  key\n", out);
+	for (i = 0; i < n && shown < top; i++) {
+		const struct bs_by_row *r = bs_breakdown_row(b, i);
+		char key[BS_TOPK_KEY_MAX * 4 + 16], c[8][24], codes[256];
+		size_t k, len = 0;
+		bool e = r->error > 0;
+
+		if (r->failures == 0 && r->type == BS_BY_ROW_KEY)
+			continue;
+		row_key(r, by, key, sizeof(key));
+		fprintf(out, "  %8s %8s %8s %8s %8s %7s %6s  %s%s\n",
+		    num(c[0], 24, r->failures, e),
+		    num(c[1], 24, r->kind[BS_DEFERRED], e),
+		    num(c[2], 24, r->kind[BS_BOUNCED], e),
+		    num(c[3], 24, r->kind[BS_EXPIRED], e),
+		    num(c[4], 24, r->kind[BS_REJECTED], e),
+		    num(c[5], 24, r->kind[BS_DELIVERED], e),
+		    num(c[6], 24, r->messages, e || mest),
+		    strlen(key) + 59 > (size_t)width ? "\n         " : "",
+		    key);
+		codes[0] = '\0';
+		for (k = 0; k < r->ncodes && k < 3 && len < 200; k++) {
+			const struct bs_by_code *bc = &r->codes[k];
+			bool ce = e || bc->error > 0;
+
+			len += (size_t)snprintf(codes + len, sizeof(codes) -
+			    len, "%s%s%s%s %s%s", k ? ", " : "",
+			    bc->codes.basic[0] ? bc->codes.basic : "",
+			    bc->codes.basic[0] && bc->codes.enhanced[0] ?
+			    " " : "", bc->codes.enhanced[0] ?
+			    bc->codes.enhanced : bc->codes.basic[0] ? "" :
+			    "(no code)", ce ? "~" : "x",
+			    num(c[7], 24, bc->count, false));
+		}
+		if (len > 0)
+			wrap(out, "codes: ", codes, width);
+		shown++;
+	}
+	if (shown == 0)
+		fputs("  (no failures)\n", out);
+	if (est)
+		fprintf(out, "  ~: more keys than the %d counted exactly; a "
+		    "count marked ~ may be up to %" PRIu64 " below the "
+		    "truth.\n", BS_BY_KEYS, bs_breakdown_error_bound(b));
+	else if (mest)
+		fputs("  ~: distinct messages estimated (about 6.5% "
+		    "standard error).\n", out);
+}
+
+/*
+ * Failures per hour as a bar chart within 80 columns.  Past two days of
+ * hours, per day.  Hours between two that have events are drawn empty.
+ */
+static void
+write_chart(FILE *out, const struct bs_breakdown *b)
+{
+	size_t i, n = bs_breakdown_nrows(b), nk = 0;
+	uint64_t max = 0;
+	bool daily, est = bs_breakdown_estimated(b);
+	struct { char key[24]; uint64_t v; } rows[BS_BY_KEYS];
+
+	for (i = 0; i < n; i++) {
+		const struct bs_by_row *r = bs_breakdown_row(b, i);
+
+		if (r->type == BS_BY_ROW_KEY && nk < BS_BY_KEYS &&
+		    r->keylen < sizeof(rows[0].key)) {
+			memcpy(rows[nk].key, r->key, r->keylen);
+			rows[nk].key[r->keylen] = '\0';
+			rows[nk++].v = r->failures;
+		}
+	}
+	if (nk == 0)
+		return;
+	daily = nk > 48;
+	if (daily) {
+		size_t d = 0;
+
+		for (i = 0; i < nk; i++) {
+			rows[i].key[10] = '\0';
+			if (d > 0 && strcmp(rows[d - 1].key, rows[i].key) == 0)
+				rows[d - 1].v += rows[i].v;
+			else
+				rows[d++] = rows[i];
+		}
+		nk = d;
+	}
+	for (i = 0; i < nk; i++)
+		if (rows[i].v > max)
+			max = rows[i].v;
+	fprintf(out, "\nFailures per %s (local time%s):\n",
+	    daily ? "day" : "hour", est ? "; ~: at least" : "");
+	for (i = 0; i < nk; i++) {
+		int bar = max ? (int)((rows[i].v * 50 + max - 1) / max) : 0;
+
+		fprintf(out, "  %-16s |%.*s%*s %s%" PRIu64 "\n", rows[i].key,
+		    bar, "##################################################",
+		    50 - bar, "", est ? "~" : "", rows[i].v);
+		if (!daily && i + 1 < nk) {
+			struct tm tm = { 0 };
+			time_t t, next;
+			char key[24];
+
+			/* Draw the empty hours up to the next key. */
+			if (sscanf(rows[i].key, "%d-%d-%dT%d", &tm.tm_year,
+			    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour) != 4)
+				continue;
+			tm.tm_year -= 1900;
+			tm.tm_mon -= 1;
+			tm.tm_isdst = -1;
+			t = mktime(&tm);
+			for (next = t + 3600; ; next += 3600) {
+				struct tm nt;
+
+				if (localtime_r(&next, &nt) == NULL)
+					break;
+				strftime(key, sizeof(key), "%Y-%m-%dT%H:00",
+				    &nt);
+				if (strcmp(key, rows[i + 1].key) >= 0)
+					break;
+				fprintf(out, "  %-16s |%50s 0\n", key, "");
+			}
+		}
+	}
+}
+
+static void
+write_breakdowns(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o)
+{
+	size_t i, n = bs_agg_nby(a);
+	unsigned top = o->top ? o->top : 10;
+
+	for (i = 0; i < n; i++) {
+		const struct bs_breakdown *b = bs_agg_by(a, i);
+
+		if (bs_breakdown_by(b) == BS_BY_HOUR ||
+		    bs_breakdown_by(b) == BS_BY_DAY)
+			write_chart(out, b);
+		else
+			write_table(out, b, top, o->width);
+	}
+}
+
 int
 bs_report_text(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
@@ -200,6 +407,7 @@ bs_report_text(FILE *out, const struct bs_agg *a,
 	size_t g, i, n = bs_agg_nrows(a);
 
 	write_totals(out, a);
+	write_period(out, a, o);
 	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		bool header = false;
 
@@ -221,6 +429,7 @@ bs_report_text(FILE *out, const struct bs_agg *a,
 			write_row(out, r, &d, o);
 		}
 	}
+	write_breakdowns(out, a, o);
 	write_problems(out, a);
 	return ferror(out) ? -1 : 0;
 }

@@ -16,6 +16,7 @@
 #include "agg.h"
 #include "format.h"
 #include "input.h"
+#include "join.h"
 #include "lines.h"
 #include "run.h"
 #include "window.h"
@@ -36,6 +37,7 @@ struct bs_stream {
 	bool failed;			/* unrecognised: lines are ignored */
 	struct bs_window_reader reader;	/* stamps; years from a reference */
 	bs_status status;		/* fatal error from the aggregate */
+	uint64_t lineno;		/* of the line being parsed */
 
 	/* Lines held back until the format is known. */
 	char *held;
@@ -75,35 +77,65 @@ input_failed(struct bs_stream *s, const struct bs_diag *d)
 static bool
 in_window(struct bs_stream *s, const struct bs_event *ev)
 {
-	switch (bs_window_check(s->cfg->window, &s->reader, ev->stamp,
-	    ev->stamp_len)) {
-	case BS_WINDOW_UNTIMED:
+	if (!bs_window_active(s->cfg->window))
+		return true;
+	if (!ev->timed) {
 		stats_of(s)->untimed++;
 		return false;
-	case BS_WINDOW_OUT:
+	}
+	if (!bs_window_contains(s->cfg->window, ev->time)) {
 		stats_of(s)->outside++;
 		return false;
-	case BS_WINDOW_IN:
-		break;
 	}
 	return true;
 }
 
-/* Hot: once per event. */
+/* A note feeds the join; it is not counted. */
+static void
+on_note(struct bs_stream *s, const struct bs_event *ev)
+{
+	struct bs_join *j = s->cfg->join;
+
+	if (j == NULL || ev->msgid == NULL)
+		return;
+	if (ev->note == BS_NOTE_ARRIVAL && ev->sender.ptr != NULL)
+		bs_join_arrival(j, ev->msgid, ev->msgid_len, ev->sender.ptr,
+		    ev->sender.len);
+	else if (ev->note == BS_NOTE_GONE)
+		bs_join_gone(j, ev->msgid, ev->msgid_len);
+}
+
+/*
+ * Hot: once per event.  The event is completed here: its time, and its
+ * sender from the join where its own line names none.
+ */
 static void
 on_event(void *ctx, const struct bs_event *ev)
 {
 	struct bs_stream *s = ctx;
+	struct bs_event e;
 	bs_status st;
 
-	if (s->cfg->window != NULL && !in_window(s, ev))
+	if (ev->note != BS_NOTE_EVENT) {
+		on_note(s, ev);
 		return;
-	st = bs_agg_event(s->agg, ev);
-
-	if (st != BS_OK)
+	}
+	e = *ev;
+	e.timed = e.stamp != NULL &&
+	    bs_window_read(&s->reader, e.stamp, e.stamp_len, &e.time);
+	if (!in_window(s, &e))
+		return;
+	if (e.sender.ptr == NULL && e.msgid != NULL && s->cfg->join != NULL)
+		bs_join_sender(s->cfg->join, e.msgid, e.msgid_len,
+		    &e.sender.ptr, &e.sender.len);
+	st = bs_agg_event(s->agg, &e);
+	if (st != BS_OK) {
 		s->status = st;
-	else
-		stats_of(s)->events++;
+		return;
+	}
+	stats_of(s)->events++;
+	if (s->cfg->sink != NULL)
+		s->cfg->sink(s->cfg->sink_ctx, s->name, s->lineno, &e);
 }
 
 /* Hot: once per line. */
@@ -115,6 +147,7 @@ parse_line(struct bs_stream *s, const struct bs_line *line)
 	st->lines++;
 	if (line->cut)
 		st->cut++;
+	s->lineno = line->lineno;
 	if (s->fmt->parse(s->state, line, on_event, s) == BS_ERR_MATCH) {
 		st = stats_of(s);
 		if (st->match_errors++ == 0)
@@ -381,7 +414,9 @@ run_file(const struct bs_run_config *cfg, const char *path,
 			    memory_order_relaxed);
 		/* Once the format is known, its needles skip the noise. */
 		if (!needles_set && s->fmt != NULL) {
-			bs_lines_set_needles(ls, s->fmt->needles);
+			bs_lines_set_needles(ls, cfg->join != NULL &&
+			    s->fmt->joined_needles != NULL ?
+			    s->fmt->joined_needles : s->fmt->needles);
 			needles_set = true;
 		}
 		st = bs_stream_line(s, &line);

@@ -19,12 +19,32 @@ struct bs_window;
 /* Called with every problem met while reading, as it happens. */
 typedef void (*bs_warn_fn)(void *ctx, const struct bs_diag *d);
 
+struct bs_event;
+struct bs_join;
+
+/*
+ * Called with every event counted, complete (time, joined sender), with
+ * the input's name for messages ("(stdin)") and its line number; the
+ * event is valid during the call only.
+ */
+typedef void (*bs_sink_fn)(void *ctx, const char *input, uint64_t lineno,
+    const struct bs_event *ev);
+
 struct bs_run_config {
 	const struct bs_patterns *patterns;
 	const struct bs_format *format;	/* NULL: recognise each input */
 	const struct bs_window *window;	/* NULL: count every event */
 	bs_warn_fn warn;
 	void *warn_ctx;
+	/*
+	 * The sender join of the run (join.h), or NULL: then a message's
+	 * arrival lines are not even looked at.  A join needs the inputs read
+	 * one after another, in order, by one thread (bs_run_inputs with
+	 * jobs 1).
+	 */
+	struct bs_join *join;
+	bs_sink_fn sink;		/* NULL: events are only counted */
+	void *sink_ctx;
 	/*
 	 * Internal, for tests only (no option sets them): bs_run_inputs reads
 	 * every file that can be split in pieces of split_size bytes, the

@@ -109,6 +109,17 @@ bs_safe_json(FILE *out, const char *src, size_t n)
 
 	putc('"', out);
 	while (i < n) {
+		size_t run = i;
+
+		/* Plain printable ASCII goes out in one piece (hot: events). */
+		while (run < n && s[run] >= 0x20 && s[run] < 0x7f &&
+		    s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run > i) {
+			fwrite(s + i, 1, run - i, out);
+			i = run;
+			continue;
+		}
 		len = utf8_seq(s + i, n - i, &cp);
 		if (len == 0) {
 			fputs("\\ufffd", out);

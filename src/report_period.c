@@ -1,0 +1,44 @@
+/*
+ * report_period.c - what every writer says about time: the period the
+ * events cover and the window asked for, as ISO 8601 with the offset.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "agg.h"
+#include "report.h"
+#include "window.h"
+
+void
+bs_report_iso(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	char zone[8];
+
+	if (localtime_r(&t, &tm) == NULL) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	snprintf(buf + strlen(buf), n - strlen(buf), "%.3s:%.2s", zone,
+	    zone + 3);
+}
+
+void
+bs_report_period(const struct bs_agg *a, const struct bs_report_opts *o,
+    struct bs_period *p)
+{
+	time_t first, last;
+
+	memset(p, 0, sizeof(*p));
+	if (bs_agg_period(a, &first, &last)) {
+		bs_report_iso(first, p->first, sizeof(p->first));
+		bs_report_iso(last, p->last, sizeof(p->last));
+	}
+	if (o != NULL && o->window != NULL && o->window->has_since)
+		bs_report_iso(o->window->since, p->since, sizeof(p->since));
+	if (o != NULL && o->window != NULL && o->window->has_until)
+		bs_report_iso(o->window->until, p->until, sizeof(p->until));
+}
