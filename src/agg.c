@@ -99,7 +99,8 @@ bs_agg_new(bool detail)
 }
 
 bs_status
-bs_agg_set_by(struct bs_agg *a, const enum bs_by *keys, size_t n)
+bs_agg_set_by(struct bs_agg *a, const enum bs_by *keys, size_t n,
+    bool messages)
 {
 	size_t i;
 
@@ -107,7 +108,7 @@ bs_agg_set_by(struct bs_agg *a, const enum bs_by *keys, size_t n)
 		bs_breakdown_free(a->by[i]);
 	a->nby = 0;
 	for (i = 0; i < n && i < BS_BY_COUNT; i++) {
-		a->by[i] = bs_breakdown_new(keys[i]);
+		a->by[i] = bs_breakdown_new(keys[i], messages);
 		if (a->by[i] == NULL)
 			return BS_ERR_NOMEM;
 		a->nby++;
@@ -127,7 +128,8 @@ new_like(const struct bs_agg *a)
 		return NULL;
 	for (i = 0; i < a->nby; i++)
 		keys[i] = bs_breakdown_by(a->by[i]);
-	if (bs_agg_set_by(n, keys, a->nby) != BS_OK) {
+	if (bs_agg_set_by(n, keys, a->nby, a->nby > 0 &&
+	    bs_breakdown_counts_messages(a->by[0])) != BS_OK) {
 		bs_agg_free(n);
 		return NULL;
 	}

@@ -71,10 +71,12 @@ struct bs_agg;
 struct bs_agg *bs_agg_new(bool detail);
 
 /*
- * Count events by each of keys too (--by), in that order; replaces any
- * breakdowns set before.  BS_ERR_NOMEM when out of memory.
+ * Count events by each of keys too (--by), in that order, with or without
+ * their distinct messages; replaces any breakdowns set before.
+ * BS_ERR_NOMEM when out of memory.
  */
-bs_status bs_agg_set_by(struct bs_agg *a, const enum bs_by *keys, size_t n);
+bs_status bs_agg_set_by(struct bs_agg *a, const enum bs_by *keys, size_t n,
+    bool messages);
 
 /* A new, empty aggregate with the same settings as a. */
 struct bs_agg *bs_agg_new_like(const struct bs_agg *a);

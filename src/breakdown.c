@@ -43,6 +43,7 @@ struct hour_cache {
 
 struct bs_breakdown {
 	enum bs_by by;
+	bool messages;		/* distinct messages are counted */
 	struct bs_topk *t;
 	struct counts *c;	/* NTAGS */
 	uint64_t *pairs;	/* (h48 << 16 | tag) + 1 ... 0 empty; or NULL */
@@ -191,13 +192,14 @@ bs_by_key(enum bs_by by, const struct bs_event *ev, char *buf)
 /* --- the breakdown ------------------------------------------------------ */
 
 struct bs_breakdown *
-bs_breakdown_new(enum bs_by by)
+bs_breakdown_new(enum bs_by by, bool messages)
 {
 	struct bs_breakdown *b = calloc(1, sizeof(*b));
 
 	if (b == NULL)
 		return NULL;
 	b->by = by;
+	b->messages = messages;
 	b->hc.lo = 1;
 	b->t = bs_topk_new(BS_BY_KEYS);
 	b->c = calloc(NTAGS, sizeof(*b->c));
@@ -225,6 +227,12 @@ enum bs_by
 bs_breakdown_by(const struct bs_breakdown *b)
 {
 	return b->by;
+}
+
+bool
+bs_breakdown_counts_messages(const struct bs_breakdown *b)
+{
+	return b->messages;
 }
 
 void
@@ -257,7 +265,7 @@ start_estimating(struct bs_breakdown *b)
 {
 	size_t i;
 
-	if (b->hll != NULL)
+	if (b->hll != NULL || !b->messages)
 		return true;
 	b->hll = calloc(NTAGS, HLL_SIZE);
 	if (b->hll == NULL)
@@ -370,8 +378,11 @@ evict(struct bs_breakdown *b, size_t slot, uint64_t old_events)
 	o->events += old_events;
 	for (k = 0; k < BS_KIND_COUNT; k++)
 		o->kind[k] += s->kind[k];
-	bs_hll_merge(sketch(b, TAG_OTHER), sketch(b, slot), BS_BY_HLL_BITS);
-	memset(sketch(b, slot), 0, HLL_SIZE);
+	if (b->hll != NULL) {
+		bs_hll_merge(sketch(b, TAG_OTHER), sketch(b, slot),
+		    BS_BY_HLL_BITS);
+		memset(sketch(b, slot), 0, HLL_SIZE);
+	}
 	memset(s, 0, sizeof(*s));
 }
 
@@ -425,7 +436,7 @@ bs_breakdown_event(struct bs_breakdown *b, const struct bs_event *ev,
 	c->kind[ev->kind]++;
 	if (failure(ev->kind))
 		add_code(c, &ev->codes, 1, 0);
-	if (h48 != 0)
+	if (h48 != 0 && b->messages)
 		return add_message(b, (size_t)tag, h48);
 	return BS_OK;
 }

@@ -69,8 +69,13 @@ struct bs_by_row {
 
 struct bs_breakdown;
 
-/* NULL when out of memory. */
-struct bs_breakdown *bs_breakdown_new(enum bs_by by);
+/*
+ * NULL when out of memory.  Without messages, distinct messages are not
+ * counted (the most costly part: a set of pairs, then a sketch per key),
+ * and bs_breakdown_counts_messages says so.
+ */
+struct bs_breakdown *bs_breakdown_new(enum bs_by by, bool messages);
+bool bs_breakdown_counts_messages(const struct bs_breakdown *b);
 void bs_breakdown_free(struct bs_breakdown *b);
 enum bs_by bs_breakdown_by(const struct bs_breakdown *b);
 

@@ -147,7 +147,7 @@ write_by_row(FILE *out, const struct bs_by_row *r, bool estimated)
 	for (k = 0; k < BS_KIND_COUNT; k++)
 		fprintf(out, ", \"%s\": %" PRIu64,
 		    bs_kind_name((enum bs_kind)k), r->kind[k]);
-	fprintf(out, ", \"messages\": %" PRIu64, r->messages);
+	fprintf(out, ", \"messages\": %" PRIu64, r->messages);	/* --by */
 	if (estimated)
 		fprintf(out, ", \"error\": %" PRIu64, r->error);
 	fputs(", \"codes\": [", out);

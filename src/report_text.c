@@ -274,7 +274,8 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
 		    num(c[3], 24, r->kind[BS_EXPIRED], e),
 		    num(c[4], 24, r->kind[BS_REJECTED], e),
 		    num(c[5], 24, r->kind[BS_DELIVERED], e),
-		    num(c[6], 24, r->messages, e || mest),
+		    bs_breakdown_counts_messages(b) ?
+		    num(c[6], 24, r->messages, e || mest) : "-",
 		    strlen(key) + 59 > (size_t)width ? "\n         " : "",
 		    key);
 		codes[0] = '\0';

@@ -2,7 +2,10 @@
 # Acceptance against the shared corpus of real logs (not part of make
 # check: a user's clone does not have it).  For each corpus file with an
 # expected result, run bouncestat and compare totals and code rows (kind,
-# basic, enhanced, count, messages).  Skips when the corpus is absent.
+# basic, enhanced, count, messages); for each input of
+# expected-events/*.jsonl, compare the multiset of event records (kind,
+# basic, enhanced, message, recipient, domain, remote, sender) with
+# --format events of that input alone.  Skips when the corpus is absent.
 # Usage: tests/acceptance.sh path/to/bouncestat [corpus-dir]
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -67,6 +70,50 @@ for name in sorted(os.listdir(os.path.join(corpus, "expected"))):
     else:
         print("ok   %s (%d events, %d rows)"
               % (name, got["totals"]["events"], len(got["codes"])))
+FIELDS = ("kind", "basic", "enhanced", "message", "recipient", "domain",
+          "remote", "sender")
+
+def events_of(paths, fmt):
+    out = subprocess.run([binary, "--type", fmt, "--format", "events"] +
+                         paths, capture_output=True, text=True, cwd=corpus)
+    got = {}
+    for line in out.stdout.splitlines():
+        r = json.loads(line)
+        got.setdefault(r["input"], []).append(r)
+    return got
+
+# The inputs of one file are read in one run, in the order listed: the
+# sender join crosses files as it does for rotated logs.
+evdir = os.path.join(corpus, "expected-events")
+for name in sorted(os.listdir(evdir)) if os.path.isdir(evdir) else []:
+    fmt = name.split("__")[0]
+    want, order = {}, []
+    for line in open(os.path.join(evdir, name)):
+        r = json.loads(line)
+        if r["input"] not in want:
+            order.append(r["input"])
+        want.setdefault(r["input"], []).append(r)
+    if not all(os.path.exists(os.path.join(corpus, p)) for p in order):
+        continue
+    got = events_of(order, fmt)
+    for path in order:
+        checked += 1
+        w = sorted(tuple(str(r.get(f)) for f in FIELDS) for r in want[path])
+        g = sorted(tuple(str(r.get(f)) for f in FIELDS)
+                   for r in got.get(path, []))
+        if w == g:
+            continue
+        fails += 1
+        print("DIFF events %s: %d expected, %d got" % (path, len(w),
+                                                       len(g)))
+        missing = [x for x in w if x not in g]
+        extra = [x for x in g if x not in w]
+        for x in missing[:5]:
+            print("  missing " + " | ".join(x))
+        for x in extra[:5]:
+            print("  extra   " + " | ".join(x))
+    print("%s %s (%d inputs)" % ("ok  " if not fails else "....", name,
+                                 len(order)))
 print("acceptance: %d passed, %d failed" % (checked - fails, fails))
 sys.exit(1 if fails else 0)
 PY

@@ -112,7 +112,7 @@ count(struct bs_breakdown *b, struct bs_event e, const char *code,
 
 START_TEST(exact_rows)
 {
-	struct bs_breakdown *b = bs_breakdown_new(BS_BY_DOMAIN);
+	struct bs_breakdown *b = bs_breakdown_new(BS_BY_DOMAIN, true);
 	const struct bs_by_row *r;
 
 	count(b, ev(BS_DEFERRED, "a@gmail.com", NULL, NULL, NULL), "4.7.0",
@@ -157,9 +157,9 @@ END_TEST
 /* Reading in two pieces and merging gives what one reading gives. */
 START_TEST(merge_exact)
 {
-	struct bs_breakdown *w = bs_breakdown_new(BS_BY_REMOTE);
-	struct bs_breakdown *p1 = bs_breakdown_new(BS_BY_REMOTE);
-	struct bs_breakdown *p2 = bs_breakdown_new(BS_BY_REMOTE);
+	struct bs_breakdown *w = bs_breakdown_new(BS_BY_REMOTE, true);
+	struct bs_breakdown *p1 = bs_breakdown_new(BS_BY_REMOTE, true);
+	struct bs_breakdown *p2 = bs_breakdown_new(BS_BY_REMOTE, true);
 	char host[32], msg[32];
 	size_t i;
 
@@ -217,7 +217,7 @@ START_TEST(estimated_bounds)
 {
 	static uint64_t truth[NDOM][BS_KIND_COUNT];
 	static uint64_t events[NDOM];
-	struct bs_breakdown *b = bs_breakdown_new(BS_BY_DOMAIN), *piece[4];
+	struct bs_breakdown *b = bs_breakdown_new(BS_BY_DOMAIN, true), *piece[4];
 	uint64_t seed = 77 + (uint64_t)_i, total = 200000, n, sum = 0;
 	bool listed[NDOM] = { false };
 	char rcpt[64], msg[32];
@@ -226,7 +226,7 @@ START_TEST(estimated_bounds)
 	memset(truth, 0, sizeof(truth));
 	memset(events, 0, sizeof(events));
 	for (p = 0; p < 4; p++)
-		piece[p] = bs_breakdown_new(BS_BY_DOMAIN);
+		piece[p] = bs_breakdown_new(BS_BY_DOMAIN, true);
 	for (n = 0; n < total; n++) {
 		size_t d;
 		enum bs_kind kind = (enum bs_kind)(rnd(&seed) % BS_KIND_COUNT);
