@@ -24,5 +24,8 @@ boundary = ^[ \t]*(?:[2-5][0-9][0-9](?:[ -]|$)
 # (LRT: last retry time, LED: last error details).  The reply that decided
 # the attempt is the one opening the LED= value: group "reply" is that
 # value, which may hold ';', quotes and quoted replies of the remote host,
-# up to the '}' that closes the LED= item.
+# up to the '}' that closes the LED= item.  The host last tried, in the
+# {FQDN=} and {IP=} items, is read in C (last_hop in src/fmt_exchange.c)
+# with the same rule for where an item ends: a '}' followed by ";{", by
+# ']' or by the end of the status.
 led = \{LED=(?<reply>.*?)\}(?=;\{|\]|$)

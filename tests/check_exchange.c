@@ -2,8 +2,9 @@
  * check_exchange.c - the Exchange message tracking parser
  * (src/fmt_exchange.c) driven through bs_format_exchange with the built-in
  * patterns: the event-id mapping, one event per recipient, the split of
- * recipient-status, LED= statuses, expiry, message ids, the headers and the
- * headerless layouts, probe(), and the files of testdata/exchange/.
+ * recipient-status, LED= statuses, expiry, message ids, the event record
+ * (recipient, remote host, sender, reply), the headers and the headerless
+ * layouts, probe(), and the files of testdata/exchange/.
  *
  * Rows are built from a table: each case names a layout and the few
  * columns that matter, and build_row() fills in the others with
@@ -23,21 +24,45 @@
 #define MAX_EVENTS 32
 #define EV_TEXT 256
 
+/* A text field of the record as seen: null (not stated) or its bytes. */
+struct rec_text {
+	bool null;
+	char s[EV_TEXT];
+};
+
 /* What the emit callback saw, each event rendered as one string. */
 struct recorder {
 	size_t n;
 	char ev[MAX_EVENTS][EV_TEXT];
 	char reply[MAX_EVENTS][EV_TEXT];
 	char stamp[MAX_EVENTS][64];
+	struct rec_text rreply[MAX_EVENTS];
+	struct rec_text rcpt[MAX_EVENTS];
+	struct rec_text remote[MAX_EVENTS];
+	struct rec_text ip[MAX_EVENTS];
+	struct rec_text sender[MAX_EVENTS];
 };
 
 static const char *const kind_names[BS_KIND_COUNT] = {
 	"delivered", "deferred", "bounced", "expired", "rejected"
 };
 
+static void
+keep(struct rec_text *t, const char *p, size_t n)
+{
+	/* A field not stated has no length either. */
+	ck_assert(p != NULL || n == 0);
+	t->null = p == NULL;
+	snprintf(t->s, sizeof(t->s), "%.*s", p != NULL ? (int)n : 0,
+	    p != NULL ? p : "");
+}
+
 /*
  * "kind basic enhanced msgid", "-" for what is absent, and " refused" or
- * " connfail" when the event carries connection-failure bits.
+ * " connfail" when the event carries connection-failure bits; the record's
+ * text fields kept apart.  What Exchange never states is checked here, on
+ * every event of every test: it is an event (Exchange emits no notes),
+ * with no delay, and no time (run.c reads that from the stamp later).
  */
 static void
 record(void *ctx, const struct bs_event *ev)
@@ -45,6 +70,10 @@ record(void *ctx, const struct bs_event *ev)
 	struct recorder *r = ctx;
 	size_t i = r->n++;
 
+	ck_assert_int_eq(ev->note, BS_NOTE_EVENT);
+	ck_assert(ev->delay < 0);
+	ck_assert(!ev->timed);
+	ck_assert(ev->time == 0);
 	if (i >= MAX_EVENTS)
 		return;
 	snprintf(r->ev[i], EV_TEXT, "%s %s %s %.*s%s", kind_names[ev->kind],
@@ -57,6 +86,11 @@ record(void *ctx, const struct bs_event *ev)
 	    (int)ev->reply_len : 0, ev->reply ? ev->reply : "");
 	snprintf(r->stamp[i], sizeof(r->stamp[i]), "%.*s", ev->stamp ?
 	    (int)ev->stamp_len : 0, ev->stamp ? ev->stamp : "");
+	keep(&r->rreply[i], ev->reply, ev->reply_len);
+	keep(&r->rcpt[i], ev->recipient.ptr, ev->recipient.len);
+	keep(&r->remote[i], ev->remote.ptr, ev->remote.len);
+	keep(&r->ip[i], ev->remote_ip.ptr, ev->remote_ip.len);
+	keep(&r->sender[i], ev->sender.ptr, ev->sender.len);
 }
 
 /* The built-in patterns, loaded once per test process. */
@@ -152,6 +186,16 @@ struct row {
 	const char *status;
 };
 
+/*
+ * The columns of the record that a case may set as well; NULL keeps the
+ * default, "" makes the column empty.
+ */
+struct cols {
+	const char *shost;
+	const char *sip;
+	const char *sender;
+};
+
 /* Append one CSV field, quoted when it holds a comma or a quote. */
 static void
 put_field(char *out, size_t outsz, const char *v, int first)
@@ -176,7 +220,8 @@ put_field(char *out, size_t outsz, const char *v, int first)
 }
 
 static void
-build_row(char *out, size_t outsz, enum mode m, const struct row *r)
+build_row_cols(char *out, size_t outsz, enum mode m, const struct row *r,
+    const struct cols *c)
 {
 	const char *v[30];
 	size_t i, ncols;
@@ -188,6 +233,12 @@ build_row(char *out, size_t outsz, enum mode m, const struct row *r)
 	v[10] = r->mid;
 	v[12] = r->rcpt;
 	v[13] = r->status;
+	if (c != NULL && c->sip != NULL)
+		v[3] = c->sip;
+	if (c != NULL && c->shost != NULL)
+		v[4] = c->shost;
+	if (c != NULL && c->sender != NULL)
+		v[19] = c->sender;
 	out[0] = '\0';
 	ncols = m == M2016 || m == M2016_BARE ? 30 : 27;
 	for (i = 0; i < ncols; i++) {
@@ -197,6 +248,12 @@ build_row(char *out, size_t outsz, enum mode m, const struct row *r)
 		put_field(out, outsz, v[i], first);
 		first = 0;
 	}
+}
+
+static void
+build_row(char *out, size_t outsz, enum mode m, const struct row *r)
+{
+	build_row_cols(out, outsz, m, r, NULL);
 }
 
 static const char *
@@ -458,6 +515,395 @@ START_TEST(test_reply_and_stamp)
 END_TEST
 
 /*
+ * The event record: recipient, remote, remote_ip, sender and reply of every
+ * event, NULL where the row does not state a field.  The next hop is
+ * server-hostname and server-ip on SEND and SENDEXTERNAL rows, and the
+ * {FQDN=} and {IP=} of a DEFER or FAIL status that is a last-error list;
+ * every other row names none, although its server-* columns are filled
+ * (with this server), as build_row's defaults are.
+ */
+struct want_rec {
+	const char *ev;		/* as in cases[]; NULL ends the list */
+	const char *rcpt;
+	const char *remote;
+	const char *ip;
+	const char *sender;
+	const char *reply;
+};
+
+struct rec_case {
+	const char *name;
+	enum mode mode;
+	struct row row;
+	struct cols cols;
+	struct want_rec want[4];
+};
+
+#define SND "alice@example.org"
+#define OK215 "250 2.1.5 Recipient OK"
+#define LED_FAIL "[{LRT=2026-11-28T09:58:00.000Z};{LED=550 5.7.1 Service " \
+	"unavailable; Client host [198.51.100.20] blocked using " \
+	"zen.example.org};{FQDN=mx.example.com};{IP=203.0.113.50}]"
+#define LED_FAIL_REPLY "550 5.7.1 Service unavailable; Client host " \
+	"[198.51.100.20] blocked using zen.example.org"
+#define LED_DEFER_REPLY "451 4.4.0 Primary target IP address responded " \
+	"with: \"421 4.4.2 Connection dropped due to SocketError.\"; " \
+	"Attempted failover to alternate host, but that did not succeed."
+
+static const struct rec_case rec_cases[] = {
+	/* The shapes of each event id. */
+	{ "DELIVER names no host", M2016,
+	    { "DELIVER", MID, IMID, "bob@corp.example.org", OK215 },
+	    { "EX01.corp.example.org", "10.0.0.9", NULL },
+	    { { "delivered 250 2.1.5 " MID, "bob@corp.example.org", NULL, NULL,
+	    SND, OK215 } } },
+	{ "SEND names the next hop", M2016,
+	    { "SEND", MID, IMID, "carol@example.net", "250 2.0.0 OK" },
+	    { "mx.example.net", "192.0.2.25", NULL },
+	    { { "delivered 250 2.0.0 " MID, "carol@example.net",
+	    "mx.example.net", "192.0.2.25", SND, "250 2.0.0 OK" } } },
+	{ "SENDEXTERNAL names the next hop", M2016,
+	    { "SENDEXTERNAL", MID, IMID, "dave@example.net",
+	    "250 2.6.0 <x@y> [InternalId=1, "
+	    "Hostname=EX02] Queued mail for delivery" },
+	    { "contoso-com.mail.protection.outlook.com", "52.101.73.20", NULL },
+	    { { "delivered 250 2.6.0 " MID, "dave@example.net",
+	    "contoso-com.mail.protection.outlook.com", "52.101.73.20", SND,
+	    "250 2.6.0 <x@y> [InternalId=1, Hostname=EX02] Queued mail for "
+	    "delivery" } } },
+	{ "SEND without server-ip", M2016,
+	    { "SEND", MID, IMID, "dan@corp.example.org", "250 2.0.0 OK" },
+	    { "EX02.corp.example.org", "", NULL },
+	    { { "delivered 250 2.0.0 " MID, "dan@corp.example.org",
+	    "EX02.corp.example.org", NULL, SND, "250 2.0.0 OK" } } },
+	{ "SEND without a next hop", M2016,
+	    { "SEND", MID, IMID, "dan@corp.example.org", "" },
+	    { "", "", NULL },
+	    { { "delivered - - " MID, "dan@corp.example.org", NULL, NULL, SND,
+	    NULL } } },
+	{ "SEND columns trimmed", M2016,
+	    { "SENDEXTERNAL", MID, IMID, " dan@example.net ", "250 2.0.0 OK" },
+	    { " mx.example.net ", " 192.0.2.25 ", " bob@example.org " },
+	    { { "delivered 250 2.0.0 " MID, "dan@example.net", "mx.example.net",
+	    "192.0.2.25", "bob@example.org", "250 2.0.0 OK" } } },
+	{ "DEFER list names the host last tried", M2016,
+	    { "DEFER", MID, IMID, "erin@example.net", LED_DEFER },
+	    { "EX01", "10.0.0.9", NULL },
+	    { { "deferred 451 4.4.0 " MID, "erin@example.net", "mx.example.net",
+	    "192.0.2.25", SND, LED_DEFER_REPLY } } },
+	{ "FAIL list names the host last tried", M2016,
+	    { "FAIL", MID, IMID, "blocked@example.com", LED_FAIL },
+	    { "EX01", "10.0.0.9", NULL },
+	    { { "bounced 550 5.7.1 " MID, "blocked@example.com",
+	    "mx.example.com", "203.0.113.50", SND, LED_FAIL_REPLY } } },
+	{ "expired FAIL list", M2013,
+	    { "FAIL", MID, IMID, "f@example.net",
+	    "[{LED=550 4.4.7 QUEUE.Expired; message expired};"
+	    "{FQDN=mx.example.net};{IP=192.0.2.25}]" },
+	    { "EX01", "", NULL },
+	    { { "expired 550 4.4.7 " MID, "f@example.net", "mx.example.net",
+	    "192.0.2.25", SND, "550 4.4.7 QUEUE.Expired; message expired" } } },
+	{ "list with empty FQDN and IP", M2016,
+	    { "DEFER", MID, IMID, "g@example.net",
+	    "[{LRT=};{LED=451 4.4.0 DNS query failed};{FQDN=};{IP=}]" },
+	    { NULL, NULL, NULL },
+	    { { "deferred 451 4.4.0 " MID, "g@example.net", NULL, NULL, SND,
+	    "451 4.4.0 DNS query failed" } } },
+	{ "list with the IP only", M2016,
+	    { "FAIL", MID, IMID, "g@example.net",
+	    "[{LRT=};{LED=554 5.4.300 Message expired};"
+	    "{FQDN=};{IP=192.0.2.7}]" },
+	    { NULL, NULL, NULL },
+	    { { "bounced 554 5.4.300 " MID, "g@example.net", NULL, "192.0.2.7",
+	    SND, "554 5.4.300 Message expired" } } },
+	{ "list items in another order", M2016,
+	    { "DEFER", MID, IMID, "g@example.net",
+	    "[{IP=192.0.2.9};{XYZ=1};{FQDN=mx9.example.net};"
+	    "{LED=451 4.4.0 timeout};{LRT=}]" },
+	    { NULL, NULL, NULL },
+	    { { "deferred 451 4.4.0 " MID, "g@example.net", "mx9.example.net",
+	    "192.0.2.9", SND, "451 4.4.0 timeout" } } },
+	{ "LED text holding item look-alikes", M2016,
+	    { "FAIL", MID, IMID, "g@example.net",
+	    "[{LRT=};{LED=550 5.7.1 rule {R1}; matched {FQDN=decoy.example} "
+	    "and {IP=198.51.100.1}};{FQDN=mx.example.com};{IP=203.0.113.5}]" },
+	    { NULL, NULL, NULL },
+	    { { "bounced 550 5.7.1 " MID, "g@example.net", "mx.example.com",
+	    "203.0.113.5", SND, "550 5.7.1 rule {R1}; matched "
+	    "{FQDN=decoy.example} and {IP=198.51.100.1}" } } },
+	{ "list cut inside an item", M2016,
+	    { "DEFER", MID, IMID, "g@example.net",
+	    "[{LRT=};{LED=451 4.4.0 timeout};"
+	    "{FQDN=mx.example.net};{IP=192.0.2" },
+	    { NULL, NULL, NULL },
+	    { { "deferred 451 4.4.0 " MID, "g@example.net", "mx.example.net",
+	    NULL, SND, "451 4.4.0 timeout" } } },
+	{ "DEFER without a list names none", M2010,
+	    { "DEFER", MID, IMID, "late@slow.example",
+	    "451 4.4.0 DNS query failed" },
+	    { "mx.example.net", "192.0.2.25", NULL },
+	    { { "deferred 451 4.4.0 " MID, "late@slow.example", NULL, NULL, SND,
+	    "451 4.4.0 DNS query failed" } } },
+	{ "FAIL without a list names none", M2016,
+	    { "FAIL", MID, IMID, "nobody@corp.example.org",
+	    "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found" },
+	    { "mx.example.net", "192.0.2.25", NULL },
+	    { { "bounced 550 5.1.1 " MID, "nobody@corp.example.org", NULL, NULL,
+	    SND, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found" } } },
+	{ "items outside a list are not read", M2016,
+	    { "DEFER", MID, IMID, "g@example.net",
+	    "451 4.4.0 {FQDN=mx.example.net};{IP=192.0.2.25}" },
+	    { NULL, NULL, NULL },
+	    { { "deferred 451 4.4.0 " MID, "g@example.net", NULL, NULL, SND,
+	    "451 4.4.0 {FQDN=mx.example.net};{IP=192.0.2.25}" } } },
+	{ "SEND with a list in its status", M2016,
+	    { "SEND", MID, IMID, "g@example.net",
+	    "[{LED=250 2.0.0 OK};{FQDN=other.example};{IP=192.0.2.99}]" },
+	    { "mx.example.net", "192.0.2.25", NULL },
+	    { { "delivered 250 2.0.0 " MID, "g@example.net", "mx.example.net",
+	    "192.0.2.25", SND, "250 2.0.0 OK" } } },
+
+	/* Several recipients: each paired with its status and host. */
+	{ "each recipient its host", M2016,
+	    { "DEFER", MID, IMID, "a@x.example;b@y.example",
+	    "[{LRT=};{LED=451 4.4.0 DNS query failed};{FQDN=mx.x.example};"
+	    "{IP=192.0.2.1}];[{LRT=};{LED=421 4.4.2 Connection dropped};"
+	    "{FQDN=mx.y.example};{IP=192.0.2.2}]" },
+	    { NULL, NULL, NULL },
+	    { { "deferred 451 4.4.0 " MID, "a@x.example", "mx.x.example",
+	    "192.0.2.1", SND, "451 4.4.0 DNS query failed" },
+	    { "deferred 421 4.4.2 " MID, "b@y.example", "mx.y.example",
+	    "192.0.2.2", SND, "421 4.4.2 Connection dropped" } } },
+	{ "the last status and its host shared", M2016,
+	    { "FAIL", MID, IMID, "a@x.example;b@y.example;c@y.example",
+	    "550 5.1.1 unknown;[{LRT=};{LED=554 5.7.1 blocked};"
+	    "{FQDN=mx.y.example};{IP=192.0.2.2}]" },
+	    { NULL, NULL, NULL },
+	    { { "bounced 550 5.1.1 " MID, "a@x.example", NULL, NULL, SND,
+	    "550 5.1.1 unknown" }, { "bounced 554 5.7.1 " MID, "b@y.example",
+	    "mx.y.example", "192.0.2.2", SND, "554 5.7.1 blocked" },
+	    { "bounced 554 5.7.1 " MID, "c@y.example", "mx.y.example",
+	    "192.0.2.2", SND, "554 5.7.1 blocked" } } },
+	{ "a host does not carry over", M2016,
+	    { "FAIL", MID, IMID, "a@x.example;b@y.example",
+	    "[{LRT=};{LED=554 5.7.1 blocked};{FQDN=mx.x.example};"
+	    "{IP=192.0.2.1}];550 5.1.1 unknown" },
+	    { NULL, NULL, NULL },
+	    { { "bounced 554 5.7.1 " MID, "a@x.example", "mx.x.example",
+	    "192.0.2.1", SND, "554 5.7.1 blocked" }, { "bounced 550 5.1.1 " MID,
+	    "b@y.example", NULL, NULL, SND, "550 5.1.1 unknown" } } },
+	{ "SEND shares its hop", M2016,
+	    { "SEND", MID, IMID, "a@x.example;b@y.example",
+	    "250 2.0.0 OK;250 2.0.0 OK" },
+	    { "smarthost.example", "198.51.100.3", NULL },
+	    { { "delivered 250 2.0.0 " MID, "a@x.example", "smarthost.example",
+	    "198.51.100.3", SND, "250 2.0.0 OK" }, { "delivered 250 2.0.0 " MID,
+	    "b@y.example", "smarthost.example", "198.51.100.3", SND,
+	    "250 2.0.0 OK" } } },
+	{ "spaces, empty items and <> in the list", M2016,
+	    { "DELIVER", MID, IMID, " <a@x.example> ; ;b@x.example;",
+	    "250 2.1.5 OK" },
+	    { NULL, NULL, NULL },
+	    { { "delivered 250 2.1.5 " MID, "a@x.example", NULL, NULL, SND,
+	    "250 2.1.5 OK" }, { "delivered 250 2.1.5 " MID, "b@x.example", NULL,
+	    NULL, SND, "250 2.1.5 OK" } } },
+	{ "no recipient", M2016,
+	    { "FAIL", MID, IMID, "",
+	    "550 5.4.4 ROUTING.NoNextHop; unreachable" },
+	    { NULL, NULL, NULL },
+	    { { "bounced 550 5.4.4 " MID, NULL, NULL, NULL, SND,
+	    "550 5.4.4 ROUTING.NoNextHop; unreachable" } } },
+
+	/* Senders. */
+	{ "null sender", M2016,
+	    { "FAIL", MID, IMID, "a@x.example", "550 5.1.1 unknown" },
+	    { NULL, NULL, "<>" },
+	    { { "bounced 550 5.1.1 " MID, "a@x.example", NULL, NULL, "",
+	    "550 5.1.1 unknown" } } },
+	{ "no sender", M2016,
+	    { "FAIL", MID, IMID, "a@x.example", "550 5.1.1 unknown" },
+	    { NULL, NULL, "" },
+	    { { "bounced 550 5.1.1 " MID, "a@x.example", NULL, NULL, NULL,
+	    "550 5.1.1 unknown" } } },
+	{ "sender in <>", M2016,
+	    { "DELIVER", MID, IMID, "a@x.example", "250 2.1.5 OK" },
+	    { NULL, NULL, "<bounces+a=x.example@lists.example>" },
+	    { { "delivered 250 2.1.5 " MID, "a@x.example", NULL, NULL,
+	    "bounces+a=x.example@lists.example", "250 2.1.5 OK" } } },
+
+	/* Quoted fields, unescaped into the scratch buffer or not. */
+	{ "quoted fields with commas and doubled quotes", M2016,
+	    { "SEND", MID, IMID, "\"Smith, J\"@x.example;c@x.example",
+	    "250 2.1.5 \"OK\", queued;250 2.1.5 fine, queued" },
+	    { "mx, the \"first\"", "192.0.2.25",
+	    "\"Ops, Night\"@corp.example" },
+	    { { "delivered 250 2.1.5 " MID, "\"Smith, J\"@x.example",
+	    "mx, the \"first\"", "192.0.2.25", "\"Ops, Night\"@corp.example",
+	    "250 2.1.5 \"OK\", queued" }, { "delivered 250 2.1.5 " MID,
+	    "c@x.example", "mx, the \"first\"", "192.0.2.25",
+	    "\"Ops, Night\"@corp.example", "250 2.1.5 fine, queued" } } },
+	{ "a quoted last-error list", M2016,
+	    { "DEFER", MID, IMID, "later@example.net",
+	    "[{LRT=};{LED=450 4.7.0 Proxy session setup "
+	    "failed with '451 4.4.0 responded with: \"421 4.3.2 Service not "
+	    "available, closing transmission channel.\"'};{FQDN=mx, odd};"
+	    "{IP=192.0.2.30}]" },
+	    { NULL, NULL, NULL },
+	    { { "deferred 450 4.7.0 " MID, "later@example.net", "mx, odd",
+	    "192.0.2.30", SND, "450 4.7.0 Proxy session setup failed with "
+	    "'451 4.4.0 responded with: \"421 4.3.2 Service not available, "
+	    "closing transmission channel.\"'" } } },
+
+	/* The columns of each layout, with and without a header. */
+	{ "2013 header", M2013,
+	    { "SENDEXTERNAL", MID, IMID, "a@x.example", "250 2.0.0 OK" },
+	    { "mx13.example", "192.0.2.13", "s13@example.org" },
+	    { { "delivered 250 2.0.0 " MID, "a@x.example", "mx13.example",
+	    "192.0.2.13", "s13@example.org", "250 2.0.0 OK" } } },
+	{ "2010 header", M2010,
+	    { "SEND", MID, IMID, "a@x.example", "250 2.0.0 OK" },
+	    { "mx10.example", "192.0.2.10", "s10@example.org" },
+	    { { "delivered 250 2.0.0 " MID, "a@x.example", "mx10.example",
+	    "192.0.2.10", "s10@example.org", "250 2.0.0 OK" } } },
+	{ "headerless 30 columns", M2016_BARE,
+	    { "SEND", MID, IMID, "a@x.example", "250 2.0.0 OK" },
+	    { "mx16.example", "192.0.2.16", "s16@example.org" },
+	    { { "delivered 250 2.0.0 " MID, "a@x.example", "mx16.example",
+	    "192.0.2.16", "s16@example.org", "250 2.0.0 OK" } } },
+	{ "headerless 27 columns", M2013_BARE,
+	    { "FAIL", MID, IMID, "a@x.example", LED_FAIL },
+	    { "EX13", "10.0.0.13", "s13@example.org" },
+	    { { "bounced 550 5.7.1 " MID, "a@x.example", "mx.example.com",
+	    "203.0.113.50", "s13@example.org", LED_FAIL_REPLY } } },
+	{ "headerless 26 columns", M2010_BARE,
+	    { "SEND", MID, IMID, "kunde@customer.example",
+	    "250 2.0.0 Ok: queued as 4F1A2B3C4D" },
+	    { "smarthost.isp.example", "203.0.113.10", "bernd@ad.example.com" },
+	    { { "delivered 250 2.0.0 " MID, "kunde@customer.example",
+	    "smarthost.isp.example", "203.0.113.10", "bernd@ad.example.com",
+	    "250 2.0.0 Ok: queued as 4F1A2B3C4D" } } },
+	{ "headerless 26 columns, DELIVER", M2010_BARE,
+	    { "DELIVER", MID, IMID, "anna@ad.example.com", OK215 },
+	    { "HUB01", "", "bernd@ad.example.com" },
+	    { { "delivered 250 2.1.5 " MID, "anna@ad.example.com", NULL, NULL,
+	    "bernd@ad.example.com", OK215 } } },
+};
+
+/* want NULL: the field is not stated; else its text. */
+static void
+check_text(const char *name, size_t i, const char *what,
+    const struct rec_text *got, const char *want)
+{
+	if (want == NULL) {
+		ck_assert_msg(got->null, "%s: event %zu: %s is \"%s\", "
+		    "expected null", name, i, what, got->s);
+		return;
+	}
+	ck_assert_msg(!got->null, "%s: event %zu: %s is null, expected "
+	    "\"%s\"", name, i, what, want);
+	ck_assert_msg(strcmp(got->s, want) == 0, "%s: event %zu: %s is "
+	    "\"%s\", expected \"%s\"", name, i, what, got->s, want);
+}
+
+static void
+check_record(const char *name, const struct recorder *r, size_t i,
+    const struct want_rec *w)
+{
+	ck_assert_msg(strcmp(r->ev[i], w->ev) == 0,
+	    "%s: event %zu is \"%s\", expected \"%s\"", name, i, r->ev[i],
+	    w->ev);
+	check_text(name, i, "recipient", &r->rcpt[i], w->rcpt);
+	check_text(name, i, "remote", &r->remote[i], w->remote);
+	check_text(name, i, "remote_ip", &r->ip[i], w->ip);
+	check_text(name, i, "sender", &r->sender[i], w->sender);
+	check_text(name, i, "reply", &r->rreply[i], w->reply);
+}
+
+START_TEST(test_record)
+{
+	const struct rec_case *c = &rec_cases[_i];
+	struct recorder r;
+	char line[4096];
+	void *st = open_parser();
+	size_t i, nwant = 0;
+
+	memset(&r, 0, sizeof(r));
+	if (header_of(c->mode) != NULL)
+		feed(st, header_of(c->mode), &r);
+	build_row_cols(line, sizeof(line), c->mode, &c->row, &c->cols);
+	feed(st, line, &r);
+	bs_format_exchange.close(st);
+	while (nwant < 4 && c->want[nwant].ev != NULL)
+		nwant++;
+	ck_assert_msg(r.n == nwant, "%s: %zu events, expected %zu (row %s)",
+	    c->name, r.n, nwant, line);
+	for (i = 0; i < nwant; i++) {
+		check_record(c->name, &r, i, &c->want[i]);
+		ck_assert_str_eq(r.stamp[i], "2026-11-28T10:00:00.123Z");
+	}
+}
+END_TEST
+
+/*
+ * Columns a header leaves out, or a row too short to reach, are not
+ * stated; so is a column that a re-export quoted empty ("").  A header may
+ * put the columns in any order.
+ */
+START_TEST(test_record_columns)
+{
+	static const struct want_rec want[] = {
+		{ "delivered 250 2.0.0 <m1@x>", "a@x.example", NULL, NULL,
+		    NULL, "250 2.0.0 OK" },
+		{ "delivered 250 2.0.0 -", "b@x.example", "mx.example.net",
+		    "192.0.2.25", "", "250 2.0.0 OK" },
+		{ "deferred 451 4.4.0 -", "c@x.example", "mx.c.example",
+		    "192.0.2.3", "s@x.example", "451 4.4.0 busy" },
+		{ "delivered 250 2.0.0 <m4@x>", "d@x.example",
+		    "mx.example.net", "192.0.2.25", NULL, "250 2.0.0 OK" },
+		{ "delivered 250 2.0.0 -", "e@x.example", NULL, NULL, NULL,
+		    "250 2.0.0 OK" },
+		{ "bounced - - -", NULL, NULL, NULL, NULL, NULL }
+	};
+	struct recorder r;
+	void *st = open_parser();
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	/* No server-* nor sender-address column. */
+	feed(st, "#Fields: date-time,event-id,recipient-address,"
+	    "recipient-status,message-id", &r);
+	feed(st, "2026-11-28T10:00:00.123Z,SEND,a@x.example,250 2.0.0 OK,"
+	    "<m1@x>", &r);
+	/* Another order. */
+	feed(st, "#Fields: event-id,sender-address,server-ip,"
+	    "recipient-address,server-hostname,recipient-status,date-time", &r);
+	feed(st, "SEND,<>,192.0.2.25,b@x.example,mx.example.net,"
+	    "250 2.0.0 OK,2026-11-28T10:00:00.123Z", &r);
+	feed(st, "DEFER,s@x.example,10.0.0.9,c@x.example,EX01,\"[{LRT=};"
+	    "{LED=451 4.4.0 busy};{FQDN=mx.c.example};{IP=192.0.2.3}]\","
+	    "2026-11-28T10:00:00.123Z", &r);
+	/* A 2016 row cut after recipient-status. */
+	feed(st, h2016, &r);
+	feed(st, "2026-11-28T10:00:00.123Z,10.0.0.5,EX01,192.0.2.25,"
+	    "mx.example.net,,,SMTP,SEND,1,<m4@x>,,d@x.example,250 2.0.0 OK",
+	    &r);
+	/* Every field quoted, as a re-export writes them. */
+	feed(st, "#Fields: event-id,sender-address,server-ip,"
+	    "recipient-address,server-hostname,recipient-status,date-time", &r);
+	feed(st, "\"SEND\",\"\",\"\",\"e@x.example\",\"\",\"250 2.0.0 OK\","
+	    "\"2026-11-28T10:00:00.123Z\"", &r);
+	feed(st, "\"FAIL\",\"\",\"\",\"\",\"\",\"\","
+	    "\"2026-11-28T10:00:00.123Z\"", &r);
+	bs_format_exchange.close(st);
+	ck_assert_uint_eq(r.n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < r.n; i++) {
+		check_record("columns", &r, i, &want[i]);
+		ck_assert_str_eq(r.stamp[i], "2026-11-28T10:00:00.123Z");
+	}
+}
+END_TEST
+
+/*
  * The header drives the columns and may change mid-stream: a second log
  * concatenated to the first brings its own BOM and "#Fields:" line, a
  * custom column order is read by name, and a "#Fields:" line without
@@ -619,12 +1065,31 @@ START_TEST(test_probe)
 }
 END_TEST
 
-/* Kinds counted over one file of testdata/exchange/, read line by line. */
+#define FILE_EVENTS 16
+
+/* "recipient|remote|remote_ip|sender", "~" for a field not stated. */
 static void
-count_file(const char *path, size_t kinds[BS_KIND_COUNT], size_t *events)
+render_record(char *out, size_t outsz, const struct recorder *r, size_t i)
+{
+	const struct rec_text *t[4] = {
+		&r->rcpt[i], &r->remote[i], &r->ip[i], &r->sender[i]
+	};
+
+	snprintf(out, outsz, "%s|%s|%s|%s", t[0]->null ? "~" : t[0]->s,
+	    t[1]->null ? "~" : t[1]->s, t[2]->null ? "~" : t[2]->s,
+	    t[3]->null ? "~" : t[3]->s);
+}
+
+/*
+ * Kinds counted over one file of testdata/exchange/, read line by line,
+ * and the record of each event (render_record) in recs.
+ */
+static void
+count_file(const char *path, size_t kinds[BS_KIND_COUNT], size_t *events,
+    char recs[FILE_EVENTS][EV_TEXT])
 {
 	static char buf[BS_LINE_MAX];
-	struct recorder r;
+	static struct recorder r;
 	FILE *f = fopen(path, "rb");
 	void *st = open_parser();
 	uint64_t lineno = 0;
@@ -654,6 +1119,9 @@ count_file(const char *path, size_t kinds[BS_KIND_COUNT], size_t *events)
 				if (strncmp(r.ev[i], kind_names[k],
 				    strlen(kind_names[k])) == 0)
 					kinds[k]++;
+			if (*events + i < FILE_EVENTS)
+				render_record(recs[*events + i], EV_TEXT, &r,
+				    i);
 		}
 		*events += r.n;
 	}
@@ -664,21 +1132,75 @@ count_file(const char *path, size_t kinds[BS_KIND_COUNT], size_t *events)
 struct file_case {
 	const char *path;
 	size_t events, delivered, deferred, bounced, expired;
+	const char *recs[FILE_EVENTS];	/* one per event, in order */
 };
 
+/*
+ * The records as a reading of each file gives them: the next hop only on
+ * SEND and SENDEXTERNAL rows (server-hostname as written, "EX01" too) and
+ * in a last-error list that names one; sender-address, or nothing where
+ * the extract left it empty.
+ */
 static const struct file_case files[] = {
-	{ "../testdata/exchange/MSGTRK20261128-1.LOG", 14, 8, 2, 3, 1 },
-	{ "../testdata/exchange/MSGTRK20101115-1.LOG", 8, 4, 1, 2, 1 },
-	{ "../testdata/exchange/extract-noheader.csv", 7, 3, 1, 2, 1 },
-	{ "../testdata/exchange/concatenated.LOG", 10, 5, 1, 3, 1 }
+	{ "../testdata/exchange/MSGTRK20261128-1.LOG", 14, 8, 2, 3, 1, {
+	    "bob@corp.example.org|~|~|alice@corp.example.org",
+	    "carol@corp.example.org|~|~|alice@corp.example.org",
+	    "dan@corp.example.org|EX02.corp.example.org|10.0.0.22|"
+	    "alice@corp.example.org",
+	    "erin@example.net|mx1.example.net|192.0.2.25|"
+	    "alice@corp.example.org",
+	    "frank@example.com|mx1.example.net|192.0.2.25|"
+	    "alice@corp.example.org",
+	    "nobody@corp.example.org|~|~|alice@corp.example.org",
+	    "full@corp.example.org|~|~|alice@corp.example.org",
+	    "gone@nonexistent.example|~|~|alice@corp.example.org",
+	    "helen@corp.example.org|~|~|alice@corp.example.org",
+	    "ivan@partner.example|~|~|alice@corp.example.org",
+	    "x1@example.net|EX01|~|alice@corp.example.org",
+	    "x2@example.net|EX01|~|alice@corp.example.org",
+	    "x3@example.net|EX01|~|alice@corp.example.org",
+	    "slow@example.org|mx.example.org|198.51.100.7|"
+	    "alice@corp.example.org" } },
+	{ "../testdata/exchange/MSGTRK20101115-1.LOG", 8, 4, 1, 2, 1, {
+	    "anna@ad.example.com|~|~|bernd@ad.example.com",
+	    "jens@ad.example.com|~|~|bernd@ad.example.com",
+	    "kunde@customer.example|smarthost.isp.example|203.0.113.10|"
+	    "bernd@ad.example.com",
+	    "k2@customer.example|HUB01|~|bernd@ad.example.com",
+	    "late@slow.example|~|~|bernd@ad.example.com",
+	    "ex-mitarbeiter@ad.example.com|~|~|bernd@ad.example.com",
+	    "tippfehler@ad.example.com|~|~|bernd@ad.example.com",
+	    "late@slow.example|~|~|bernd@ad.example.com" } },
+	{ "../testdata/exchange/extract-noheader.csv", 7, 3, 1, 2, 1, {
+	    "one@example.net|MBX13|~|ops@corp.example.org",
+	    "two@example.net|MBX13|~|ops@corp.example.org",
+	    "blocked@example.com|mx.example.com|203.0.113.50|"
+	    "ops@corp.example.org",
+	    "later@example.net|~|~|~",
+	    "gone@expired.example|~|~|~",
+	    "partner@example.net|HUB01|~|~",
+	    "x@ad.example.com|~|~|~" } },
+	{ "../testdata/exchange/concatenated.LOG", 10, 5, 1, 3, 1, {
+	    "anna@ad.example.com|~|~|bernd@ad.example.com",
+	    "alt@ad.example.com|~|~|bernd@ad.example.com",
+	    "neu@ad.example.com|~|~|bernd@ad.example.com",
+	    "busy@example.net|~|~|bernd@ad.example.com",
+	    "p@example.net|EX01|~|alice@corp.example.org",
+	    "q@example.net|EX01|~|alice@corp.example.org",
+	    "bob@corp.example.org|~|~|alice@corp.example.org",
+	    "carol@corp.example.org|~|~|alice@corp.example.org",
+	    "strict@example.com|mx.example.com|203.0.113.60|"
+	    "alice@corp.example.org",
+	    "old@expired.example|~|~|alice@corp.example.org" } }
 };
 
 START_TEST(test_files)
 {
+	static char recs[FILE_EVENTS][EV_TEXT];
 	const struct file_case *c = &files[_i];
-	size_t kinds[BS_KIND_COUNT], events;
+	size_t kinds[BS_KIND_COUNT], events, i;
 
-	count_file(c->path, kinds, &events);
+	count_file(c->path, kinds, &events, recs);
 	ck_assert_msg(events == c->events, "%s: %zu events, expected %zu",
 	    c->path, events, c->events);
 	ck_assert_uint_eq(kinds[BS_DELIVERED], c->delivered);
@@ -686,6 +1208,10 @@ START_TEST(test_files)
 	ck_assert_uint_eq(kinds[BS_BOUNCED], c->bounced);
 	ck_assert_uint_eq(kinds[BS_EXPIRED], c->expired);
 	ck_assert_uint_eq(kinds[BS_REJECTED], 0);
+	for (i = 0; i < events; i++)
+		ck_assert_msg(strcmp(recs[i], c->recs[i]) == 0,
+		    "%s: event %zu is \"%s\", expected \"%s\"", c->path, i,
+		    recs[i], c->recs[i]);
 }
 END_TEST
 
@@ -699,6 +1225,9 @@ exchange_suite(void)
 	tcase_add_loop_test(tc, test_rows, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_reply_and_stamp);
+	tcase_add_loop_test(tc, test_record, 0,
+	    (int)(sizeof(rec_cases) / sizeof(rec_cases[0])));
+	tcase_add_test(tc, test_record_columns);
 	tcase_add_test(tc, test_header_changes);
 	tcase_add_test(tc, test_odd_lines);
 	tcase_add_test(tc, test_many_recipients);
