@@ -30,8 +30,6 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
-
 #include "diag.h"
 #include "lines.h"
 
@@ -101,17 +99,6 @@ bool bs_follow_is_open(const struct bs_follow *f);
 /* Close the files; a partial line still held is dropped.  NULL is a no-op. */
 void bs_follow_close(struct bs_follow *f);
 
-/*
- * Write a file atomically: fn writes the whole content to out (returning
- * 0, or -1 with errno set); it goes to a new temporary file in the same
- * folder, which is then renamed over path, so a reader sees the old
- * content or the new, never a part.  The new file's mode follows the
- * umask, like a file created by the shell.  BS_ERR_IO with d filled on
- * failure (the temporary file is removed and path is left as it was).
- */
-bs_status bs_follow_write_atomic(const char *path,
-    int (*fn)(void *ctx, FILE *out), void *ctx, struct bs_diag *d);
-
 /* --- the follow-mode loop (run_follow.c) -------------------------------- */
 
 struct bs_agg;
@@ -147,5 +134,20 @@ bs_status bs_run_follow(const struct bs_run_config *cfg, char *const *paths,
     size_t n, bool from_start, unsigned interval_s, struct bs_agg *agg,
     const struct bs_follow_signals *sig,
     void (*report)(void *ctx, struct bs_agg *agg), void *report_ctx);
+
+/*
+ * The report writer of -o moved to outfile.h.  This forward is kept only
+ * for tests/check_follow.c, which still calls the old name and is not
+ * part of that change; check_outfile.c covers the writer.  Remove it once
+ * check_follow.c's two writer tests are gone.
+ */
+#include "outfile.h"
+
+static inline bs_status
+bs_follow_write_atomic(const char *path, int (*fn)(void *ctx, FILE *out),
+    void *ctx, struct bs_diag *d)
+{
+	return bs_outfile_write(path, fn, ctx, d);
+}
 
 #endif

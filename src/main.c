@@ -21,6 +21,7 @@
 #include "format.h"
 #include "input.h"
 #include "options.h"
+#include "outfile.h"
 #include "patterns.h"
 #include "report.h"
 #include "run.h"
@@ -178,8 +179,8 @@ write_report(void *ctx, FILE *out)
 }
 
 /*
- * Write the finished report to stdout or, with -o, replace the file
- * atomically.  Returns 0 or EXIT_INPUT.
+ * Write the finished report to stdout or, with -o, to the file as
+ * outfile.h says.  Returns 0 or EXIT_INPUT.
  */
 static int
 emit_report(const struct bs_options *o, const struct bs_agg *agg)
@@ -189,7 +190,7 @@ emit_report(const struct bs_options *o, const struct bs_agg *agg)
 
 	if (o->output_path != NULL) {
 		bs_diag_clear(&d);
-		if (bs_follow_write_atomic(o->output_path, write_report, &w,
+		if (bs_outfile_write(o->output_path, write_report, &w,
 		    &d) != BS_OK) {
 			print_diag(&d);
 			return EXIT_INPUT;
@@ -348,6 +349,12 @@ run(const struct bs_options *o)
 		}
 		files = stdin_only;
 		nfiles = 1;
+	}
+	/* A report written over a log would destroy it: refuse first. */
+	if (o->output_path != NULL && bs_outfile_check_inputs(o->output_path,
+	    files, nfiles, &d) != BS_OK) {
+		print_diag(&d);
+		return EXIT_USAGE;
 	}
 	if (o->type != NULL)
 		cfg.format = bs_format_find(o->type);

@@ -638,5 +638,108 @@ expect "loose codes.pat, CSV" 0 "" && valid "loose codes.pat" csv
 run 20 --patterns "$tmp/loose" --format prometheus "$tmp/loose.log"
 expect "loose codes.pat, Prometheus" 0 "" && valid "loose codes.pat" prom
 
+echo "== -o: the report file"
+# The output named as an input, by its name, a symbolic link, a hard link
+# or standard input: refused before any input is opened (a FIFO listed
+# first would block a run that opened it: the time limit would kill it),
+# with the log as it was.
+cp "$good" "$tmp/in.log"
+ln -s in.log "$tmp/in-symlink.log"
+ln "$tmp/in.log" "$tmp/in-hardlink.log"
+mkfifo "$tmp/in.fifo" || exit 2
+# unchanged NAME: in.log is still the good input, byte for byte.
+unchanged() {
+	if cmp -s "$tmp/in.log" "$good" && [ ! -L "$tmp/in.log" ]; then
+		ok "$1: the log unchanged"
+	else
+		no "$1" "the log was changed"
+	fi
+}
+for o in in.log in-symlink.log in-hardlink.log; do
+	run 10 -o "$tmp/$o" "$tmp/in.fifo" "$tmp/in.log" "$good"
+	if [ $o = in.log ]; then
+		err="bouncestat: $tmp/in.log: -o names an input; the report \
+would overwrite it"
+	else
+		err="bouncestat: $tmp/$o: -o names the input $tmp/in.log (the \
+same file); the report would overwrite it"
+	fi
+	expect "-o $o, an input" 2 "$err" && unchanged "-o $o, an input"
+done
+# Reading and writing one file is the very case refused here.
+# shellcheck disable=SC2094
+timeout -k 5 10 "$bin" -o "$tmp/in.log" < "$tmp/in.log" > "$tmp/out" \
+    2> "$tmp/err"
+status=$?
+expect "-o the file on standard input" 2 "bouncestat: $tmp/in.log: -o \
+names the file on standard input; the report would overwrite it" &&
+    unchanged "-o the file on standard input"
+run 10 --follow -o "$tmp/in-symlink.log" "$tmp/in.log"
+expect "--follow -o an input" 2 "bouncestat: $tmp/in-symlink.log: -o names \
+the input $tmp/in.log (the same file); the report would overwrite it" &&
+    unchanged "--follow -o an input"
+
+# What is not a regular file is written into, never replaced.
+run 20 --format json "$good"
+cp "$tmp/out" "$tmp/want.json"
+if [ "$(id -u)" = 0 ]; then
+	run 20 --format json -o /dev/null "$good"
+	if expect "-o /dev/null as root" 0 ""; then
+		if [ -c /dev/null ]; then
+			ok "-o /dev/null as root: still a character device"
+		else
+			no "-o /dev/null as root" "/dev/null is no longer a \
+character device: $(ls -l /dev/null)"
+		fi
+	fi
+else
+	skip "-o /dev/null as root" "skipped: not running as root"
+fi
+if [ -L /dev/stdout ]; then
+	"$bin" --format json -o /dev/stdout "$good" 2> "$tmp/err" |
+	    cat > "$tmp/out"
+	if [ -L /dev/stdout ] && cmp -s "$tmp/out" "$tmp/want.json"; then
+		ok "-o /dev/stdout into a pipe: the report went through, \
+/dev/stdout is still a link"
+	else
+		no "-o /dev/stdout into a pipe" "$(ls -l /dev/stdout), \
+$(wc -c < "$tmp/out") bytes through the pipe"
+	fi
+fi
+mkfifo "$tmp/report.fifo" || exit 2
+# The reader gives up in time if the FIFO is replaced before it opens it.
+timeout 20 cat "$tmp/report.fifo" > "$tmp/fifo.json" &
+run 20 --format json -o "$tmp/report.fifo" "$good"
+wait
+if expect "-o a FIFO" 0 ""; then
+	if [ -p "$tmp/report.fifo" ] && cmp -s "$tmp/fifo.json" \
+	    "$tmp/want.json"; then
+		ok "-o a FIFO: the reader got the report, still a FIFO"
+	else
+		no "-o a FIFO" "the reader got $(wc -c < "$tmp/fifo.json") \
+bytes; $(ls -l "$tmp/report.fifo")"
+	fi
+fi
+
+# A report rewritten keeps its mode and, as root, its owner.
+: > "$tmp/kept.json"
+chmod 600 "$tmp/kept.json"
+owner=$(id -u)
+if [ "$owner" = 0 ]; then
+	chown 65534:65534 "$tmp/kept.json"
+	owner=65534
+fi
+run 20 --format json -o "$tmp/kept.json" "$good"
+if expect "-o an existing report" 0 ""; then
+	got=$(stat -c '%a %u' "$tmp/kept.json")
+	if [ "$got" = "600 $owner" ] &&
+	    cmp -s "$tmp/kept.json" "$tmp/want.json"; then
+		ok "-o an existing report: mode 600 and owner $owner kept"
+	else
+		no "-o an existing report" "mode and owner '$got', expected \
+'600 $owner'"
+	fi
+fi
+
 echo "badinput: $pass passed, $fail failed${skipped:+, $skipped skipped}"
 [ $fail = 0 ]

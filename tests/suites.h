@@ -25,6 +25,7 @@
 	X(window) \
 	X(threshold) \
 	X(report) \
+	X(outfile) \
 	X(follow) \
 	X(jobs) \
 	X(split) \
