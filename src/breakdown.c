@@ -45,15 +45,46 @@ struct bs_breakdown {
 	enum bs_by by;
 	bool messages;		/* distinct messages are counted */
 	struct bs_topk *t;
-	struct counts *c;	/* NTAGS */
+	struct counts *c;	/* the key slots' (ccap of them) */
+	size_t ccap;
+	struct counts extra[2];	/* TAG_NULL, TAG_OTHER */
 	uint64_t *pairs;	/* (h48 << 16 | tag) + 1 ... 0 empty; or NULL */
 	size_t pairs_cap, npairs;
 	uint8_t *hll;		/* NTAGS sketches once estimating, or NULL */
 	struct hour_cache hc;
+	long hour_tag;		/* hc's hour's tag (hour, day), or -1 */
 	struct bs_by_row *rows;
 	size_t nrows;
 	char keybuf[BS_TOPK_KEY_MAX + 1];
 };
+
+/* What tag counts, besides its topk count. */
+static struct counts *
+cnt(const struct bs_breakdown *b, size_t tag)
+{
+	return tag >= BS_BY_KEYS ?
+	    (struct counts *)&b->extra[tag - BS_BY_KEYS] : &b->c[tag];
+}
+
+/* Room in c for slot (a key slot grows the array as topk grows). */
+static bool
+counts_room(struct bs_breakdown *b, size_t slot)
+{
+	size_t ncap = b->ccap ? b->ccap : 16;
+	struct counts *nc;
+
+	if (slot < b->ccap)
+		return true;
+	while (ncap <= slot)
+		ncap *= 2;
+	nc = realloc(b->c, ncap * sizeof(*nc));
+	if (nc == NULL)
+		return false;
+	memset(nc + b->ccap, 0, (ncap - b->ccap) * sizeof(*nc));
+	b->c = nc;
+	b->ccap = ncap;
+	return true;
+}
 
 static const char *const by_names[BS_BY_COUNT] = {
 	"domain", "remote", "sender", "sender-domain", "client", "hour", "day"
@@ -200,10 +231,10 @@ bs_breakdown_new(enum bs_by by, bool messages)
 		return NULL;
 	b->by = by;
 	b->messages = messages;
+	b->hour_tag = -1;
 	b->hc.lo = 1;
 	b->t = bs_topk_new(BS_BY_KEYS);
-	b->c = calloc(NTAGS, sizeof(*b->c));
-	if (b->t == NULL || b->c == NULL) {
+	if (b->t == NULL) {
 		bs_breakdown_free(b);
 		return NULL;
 	}
@@ -244,13 +275,15 @@ bs_breakdown_reset(struct bs_breakdown *b)
 		bs_topk_free(b->t);
 		b->t = t;
 	}
-	memset(b->c, 0, NTAGS * sizeof(*b->c));
+	memset(b->c, 0, b->ccap * sizeof(*b->c));
+	memset(b->extra, 0, sizeof(b->extra));
 	free(b->pairs);
 	b->pairs = NULL;
 	b->pairs_cap = b->npairs = 0;
 	free(b->hll);
 	b->hll = NULL;
 	b->nrows = 0;
+	b->hour_tag = -1;
 }
 
 static uint8_t *
@@ -338,7 +371,7 @@ add_message(struct bs_breakdown *b, size_t tag, uint64_t h48)
 			return BS_OK;
 	b->pairs[k] = p;
 	b->npairs++;
-	b->c[tag].messages++;
+	cnt(b, tag)->messages++;
 	return BS_OK;
 }
 
@@ -372,7 +405,7 @@ add_code(struct counts *c, const struct bs_codes *code, uint64_t n,
 static void
 evict(struct bs_breakdown *b, size_t slot, uint64_t old_events)
 {
-	struct counts *o = &b->c[TAG_OTHER], *s = &b->c[slot];
+	struct counts *o = cnt(b, TAG_OTHER), *s = cnt(b, slot);
 	int k;
 
 	o->events += old_events;
@@ -402,9 +435,10 @@ tag_of(struct bs_breakdown *b, long n, uint64_t weight, uint64_t error,
 	slot = merging ? bs_topk_merge_key(b->t, b->keybuf, (size_t)n,
 	    weight, error, &found, &old) :
 	    bs_topk_find(b->t, b->keybuf, (size_t)n, &found, &old);
-	if (slot < 0)
+	if (slot < 0 || !counts_room(b, (size_t)slot))
 		return -1;
 	if (found == BS_TOPK_REPLACED) {
+		b->hour_tag = -1;
 		if (!start_estimating(b))
 			return -1;
 		evict(b, (size_t)slot, old);
@@ -422,13 +456,23 @@ bs_status
 bs_breakdown_event(struct bs_breakdown *b, const struct bs_event *ev,
     uint64_t h48)
 {
-	long n = key_of(b->by, ev, b->keybuf, &b->hc), tag;
+	bool hourly = b->by == BS_BY_HOUR || b->by == BS_BY_DAY;
+	long n, tag;
 	struct counts *c;
 
-	tag = tag_of(b, n, 0, 0, false);
-	if (tag < 0)
-		return BS_ERR_NOMEM;
-	c = &b->c[tag];
+	/* Events come in time order: the hour of the last one is cached. */
+	if (hourly && ev->timed && b->hour_tag >= 0 && ev->time >= b->hc.lo &&
+	    ev->time < b->hc.hi) {
+		tag = b->hour_tag;
+	} else {
+		n = key_of(b->by, ev, b->keybuf, &b->hc);
+		tag = tag_of(b, n, 0, 0, false);
+		if (tag < 0)
+			return BS_ERR_NOMEM;
+		if (hourly && ev->timed && n >= 0)
+			b->hour_tag = tag;
+	}
+	c = cnt(b, (size_t)tag);
 	if (tag < BS_BY_KEYS)
 		bs_topk_add(b->t, (size_t)tag, 1);
 	else
@@ -455,8 +499,8 @@ static void
 merge_counts(struct bs_breakdown *dst, size_t dtag,
     const struct bs_breakdown *src, size_t stag)
 {
-	const struct counts *s = &src->c[stag];
-	struct counts *d = &dst->c[dtag];
+	const struct counts *s = cnt(src, stag);
+	struct counts *d = cnt(dst, dtag);
 	size_t c;
 	int k;
 
@@ -565,7 +609,7 @@ cmp_codes(const void *x, const void *y)
 static void
 fill_row(const struct bs_breakdown *b, size_t tag, struct bs_by_row *r)
 {
-	const struct counts *c = &b->c[tag];
+	const struct counts *c = cnt(b, tag);
 	int k;
 
 	r->kind[0] = 0;
@@ -609,13 +653,13 @@ bs_breakdown_finish(struct bs_breakdown *b)
 	for (i = TAG_NULL; i <= TAG_OTHER; i++) {
 		struct bs_by_row *r = &rows[b->nrows];
 
-		if (b->c[i].events == 0)
+		if (cnt(b, i)->events == 0)
 			continue;
 		fill_row(b, i, r);
 		r->type = i == TAG_NULL ? BS_BY_ROW_NULL : BS_BY_ROW_OTHER;
 		r->key = i == TAG_NULL ? NULL : "(other)";
 		r->keylen = i == TAG_NULL ? 0 : 7;
-		r->events = b->c[i].events;
+		r->events = cnt(b, i)->events;
 		r->error = 0;
 		b->nrows++;
 	}

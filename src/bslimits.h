@@ -64,11 +64,12 @@
  * the heaviest keys are kept with a stated bound (topk.h) and the rest
  * summed as "(other)".  A key longer than BS_TOPK_KEY_MAX bytes (no host
  * name or address is) is counted as "(other)" at once.  Each key keeps
- * its BS_BY_CODES most frequent codes.
+ * its BS_BY_CODES most frequent failure codes (Space-Saving again: exact
+ * while a key has no more codes than that; reports show the top three).
  */
 #define BS_BY_KEYS		2048
 #define BS_TOPK_KEY_MAX		512
-#define BS_BY_CODES		4
+#define BS_BY_CODES		8
 
 /*
  * Distinct messages per breakdown key: (key, message) pairs are kept

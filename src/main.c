@@ -20,6 +20,7 @@
 #include "follow.h"
 #include "format.h"
 #include "input.h"
+#include "join.h"
 #include "options.h"
 #include "outfile.h"
 #include "patterns.h"
@@ -163,9 +164,14 @@ write_report(void *ctx, FILE *out)
 		.detail = w->o->detail,
 		.width = 80,
 		.now = now(),
+		.top = w->o->top,
+		.window = bs_window_active(&w->o->window) ?
+		    &w->o->window : NULL,
 	};
 
 	switch (w->o->output) {
+	case BS_OUT_EVENTS:
+		return 0;	/* written as they were read */
 	case BS_OUT_JSON:
 		return bs_report_json(out, w->agg, &ro);
 	case BS_OUT_CSV:
@@ -325,6 +331,85 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
 	return fc.rc == EXIT_CROSSED ? EXIT_CROSSED : fc.rc;
 }
 
+/*
+ * The breakdowns the report counts: --by's, or, for the text report
+ * without --by, the recipient domains, remote hosts and hours it ends
+ * with (without their distinct messages, which would cost the default
+ * report more than all the rest of it).  The events format counts none.
+ */
+static size_t
+breakdowns(const struct bs_options *o, enum bs_by *keys)
+{
+	size_t i;
+
+	if (o->output == BS_OUT_EVENTS)
+		return 0;
+	if (o->nby == 0 && o->output == BS_OUT_TEXT) {
+		keys[0] = BS_BY_DOMAIN;
+		keys[1] = BS_BY_REMOTE;
+		keys[2] = BS_BY_HOUR;
+		return 3;
+	}
+	for (i = 0; i < o->nby; i++)
+		keys[i] = o->by[i];
+	return o->nby;
+}
+
+/* Whether the run needs each message's sender from its arrival line. */
+static bool
+needs_join(const struct bs_options *o)
+{
+	size_t i;
+
+	if (o->output == BS_OUT_EVENTS)
+		return true;
+	for (i = 0; i < o->nby; i++)
+		if (o->by[i] == BS_BY_SENDER || o->by[i] == BS_BY_SENDER_DOMAIN)
+			return true;
+	return false;
+}
+
+/* Reading the inputs of a batch run. */
+struct reading {
+	const struct bs_options *o;
+	struct bs_run_config *cfg;
+	char *const *files;
+	size_t nfiles;
+	struct bs_agg *agg;
+	struct progress *pg;
+	bs_status st;
+};
+
+static void
+read_inputs(struct reading *r)
+{
+	unsigned jobs = r->o->jobs ? r->o->jobs : default_jobs();
+
+	/* A join follows the messages through the inputs in order. */
+	if (r->cfg->join != NULL)
+		jobs = 1;
+	r->pg->on = !r->o->quiet && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &r->pg->start);
+	r->st = bs_run_inputs(r->cfg, r->files, r->nfiles, jobs, r->agg,
+	    on_progress, r->pg);
+	clear_progress(r->pg);
+}
+
+/* --format events: the events go to out as they are read. */
+static int
+read_as_events(void *ctx, FILE *out)
+{
+	struct reading *r = ctx;
+	struct bs_events_writer w;
+
+	bs_events_writer_init(&w, out);
+	r->cfg->sink = bs_report_event;
+	r->cfg->sink_ctx = &w;
+	read_inputs(r);
+	r->cfg->sink = NULL;
+	return w.failed || fflush(out) != 0 ? -1 : 0;
+}
+
 static int
 run(const struct bs_options *o)
 {
@@ -334,8 +419,11 @@ run(const struct bs_options *o)
 	struct bs_run_config cfg = { .warn = on_warn, .warn_ctx = &pg };
 	struct bs_patterns *pats = NULL;
 	struct bs_agg *agg = NULL;
+	struct bs_join *join = NULL;
 	char *const *files = o->args;
 	size_t nfiles = o->nargs;
+	enum bs_by keys[BS_BY_COUNT];
+	struct reading rd;
 	struct bs_diag d;
 	int rc = EXIT_SUCCESS, wr;
 	bs_status st;
@@ -367,20 +455,43 @@ run(const struct bs_options *o)
 	}
 	cfg.patterns = pats;
 	agg = bs_agg_new(o->detail);
-	if (agg == NULL) {
+	if (needs_join(o))
+		cfg.join = join = bs_join_new();
+	if (agg == NULL || (needs_join(o) && join == NULL) ||
+	    bs_agg_set_by(agg, keys, breakdowns(o, keys), o->nby > 0) !=
+	    BS_OK) {
 		fputs("bouncestat: out of memory\n", stderr);
-		bs_patterns_free(pats);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	if (o->action == BS_ACT_FOLLOW) {
+		if (o->output == BS_OUT_EVENTS) {
+			static struct bs_events_writer w;
+
+			bs_events_writer_init(&w, stdout);
+			cfg.sink = bs_report_event;
+			cfg.sink_ctx = &w;
+		}
 		rc = follow(o, &cfg, agg);
 		goto out;
 	}
-	pg.on = !o->quiet && isatty(STDERR_FILENO);
-	clock_gettime(CLOCK_MONOTONIC, &pg.start);
-	st = bs_run_inputs(&cfg, files, nfiles,
-	    o->jobs ? o->jobs : default_jobs(), agg, on_progress, &pg);
-	clear_progress(&pg);
+	rd = (struct reading){ .o = o, .cfg = &cfg, .files = files,
+	    .nfiles = nfiles, .agg = agg, .pg = &pg };
+	wr = 0;
+	if (o->output != BS_OUT_EVENTS) {
+		read_inputs(&rd);
+	} else if (o->output_path != NULL) {
+		if (bs_outfile_write(o->output_path, read_as_events, &rd,
+		    &d) != BS_OK) {
+			print_diag(&d);
+			wr = EXIT_INPUT;
+		}
+	} else if (read_as_events(&rd, stdout) != 0) {
+		fprintf(stderr, "bouncestat: cannot write the events: %s\n",
+		    strerror(errno));
+		wr = EXIT_INPUT;
+	}
+	st = rd.st;
 	/* Whatever went wrong, report what was counted. */
 	if (bs_agg_finish(agg) != BS_OK)
 		st = BS_ERR_NOMEM;
@@ -388,13 +499,15 @@ run(const struct bs_options *o)
 		fputs("bouncestat: out of memory\n", stderr);
 	if (st != BS_OK)
 		rc = EXIT_INPUT;
-	wr = emit_report(o, agg);
+	if (wr == 0)
+		wr = emit_report(o, agg);
 	if (wr != 0)
 		rc = wr;
 	if (check_thresholds(o, agg))
 		rc = EXIT_CROSSED;
 out:
 	bs_agg_free(agg);
+	bs_join_free(join);
 	bs_patterns_free(pats);
 	return rc;
 }

@@ -25,15 +25,16 @@ struct slot {
 	uint64_t hash;
 	uint64_t count, error;
 	uint32_t len;
-	char *key;		/* inl, or a heap copy of a longer key */
+	char *key;		/* inl, or a heap copy of a key past INLINE_KEY */
 	char inl[INLINE_KEY];
 };
 
 struct bs_topk {
 	size_t cap, n;
-	struct slot *s;
+	struct slot *s;		/* room for scap slots, grown up to cap */
+	size_t scap;
 	uint32_t *index;	/* slot + 1; 0 is empty */
-	size_t icap;		/* a power of two, at least 2 * cap */
+	size_t icap;		/* a power of two, at least 2 * scap */
 	uint32_t *heap;		/* slots by upper bound; NULL until full */
 	uint32_t *pos;		/* where each slot is in heap */
 	uint64_t unlisted;
@@ -47,10 +48,14 @@ bs_topk_new(size_t cap)
 
 	if (t == NULL)
 		return NULL;
+	/*
+	 * Small at first and grown as keys come: a run reads many pieces,
+	 * each with a summary of its own, and most see few keys.
+	 */
 	t->cap = cap;
-	for (t->icap = 16; t->icap < 2 * cap; t->icap *= 2)
-		;
-	t->s = calloc(cap, sizeof(*t->s));
+	t->scap = cap < 16 ? cap : 16;
+	t->icap = 32;
+	t->s = calloc(t->scap ? t->scap : 1, sizeof(*t->s));
 	t->index = calloc(t->icap, sizeof(*t->index));
 	if (t->s == NULL || t->index == NULL) {
 		bs_topk_free(t);
@@ -67,7 +72,7 @@ bs_topk_free(struct bs_topk *t)
 	if (t == NULL)
 		return;
 	for (i = 0; t->s != NULL && i < t->n; i++)
-		if (t->s[i].key != t->s[i].inl)
+		if (t->s[i].len > INLINE_KEY)
 			free(t->s[i].key);
 	free(t->s);
 	free(t->index);
@@ -117,6 +122,44 @@ unindex(struct bs_topk *t, size_t i)
 		}
 	}
 	t->index[i] = 0;
+}
+
+/* Room for one more slot; false when out of memory. */
+static bool
+grow(struct bs_topk *t)
+{
+	size_t nscap = t->scap * 2 > t->cap ? t->cap : t->scap * 2, i, k;
+	struct slot *ns;
+	uint32_t *ni;
+	size_t nicap = t->icap;
+
+	ns = realloc(t->s, nscap * sizeof(*ns));
+	if (ns == NULL)
+		return false;
+	/* Inline keys point into their slot: point them again. */
+	for (i = 0; i < t->n; i++)
+		if (ns[i].len <= INLINE_KEY)
+			ns[i].key = ns[i].inl;
+	memset(ns + t->scap, 0, (nscap - t->scap) * sizeof(*ns));
+	t->s = ns;
+	t->scap = nscap;
+	while (nicap < 2 * nscap)
+		nicap *= 2;
+	if (nicap == t->icap)
+		return true;
+	ni = calloc(nicap, sizeof(*ni));
+	if (ni == NULL)
+		return false;
+	free(t->index);
+	t->index = ni;
+	t->icap = nicap;
+	for (i = 0; i < t->n; i++) {
+		for (k = home(t, t->s[i].hash); ni[k] != 0;
+		    k = (k + 1) & (nicap - 1))
+			;
+		ni[k] = (uint32_t)i + 1;
+	}
+	return true;
 }
 
 static uint64_t
@@ -174,7 +217,7 @@ heap_build(struct bs_topk *t)
 static bool
 set_key(struct slot *s, uint64_t h, const char *key, size_t len)
 {
-	if (s->key != NULL && s->key != s->inl)
+	if (s->key != NULL && s->len > INLINE_KEY)
 		free(s->key);
 	s->key = s->inl;
 	if (len > INLINE_KEY && (s->key = malloc(len)) == NULL)
@@ -204,6 +247,11 @@ bs_topk_find(struct bs_topk *t, const char *key, size_t len,
 		return (long)t->index[i] - 1;
 	}
 	if (t->n < t->cap) {
+		if (t->n == t->scap) {
+			if (!grow(t))
+				return -1;
+			i = probe(t, h, key, len);
+		}
 		slot = t->n++;
 		s = &t->s[slot];
 		if (!set_key(s, h, key, len)) {

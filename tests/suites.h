@@ -21,6 +21,9 @@
 	X(csv) \
 	X(exchange) \
 	X(agg) \
+	X(topk) \
+	X(breakdown) \
+	X(join) \
 	X(catalog) \
 	X(window) \
 	X(threshold) \

@@ -496,7 +496,7 @@ enum fz_writer { FZ_TEXT, FZ_JSON, FZ_CSV, FZ_PROM };
 static char *
 fz_write(enum fz_writer w, const struct bs_agg *a, bool detail, size_t *n)
 {
-	struct bs_report_opts o = { detail, 80, 0 };
+	struct bs_report_opts o = { .detail = detail, .width = 80 };
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, n);
 	int rc = -1;
