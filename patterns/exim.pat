@@ -33,12 +33,14 @@
 # '<', so a hostile 64 KiB line costs one linear scan.
 # Groups: reason (the text after the first ": " that follows the command
 # and its argument; an <address> may hold ": " itself; unset when the
-# line gives no reason).
+# line gives no reason); command (the refused command, RCPT, MAIL, "after
+# DATA" ...: after RCPT comes the recipient; optional in a replacement
+# set, whose refusals then name no recipient).
 reject = ^(?:(?>[^: <]++|<[^<>]*+>|<|:(?![ ])
 	|[ ](?!(?:temporarily[ ])?rejected[ ]))*+[ ])?
 	(?:SMTP[ ]protocol[ ]synchronization[ ]error[ ]\([^)]*+\):[ ])?
 	(?:temporarily[ ])?rejected[ ]
-	(?:RCPT|MAIL|DATA|BDAT|EHLO|HELO|VRFY|EXPN|ETRN|ATRN|AUTH|STARTTLS
+	(?<command>RCPT|MAIL|DATA|BDAT|EHLO|HELO|VRFY|EXPN|ETRN|ATRN|AUTH|STARTTLS
 	|RSET|NOOP|HELP|QUIT|NOTQUIT|PREDATA|MAILAUTH|MIME|DKIM|PRDR
 	|after[ ]DATA|during[ ]MIME|connection|by[ ]local_scan\(\)
 	|"[^"]*+")(?![A-Za-z0-9_])

@@ -28,6 +28,16 @@
  * after ...: "; on a refusal this server's reply when the reason opens with
  * one, else a callout's reply quoted in the reason.  Nothing else in the
  * line is read for codes.
+ *
+ * The other fields of the event record (DESIGN.md "Round 2") are read
+ * with byte scans once a line is known to be an event: the recipient
+ * (the address after the flag, or its <original>; "rejected RCPT <a>"),
+ * the remote host (the first H=), the sender (F=<a>) and the delivery
+ * time (DT=).  The parser also hands out two notes for the sender join
+ * of run.c: an arrival ("<=", or "(=" for a message that was accepted
+ * but fake-rejected) with its sender, and "Completed", after which the
+ * message id is gone.  Those lines reach the parser only through
+ * joined_needles.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +51,7 @@ struct exim {
 	const pcre2_code *reject, *reason, *reply, *confirm, *expired;
 	const pcre2_code *session;
 	int g_rej_reason, g_reason, g_reply, g_confirm;
+	int g_command;		/* -1 when the reject pattern has none */
 	pcre2_match_data *md;
 	struct bs_extract *x;
 };
@@ -81,6 +92,14 @@ exim_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 		goto fail;
 #undef GET
 #undef GROUP
+	/*
+	 * Optional: a replacement set written before the group existed still
+	 * works, and its refusals name no recipient.
+	 */
+	e->g_command = pcre2_substring_number_from_name(e->reject,
+	    (PCRE2_SPTR)"command");
+	if (e->g_command < 0)
+		e->g_command = -1;
 	e->md = pcre2_match_data_create(16, NULL);
 	if (e->md == NULL) {
 		st = bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
@@ -393,12 +412,14 @@ has_rejected(const char *s, size_t n)
 /* What the two-character flag after a message id says. */
 enum {
 	FLAG_NONE = -1,		/* no flag: maybe a refusal */
-	FLAG_QUIET = -2		/* "<=" arrival, "*>" suppressed: no event */
+	FLAG_QUIET = -2,	/* "*>" suppressed: no event */
+	FLAG_ARRIVAL = -3	/* "<=", "(=": no event, a note for the join */
 };
 
 /*
  * The kind the flag at the start of body b[0..n) stands for
- * (BS_DELIVERED, BS_DEFERRED or BS_BOUNCED), or FLAG_NONE, FLAG_QUIET.
+ * (BS_DELIVERED, BS_DEFERRED or BS_BOUNCED), or FLAG_NONE, FLAG_QUIET,
+ * FLAG_ARRIVAL.
  */
 static int
 flag_kind(const char *b, size_t n)
@@ -411,9 +432,288 @@ flag_kind(const char *b, size_t n)
 		return BS_DEFERRED;
 	if (b[0] == '*' && b[1] == '*')
 		return BS_BOUNCED;
-	if ((b[0] == '<' && b[1] == '=') || (b[0] == '*' && b[1] == '>'))
+	if ((b[0] == '<' || b[0] == '(') && b[1] == '=')
+		return FLAG_ARRIVAL;
+	if (b[0] == '*' && b[1] == '>')
 		return FLAG_QUIET;
 	return FLAG_NONE;
+}
+
+/* "Completed", alone or followed by a space (+queue_time_overall). */
+static bool
+is_completed(const char *b, size_t n)
+{
+	return n >= 9 && b[0] == 'C' && memcmp(b, "Completed", 9) == 0 &&
+	    (n == 9 || b[9] == ' ');
+}
+
+/*
+ * The fields of the event record (DESIGN.md "Round 2") below are read
+ * only on event and note lines, with byte scans: Exim writes them in a
+ * fixed order with fixed keys, and a regex per field would cost more than
+ * the codes themselves.
+ */
+
+static void
+set_text(struct bs_text *t, const char *p, size_t n)
+{
+	t->ptr = p;
+	t->len = n;
+}
+
+/*
+ * The first field KEY (such as "H=", two or three bytes) in s[0..n) that
+ * opens a word: at the start of s or after a space.  NULL if there is none.
+ */
+static const char *
+find_field(const char *s, size_t n, const char *key, size_t klen)
+{
+	const char *p = s, *end = s + n;
+
+	while ((size_t)(end - p) >= klen &&
+	    (p = memchr(p, key[0], (size_t)(end - p) - klen + 1)) != NULL) {
+		if ((p == s || p[-1] == ' ') && p[1] == key[1] &&
+		    (klen < 3 || p[2] == key[2]))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* Length of s[0..n) up to its first space, or n. */
+static size_t
+word_len(const char *s, size_t n)
+{
+	const char *sp = memchr(s, ' ', n);
+
+	return sp != NULL ? (size_t)(sp - s) : n;
+}
+
+/*
+ * Length of the address that opens s[0..n): up to the next space, a quoted
+ * local part ("a b"@example.org) read whole.
+ */
+static size_t
+address_len(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n > 0 && s[0] == '"') {
+		for (i = 1; i < n && s[i] != '"'; i++)
+			if (s[i] == '\\' && i + 1 < n)
+				i++;
+		if (i < n)
+			i++;
+	}
+	return i + word_len(s + i, n - i);
+}
+
+/*
+ * Where R= or T= opens a word first in s[k..n), or n; *from is set to the
+ * F=< before it, if any.  On an outcome line Exim writes the address, its
+ * "(parent)" and <original>, F=<sender> (+sender_on_delivery), Q=, P=<>,
+ * then R= and T=, then H=: a walk over the '=' signs from the address to
+ * R= finds the sender and bounds the search for the original and the
+ * host, and usually meets no '=' but R='s own.
+ */
+static size_t
+find_router(const char *s, size_t k, size_t n, const char **from)
+{
+	const char *q;
+	size_t i = k, e;
+
+	*from = NULL;
+	while (i < n && (q = memchr(s + i, '=', n - i)) != NULL) {
+		e = (size_t)(q - s);
+		i = e + 1;
+		if (e < k + 2 || s[e - 2] != ' ')
+			continue;
+		if (s[e - 1] == 'R' || s[e - 1] == 'T')
+			return e - 1;
+		if (s[e - 1] == 'F' && i < n && s[i] == '<' && *from == NULL)
+			*from = q - 1;
+	}
+	return n;
+}
+
+/*
+ * The recipient of an outcome line, s[0..n) being the text after the flag
+ * (up to the remote's reply, if any), k the length of the address that
+ * opens it and rt where R= or T= is (find_router).  Exim writes the
+ * address it delivered to, then "(parent)" for a pipe, file or reply,
+ * then the <original> address when that differs:
+ *
+ *	=> alice@example.net R=...			alice@example.net
+ *	=> userx <userx@example.org> R=...		userx@example.org
+ *	=> :blackhole: <a@example.org> R=...		a@example.org
+ *	** |/bin/cmd args (b@example.org) <a@example.org> R=...
+ *							a@example.org
+ *	** a@example.net: retry timeout exceeded	a@example.net
+ *	** mua_wrapper is set but ...			mua_wrapper
+ *
+ * An address with an '@' is the recipient as written; one without is a
+ * local part, a pipe or a file, and the <original> stands for it.  The
+ * original is looked for before R= and T= (a pipe command may hold
+ * spaces, ':' and '<' itself); it opens a word and ends at a '>' that
+ * ends one.
+ */
+static void
+read_recipient(const char *s, size_t n, size_t k, size_t rt,
+    struct bs_event *ev)
+{
+	const char *o, *gt, *lim = s + rt;
+	size_t a = k;
+
+	/*
+	 * A ':' glued to the address opens the reason instead, except in
+	 * the router's special addresses (:blackhole:, :defer:, :fail:).
+	 */
+	if (a > 1 && s[a - 1] == ':' && s[0] != ':')
+		a--;
+	set_text(&ev->recipient, s, a);
+	if (a < k || memchr(s, '@', a) != NULL)
+		return;
+	for (o = s + k; (o = memchr(o, '<', (size_t)(lim - o))) != NULL; o++)
+		if (o > s && o[-1] == ' ')
+			break;
+	if (o == NULL)
+		return;
+	for (gt = o + 1; (gt = memchr(gt, '>', (size_t)(lim - gt))) != NULL;
+	    gt++)
+		if (gt + 1 == s + n || gt[1] == ' ' || gt[1] == ':')
+			break;
+	if (gt != NULL)
+		set_text(&ev->recipient, o + 1, (size_t)(gt - o - 1));
+}
+
+/*
+ * The remote host of the first H= in s[0..n): H=NAME [IP], H=NAME (HELO)
+ * [IP], H=(HELO) [IP], H=[IP], each IP perhaps followed by ":port", or a
+ * bare H=NAME (a local transport's host).  A HELO name is the client's
+ * claim, not a name: H=(HELO) [IP] gives the IP alone.  The HELO name may
+ * hold spaces and brackets of its own ("([192.0.2.1])"): it ends at the
+ * first ") [".
+ */
+static void
+read_remote(const char *s, size_t n, struct bs_event *ev)
+{
+	const char *h = find_field(s, n, "H=", 2), *p, *end = s + n, *q;
+
+	if (h == NULL)
+		return;
+	p = h + 2;
+	if (p < end && *p != '(' && *p != '[') {
+		q = p + word_len(p, (size_t)(end - p));
+		set_text(&ev->remote, p, (size_t)(q - p));
+		if (end - q < 2 || (q[1] != '(' && q[1] != '['))
+			return;
+		p = q + 1;
+	}
+	if (p < end && *p == '(') {
+		for (q = p + 1; (q = memchr(q, ')', (size_t)(end - q))) != NULL;
+		    q++)
+			if (end - q >= 3 && q[1] == ' ' && q[2] == '[')
+				break;
+		if (q == NULL)
+			return;
+		p = q + 2;
+	}
+	if (p < end && *p == '[' &&
+	    (q = memchr(p + 1, ']', (size_t)(end - p - 1))) != NULL)
+		set_text(&ev->remote_ip, p + 1, (size_t)(q - p - 1));
+}
+
+/*
+ * The sender of the field F=<a> at f (NULL: none), up to end; "<>" is the
+ * null sender, "".
+ */
+static void
+read_sender(const char *f, const char *end, struct bs_event *ev)
+{
+	const char *q;
+
+	if (f != NULL && (q = memchr(f + 3, '>', (size_t)(end - f - 3))))
+		set_text(&ev->sender, f + 3, (size_t)(q - f - 3));
+}
+
+/*
+ * The delivery time of a delivery line s[0..n) (from after the remote's
+ * reply, if any), in seconds.  DT= is the last field Exim writes on it
+ * (delivery_log() ends with it), so only the last word is read.  Exim
+ * writes whole seconds as "45s", "2m3s", "1h2m3s", "1d2h", "1w"
+ * (readconf_printtime), and with +millisec a time under five seconds as
+ * "0.123s".  Anything else leaves the delay unstated.
+ */
+static void
+read_delay(const char *s, size_t n, struct bs_event *ev)
+{
+	const char *p = s + n, *end = s + n;
+	double total = 0;
+	int parts = 0;
+
+	/*
+	 * Back over what a time is written with, so that the usual last
+	 * word ("T=local_delivery", C="...") is turned away at its last
+	 * byte; the longest time, "52w6d23h59m59s" or so, is far shorter
+	 * than the bound.
+	 */
+	while (p > s && end - p < 32 && (is_digit(p[-1]) || p[-1] == '.' ||
+	    p[-1] == 'w' || p[-1] == 'd' || p[-1] == 'h' || p[-1] == 'm' ||
+	    p[-1] == 's'))
+		p--;
+	if (p - s < 4 || memcmp(p - 4, " DT=", 4) != 0)
+		return;
+	for (; p < end && *p != ' '; parts++) {
+		double v = 0, scale = 1;
+		int digs = 0;
+
+		/* Nine digits at most: no part of a real time needs more. */
+		for (; p < end && is_digit(*p) && digs < 9; p++, digs++)
+			v = v * 10 + (*p - '0');
+		if (digs == 0)
+			return;
+		if (p < end && *p == '.') {
+			for (p++, digs = 0; p < end && is_digit(*p) && digs < 9;
+			    p++, digs++) {
+				scale /= 10;
+				v += (*p - '0') * scale;
+			}
+			if (digs == 0)
+				return;
+		}
+		if (p >= end)
+			return;
+		switch (*p++) {
+		case 'w': v *= 7 * 86400; break;
+		case 'd': v *= 86400; break;
+		case 'h': v *= 3600; break;
+		case 'm': v *= 60; break;
+		case 's': break;
+		default: return;
+		}
+		total += v;
+	}
+	if (parts > 0)
+		ev->delay = total;
+}
+
+/*
+ * The recipient, the sender and the remote host of an outcome line,
+ * s[0..n) being the text after the flag up to the remote's reply (which
+ * is the remote's text, not Exim's).
+ */
+static void
+read_outcome(const char *s, size_t n, struct bs_event *ev)
+{
+	const char *from;
+	size_t k = address_len(s, n), rt = find_router(s, k, n, &from);
+
+	read_recipient(s, n, k, rt, ev);
+	read_sender(from, s + n, ev);
+	/* H= after R= and T=; a line without them is searched whole. */
+	if (rt == n)
+		rt = k;
+	read_remote(s + rt, n - rt, ev);
 }
 
 /*
@@ -439,51 +739,66 @@ quoted_reply(struct exim *e, const char *s, size_t n, struct bs_event *ev)
 	return bs_extract_reply(e->x, r, rl, &ev->codes) < 0 ? -1 : 1;
 }
 
-/* "=> -> >>": the code, if any, is the next hop's C="...". */
+/*
+ * "=> -> >>": the code, if any, is the next hop's C="...".  s[0..n) is the
+ * text after the flag.  H= and F= come before C="...", DT= after it, so
+ * the reply text, which is the remote's, is not read for them.
+ */
 static bs_status
 parse_delivered(struct exim *e, const char *s, size_t n, struct bs_event *ev)
 {
+	bs_status st = BS_OK;
 	const char *r;
-	size_t rl;
+	size_t rl, head = n, tail = 0;
 	int rc;
 
 	ev->kind = BS_DELIVERED;
 	rc = bs_match(e->p, e->confirm, s, n, 0, e->md);
 	if (rc < 0)
-		return BS_ERR_MATCH;
-	if (rc > 0 && bs_group_span(e->md, e->g_confirm, &r, s, &rl)) {
+		st = BS_ERR_MATCH;
+	else if (rc > 0 && bs_group_span(e->md, e->g_confirm, &r, s, &rl)) {
 		ev->reply = r;
 		ev->reply_len = rl;
+		head = (size_t)(r - s);
+		tail = head + rl;
 		if (bs_extract_reply(e->x, r, rl, &ev->codes) < 0)
-			return BS_ERR_MATCH;
+			st = BS_ERR_MATCH;
 	}
-	return BS_OK;
+	read_outcome(s, head, ev);
+	read_delay(s + tail, n - tail, ev);
+	return st;
 }
 
 /*
  * "== **": the remote reply when one is quoted; otherwise the reason may
  * name a failure to connect (not a time-out in an open session).  s[0..n)
  * is the text after the flag.
+ *
+ * H= and F= are read before the quoted remote reply, which is the
+ * remote's text, but not only before the reason: a deferral puts the
+ * system's error first ("defer (110): Connection timed out H=mx [ip]:
+ * SMTP timeout after ...").
  */
 static bs_status
 parse_failure(struct exim *e, const char *s, size_t n, enum bs_kind kind,
     struct bs_event *ev)
 {
+	bs_status st = BS_ERR_MATCH;
 	const char *why;
-	size_t whyl;
+	size_t whyl, head = n;
 	int rc;
 
 	ev->kind = kind;
 	if (kind == BS_BOUNCED) {
 		rc = bs_match(e->p, e->expired, s, n, 0, e->md);
 		if (rc < 0)
-			return BS_ERR_MATCH;
+			goto out;
 		if (rc > 0)
 			ev->kind = BS_EXPIRED;
 	}
 	rc = bs_match(e->p, e->reason, s, n, 0, e->md);
 	if (rc < 0)
-		return BS_ERR_MATCH;
+		goto out;
 	if (rc > 0 && bs_group_span(e->md, e->g_reason, &why, s, &whyl))
 		whyl = n - (size_t)(why - s);
 	else {
@@ -492,7 +807,9 @@ parse_failure(struct exim *e, const char *s, size_t n, enum bs_kind kind,
 	}
 	rc = quoted_reply(e, s, n, ev);
 	if (rc < 0)
-		return BS_ERR_MATCH;
+		goto out;
+	if (rc > 0)
+		head = (size_t)(ev->reply - s);
 	if (ev->codes.basic[0] == '\0' && ev->codes.enhanced[0] == '\0') {
 		ev->reply = why;
 		ev->reply_len = whyl;
@@ -501,11 +818,41 @@ parse_failure(struct exim *e, const char *s, size_t n, enum bs_kind kind,
 	if (ev->connfail != 0) {
 		rc = bs_match(e->p, e->session, why, whyl, 0, e->md);
 		if (rc < 0)
-			return BS_ERR_MATCH;
+			goto out;
 		if (rc > 0)
 			ev->connfail = 0;
 	}
-	return BS_OK;
+	st = BS_OK;
+out:
+	read_outcome(s, head, ev);
+	return st;
+}
+
+/*
+ * The recipient of a refusal of RCPT: "rejected RCPT <a>" (or a bare
+ * "RCPT a", a ':' glued to it not part of it).  cmd is the refused
+ * command as the reject pattern found it, end the end of s.
+ */
+static void
+read_rcpt(const char *cmd, size_t cmdl, const char *end, struct bs_event *ev)
+{
+	const char *a = cmd + cmdl, *q;
+	size_t k;
+
+	if (cmdl != 4 || memcmp(cmd, "RCPT", 4) != 0 || end - a < 2 ||
+	    *a != ' ')
+		return;
+	a++;
+	if (*a == '<') {
+		if ((q = memchr(a + 1, '>', (size_t)(end - a - 1))) != NULL)
+			set_text(&ev->recipient, a + 1, (size_t)(q - a - 1));
+		return;
+	}
+	k = address_len(a, (size_t)(end - a));
+	if (k > 0 && a[k - 1] == ':')
+		k--;
+	if (k > 0)
+		set_text(&ev->recipient, a, k);
 }
 
 /*
@@ -518,15 +865,26 @@ parse_failure(struct exim *e, const char *s, size_t n, enum bs_kind kind,
 static bs_status
 parse_reject(struct exim *e, const char *s, size_t n, struct bs_event *ev)
 {
-	const char *why;
-	size_t whyl;
+	const char *why, *cmd;
+	size_t whyl, cmdl, head;
 	int rc;
 
 	rc = bs_match(e->p, e->reject, s, n, 0, e->md);
 	if (rc <= 0)
 		return rc < 0 ? BS_ERR_MATCH : BS_OK;
 	ev->kind = BS_REJECTED;
-	if (!bs_group_span(e->md, e->g_rej_reason, &why, s, &whyl))
+	/*
+	 * The client and the sender come before the reason, which may be
+	 * anyone's text; without a reason ("rejected connection from
+	 * H=[ip]") the whole line is Exim's.
+	 */
+	if (bs_group_span(e->md, e->g_command, &cmd, s, &cmdl))
+		read_rcpt(cmd, cmdl, s + n, ev);
+	head = bs_group_span(e->md, e->g_rej_reason, &why, s, &whyl) ?
+	    (size_t)(why - s) : n;
+	read_remote(s, head, ev);
+	read_sender(find_field(s, head, "F=<", 3), s + head, ev);
+	if (why == NULL)
 		return BS_OK;
 	whyl = n - (size_t)(why - s);
 	ev->reply = why;
@@ -544,9 +902,28 @@ parse_reject(struct exim *e, const char *s, size_t n, struct bs_event *ev)
 }
 
 /*
- * Hot: runs for every line of an Exim log.  A PCRE2 failure on a line whose
- * flag already decided the kind still emits the event (without codes), so
- * the counts stay right, and reports the failure.
+ * The notes for the sender join: "MSGID <= sender ..." (or "(= ") arrives
+ * from sender ("<>" is the null sender, ""), "MSGID Completed" is gone.
+ * They carry no kind.
+ */
+static void
+emit_arrival(struct bs_event *ev, const char *b, size_t n, bs_event_fn emit,
+    void *ctx)
+{
+	size_t k = address_len(b + 3, n - 3);
+
+	ev->note = BS_NOTE_ARRIVAL;
+	if (k == 2 && b[3] == '<' && b[4] == '>')
+		k = 0;
+	set_text(&ev->sender, b + 3, k);
+	emit(ctx, ev);
+}
+
+/*
+ * Hot: runs for every line of an Exim log that holds a needle.  A PCRE2
+ * failure on a line whose flag already decided the kind still emits the
+ * event (without codes), so the counts stay right, and reports the
+ * failure.
  */
 static bs_status
 exim_parse(void *state, const struct bs_line *line, bs_event_fn emit,
@@ -560,21 +937,30 @@ exim_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 
 	if (!split_line(line->ptr, line->len, &l))
 		return BS_OK;
-	memset(&ev, 0, sizeof(ev));
+	flag = l.msgid != NULL ? flag_kind(l.body, l.body_len) : FLAG_NONE;
+	if (flag == FLAG_QUIET)
+		return BS_OK;
+	bs_event_init(&ev);
 	ev.kind = BS_KIND_COUNT;
 	ev.stamp = l.stamp;
 	ev.stamp_len = l.stamp_len;
 	ev.msgid = l.msgid;
 	ev.msgid_len = l.msgid_len;
-	flag = l.msgid != NULL ? flag_kind(l.body, l.body_len) : FLAG_NONE;
 	if (flag == BS_DELIVERED)
 		st = parse_delivered(e, l.body + 3, l.body_len - 3, &ev);
 	else if (flag >= 0)
 		st = parse_failure(e, l.body + 3, l.body_len - 3,
 		    (enum bs_kind)flag, &ev);
-	else if (flag == FLAG_QUIET)
+	else if (flag == FLAG_ARRIVAL) {
+		ev.kind = BS_DELIVERED;		/* a note has no kind */
+		emit_arrival(&ev, l.body, l.body_len, emit, ctx);
 		return BS_OK;
-	else if (has_rejected(l.body, l.body_len))
+	} else if (l.msgid != NULL && is_completed(l.body, l.body_len)) {
+		ev.kind = BS_DELIVERED;		/* a note has no kind */
+		ev.note = BS_NOTE_GONE;
+		emit(ctx, &ev);
+		return BS_OK;
+	} else if (has_rejected(l.body, l.body_len))
 		st = parse_reject(e, l.body, l.body_len, &ev);
 	else
 		return BS_OK;
@@ -629,9 +1015,21 @@ static const char *const exim_needles[] = {
 	"=> ", "-> ", ">> ", "== ", "** ", "rejected", NULL
 };
 
+/*
+ * A run that joins also needs the note lines, arrivals ("<= ", "(= ") and
+ * "Completed".  The splitter takes at most BS_NEEDLES_MAX needles, so
+ * "> " stands for "=> ", "-> " and ">> ": the other lines of a mainlog
+ * seldom hold it (not "= ", which every "SMTP connection from" line holds
+ * in "(TCP/IP connection count = 1)").
+ */
+static const char *const exim_joined_needles[] = {
+	"> ", "== ", "** ", "rejected", "<= ", "(= ", "Completed", NULL
+};
+
 const struct bs_format bs_format_exim = {
 	.name = "exim",
 	.needles = exim_needles,
+	.joined_needles = exim_joined_needles,
 	.probe = exim_probe,
 	.open = exim_open,
 	.parse = exim_parse,

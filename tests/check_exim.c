@@ -4,7 +4,10 @@
  * non-event shape of DESIGN.md, the line prefixes (plain, +millisec, +pid,
  * timezone, syslog and journal prefixes), message ids old and new, the
  * codes and where they must never come from, probe(), a missing pattern,
- * and every prefix of every row (no read past the end of a line).
+ * and every prefix of every row (no read past the end of a line); the
+ * fields of the event record (recipient, remote, remote_ip, sender,
+ * delay) for every shape, and the notes for the sender join (arrival,
+ * gone) with the needles that let their lines through.
  *
  * The lines are invented for these tests (example.* names, documentation
  * addresses); none is copied from a real log.
@@ -22,9 +25,13 @@
 #define MAX_EVENTS 4
 #define EV_TEXT 256
 
-/* What the emit callback saw, each event rendered as one string. */
+/*
+ * What the emit callback saw, each event rendered as one string.  Notes
+ * (the arrival and Completed lines) are no events: they are only counted.
+ */
 struct recorder {
 	size_t n;
+	size_t notes;
 	char ev[MAX_EVENTS][EV_TEXT];
 	char stamp[MAX_EVENTS][64];
 	char reply[MAX_EVENTS][EV_TEXT];
@@ -42,8 +49,13 @@ static void
 record(void *ctx, const struct bs_event *ev)
 {
 	struct recorder *r = ctx;
-	size_t i = r->n++;
+	size_t i;
 
+	if (ev->note != BS_NOTE_EVENT) {
+		r->notes++;
+		return;
+	}
+	i = r->n++;
 	if (i >= MAX_EVENTS)
 		return;
 	snprintf(r->ev[i], EV_TEXT, "%s %s %s %.*s%s", kind_names[ev->kind],
@@ -58,11 +70,23 @@ record(void *ctx, const struct bs_event *ev)
 	    (int)ev->reply_len : 0, ev->reply ? ev->reply : "");
 }
 
-/* Counts every call, looks at nothing: for the prefix sweep. */
+/*
+ * Counts every call, events and notes alike, and reads every span of the
+ * record (AddressSanitizer sees one that points past the line): for the
+ * prefix sweep.
+ */
 static void
 count_only(void *ctx, const struct bs_event *ev)
 {
-	(void)ev;
+	const struct bs_text *t[] = { &ev->recipient, &ev->remote,
+	    &ev->remote_ip, &ev->sender };
+	volatile char sink = 0;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (k = 0; t[i]->ptr != NULL && k < t[i]->len; k++)
+			sink ^= t[i]->ptr[k];
+	(void)sink;
 	(*(size_t *)ctx)++;
 }
 
@@ -459,6 +483,377 @@ START_TEST(test_table)
 }
 END_TEST
 
+/*
+ * The event record of DESIGN.md "Round 2": every field of one line's
+ * single record.  NULL is "not stated"; "" is stated and empty (the null
+ * sender).  delay < 0 is "not stated".
+ */
+struct field_case {
+	const char *name;
+	const char *line;
+	enum bs_note note;
+	const char *kind;	/* events only */
+	const char *msgid;
+	const char *recipient;
+	const char *remote;
+	const char *remote_ip;
+	const char *sender;
+	double delay;
+};
+
+#define EV	BS_NOTE_EVENT
+#define NONE	(-1.0)
+
+static const struct field_case fields[] = {
+	/* Deliveries. */
+	{ "=> remote", TS ID " => alice@example.net R=dnslookup "
+	    "T=remote_smtp " MX " X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes "
+	    "C=\"250 2.0.0 OK 1764324000 a1b2 - gsmtp\"", EV, "delivered", ID,
+	    "alice@example.net", "mx.example.net", "192.0.2.20", NULL, NONE },
+	{ "-> with port, QT= and DT=", TS ID " -> bob@example.net R=r T=t "
+	    "H=mx.example.net [192.0.2.20]:587 C=\"250 OK\" QT=3s DT=1s", EV,
+	    "delivered", ID, "bob@example.net", "mx.example.net",
+	    "192.0.2.20", NULL, 1 },
+	{ ">> cutthrough", TS ID " >> dave@example.net R=dnslookup "
+	    "T=remote_smtp " MX " C=\"250 OK id=1qwe27-000abg-IJ\"", EV,
+	    "delivered", ID, "dave@example.net", "mx.example.net",
+	    "192.0.2.20", NULL, NONE },
+	{ "=> local delivery: the original", TS ID " => carol "
+	    "<carol@example.org> R=localuser T=local_delivery", EV,
+	    "delivered", ID, "carol@example.org", NULL, NULL, NULL, NONE },
+	{ "=> :blackhole: keeps its colons, takes the original", TS ID
+	    " => :blackhole: <spam@example.org> R=blackhole_router", EV,
+	    "delivered", ID, "spam@example.org", NULL, NULL, NULL, NONE },
+	{ "=> pipe with a parent", TS ID " => |/usr/bin/procmail "
+	    "(list@example.org) <owner@example.org> R=r T=address_pipe", EV,
+	    "delivered", ID, "owner@example.org", NULL, NULL, NULL, NONE },
+	{ "=> file with a parent, no original", TS ID " => /var/mail/x "
+	    "(x@example.org) R=r T=address_file", EV, "delivered", ID,
+	    "/var/mail/x", NULL, NULL, NULL, NONE },
+	{ "=> address with @ keeps itself", TS ID " => alias@example.net "
+	    "<orig@example.org> R=r T=t " MX " C=\"250 OK\"", EV, "delivered",
+	    ID, "alias@example.net", "mx.example.net", "192.0.2.20", NULL,
+	    NONE },
+	{ "=> quoted local part", TS ID " => \"a b\"@example.net R=r T=t "
+	    MX " C=\"250 OK\"", EV, "delivered", ID, "\"a b\"@example.net",
+	    "mx.example.net", "192.0.2.20", NULL, NONE },
+	{ "=> LMTP to a name only", TS ID " => erin <erin@example.org> "
+	    "R=r T=lmtp H=mailstore.example.org C=\"250 2.0.0 Saved\"", EV,
+	    "delivered", ID, "erin@example.org", "mailstore.example.org",
+	    NULL, NULL, NONE },
+	{ "=> sender_on_delivery", TS ID " => f@example.net "
+	    "F=<s@example.org> R=r T=t " MX " C=\"250 OK\"", EV, "delivered",
+	    ID, "f@example.net", "mx.example.net", "192.0.2.20",
+	    "s@example.org", NONE },
+	{ "=> original, then F=<> (a bounce)", TS ID " => userx "
+	    "<userx@example.org> F=<> R=localuser T=local_delivery", EV,
+	    "delivered", ID, "userx@example.org", NULL, NULL, "", NONE },
+	{ "DT= minutes and seconds", TS ID " => g@example.net R=r T=t " MX
+	    " C=\"250 OK\" QT=5m DT=2m3s", EV, "delivered", ID,
+	    "g@example.net", "mx.example.net", "192.0.2.20", NULL, 123 },
+	{ "DT= milliseconds", TS ID " => g@example.net R=r T=t " MX
+	    " C=\"250 OK\" DT=0.123s", EV, "delivered", ID, "g@example.net",
+	    "mx.example.net", "192.0.2.20", NULL, 0.123 },
+	{ "DT= hours and days", TS ID " => g@example.net R=r T=t " MX
+	    " C=\"250 OK\" DT=1d2h3m4s", EV, "delivered", ID,
+	    "g@example.net", "mx.example.net", "192.0.2.20", NULL,
+	    86400 + 7200 + 180 + 4 },
+	{ "DT= zero, local delivery", TS ID " => h <h@example.org> "
+	    "R=localuser T=local_delivery DT=0s", EV, "delivered", ID,
+	    "h@example.org", NULL, NULL, NULL, 0 },
+	{ "DT= without a unit is no delay", TS ID " => g@example.net "
+	    "R=r T=t " MX " C=\"250 OK\" DT=3", EV, "delivered", ID,
+	    "g@example.net", "mx.example.net", "192.0.2.20", NULL, NONE },
+	{ "DT= in the confirmation is the remote's", TS ID " => g@example.net"
+	    " R=r T=t " MX " C=\"250 queued DT=9s\"", EV, "delivered", ID,
+	    "g@example.net", "mx.example.net", "192.0.2.20", NULL, NONE },
+	{ "H= in the confirmation is the remote's", TS ID " => i <i@example.org>"
+	    " R=r T=lmtp C=\"250 ok H=x [192.0.2.99]\"", EV, "delivered", ID,
+	    "i@example.org", NULL, NULL, NULL, NONE },
+
+	/* Bounces and expiries. */
+	{ "** with H= and a reply", TS ID " ** j@example.net R=r T=t " MX
+	    ": SMTP error from remote mail server after RCPT "
+	    "TO:<j@example.net>: 550 5.1.1 unknown", EV, "bounced", ID,
+	    "j@example.net", "mx.example.net", "192.0.2.20", NULL, NONE },
+	{ "** glued colon", TS ID " ** u@example.net: retry timeout "
+	    "exceeded", EV, "expired", ID, "u@example.net", NULL, NULL, NULL,
+	    NONE },
+	{ "** local part with original", TS ID " ** userx "
+	    "<userx@example.org> R=r T=t : mailbox is full", EV, "bounced",
+	    ID, "userx@example.org", NULL, NULL, NULL, NONE },
+	{ "** original glued to the colon", TS ID " ** :fail: no such list "
+	    "<list@example.org>: no such list", EV, "bounced", ID,
+	    "list@example.org", NULL, NULL, NULL, NONE },
+	{ "** pipe with spaces and its original", TS ID " ** |/bin/cat "
+	    "/etc/motd @example.org <|/bin/cat\\ /etc/motd\\ @example.org> "
+	    "R=r1 T=pipe : Child process of pipe transport returned 127", EV,
+	    "bounced", ID, "|/bin/cat\\ /etc/motd\\ @example.org", NULL, NULL,
+	    NULL, NONE },
+	{ "** no @, no original: as written", TS ID " ** mua_wrapper is set "
+	    "but recipients cannot all be delivered in one transaction", EV,
+	    "bounced", ID, "mua_wrapper", NULL, NULL, NULL, NONE },
+	{ "** an <address> in the reason is no original", TS ID " ** baduser "
+	    "R=r T=t : Unrouteable address <x@example.org>", EV, "bounced",
+	    ID, "baduser", NULL, NULL, NULL, NONE },
+	{ "** H= in the remote's reply is not read", TS ID " ** v@example.net "
+	    "R=r T=t : SMTP error from remote mail server after RCPT "
+	    "TO:<v@example.net>: 550 see H=evil.example [192.0.2.99]", EV,
+	    "bounced", ID, "v@example.net", NULL, NULL, NULL, NONE },
+	{ "** sender_on_delivery", TS ID " ** w@example.net F=<> R=r T=t "
+	    "H=mx.example.net (ignored) [192.0.2.20]: SMTP error from remote "
+	    "mail server after RCPT TO:<w@example.net>: 550 No", EV,
+	    "bounced", ID, "w@example.net", "mx.example.net", "192.0.2.20",
+	    "", NONE },
+
+	/* Deferrals. */
+	{ "== with H= and a reply", TS ID " == r@example.net R=dnslookup "
+	    "T=remote_smtp defer (-44) " MX ": SMTP error from remote mail "
+	    "server after RCPT TO:<r@example.net>: 451 4.7.1 Greylisted", EV,
+	    "deferred", ID, "r@example.net", "mx.example.net", "192.0.2.20",
+	    NULL, NONE },
+	{ "== H= after the system's error", TS ID " == s@example.net R=r "
+	    "T=t defer (110): Connection timed out H=mx.example.net "
+	    "[192.0.2.20]:25: SMTP timeout after RCPT TO:<s@example.net>", EV,
+	    "deferred", ID, "s@example.net", "mx.example.net", "192.0.2.20",
+	    NULL, NONE },
+	{ "== without H=", TS ID " == s@example.net R=dnslookup "
+	    "T=remote_smtp defer (111): Connection refused", EV, "deferred",
+	    ID, "s@example.net", NULL, NULL, NULL, NONE },
+	{ "== routing defer", TS ID " == t@example.net routing defer (-51): "
+	    "retry time not reached", EV, "deferred", ID, "t@example.net",
+	    NULL, NULL, NULL, NONE },
+	{ "== file with an original", TS ID " == save folder "
+	    "<t2@example.org> R=r2 T=t2 defer (-21): appendfile: file or "
+	    "directory name \"folder\" is not absolute", EV, "deferred", ID,
+	    "t2@example.org", NULL, NULL, NULL, NONE },
+
+	/* Refusals. */
+	{ "rejected RCPT, H=(helo) [ip]: no name", TS CLIENT " rejected RCPT "
+	    "<b@example.org>: relay not permitted", EV, "rejected", NULL,
+	    "b@example.org", NULL, "198.51.100.7", "a@example.com", NONE },
+	{ "rejected RCPT, H=name [ip]:port, F=<>", TS "H=mail.example.com "
+	    "[198.51.100.8]:4711 I=[192.0.2.1]:25 F=<> rejected RCPT "
+	    "<c@example.org>: Unknown user", EV, "rejected", NULL,
+	    "c@example.org", "mail.example.com", "198.51.100.8", "", NONE },
+	{ "rejected RCPT, H=name (helo) [ip]", TS "H=rev.example.com "
+	    "(helo.example.com) [198.51.100.9] F=<a@example.com> rejected "
+	    "RCPT <d@example.org>: Unrouteable address", EV, "rejected", NULL,
+	    "d@example.org", "rev.example.com", "198.51.100.9",
+	    "a@example.com", NONE },
+	{ "rejected RCPT, bare address and F= without <>", TS "[10099] "
+	    "H=(x) [198.51.100.7]:3755 I=[192.0.2.1]:25 F=a@example.com "
+	    "rejected RCPT b@example.org: relay not permitted", EV,
+	    "rejected", NULL, "b@example.org", NULL, "198.51.100.7", NULL,
+	    NONE },
+	{ "HELO name with brackets", TS "H=([192.0.2.77]) [198.51.100.7]:52391 "
+	    "F=<a@example.com> rejected RCPT <e@example.org>: listed", EV,
+	    "rejected", NULL, "e@example.org", NULL, "198.51.100.7",
+	    "a@example.com", NONE },
+	{ "IPv6 client", TS "H=(x) [2001:db8::7]:4711 I=[2001:db8::1]:25 "
+	    "F=<a@example.com> rejected RCPT <f@example.org>: relay not "
+	    "permitted", EV, "rejected", NULL, "f@example.org", NULL,
+	    "2001:db8::7", "a@example.com", NONE },
+	{ "temporarily rejected RCPT", TS CLIENT " temporarily rejected RCPT "
+	    "<g@example.org>: 452 4.5.3 Too many recipients", EV, "rejected",
+	    NULL, "g@example.org", NULL, "198.51.100.7", "a@example.com",
+	    NONE },
+	{ "H= and F= in the reason are not read", TS "H=(x) [198.51.100.7] "
+	    "rejected RCPT <h@example.org>: see F=<z@example.com> "
+	    "H=evil.example [192.0.2.99]", EV, "rejected", NULL,
+	    "h@example.org", NULL, "198.51.100.7", NULL, NONE },
+	{ "rejected MAIL names no recipient", TS "H=(x) [198.51.100.8] "
+	    "rejected MAIL <spam@example.com>: Access denied", EV, "rejected",
+	    NULL, NULL, NULL, "198.51.100.8", NULL, NONE },
+	{ "rejected after DATA", TS "[2516] " ID " H=mail.example.com "
+	    "[198.51.100.9]:32706 I=[192.0.2.1]:25 F=<a@example.com> rejected "
+	    "after DATA: This message contains a virus", EV, "rejected", ID,
+	    NULL, "mail.example.com", "198.51.100.9", "a@example.com", NONE },
+	{ "rejected by local_scan(), F= first", TS ID " F=<a@example.com> "
+	    "H=mail.example.com [198.51.100.15] P=esmtp rejected by "
+	    "local_scan(): hits=7.5", EV, "rejected", ID, NULL,
+	    "mail.example.com", "198.51.100.15", "a@example.com", NONE },
+	{ "rejected connection, H=[ip]", TS "H=[198.51.100.12] rejected "
+	    "connection in \"connect\" ACL: listed at zen.example.net", EV,
+	    "rejected", NULL, NULL, NULL, "198.51.100.12", NULL, NONE },
+	{ "rejected EHLO, H=(helo) [ip]", TS "H=(bad.example) "
+	    "[198.51.100.11] rejected EHLO or HELO bad.example: HELO name "
+	    "is mine", EV, "rejected", NULL, NULL, NULL, "198.51.100.11",
+	    NULL, NONE },
+	{ "rejected EHLO from: no H=", TS "rejected EHLO from "
+	    "[198.51.100.10]: syntactically invalid argument(s): _bad_", EV,
+	    "rejected", NULL, NULL, NULL, NULL, NULL, NONE },
+	{ "synchronization error: H= after rejected", TS "[13314] SMTP "
+	    "protocol synchronization error (input sent without waiting for "
+	    "greeting): rejected connection from H=[198.51.100.16]:4711 "
+	    "I=[192.0.2.1]:25 input=\"EHLO x\"", EV, "rejected", NULL, NULL,
+	    NULL, "198.51.100.16", NULL, NONE },
+	{ "synchronization error: quoted command", TS "SMTP protocol "
+	    "synchronization error (next input sent too soon: pipelining "
+	    "was not advertised): rejected \"RSET\" H=x.example.net "
+	    "[198.51.100.17]:58302 I=[192.0.2.1]:25", EV, "rejected", NULL,
+	    NULL, "x.example.net", "198.51.100.17", NULL, NONE },
+
+	/* Notes for the sender join: no kind, not events. */
+	{ "<= arrival", TS ID " <= a@example.com H=mail.example.com "
+	    "[198.51.100.9] P=esmtps S=1234 id=x@example.com",
+	    BS_NOTE_ARRIVAL, NULL, ID, NULL, NULL, NULL, "a@example.com",
+	    NONE },
+	{ "<= null sender", TS ID " <= <> R=1qwe22-000abc-AA U=Debian-exim "
+	    "P=local S=1500", BS_NOTE_ARRIVAL, NULL, ID, NULL, NULL, NULL, "",
+	    NONE },
+	{ "<= quoted local part", TS ID " <= \"a b\"@example.com U=a "
+	    "P=local S=100", BS_NOTE_ARRIVAL, NULL, ID, NULL, NULL, NULL,
+	    "\"a b\"@example.com", NONE },
+	{ "<= quoting rejected RCPT is still an arrival", TS ID " <= "
+	    "a@example.com H=mail.example.com [198.51.100.9] P=esmtps S=1234 "
+	    "T=\"Your order was rejected RCPT\"", BS_NOTE_ARRIVAL, NULL, ID,
+	    NULL, NULL, NULL, "a@example.com", NONE },
+	{ "(= fakereject arrival", TS ID " (= a@example.com "
+	    "H=mail.example.com [198.51.100.9] P=esmtp S=1234 for "
+	    "b@example.org", BS_NOTE_ARRIVAL, NULL, ID, NULL, NULL, NULL,
+	    "a@example.com", NONE },
+	{ "<= new message id behind syslog", "Nov 28 10:00:00 mail "
+	    "exim[3751]: " TS NEWID " <= c@example.com U=c P=local S=10",
+	    BS_NOTE_ARRIVAL, NULL, NEWID, NULL, NULL, NULL, "c@example.com",
+	    NONE },
+	{ "Completed", TS ID " Completed", BS_NOTE_GONE, NULL, ID, NULL, NULL,
+	    NULL, NULL, NONE },
+	{ "Completed QT=", "2026-11-28 10:00:00.123 [77] " ID " Completed "
+	    "QT=2s", BS_NOTE_GONE, NULL, ID, NULL, NULL, NULL, NULL, NONE }
+};
+
+/* One record of a line, its spans copied out of the callback. */
+struct got_text {
+	bool set;
+	char s[EV_TEXT];
+};
+
+struct field_recorder {
+	size_t n;
+	enum bs_note note;
+	enum bs_kind kind;
+	struct got_text msgid, recipient, remote, remote_ip, sender;
+	double delay;
+};
+
+static void
+got_copy(struct got_text *g, const char *p, size_t n)
+{
+	g->set = p != NULL;
+	snprintf(g->s, sizeof(g->s), "%.*s", p != NULL ? (int)n : 0,
+	    p != NULL ? p : "");
+}
+
+static void
+record_fields(void *ctx, const struct bs_event *ev)
+{
+	struct field_recorder *r = ctx;
+
+	if (r->n++ > 0)
+		return;
+	r->note = ev->note;
+	r->kind = ev->kind;
+	got_copy(&r->msgid, ev->msgid, ev->msgid_len);
+	got_copy(&r->recipient, ev->recipient.ptr, ev->recipient.len);
+	got_copy(&r->remote, ev->remote.ptr, ev->remote.len);
+	got_copy(&r->remote_ip, ev->remote_ip.ptr, ev->remote_ip.len);
+	got_copy(&r->sender, ev->sender.ptr, ev->sender.len);
+	r->delay = ev->delay;
+}
+
+static void
+check_text(const char *name, const char *field, const struct got_text *g,
+    const char *want)
+{
+	if (want == NULL)
+		ck_assert_msg(!g->set, "%s: %s \"%s\", expected null", name,
+		    field, g->s);
+	else
+		ck_assert_msg(g->set && strcmp(g->s, want) == 0,
+		    "%s: %s %s%s%s, expected \"%s\"", name, field,
+		    g->set ? "\"" : "", g->set ? g->s : "null",
+		    g->set ? "\"" : "", want);
+}
+
+/* Whether line holds one of the NULL-terminated needles. */
+static bool
+has_needle(const char *const *needles, const char *line)
+{
+	size_t i;
+
+	for (i = 0; needles[i] != NULL; i++)
+		if (strstr(line, needles[i]) != NULL)
+			return true;
+	return false;
+}
+
+START_TEST(test_fields)
+{
+	const struct field_case *c = &fields[_i];
+	struct field_recorder r;
+	struct bs_diag d;
+	struct bs_line line = { .ptr = c->line, .len = strlen(c->line),
+	    .lineno = 1 };
+	void *st;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(bs_format_exim.open(pats, &st, &d), BS_OK);
+	ck_assert_int_eq(bs_format_exim.parse(st, &line, record_fields, &r),
+	    BS_OK);
+	bs_format_exim.close(st);
+	ck_assert_msg(r.n == 1, "%s: %zu records, expected 1", c->name, r.n);
+	ck_assert_msg(r.note == c->note, "%s: note %d, expected %d", c->name,
+	    (int)r.note, (int)c->note);
+	if (c->note == BS_NOTE_EVENT)
+		ck_assert_msg(strcmp(kind_names[r.kind], c->kind) == 0,
+		    "%s: kind %s, expected %s", c->name, kind_names[r.kind],
+		    c->kind);
+	check_text(c->name, "msgid", &r.msgid, c->msgid);
+	check_text(c->name, "recipient", &r.recipient, c->recipient);
+	check_text(c->name, "remote", &r.remote, c->remote);
+	check_text(c->name, "remote_ip", &r.remote_ip, c->remote_ip);
+	check_text(c->name, "sender", &r.sender, c->sender);
+	if (c->delay < 0)
+		ck_assert_msg(r.delay < 0, "%s: delay %g, expected none",
+		    c->name, r.delay);
+	else
+		ck_assert_msg(r.delay >= c->delay - 1e-9 &&
+		    r.delay <= c->delay + 1e-9, "%s: delay %g, expected %g",
+		    c->name, r.delay, c->delay);
+	/*
+	 * The splitter must let the line through: an event's line holds one
+	 * of the needles, a note's one of the joined needles.
+	 */
+	ck_assert_msg(has_needle(c->note == BS_NOTE_EVENT ?
+	    bs_format_exim.needles : bs_format_exim.joined_needles, c->line),
+	    "%s: the line holds none of the needles", c->name);
+}
+END_TEST
+
+/*
+ * The joined needles let through every line the plain needles do (each
+ * plain needle holds a joined one), and the note lines besides, while a
+ * run without a join never sees "<= " or "Completed" lines.
+ */
+START_TEST(test_joined_needles)
+{
+	const char *const *n = bs_format_exim.needles;
+	const char *const *j = bs_format_exim.joined_needles;
+	size_t i;
+
+	ck_assert_ptr_nonnull(j);
+	for (i = 0; n[i] != NULL; i++)
+		ck_assert_msg(has_needle(j, n[i]),
+		    "needle \"%s\" holds no joined needle", n[i]);
+	for (i = 0; j[i] != NULL; i++)
+		;
+	ck_assert_uint_le(i, BS_NEEDLES_MAX);
+	ck_assert(!has_needle(n, TS ID " <= a@example.com U=a P=local S=1"));
+	ck_assert(!has_needle(n, TS ID " Completed"));
+}
+END_TEST
+
 /* The reply text handed on for --detail starts where the reply starts. */
 START_TEST(test_reply_text)
 {
@@ -482,12 +877,13 @@ END_TEST
 /*
  * Every prefix of every row, parsed from an exactly sized heap copy, so
  * that AddressSanitizer catches any read past the end of a line.  A cut
- * line may or may not be an event; it must never be more than one.
+ * line may or may not be an event or a note; it must never be more than
+ * one.
  */
-START_TEST(test_every_prefix)
+static void
+every_prefix(const char *s)
 {
-	const struct exim_case *c = &cases[_i];
-	size_t len = strlen(c->line), k;
+	size_t len = strlen(s), k;
 	struct bs_diag d;
 	void *st;
 
@@ -499,7 +895,7 @@ START_TEST(test_every_prefix)
 		size_t n = 0;
 
 		ck_assert_ptr_nonnull(copy);
-		memcpy(copy, c->line, k);
+		memcpy(copy, s, k);
 		ck_assert_int_eq(bs_format_exim.parse(st, &line, count_only,
 		    &n), BS_OK);
 		ck_assert_uint_le(n, 1);
@@ -507,6 +903,17 @@ START_TEST(test_every_prefix)
 		free(copy);
 	}
 	bs_format_exim.close(st);
+}
+
+START_TEST(test_every_prefix)
+{
+	every_prefix(cases[_i].line);
+}
+END_TEST
+
+START_TEST(test_fields_every_prefix)
+{
+	every_prefix(fields[_i].line);
 }
 END_TEST
 
@@ -606,6 +1013,11 @@ exim_suite(void)
 	tcase_add_loop_test(tc, test_table, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_reply_text);
+	tcase_add_loop_test(tc, test_fields, 0,
+	    (int)(sizeof(fields) / sizeof(fields[0])));
+	tcase_add_test(tc, test_joined_needles);
+	tcase_add_loop_test(tc, test_fields_every_prefix, 0,
+	    (int)(sizeof(fields) / sizeof(fields[0])));
 	tcase_add_loop_test(tc, test_every_prefix, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_loop_test(tc, test_probe, 0,
