@@ -19,6 +19,8 @@
 #include "breakdown.h"
 #include "hash.h"
 #include "hll.h"
+#include "normalize.h"
+#include "topk.h"
 
 /* Precision of a tag's estimate: the five kind totals can afford more. */
 #define HLL_BITS(tag)	((tag) >= KIND_TAG ? BS_HLL_KIND_BITS : BS_HLL_BITS)
@@ -45,6 +47,8 @@ struct pending {
 struct row {
 	struct bs_row r;
 	uint8_t *hll;		/* once estimating, for rows with ids */
+	struct bs_topk *texts;	/* --detail: normalised reply texts */
+	uint64_t texts_other;	/* their events moved out of the summary */
 };
 
 struct bs_agg {
@@ -161,6 +165,7 @@ free_rows(struct bs_agg *a)
 
 	for (i = 0; i < a->nrows; i++) {
 		free(a->rows[i].hll);
+		bs_topk_free(a->rows[i].texts);
 		free(a->rows[i].r.detail);
 	}
 	free(a->rows);
@@ -269,11 +274,8 @@ row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c)
 	memset(r, 0, sizeof(*r));
 	r->r.kind = kind;
 	r->r.codes = *c;
-	if (a->detail) {
-		r->r.detail = calloc(BS_DETAIL_SLOTS, sizeof(*r->r.detail));
-		if (r->r.detail == NULL)
-			return -1;
-	}
+	if (a->detail && (r->texts = bs_topk_new(BS_DETAIL_SLOTS)) == NULL)
+		return -1;
 	a->rindex[j] = (uint32_t)a->nrows + 1;
 	a->nrows++;
 	/* The sorted view is stale until bs_agg_finish runs again. */
@@ -524,36 +526,33 @@ flush_pending(struct bs_agg *a)
 
 /* --- reply texts for --detail ----------------------------------------- */
 
-static void
-detail_add(struct bs_row *r, const char *s, size_t n, uint64_t count,
-    uint64_t err)
-{
-	struct bs_detail *d = r->detail, *min = NULL;
-	size_t i;
+_Static_assert(BS_DETAIL_TEXT_MAX <= BS_TOPK_KEY_MAX,
+    "a --detail text must fit a topk key");
 
-	if (n >= BS_DETAIL_TEXT_MAX)
-		n = BS_DETAIL_TEXT_MAX - 1;
-	for (i = 0; i < r->ndetail; i++) {
-		if (d[i].len == n && memcmp(d[i].text, s, n) == 0) {
-			d[i].count += count;
-			d[i].error += err;
-			return;
-		}
-		if (min == NULL || d[i].count < min->count)
-			min = &d[i];
+/*
+ * Count text (normalised already when normalised) count times into the
+ * row's summary, with err added to its bound (merging).  Out of memory,
+ * the events are counted as texts not listed.
+ */
+static void
+detail_add(struct row *r, const char *s, size_t n, uint64_t count,
+    uint64_t err, bool normalised)
+{
+	char buf[BS_DETAIL_TEXT_MAX];
+	enum bs_topk_found found;
+	uint64_t old;
+	long slot;
+
+	if (!normalised) {
+		n = bs_normalize(s, n < 4 * sizeof(buf) ? n : 4 * sizeof(buf),
+		    buf, sizeof(buf));
+		s = buf;
 	}
-	if (r->ndetail < BS_DETAIL_SLOTS) {
-		min = &d[r->ndetail++];
-		memset(min, 0, sizeof(*min));
-	} else {
-		/* Space-saving: the newcomer inherits the smallest count. */
-		err += min->count;
-		count += min->count;
-	}
-	min->count = count;
-	min->error = err;
-	min->len = n;
-	memcpy(min->text, s, n);
+	slot = bs_topk_merge_key(r->texts, s, n, count, err, &found, &old);
+	if (slot < 0)
+		r->texts_other += count;
+	else if (found == BS_TOPK_REPLACED)
+		r->texts_other += old;
 }
 
 /* --- events ------------------------------------------------------------ */
@@ -610,7 +609,7 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	r->r.connfail |= ev->connfail;
 	a->kind_count[ev->kind]++;
 	if (a->detail && ev->reply != NULL && ev->reply_len > 0)
-		detail_add(&r->r, ev->reply, ev->reply_len, 1, 0);
+		detail_add(r, ev->reply, ev->reply_len, 1, 0, false);
 	if (ev->timed) {
 		if (!a->timed || ev->time < a->first)
 			a->first = ev->time;
@@ -685,6 +684,27 @@ continue_input(struct bs_input_stats *d, const struct bs_input_stats *s)
 		d->format = s->format;
 }
 
+/* src's reply texts into dst's (topk.c says how the bounds add up). */
+static void
+merge_texts(struct row *dst, const struct row *src)
+{
+	const struct bs_topk *t = src->texts;
+	uint64_t u = bs_topk_unlisted(dst->texts) + bs_topk_unlisted(t);
+	size_t k;
+
+	if (bs_topk_estimated(t))
+		bs_topk_add_error(dst->texts, bs_topk_unlisted(t));
+	for (k = 0; k < bs_topk_size(t); k++) {
+		size_t len;
+		const char *text = bs_topk_key(t, k, &len);
+
+		detail_add(dst, text, len, bs_topk_count(t, k),
+		    bs_topk_error(t, k), true);
+	}
+	dst->texts_other += src->texts_other;
+	bs_topk_raise_unlisted(dst->texts, u);
+}
+
 /* How many of src's slots ahead merge prefetches dst's slot. */
 #define MERGE_AHEAD	16
 
@@ -741,11 +761,8 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 		dr = &dst->rows[row].r;
 		dr->count += sr->count;
 		dr->connfail |= sr->connfail;
-		if (dst->detail && sr->detail != NULL)
-			for (k = 0; k < sr->ndetail; k++)
-				detail_add(dr, sr->detail[k].text,
-				    sr->detail[k].len, sr->detail[k].count,
-				    sr->detail[k].error);
+		if (dst->detail && src->rows[i].texts != NULL)
+			merge_texts(&dst->rows[row], &src->rows[i]);
 	}
 	for (k = 0; k < BS_KIND_COUNT; k++) {
 		map[KIND_TAG + k] = KIND_TAG + (uint32_t)k;
@@ -840,6 +857,37 @@ cmp_detail(const void *x, const void *y)
 	return memcmp(a->text, b->text, a->len);
 }
 
+/* The row's --detail list, from its summary of texts. */
+static bs_status
+finish_texts(struct row *w)
+{
+	const struct bs_topk *t = w->texts;
+	struct bs_row *r = &w->r;
+	size_t k, n = bs_topk_size(t);
+	struct bs_detail *d = realloc(r->detail, (n ? n : 1) * sizeof(*d));
+
+	if (d == NULL)
+		return BS_ERR_NOMEM;
+	r->detail = d;
+	r->ndetail = 0;
+	r->detail_bound = bs_topk_unlisted(t);
+	for (k = 0; k < n; k++) {
+		d[r->ndetail] = (struct bs_detail){
+		    .count = bs_topk_count(t, k),
+		    .error = bs_topk_error(t, k) };
+		d[r->ndetail].text = bs_topk_key(t, k, &d[r->ndetail].len);
+		if (d[r->ndetail].error > r->detail_bound)
+			r->detail_bound = d[r->ndetail].error;
+		/* A text whose slot was taken and that has no event since. */
+		if (d[r->ndetail].count > 0)
+			r->ndetail++;
+	}
+	r->detail_estimated = bs_topk_estimated(t);
+	r->detail_other = w->texts_other;
+	qsort(d, r->ndetail, sizeof(*d), cmp_detail);
+	return BS_OK;
+}
+
 static int
 cmp_order(const void *x, const void *y)
 {
@@ -891,9 +939,9 @@ bs_agg_finish(struct bs_agg *a)
 			    bs_hll_estimate(a->rows[i].hll, BS_HLL_BITS) : 0;
 			r->messages_estimated = a->rows[i].hll != NULL;
 		}
-		if (r->detail != NULL)
-			qsort(r->detail, r->ndetail, sizeof(*r->detail),
-			    cmp_detail);
+		if (a->rows[i].texts != NULL && finish_texts(&a->rows[i]) !=
+		    BS_OK)
+			return BS_ERR_NOMEM;
 	}
 	for (i = 0; i < a->nby; i++)
 		if (bs_breakdown_finish(a->by[i]) != BS_OK)

@@ -23,12 +23,17 @@
 #include "diag.h"
 #include "event.h"
 
-/* One remembered reply text of a row, for --detail. */
+/*
+ * One reply text of a row, for --detail: normalised (normalize.h), so that
+ * texts differing only in addresses, ids and numbers are one.  count is
+ * exact unless the row's detail_estimated; then the truth lies in [count,
+ * count + error].
+ */
 struct bs_detail {
 	uint64_t count;
-	uint64_t error;		/* space-saving over-count bound */
+	uint64_t error;
 	size_t len;
-	char text[BS_DETAIL_TEXT_MAX];	/* raw bytes: writers make it safe */
+	const char *text;	/* raw bytes, owned by the aggregate */
 };
 
 struct bs_row {
@@ -40,6 +45,9 @@ struct bs_row {
 	bool messages_estimated;
 	size_t ndetail;			/* sorted, most frequent first */
 	struct bs_detail *detail;	/* NULL unless detail was asked for */
+	bool detail_estimated;		/* more texts than BS_DETAIL_SLOTS */
+	uint64_t detail_other;		/* events of the texts not listed */
+	uint64_t detail_bound;		/* the most any unlisted text had */
 };
 
 /* What one input gave; error is empty when it was read to the end. */

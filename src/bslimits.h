@@ -43,9 +43,15 @@
 /* Distinct (kind, basic, enhanced) rows; further new rows are folded. */
 #define BS_ROWS_MAX		1024
 
-/* Reply texts remembered per row for --detail (space-saving top-k). */
-#define BS_DETAIL_SLOTS		16
-#define BS_DETAIL_TEXT_MAX	160
+/*
+ * --detail: normalised reply texts counted exactly per code row while a
+ * row has at most BS_DETAIL_SLOTS of them, past that as the heaviest with
+ * a bound (topk.h).  A text is normalised from at most four times
+ * BS_DETAIL_TEXT_MAX bytes into at most BS_DETAIL_TEXT_MAX (which must
+ * not exceed BS_TOPK_KEY_MAX).
+ */
+#define BS_DETAIL_SLOTS		32
+#define BS_DETAIL_TEXT_MAX	512
 
 /*
  * The sender join (join.h): messages in the queue whose sender is

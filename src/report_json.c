@@ -93,10 +93,19 @@ write_row(FILE *out, const struct bs_row *r, bool detail)
 	fputs(",\n      \"hint\": ", out);
 	json_str(out, desc.hint);
 	if (detail) {
+		fprintf(out, ",\n      \"detail_estimated\": %s,\n"
+		    "      \"detail_error_bound\": %" PRIu64 ",\n"
+		    "      \"detail_other\": %" PRIu64,
+		    r->detail_estimated ? "true" : "false", r->detail_bound,
+		    r->detail_other);
 		fputs(",\n      \"detail\": [", out);
 		for (i = 0; i < r->ndetail; i++) {
-			fprintf(out, "%s\n        { \"count\": %" PRIu64
-			    ", \"text\": ", i ? "," : "", r->detail[i].count);
+			fprintf(out, "%s\n        { \"count\": %" PRIu64,
+			    i ? "," : "", r->detail[i].count);
+			if (r->detail_estimated)
+				fprintf(out, ", \"error\": %" PRIu64,
+				    r->detail[i].error);
+			fputs(", \"text\": ", out);
 			bs_safe_json(out, r->detail[i].text, r->detail[i].len);
 			fputs(" }", out);
 		}

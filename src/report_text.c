@@ -41,12 +41,13 @@ same_category(const char *a, const char *b)
  * the text's start.  Words longer than a line are split.
  */
 static void
-wrap(FILE *out, const char *label, const char *text, int width)
+wrap_at(FILE *out, int indent, const char *label, const char *text,
+    int width)
 {
-	int col, start = INDENT + (int)strlen(label);
+	int col, start = indent + (int)strlen(label);
 	const char *p = text;
 
-	fprintf(out, "%*s%s", INDENT, "", label);
+	fprintf(out, "%*s%s", indent, "", label);
 	col = start;
 	while (*p != '\0') {
 		size_t wl = strcspn(p, " ");
@@ -70,6 +71,12 @@ wrap(FILE *out, const char *label, const char *text, int width)
 			p++;
 	}
 	putc('\n', out);
+}
+
+static void
+wrap(FILE *out, const char *label, const char *text, int width)
+{
+	wrap_at(out, INDENT, label, text, width);
 }
 
 static void
@@ -139,26 +146,25 @@ write_row(FILE *out, const struct bs_row *r, const struct bs_description *d,
 		wrap(out, "note:    ", "includes connections that could not "
 		    "be opened (document entry 1.0.1)", o->width);
 	if (o->detail && r->ndetail > 0) {
-		fprintf(out, "%*sreplies:\n", INDENT, "");
+		fprintf(out, "%*sreplies (addresses, ids and numbers made "
+		    "placeholders):\n", INDENT, "");
 		for (i = 0; i < r->ndetail; i++) {
-			char safe[BS_DETAIL_TEXT_MAX * 4 + 1];
-			int room = o->width - INDENT - 11;
-			size_t len = bs_safe_term(safe, sizeof(safe),
-			    r->detail[i].text, r->detail[i].len);
+			char safe[BS_DETAIL_TEXT_MAX * 4 + 1], label[32];
 
-			if (room < 20)
-				room = 20;
-			if (len > (size_t)room) {
-				/* Cut on a character boundary. */
-				len = (size_t)room - 3;
-				while (len > 0 &&
-				    ((unsigned char)safe[len] & 0xc0) == 0x80)
-					len--;
-				memcpy(safe + len, "...", 4);
-			}
-			fprintf(out, "%*s%8" PRIu64 "  %s\n", INDENT, "",
-			    r->detail[i].count, safe);
+			bs_safe_term(safe, sizeof(safe), r->detail[i].text,
+			    r->detail[i].len);
+			/* The whole text, wrapped under its count. */
+			snprintf(label, sizeof(label), "%8s%" PRIu64 "  ",
+			    r->detail_estimated ? "~" : "",
+			    r->detail[i].count);
+			wrap_at(out, INDENT, label, safe, o->width);
 		}
+		if (r->detail_estimated)
+			fprintf(out, "%*s~: more texts than the %d counted "
+			    "exactly; a count marked ~ may be up to %" PRIu64
+			    " below the truth; %" PRIu64 " events had other "
+			    "texts.\n", INDENT, "", BS_DETAIL_SLOTS,
+			    r->detail_bound, r->detail_other);
 	}
 }
 

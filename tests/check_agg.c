@@ -867,31 +867,68 @@ START_TEST(test_detail_ties)
 }
 END_TEST
 
-/* Long texts are kept to BS_DETAIL_TEXT_MAX - 1 bytes and compared so. */
+/*
+ * Long texts: normalised from their first 4 * BS_DETAIL_TEXT_MAX bytes
+ * into at most BS_DETAIL_TEXT_MAX, and compared so.
+ */
 START_TEST(test_detail_long_text)
 {
 	struct bs_agg *a = bs_agg_new(true);
-	char t1[300], t2[300];
+	char t1[4 * BS_DETAIL_TEXT_MAX + 100], t2[sizeof(t1)];
 	const struct bs_row *r;
 
 	memset(t1, 'x', sizeof(t1));
 	memcpy(t2, t1, sizeof(t2));
-	t2[250] = 'y';
+	t2[4 * BS_DETAIL_TEXT_MAX + 50] = 'y';
 	add_reply(a, t1, sizeof(t1));
+	add_reply(a, t2, sizeof(t2));
+	t2[100] = 'y';
 	add_reply(a, t2, sizeof(t2));
 	bs_agg_finish(a);
 	r = bs_agg_row(a, 0);
-	ck_assert_uint_eq(r->ndetail, 1);
-	ck_assert_uint_eq(r->detail[0].len, BS_DETAIL_TEXT_MAX - 1);
+	ck_assert_uint_eq(r->ndetail, 2);
+	ck_assert_uint_eq(r->detail[0].len, BS_DETAIL_TEXT_MAX);
 	ck_assert_uint_eq(r->detail[0].count, 2);
+	ck_assert(!r->detail_estimated);
+	bs_agg_free(a);
+}
+END_TEST
+
+/* Texts that differ only in addresses, ids and numbers are one. */
+START_TEST(test_detail_normalised)
+{
+	struct bs_agg *a = bs_agg_new(true);
+	const struct bs_row *r;
+	static const char *const replies[] = {
+		"550 5.1.1 <ann@example.org>: user unknown (queued as "
+		    "4B1C2D3E4F)",
+		"550 5.1.1 <bob@example.net>: user unknown (queued as "
+		    "9A8B7C6D5E)",
+		"550 5.1.1 <carl@example.com>: user unknown (queued as "
+		    "0011AABBCC)",
+	};
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		add_reply(a, replies[i], strlen(replies[i]));
+	bs_agg_finish(a);
+	r = bs_agg_row(a, 0);
+	ck_assert_uint_eq(r->ndetail, 1);
+	ck_assert_uint_eq(r->detail[0].count, 3);
+	ck_assert_uint_eq(r->detail[0].len,
+	    strlen("550 5.1.1 <addr>: user unknown (queued as ID)"));
+	ck_assert_mem_eq(r->detail[0].text,
+	    "550 5.1.1 <addr>: user unknown (queued as ID)",
+	    r->detail[0].len);
 	bs_agg_free(a);
 }
 END_TEST
 
 /*
- * More distinct texts than slots: at most BS_DETAIL_SLOTS are kept, the
- * frequent one stays first with its exact count, and (space-saving) the
- * kept counts add up to the number of texts seen.
+ * More distinct texts than slots: at most BS_DETAIL_SLOTS are listed, the
+ * frequent one first with its exact count, every count within its bound
+ * (each rare text was seen once), and the listed counts and the other
+ * texts' add up to the events.
  */
 START_TEST(test_detail_slots)
 {
@@ -904,13 +941,15 @@ START_TEST(test_detail_slots)
 	for (i = 0; i < 10; i++)
 		add_reply(a, "hot", 3);
 	for (i = 0; i < 40; i++) {
-		int n = snprintf(t, sizeof(t), "rare text %zu", i);
+		int n = snprintf(t, sizeof(t), "rare text %c%c",
+		    (int)('a' + i % 26), (int)('a' + i / 26));
 
 		add_reply(a, t, (size_t)n);
 	}
 	bs_agg_finish(a);
 	r = bs_agg_row(a, 0);
-	ck_assert_uint_eq(r->ndetail, BS_DETAIL_SLOTS);
+	ck_assert(r->detail_estimated);
+	ck_assert_uint_le(r->ndetail, BS_DETAIL_SLOTS);
 	ck_assert_uint_eq(r->detail[0].len, 3);
 	ck_assert_int_eq(memcmp(r->detail[0].text, "hot", 3), 0);
 	ck_assert_uint_eq(r->detail[0].count, 10);
@@ -918,13 +957,15 @@ START_TEST(test_detail_slots)
 	for (i = 0; i < r->ndetail; i++) {
 		sum += r->detail[i].count;
 		if (i > 0) {
-			ck_assert_uint_le(r->detail[i].count,
-			    r->detail[i - 1].count);
-			ck_assert_uint_lt(r->detail[i].error,
-			    r->detail[i].count);
+			ck_assert_uint_le(r->detail[i].count, 1);
+			ck_assert_uint_ge(r->detail[i].count +
+			    r->detail[i].error, 1);
+			ck_assert_uint_le(r->detail[i].error,
+			    r->detail_bound);
 		}
 	}
-	ck_assert_uint_eq(sum, 50);
+	ck_assert_uint_eq(sum + r->detail_other, 50);
+	ck_assert_uint_le(r->detail_bound, 1);
 	bs_agg_free(a);
 }
 END_TEST
@@ -1056,6 +1097,7 @@ agg_suite(void)
 	tcase_add_test(tc, test_detail_counts);
 	tcase_add_test(tc, test_detail_ties);
 	tcase_add_test(tc, test_detail_long_text);
+	tcase_add_test(tc, test_detail_normalised);
 	tcase_add_test(tc, test_detail_slots);
 	tcase_add_test(tc, test_no_detail);
 	tcase_add_test(tc, test_reset_counts);

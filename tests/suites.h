@@ -21,6 +21,7 @@
 	X(csv) \
 	X(exchange) \
 	X(agg) \
+	X(normalize) \
 	X(topk) \
 	X(breakdown) \
 	X(join) \

@@ -1,0 +1,17 @@
+/*
+ * normalize.h - a reply text with its varying parts (addresses, ids, IP
+ * addresses, numbers) replaced by placeholders, for grouping (--detail).
+ */
+#ifndef BS_NORMALIZE_H
+#define BS_NORMALIZE_H
+
+#include <stddef.h>
+
+/*
+ * Write the normalised form of s[0..n) to out (at most cap bytes, no
+ * NUL); returns its length.  Bytes are kept as they are except in the
+ * tokens that normalize.c lists; writers make the result safe.
+ */
+size_t bs_normalize(const char *s, size_t n, char *out, size_t cap);
+
+#endif
