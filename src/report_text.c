@@ -149,14 +149,16 @@ write_row(FILE *out, const struct bs_row *r, const struct bs_description *d,
 		fprintf(out, "%*sreplies (addresses, ids and numbers made "
 		    "placeholders):\n", INDENT, "");
 		for (i = 0; i < r->ndetail; i++) {
-			char safe[BS_DETAIL_TEXT_MAX * 4 + 1], label[32];
+			char safe[BS_DETAIL_TEXT_MAX * 4 + 1], label[40];
+			char count[24];
 
 			bs_safe_term(safe, sizeof(safe), r->detail[i].text,
 			    r->detail[i].len);
 			/* The whole text, wrapped under its count. */
-			snprintf(label, sizeof(label), "%8s%" PRIu64 "  ",
+			snprintf(count, sizeof(count), "%s%" PRIu64,
 			    r->detail_estimated ? "~" : "",
 			    r->detail[i].count);
+			snprintf(label, sizeof(label), "%8s  ", count);
 			wrap_at(out, INDENT, label, safe, o->width);
 		}
 		if (r->detail_estimated)
@@ -262,8 +264,8 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
 	fprintf(out, "\nTop %s by failures (%zu of %s%zu):\n",
 	    by_titles[by], keys < top ? keys : (size_t)top,
 	    est ? "more than " : "", keys);
-	fputs("    failed deferred  bounced  expired rejected  deliv.   "
-	    "msgs  key\n", out);
+	fprintf(out, "    failed deferred  bounced  expired rejected  deliv.%s  "
+	    "key\n", bs_breakdown_counts_messages(b) ? "   msgs" : "");
 	for (i = 0; i < n && shown < top; i++) {
 		const struct bs_by_row *r = bs_breakdown_row(b, i);
 		char key[BS_TOPK_KEY_MAX * 4 + 16], c[8][24], codes[256];
@@ -273,15 +275,17 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
 		if (r->failures == 0 && r->type == BS_BY_ROW_KEY)
 			continue;
 		row_key(r, by, key, sizeof(key));
-		fprintf(out, "  %8s %8s %8s %8s %8s %7s %6s  %s%s\n",
+		fprintf(out, "  %8s %8s %8s %8s %8s %7s%s%*s  %s%s\n",
 		    num(c[0], 24, r->failures, e),
 		    num(c[1], 24, r->kind[BS_DEFERRED], e),
 		    num(c[2], 24, r->kind[BS_BOUNCED], e),
 		    num(c[3], 24, r->kind[BS_EXPIRED], e),
 		    num(c[4], 24, r->kind[BS_REJECTED], e),
 		    num(c[5], 24, r->kind[BS_DELIVERED], e),
+		    bs_breakdown_counts_messages(b) ? " " : "",
+		    bs_breakdown_counts_messages(b) ? 6 : 0,
 		    bs_breakdown_counts_messages(b) ?
-		    num(c[6], 24, r->messages, e || mest) : "-",
+		    num(c[6], 24, r->messages, e || mest) : "",
 		    strlen(key) + 59 > (size_t)width ? "\n         " : "",
 		    key);
 		codes[0] = '\0';
