@@ -3,9 +3,12 @@
 # Grammar (see src/patterns.h): "name = regex"; lines starting with white
 # space continue the pattern above them (the white space is dropped); lines
 # starting with # are comments.  Patterns match bytes.  fmt_postfix.c only
-# runs them on lines that contain "status=" or "reject:" (its prefilter),
-# and reads the groups named below; a replacement set (--patterns DIR)
-# must define the same names and groups.
+# runs them on lines that contain "status=" or "reject:" (its prefilter;
+# when the run joins, syslog also finds the message of qmgr's arrival and
+# "removed" lines), and reads the groups named below; a replacement set
+# (--patterns DIR) must define the same names and groups.  The fields of
+# the event record (to=, relay=, delay=, the refused client, from=) are
+# read in C from where these patterns leave off, not by patterns.
 #
 # syslog, delivery and outcome, as written here, are also read in C for
 # speed (src/postfix_fast.c); the C is used only while these three

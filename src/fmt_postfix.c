@@ -12,7 +12,14 @@
  * or this server's own refusal; where the reply has no enhanced code,
  * the dsn= field fills it in.  Address-verification probes
  * (status=deliverable, undeliverable) are not events.
+ *
+ * The event record (DESIGN.md "Round 2": recipient, remote host and
+ * address, sender, delay) is read in C from the delivery record's fields
+ * and the refusal's client and tail, on event lines only.  When the run
+ * joins, qmgr's arrival record and "removed" become notes (the sender of
+ * a queue id, and its end) through joined_needles.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +30,7 @@
 #include "scan.h"
 
 struct postfix {
-	struct bs_needles n_any, n_reject, n_status;
+	struct bs_needles n_any, n_joined, n_reject, n_status;
 	const struct bs_patterns *p;
 	const pcre2_code *syslog, *delivery, *outcome, *reject;
 	int g_stamp, g_msg;
@@ -38,6 +45,14 @@ struct postfix {
 /* Every event line holds one of these; the splitter skips the others. */
 static const char *const postfix_needles[] = { "status=", "reject:", NULL };
 
+/*
+ * When the run joins: also qmgr's arrival record ("QID: from=<s>, size=N,
+ * nrcpt=N (queue active)") and "QID: removed".  Each needle starts with
+ * its own byte, which tells postfix_parse the line's shape.
+ */
+static const char *const postfix_joined_needles[] = { "status=", "reject:",
+	"nrcpt=", ": removed", NULL };
+
 static bs_status
 postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 {
@@ -50,6 +65,7 @@ postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 		return bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
 	pf->p = p;
 	bs_needles_init(&pf->n_any, postfix_needles);
+	bs_needles_init(&pf->n_joined, postfix_joined_needles);
 	bs_needles_init(&pf->n_reject, (const char *const[]){ "reject:", NULL });
 	bs_needles_init(&pf->n_status, (const char *const[]){ "status=", NULL });
 #define GET(var, name) bs_patterns_get(p, "postfix", name, &pf->var, d)
@@ -250,6 +266,454 @@ match_outcome(struct postfix *pf, const char *m, size_t mlen, size_t start,
 	return rc;
 }
 
+/* ---- the event record (DESIGN.md "Round 2"), read in C ---------------- */
+
+/*
+ * The fields below are read only on lines that state an event or a note,
+ * from places the patterns (or their C copies) have already found: no
+ * pattern walks them, and a line without an outcome never gets here.
+ */
+
+static bool
+lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static bool
+digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Whether the wl bytes at s are those at w, compared a machine word at a
+ * time.  With a constant wl (at_word) the loads of w fold into constants
+ * and nothing is called: GCC does not always inline such a memcmp.
+ */
+static inline bool
+same_bytes(const char *s, const char *w, size_t wl)
+{
+	uint64_t a, b;
+	uint32_t c, d;
+	uint16_t e, f;
+
+	for (; wl >= 8; s += 8, w += 8, wl -= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, w, 8);
+		if (a != b)
+			return false;
+	}
+	if (wl >= 4) {
+		memcpy(&c, s, 4);
+		memcpy(&d, w, 4);
+		if (c != d)
+			return false;
+		s += 4, w += 4, wl -= 4;
+	}
+	if (wl >= 2) {
+		memcpy(&e, s, 2);
+		memcpy(&f, w, 2);
+		if (e != f)
+			return false;
+		s += 2, w += 2, wl -= 2;
+	}
+	return wl == 0 || *s == *w;
+}
+
+/* Whether s[i..n) starts with the string literal w. */
+#define at_word(s, n, i, w) \
+	((i) <= (n) && (n) - (i) >= sizeof(w) - 1 && \
+	same_bytes((s) + (i), (w), sizeof(w) - 1))
+
+static void
+set_text(struct bs_text *t, const char *p, size_t len)
+{
+	t->ptr = p;
+	t->len = len;
+}
+
+/* Whether s[i..n) starts with a field name and its "=" ([a-z_]+=). */
+static bool
+field_at(const char *s, size_t n, size_t i)
+{
+	size_t k = i;
+
+	while (k < n && (lower(s[k]) || s[k] == '_'))
+		k++;
+	return k > i && k < n && s[k] == '=';
+}
+
+/*
+ * Where the address that starts at s[i] (just past its "<") ends: at the
+ * first ">" followed by "," or by the end of s[0..n), or with spaced (a
+ * refusal's "from=<a> to=<b> proto=..." tail) also by " name=".  Postfix
+ * writes addresses raw, so quotes, spaces, "@" inside quotes and UTF-8
+ * stay in it; only that ending tells its ">" apart.  n when unterminated.
+ */
+static inline size_t
+addr_end(const char *s, size_t n, size_t i, bool spaced)
+{
+	const char *p;
+
+	while (i < n && (p = memchr(s + i, '>', n - i)) != NULL) {
+		size_t k = (size_t)(p - s) + 1;
+
+		if (k == n || s[k] == ',' ||
+		    (spaced && s[k] == ' ' && field_at(s, n, k + 1)))
+			return k - 1;
+		i = k;
+	}
+	return n;
+}
+
+/*
+ * The address value at s[i..n) (just past "to=" or "from="): "<...>" read
+ * as addr_end says, or a bare one ("to=user@host, ...") up to the next
+ * ",".  Into *t, with *end just past it; false when it is unterminated.
+ */
+static inline bool
+read_addr(const char *s, size_t n, size_t i, bool spaced,
+    struct bs_text *t, size_t *end)
+{
+	size_t e;
+
+	if (i < n && s[i] == '<') {
+		e = addr_end(s, n, i + 1, spaced);
+		if (e >= n)
+			return false;
+		set_text(t, s + i + 1, e - (i + 1));
+		*end = e + 1;
+		return true;
+	}
+	for (e = i; e < n && s[e] != ',' && !(spaced && s[e] == ' '); e++)
+		;
+	set_text(t, s + i, e - i);
+	*end = e;
+	return true;
+}
+
+/*
+ * The bytes of an address in brackets: IP_HEX for [0-9A-Fa-f], IP_SEP for
+ * "." and ":" (IPv4 has dots, IPv6 colons); anything else (the "/" and
+ * letters of "private/dovecot-lmtp") makes it no address.
+ */
+enum { IP_HEX = 1, IP_SEP = 2 };
+#define IP4(c)	[(c)] = IP_HEX, [(c) + 1] = IP_HEX, [(c) + 2] = IP_HEX, \
+		[(c) + 3] = IP_HEX
+static const unsigned char ip_byte[256] = {
+	IP4('0'), IP4('4'), ['8'] = IP_HEX, ['9'] = IP_HEX,
+	IP4('a'), ['e'] = IP_HEX, ['f'] = IP_HEX,
+	IP4('A'), ['E'] = IP_HEX, ['F'] = IP_HEX,
+	['.'] = IP_SEP, [':'] = IP_SEP,
+};
+#undef IP4
+
+/*
+ * A host as Postfix names one, in s[0..n): "NAME[IP]" (a port or more
+ * after the bracket is left out), "[IP]" (postscreen: no name),
+ * "NAME[socket path]" (no IP) or a bare "NAME" (relay=none, local,
+ * dovecot).  Names are kept as written, "unknown" included.
+ */
+static void
+read_host(const char *s, size_t n, struct bs_event *ev)
+{
+	const char *lb = memchr(s, '[', n), *rb;
+	size_t namel = lb != NULL ? (size_t)(lb - s) : n, i;
+	unsigned seen = 0;
+
+	if (namel > 0)
+		set_text(&ev->remote, s, namel);
+	if (lb == NULL ||
+	    (rb = memchr(lb + 1, ']', (size_t)(s + n - (lb + 1)))) == NULL)
+		return;
+	for (i = 1; lb + i < rb; i++) {
+		unsigned b = ip_byte[(unsigned char)lb[i]];
+
+		if (b == 0)
+			return;
+		seen |= b;
+	}
+	/* IPv4 has dots, IPv6 colons; "[cafe]" has neither. */
+	if (seen & IP_SEP)
+		set_text(&ev->remote_ip, lb + 1, (size_t)(rb - (lb + 1)));
+}
+
+/*
+ * The value of relay= in s[0..n).  Postfix writes "NAME[IP]:PORT" for a
+ * host reached over the network and "NAME[socket path]" (no port) for a
+ * UNIX socket, so a value that ends in "]:PORT" holds an address in its
+ * last brackets and needs no closer look; the rest is read as read_host
+ * reads a host.  It runs on every delivery.
+ */
+static void
+read_relay(const char *s, size_t n, struct bs_event *ev)
+{
+	const char *lb;
+	size_t k = n;
+
+	while (k > 0 && digit(s[k - 1]))
+		k--;
+	if (k == n || k < 2 || s[k - 1] != ':' || s[k - 2] != ']' ||
+	    (lb = memrchr(s, '[', k - 2)) == NULL || lb + 1 == s + k - 2) {
+		read_host(s, n, ev);
+		return;
+	}
+	if (lb > s)
+		set_text(&ev->remote, s, (size_t)(lb - s));
+	set_text(&ev->remote_ip, lb + 1, (size_t)(s + k - 2 - (lb + 1)));
+}
+
+/*
+ * delay= seconds ("0.32", "63495") at s[i..n) as a double, up to the ","
+ * that ends the field or n; -1 when the value is not of that shape (then
+ * the field is not stated).  Not strtod, which reads the decimal point of
+ * the locale: the digits make an integer that one division by an exact
+ * power of ten scales, which rounds correctly.  Postfix writes two
+ * significant decimals at most; past fifteen digits in all, the fraction
+ * is cut.
+ */
+static double
+read_seconds(const char *s, size_t n, size_t i)
+{
+	static const double ten[16] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	unsigned long long v = 0;
+	size_t start = i, whole, frac = 0;
+
+	for (; i < n && digit(s[i]); i++)
+		v = v * 10 + (unsigned)(s[i] - '0');
+	whole = i - start;
+	if (whole == 0 || whole > 15)
+		return -1;
+	if (i < n && s[i] == '.')
+		for (i++; i < n && digit(s[i]); i++)
+			if (whole + frac < 15) {
+				v = v * 10 + (unsigned)(s[i] - '0');
+				frac++;
+			}
+	return i == n || s[i] == ',' ? (double)v / ten[frac] : -1;
+}
+
+/* Where the field that starts at s[i] ends: its "," or n. */
+static size_t
+field_end(const char *s, size_t n, size_t i)
+{
+	const char *p = memchr(s + i, ',', n - i);
+
+	return p != NULL ? (size_t)(p - s) : n;
+}
+
+/*
+ * The fields of a delivery record between the end of its queue id (m[i])
+ * and its status (m[status], just past ", status="):
+ *   ": to=<rcpt>, orig_to=<...>, relay=NAME[IP]:PORT, conn_use=N,
+ *   delay=S, delays=..., dsn=..." or qmgr's ": from=<sender>" (expired).
+ * The recipient is to=, never orig_to=.  Postfix writes delay= after
+ * relay=, so the walk ends there: it runs on every delivery.
+ */
+static void
+delivery_fields(const char *m, size_t i, size_t status, struct bs_event *ev)
+{
+	size_t lim, e;
+	struct bs_text *addr;
+
+	if (status < i + 9 || !same_bytes(m + status - 9, ", status=", 9))
+		return;
+	lim = status - 9;	/* the comma in front of status= */
+	if (at_word(m, lim, i, ": to=")) {
+		addr = &ev->recipient;
+		i += 5;
+	} else if (at_word(m, lim, i, ": from=")) {
+		addr = &ev->sender;
+		i += 7;
+	} else {
+		return;
+	}
+	if (!read_addr(m, lim, i, false, addr, &i))
+		return;
+	/* The first byte tells the field apart cheaply. */
+	while (i + 2 < lim && m[i] == ',' && m[i + 1] == ' ') {
+		i += 2;
+		if (m[i] == 'o' && at_word(m, lim, i, "orig_to=<")) {
+			e = addr_end(m, lim, i + 9, false);
+			if (e >= lim)
+				return;
+			i = e + 1;
+			continue;
+		}
+		if (m[i] == 'd' && at_word(m, lim, i, "delay=")) {
+			ev->delay = read_seconds(m, lim, i + 6);
+			return;
+		}
+		e = field_end(m, lim, i);
+		if (m[i] == 'r' && at_word(m, e, i, "relay="))
+			read_relay(m + i + 6, e - (i + 6), ev);
+		i = e;
+	}
+}
+
+/*
+ * Where the tail of a refusal's reply s[0..n) starts: at the last "; "
+ * followed by "from=<" or "to=<" (the tail names the sender first, when
+ * it names one), or NULL.  A reply may hold "; " itself ("blocked using
+ * zen.example.org; https://..."); the tail is what comes last.
+ */
+static const char *
+tail_start(const char *s, size_t n)
+{
+	const char *p;
+
+	while (n > 0 && (p = memrchr(s, ';', n)) != NULL) {
+		size_t at = (size_t)(p - s);
+
+		if (at_word(s, n, at, "; from=<") ||
+		    at_word(s, n, at, "; to=<"))
+			return p + 2;
+		n = at;
+	}
+	return NULL;
+}
+
+/*
+ * The "from=<a> to=<b>" that stands at s[i] (the tail of a refusal, each
+ * field optional, separated by " " or, from postscreen, ", "), up to n.
+ */
+static void
+tail_fields(const char *s, size_t n, size_t i, struct bs_event *ev)
+{
+	if (at_word(s, n, i, "from=")) {
+		if (!read_addr(s, n, i + 5, true, &ev->sender, &i))
+			return;
+		if (i < n && s[i] == ',')
+			i++;
+		if (!at_word(s, n, i, " to="))
+			return;
+		i++;
+	}
+	if (at_word(s, n, i, "to="))
+		read_addr(s, n, i + 3, true, &ev->recipient, &i);
+}
+
+/*
+ * The fields of a refusal whose reply starts at reply, the queue id (where
+ * there is one) ending at m[i]:
+ *   [QID: ][milter-|proxy-]reject: VERB from NAME[IP](:PORT): REPLY;
+ *       from=<a> to=<b> proto=... helo=<...>     (smtpd, milters; postscreen
+ *       writes "[IP]:PORT" and ", " between the fields)
+ *   QID: reject: header|body ... from CLIENT; from=<a> to=<b> proto=...
+ *       helo=<...>: REPLY                         (cleanup)
+ * The client is the remote end ("local" for a message cleanup got from
+ * pickup); the tail's from= and to= are the sender and recipient (see
+ * tail_start for where the tail begins).
+ */
+static void
+reject_fields(const char *m, size_t mlen, size_t i, const char *reply,
+    struct bs_event *ev)
+{
+	const char *p, *f;
+	size_t r, c, end;
+
+	if (reply == NULL)
+		return;
+	r = (size_t)(reply - m);
+	/* At m[i], past "QID: " if any: [milter-|proxy-]reject: */
+	if (at_word(m, r, i, "milter-"))
+		i += 7;
+	else if (at_word(m, r, i, "proxy-"))
+		i += 6;
+	if (at_word(m, r, i, "reject: ")) {
+		i += 8;
+	} else {
+		/* A replacement pattern may let more stand in front. */
+		p = memmem(m, r, "reject: ", 8);
+		if (p == NULL)
+			return;
+		i = (size_t)(p - m) + 8;
+	}
+	if (i < r && lower(m[i])) {
+		/* cleanup: the fields stand before the reply's ": ". */
+		end = r >= i + 2 && m[r - 2] == ':' && m[r - 1] == ' ' ?
+		    r - 2 : r;
+		f = tail_start(m + i, end - i);
+		if (f == NULL || *f != 'f')
+			return;
+		c = (size_t)(f - m) - 2;	/* the ";" */
+		i = c;
+		while (i > 0 && m[i - 1] != ' ')
+			i--;
+		if (i >= 6 && memcmp(m + i - 6, " from ", 6) == 0)
+			read_host(m + i, c - i, ev);
+		tail_fields(m, end, (size_t)(f - m), ev);
+		return;
+	}
+	while (i < r && ((m[i] >= 'A' && m[i] <= 'Z') || m[i] == '-'))
+		i++;
+	if (at_word(m, r, i, " from ")) {
+		end = r >= i + 8 && m[r - 2] == ':' && m[r - 1] == ' ' ?
+		    r - 2 : r;
+		read_host(m + i + 6, end - (i + 6), ev);
+	}
+	f = tail_start(m + r, mlen - r);
+	if (f != NULL)
+		tail_fields(m, mlen, (size_t)(f - m), ev);
+}
+
+/*
+ * A note for the joins of run.c, in the message m[0..mlen) of a line
+ * whose first needle ("nrcpt=" or ": removed") stands at needle:
+ *   qmgr's "QID: from=<sender>, size=N, nrcpt=N (queue active)", the one
+ *   record that names a message's sender (cleanup, pickup and smtpd lines
+ *   with from= are not it), and
+ *   "QID: removed": the message left the queue and its id may come again.
+ * Returns whether the line is one.
+ */
+static bool
+parse_note(const char *m, size_t mlen, const char *needle,
+    struct bs_event *ev)
+{
+	size_t q = 0, at, i, e;
+
+	while (q < mlen && (digit(m[q]) || lower(m[q]) ||
+	    (m[q] >= 'A' && m[q] <= 'Z')))
+		q++;
+	/* A queue id as the delivery pattern has it, [0-9A-Za-z]{5,}. */
+	if (q < 5 || needle < m + q)
+		return false;
+	at = (size_t)(needle - m);
+	if (at_word(m, mlen, at, ": removed")) {
+		if (at != q || mlen != q + 9)
+			return false;
+		ev->note = BS_NOTE_GONE;
+	} else {
+		/* Backwards from "nrcpt=": ">, size=N, " then the sender. */
+		if (!at_word(m, mlen, at, "nrcpt=") ||
+		    !at_word(m, mlen, q, ": from=<") || at < q + 8 + 10 ||
+		    m[at - 1] != ' ' || m[at - 2] != ',')
+			return false;
+		for (e = at - 2; e > q && digit(m[e - 1]); e--)
+			;
+		if (e == at - 2 || e < q + 8 + 8 ||
+		    !same_bytes(m + e - 8, ">, size=", 8))
+			return false;
+		/* Forwards: "N (queue NAME)" to the end. */
+		for (i = at + 6; i < mlen && digit(m[i]); i++)
+			;
+		if (i == at + 6 || !at_word(m, mlen, i, " (queue "))
+			return false;
+		for (i += 8; i < mlen && lower(m[i]); i++)
+			;
+		if (i + 1 != mlen || m[i] != ')')
+			return false;
+		ev->note = BS_NOTE_ARRIVAL;
+		set_text(&ev->sender, m + q + 8, e - 8 - (q + 8));
+	}
+	ev->kind = BS_KIND_COUNT;	/* a note has no kind */
+	ev->msgid = m;
+	ev->msgid_len = q;
+	return true;
+}
+
 static bs_status
 parse_delivery(struct postfix *pf, const char *m, size_t mlen, size_t first,
     struct bs_event *ev)
@@ -274,6 +738,8 @@ parse_delivery(struct postfix *pf, const char *m, size_t mlen, size_t first,
 	ev->kind = (enum bs_kind)kind;
 	ev->msgid = qid;
 	ev->msgid_len = qidl;
+	if (qid != NULL)
+		delivery_fields(m, (size_t)(qid - m) + qidl, o.status, ev);
 	if (o.has_text) {
 		const char *text = m + o.text;
 		size_t textl = mlen - o.text;
@@ -301,23 +767,27 @@ parse_reject(struct postfix *pf, const char *m, size_t mlen,
     struct bs_event *ev)
 {
 	const char *qid, *r;
-	size_t qidl, rl;
+	size_t qidl, rl, qend;
 	int rc;
 
 	rc = bs_match(pf->p, pf->reject, m, mlen, 0, pf->md);
 	if (rc <= 0)
 		return rc < 0 ? BS_ERR_MATCH : BS_OK;
 	ev->kind = BS_REJECTED;
-	if (bs_group_span(pf->md, pf->g_rqid, &qid, m, &qidl) &&
-	    !span_is(qid, qidl, "NOQUEUE")) {
-		ev->msgid = qid;
-		ev->msgid_len = qidl;
+	qend = 0;
+	if (bs_group_span(pf->md, pf->g_rqid, &qid, m, &qidl)) {
+		qend = (size_t)(qid - m) + qidl + 2;	/* past "QID: " */
+		if (!span_is(qid, qidl, "NOQUEUE")) {
+			ev->msgid = qid;
+			ev->msgid_len = qidl;
+		}
 	}
 	bs_group_span(pf->md, pf->g_reply, &r, m, &rl);
 	ev->reply = r;
 	ev->reply_len = rl;
 	if (bs_extract_reply(pf->x, r, rl, &ev->codes) < 0)
 		return BS_ERR_MATCH;
+	reject_fields(m, mlen, qend, r, ev);
 	return BS_OK;
 }
 
@@ -357,7 +827,17 @@ find_message(struct postfix *pf, const char *s, size_t n, const char **m,
 	return BS_OK;
 }
 
-/* Hot: runs for every line of a Postfix log. */
+/*
+ * Hot: runs for every line of a Postfix log that holds a needle.
+ *
+ * Which needle comes first tells the shape: the splitter's scan found it
+ * (line->needle: its needles are needles or joined_needles), or, for a
+ * line handed over without one (the sample read to recognise the format,
+ * --follow), it is looked for here among the joined needles.  So a note
+ * comes from every note line that reaches the parser; the splitter of a
+ * run that does not join hands none over, and the few of the sample are
+ * passed over by run.c.
+ */
 static bs_status
 postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
     void *ctx)
@@ -369,20 +849,26 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	struct bs_event ev;
 	bs_status st;
 
-	/*
-	 * Which needle comes first tells the shape.  The splitter's scan
-	 * found it (its needles are these); a line from elsewhere is
-	 * scanned here.
-	 */
 	at = line->needle > 0 ? line->needle - 1 :
-	    bs_scan_needles(&pf->n_any, s, n);
+	    bs_scan_needles(&pf->n_joined, s, n);
 	if (at >= n)
 		return BS_OK;
-	is_status = s[at] == 's';
 
-	memset(&ev, 0, sizeof(ev));
+	bs_event_init(&ev);
 	if ((st = find_message(pf, s, n, &m, &mlen, &ev)) != BS_OK)
 		return st;
+	if (s[at] == 'n' || s[at] == ':') {
+		/* "nrcpt=" or ": removed": a note, else look further. */
+		if (parse_note(m, mlen, s + at, &ev)) {
+			emit(ctx, &ev);
+			return BS_OK;
+		}
+		at++;
+		at += bs_scan_needles(&pf->n_any, s + at, n - at);
+		if (at >= n)
+			return BS_OK;
+	}
+	is_status = s[at] == 's';
 	ev.kind = BS_KIND_COUNT;
 	/* The message starts at m - s; the first "status=" at at. */
 	st = is_status ? parse_delivery(pf, m, mlen,
@@ -425,6 +911,7 @@ postfix_probe(const char *s, size_t n)
 const struct bs_format bs_format_postfix = {
 	.name = "postfix",
 	.needles = postfix_needles,
+	.joined_needles = postfix_joined_needles,
 	.probe = postfix_probe,
 	.open = postfix_open,
 	.parse = postfix_parse,
