@@ -575,6 +575,22 @@ tail_start(const char *s, size_t n)
 	return NULL;
 }
 
+/* Where a tail without from= and to= starts: the last "; proto=". */
+static const char *
+proto_start(const char *s, size_t n)
+{
+	const char *p;
+
+	while (n > 0 && (p = memrchr(s, ';', n)) != NULL) {
+		size_t at = (size_t)(p - s);
+
+		if (at_word(s, n, at, "; proto="))
+			return p + 2;
+		n = at;
+	}
+	return NULL;
+}
+
 /*
  * The "from=<a> to=<b>" that stands at s[i] (the tail of a refusal, each
  * field optional, separated by " " or, from postscreen, ", "), up to n.
@@ -657,6 +673,11 @@ reject_fields(const char *m, size_t mlen, size_t i, const char *reply,
 	f = tail_start(m + r, mlen - r);
 	if (f != NULL)
 		tail_fields(m, mlen, (size_t)(f - m), ev);
+	else
+		f = proto_start(m + r, mlen - r);
+	/* The reply ends where smtpd's "; from=<a> to=<b> proto=..." begins. */
+	if (f != NULL && ev->reply == reply)
+		ev->reply_len = (size_t)(f - 2 - reply);
 }
 
 /*
