@@ -30,7 +30,8 @@
 #include "safe.h"
 
 static const char header[] = "kind,basic,enhanced,count,messages,"
-    "messages_estimated,category,document,meaning,hint\r\n";
+    "messages_estimated,category,document,meaning,hint,period_first,"
+    "period_last\r\n";
 
 /* One cell from a C string; NULL is an empty cell. */
 static void
@@ -52,7 +53,7 @@ cell_u64(FILE *out, uint64_t v)
 }
 
 static void
-write_row(FILE *out, const struct bs_row *r)
+write_row(FILE *out, const struct bs_row *r, const struct bs_period *p)
 {
 	struct bs_description d;
 	char docs[BS_DOC_MAX * (BS_ENHANCED_MAX + 1)] = "";
@@ -73,7 +74,9 @@ write_row(FILE *out, const struct bs_row *r)
 	cell(out, d.category, false);
 	cell(out, docs, false);
 	cell(out, d.meaning, false);
-	cell(out, d.hint, true);
+	cell(out, d.hint, false);
+	cell(out, p->first, false);
+	cell(out, p->last, true);
 }
 
 static const char by_header[] = "period_first,period_last,by,key,events,"
@@ -148,12 +151,15 @@ bs_report_csv(FILE *out, const struct bs_agg *a,
 {
 	size_t i, n = bs_agg_nrows(a);
 
+	struct bs_period p;
+
 	if (bs_agg_nby(a) > 0) {
 		write_by(out, a, o);
 		return ferror(out) ? -1 : 0;
 	}
+	bs_report_period(a, o, &p);
 	fputs(header, out);
 	for (i = 0; i < n; i++)
-		write_row(out, bs_agg_row(a, i));
+		write_row(out, bs_agg_row(a, i), &p);
 	return ferror(out) ? -1 : 0;
 }

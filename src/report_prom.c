@@ -194,6 +194,24 @@ write_by(FILE *out, const struct bs_agg *a, unsigned top)
 	}
 }
 
+/* The period the counts cover, as the times of its first and last event. */
+static void
+write_period(FILE *out, const struct bs_agg *a)
+{
+	time_t first, last;
+
+	if (!bs_agg_period(a, &first, &last))
+		return;
+	family(out, "bouncestat_period_first_event_timestamp_seconds",
+	    "gauge", "Time of the first event counted in this run.");
+	fprintf(out, "bouncestat_period_first_event_timestamp_seconds %lld\n",
+	    (long long)first);
+	family(out, "bouncestat_period_last_event_timestamp_seconds",
+	    "gauge", "Time of the last event counted in this run.");
+	fprintf(out, "bouncestat_period_last_event_timestamp_seconds %lld\n",
+	    (long long)last);
+}
+
 int
 bs_report_prom(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
@@ -201,6 +219,7 @@ bs_report_prom(FILE *out, const struct bs_agg *a,
 	write_rows(out, a);
 	write_totals(out, a);
 	write_by(out, a, o != NULL && o->top ? o->top : 10);
+	write_period(out, a);
 	if (o != NULL && o->now != 0) {
 		family(out, "bouncestat_last_run_timestamp_seconds", "gauge",
 		    "When this report was made, in seconds since the Unix "
