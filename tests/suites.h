@@ -21,6 +21,7 @@
 	X(csv) \
 	X(exchange) \
 	X(agg) \
+	X(run) \
 	X(normalize) \
 	X(topk) \
 	X(breakdown) \
