@@ -74,6 +74,14 @@ START_TEST(keys)
 	ck_assert_str_eq(key(BS_BY_DOMAIN, &n, b), "(null)");
 	ck_assert_str_eq(key(BS_BY_DOMAIN, &t, b), "(null)");
 	ck_assert_str_eq(key(BS_BY_HOUR, &n, b), "(null)");
+	/* Lower case eight bytes at a time and in the tail; UTF-8 kept. */
+	q = ev(BS_DEFERRED, "x@MX.Example-ORG.\xc3\x9cNI.CODE.EXAMPLE@ZZ",
+	    NULL, NULL, NULL);
+	ck_assert_str_eq(key(BS_BY_DOMAIN, &q, b), "zz");
+	q = ev(BS_DEFERRED, "x@MX.Example-ORG.\xc3\x9cNI.CODE.EXAMPLE",
+	    NULL, NULL, NULL);
+	ck_assert_str_eq(key(BS_BY_DOMAIN, &q, b),
+	    "mx.example-org.\xc3\x9cni.code.example");
 	n.timed = true;
 	n.time = 1795867200 + 3599;	/* 2026-11-28 12:59:59 UTC */
 	setenv("TZ", "UTC", 1);
