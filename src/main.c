@@ -407,6 +407,7 @@ read_as_events(void *ctx, FILE *out)
 	r->cfg->sink_ctx = &w;
 	read_inputs(r);
 	r->cfg->sink = NULL;
+	bs_events_writer_fini(&w);
 	return w.failed || fflush(out) != 0 ? -1 : 0;
 }
 
@@ -465,14 +466,16 @@ run(const struct bs_options *o)
 		goto out;
 	}
 	if (o->action == BS_ACT_FOLLOW) {
-		if (o->output == BS_OUT_EVENTS) {
-			static struct bs_events_writer w;
+		struct bs_events_writer w;
 
-			bs_events_writer_init(&w, stdout);
+		/* Events go out as the followed files grow. */
+		bs_events_writer_init(&w, stdout);
+		if (o->output == BS_OUT_EVENTS) {
 			cfg.sink = bs_report_event;
 			cfg.sink_ctx = &w;
 		}
 		rc = follow(o, &cfg, agg);
+		bs_events_writer_fini(&w);
 		goto out;
 	}
 	rd = (struct reading){ .o = o, .cfg = &cfg, .files = files,

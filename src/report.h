@@ -75,9 +75,12 @@ struct bs_events_writer {
 	time_t lo, hi;		/* the minute last formatted */
 	char prefix[32];	/* "2026-12-07T13:05:" */
 	char zone[8];		/* "+01:00" */
+	char *buf;		/* the line being built */
+	size_t len, cap;
 };
 
 void bs_events_writer_init(struct bs_events_writer *w, FILE *out);
+void bs_events_writer_fini(struct bs_events_writer *w);
 struct bs_event;
 void bs_report_event(void *ctx, const char *input, uint64_t lineno,
     const struct bs_event *ev);

@@ -23,6 +23,14 @@ size_t bs_safe_term(char *dst, size_t dstsz, const char *s, size_t n);
  * (invalid bytes become U+FFFD). */
 void bs_safe_json(FILE *out, const char *s, size_t n);
 
+/*
+ * The same into dst, which has room for BS_SAFE_JSON_ROOM(n) bytes (an
+ * escape is at most six bytes for one of the input's); no NUL.  Returns
+ * the length written.
+ */
+#define BS_SAFE_JSON_ROOM(n)	(6 * (n) + 2)
+size_t bs_safe_json_to(char *dst, const char *s, size_t n);
+
 /* A JSON string or null for a possibly empty C string. */
 void bs_safe_json_or_null(FILE *out, const char *s);
 

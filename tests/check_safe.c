@@ -654,6 +654,47 @@ START_TEST(test_random_cells)
 }
 END_TEST
 
+/*
+ * bs_safe_json writes long texts in pieces: whatever the bytes and
+ * wherever a piece ends, it writes what bs_safe_json_to writes at once.
+ */
+START_TEST(test_json_pieces)
+{
+	static const char *const parts[] = {
+		"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x80",
+		"\xc3", "\"", "\\", "\n", "\x1b", "\xe2\x80\xae",
+	};
+	uint64_t seed = 42;
+	size_t round;
+
+	for (round = 0; round < 200; round++) {
+		char in[5000], *want, *got = NULL;
+		size_t n = 0, len = 0, wn;
+		FILE *f;
+
+		while (n < sizeof(in) - 8) {
+			const char *p = parts[bs_test_rand(&seed) %
+			    (sizeof(parts) / sizeof(parts[0]))];
+
+			memcpy(in + n, p, strlen(p));
+			n += strlen(p);
+			if (bs_test_rand(&seed) % 4000 == 0)
+				break;
+		}
+		want = malloc(BS_SAFE_JSON_ROOM(n));
+		ck_assert_ptr_nonnull(want);
+		wn = bs_safe_json_to(want, in, n);
+		f = open_memstream(&got, &len);
+		bs_safe_json(f, in, n);
+		fclose(f);
+		ck_assert_uint_eq(len, wn);
+		ck_assert_int_eq(memcmp(got, want, wn), 0);
+		free(want);
+		free(got);
+	}
+}
+END_TEST
+
 Suite *
 safe_suite(void)
 {
@@ -668,6 +709,7 @@ safe_suite(void)
 	tc = tcase_create("json");
 	tcase_add_loop_test(tc, test_json_table, 0, NCASES);
 	tcase_add_test(tc, test_json_or_null);
+	tcase_add_test(tc, test_json_pieces);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("both");
 	tcase_add_test(tc, test_length_not_nul);
