@@ -55,6 +55,7 @@
 #include "agg.h"
 #include "bslimits.h"
 #include "format.h"
+#include "jobs.h"
 #include "run.h"
 
 struct job {
@@ -76,6 +77,7 @@ struct job {
 
 struct pool {
 	const struct bs_run_config *cfg;
+	struct bs_jobs_split split;	/* tests' forced pieces (jobs.h) */
 	struct job *jobs;
 	size_t n, cap;
 	size_t next;		/* the next job to start */
@@ -195,7 +197,7 @@ plan(struct pool *p, const char *path, unsigned jobs,
 	unsigned long long size = 0, off, next, npieces = 0, k;
 	struct stat st;
 	struct job *j;
-	bool forced = cfg->split_size > 0;
+	bool forced = p->split.size > 0;
 
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
 	    S_ISREG(st.st_mode)) {
@@ -214,8 +216,8 @@ plan(struct pool *p, const char *path, unsigned jobs,
 		if (!forced)
 			next = k + 1 == npieces ? size : off + size / npieces;
 		else
-			next = off + (k == 0 && cfg->split_first > 0 ?
-			    cfg->split_first : cfg->split_size);
+			next = off + (k == 0 && p->split.first > 0 ?
+			    p->split.first : p->split.size);
 		if ((j = new_job(p, path)) == NULL)
 			return BS_ERR_NOMEM;
 		j->piece = true;
@@ -308,10 +310,11 @@ timed_wait(struct pool *p)
 	pthread_cond_timedwait(&p->changed, &p->lock, &ts);
 }
 
-bs_status
-bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
+/* bs_run_inputs and bs_run_inputs_split. */
+static bs_status
+run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
     unsigned jobs, struct bs_agg *agg, bs_progress_fn progress,
-    void *progress_ctx)
+    void *progress_ctx, const struct bs_jobs_split *split)
 {
 	struct pool p = { .cfg = cfg };
 	pthread_t *threads = NULL;
@@ -321,6 +324,8 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 
 	if (n == 0)
 		return BS_OK;
+	if (split != NULL)
+		p.split = *split;
 	for (i = 0; i < n && result == BS_OK; i++)
 		result = plan(&p, paths[i], jobs, agg, &total);
 	nthreads = jobs == 0 ? 1 : jobs;
@@ -401,4 +406,21 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	free(p.jobs);
 	free(threads);
 	return result;
+}
+
+bs_status
+bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
+    unsigned jobs, struct bs_agg *agg, bs_progress_fn progress,
+    void *progress_ctx)
+{
+	return run_inputs(cfg, paths, n, jobs, agg, progress, progress_ctx,
+	    NULL);
+}
+
+bs_status
+bs_run_inputs_split(const struct bs_run_config *cfg, char *const *paths,
+    size_t n, unsigned jobs, struct bs_agg *agg,
+    const struct bs_jobs_split *split)
+{
+	return run_inputs(cfg, paths, n, jobs, agg, NULL, NULL, split);
 }

@@ -20,6 +20,7 @@
 #include "follow.h"
 #include "format.h"
 #include "input.h"
+#include "jobs.h"
 #include "join.h"
 #include "options.h"
 #include "outfile.h"

@@ -363,18 +363,6 @@ bs_stream_close(struct bs_stream *s)
 	free(s);
 }
 
-bs_status
-bs_run_input(const struct bs_run_config *cfg, const char *path,
-    struct bs_agg *agg)
-{
-	bs_status st = bs_run_input_counted(cfg, path, agg, NULL);
-	size_t n = bs_agg_ninputs(agg);
-
-	if (st != BS_ERR_NOMEM && n > 0)
-		bs_run_input_warnings(cfg, bs_agg_input(agg, n - 1));
-	return st;
-}
-
 /*
  * The message of a read fault after line n.  Whole files and pieces both
  * use it, so that a split file's message is the same as a whole one's.

@@ -45,26 +45,7 @@ struct bs_run_config {
 	struct bs_join *join;
 	bs_sink_fn sink;		/* NULL: events are only counted */
 	void *sink_ctx;
-	/*
-	 * Internal, for tests only (no option sets them): bs_run_inputs reads
-	 * every file that can be split in pieces of split_size bytes, the
-	 * first one split_first bytes if that is not 0, whatever the file's
-	 * size and the number of jobs.  0: large files are split on their
-	 * own (see jobs.c).
-	 */
-	unsigned long long split_size, split_first;
 };
-
-/*
- * Read path ("-" for stdin) into agg as a new input.  Returns BS_OK when
- * the input was read to the end and recognised; otherwise the failure is
- * recorded in the input's stats (error) and passed to warn, and whatever
- * was counted before it stays counted.  Warnings that do not fail the input
- * (cut lines, lines the patterns gave up on) are passed to warn too.
- * BS_ERR_NOMEM and BS_ERR_CONFIG are fatal for the whole run.
- */
-bs_status bs_run_input(const struct bs_run_config *cfg, const char *path,
-    struct bs_agg *agg);
 
 /* Pass d to cfg->warn, when there is one. */
 void bs_run_warn(const struct bs_run_config *cfg, const struct bs_diag *d);
@@ -72,16 +53,22 @@ void bs_run_warn(const struct bs_run_config *cfg, const struct bs_diag *d);
 /*
  * The warnings that do not fail an input (cut lines, lines the patterns
  * gave up on, events without a readable time), from its finished stats.
- * bs_run_input gives them itself; bs_run_input_counted leaves them to its
- * caller, which may first add up the parts of a file read in pieces.
+ * bs_run_input_counted leaves them to its caller, which may first add up
+ * the parts of a file read in pieces.
  */
 struct bs_input_stats;
 void bs_run_input_warnings(const struct bs_run_config *cfg,
     const struct bs_input_stats *st);
 
 /*
- * bs_run_input that also publishes, in *done, the raw bytes read so far
- * (for a progress display in another thread).  done may be NULL.
+ * Read path ("-" for stdin) into agg as a new input, publishing in *done
+ * the raw bytes read so far (for a progress display in another thread;
+ * done may be NULL).  Returns BS_OK when the input was read to the end
+ * and recognised; otherwise the failure is recorded in the input's stats
+ * (error) and passed to warn, and whatever was counted before it stays
+ * counted.  The warnings that do not fail the input are left to
+ * bs_run_input_warnings.  BS_ERR_NOMEM and BS_ERR_CONFIG are fatal for
+ * the whole run.  bs_run_inputs (jobs.h) reads a batch of inputs.
  */
 bs_status bs_run_input_counted(const struct bs_run_config *cfg,
     const char *path, struct bs_agg *agg, _Atomic unsigned long long *done);
@@ -120,35 +107,13 @@ void bs_run_fault_diag(struct bs_diag *d, const char *path,
 /*
  * The format in which to read the file at path in pieces: cfg->format,
  * or else the one recognised from its first lines exactly as
- * bs_run_input recognises it.  NULL when the file should be read whole:
+ * bs_run_input_counted recognises it.  NULL when the file should be read whole:
  * it is compressed, empty, fails in its first lines, is of no known
  * format, or of one whose lines do not parse on their own
  * (bs_format_splittable).  Reading it whole then reports any problem.
  */
 const struct bs_format *bs_run_split_format(const struct bs_run_config *cfg,
     const char *path);
-
-/*
- * Progress of bs_run_inputs: compressed or plain bytes read so far of the
- * total size of the inputs (0 when unknown, as for standard input), and
- * the input being read.  Called every BS_PROGRESS_MS at most, from the
- * calling thread.
- */
-typedef void (*bs_progress_fn)(void *ctx, unsigned long long done,
-    unsigned long long total, const char *path);
-
-/*
- * Read paths[0..n) into agg with up to jobs threads, each reading a whole
- * input or a piece of a large plain file at a time into its own
- * aggregate, merged into agg in input order, so that the result is the
- * same as reading them one after the other (jobs.c says when a file is
- * split).  Warnings reach cfg->warn from the calling thread, in order.
- * Returns BS_OK when every input was read, BS_ERR_IO when some input
- * failed (recorded in its stats), or a fatal BS_ERR_NOMEM.
- */
-bs_status bs_run_inputs(const struct bs_run_config *cfg, char *const *paths,
-    size_t n, unsigned jobs, struct bs_agg *agg, bs_progress_fn progress,
-    void *progress_ctx);
 
 /*
  * A stream: one input's parser and counters, fed line by line by a caller

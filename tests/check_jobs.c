@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agg.h"
+#include "jobs.h"
 #include "patterns.h"
 #include "report.h"
 #include "run.h"

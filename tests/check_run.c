@@ -11,6 +11,7 @@
 
 #include "agg.h"
 #include "bslimits.h"
+#include "jobs.h"
 #include "join.h"
 #include "patterns.h"
 #include "run.h"

@@ -2,8 +2,8 @@
  * check_split.c - one file read in pieces on several cores gives the same
  * report as read whole (jobs.c, bs_run_piece, bs_input_open_range).
  *
- * bs_run_inputs is made to split the small fixtures through the internal
- * split_first and split_size of bs_run_config: into two pieces and into
+ * bs_run_inputs_split (jobs.h, for tests) splits the small fixtures
+ * where asked, in pieces of any size: into two pieces and into
  * three at every byte offset, and into many tiny ones.  Every run must
  * equal the whole read exactly: the JSON report (each input's format,
  * lines, events, cut and skipped lines, window counters and error; the
@@ -31,6 +31,7 @@
 #include "bslimits.h"
 #include "format.h"
 #include "input.h"
+#include "jobs.h"
 #include "patterns.h"
 #include "report.h"
 #include "run.h"
@@ -78,6 +79,7 @@ run(const struct bs_run_config *base, const char *path, unsigned jobs,
 	static char name[PATH_MAX];
 	char *paths[] = { name };
 	struct bs_run_config cfg = *base;
+	struct bs_jobs_split split = { .size = size, .first = first };
 	struct bs_report_opts ro = { .width = 80 };
 	struct bs_agg *a = bs_agg_new(false);
 	size_t len = 0;
@@ -87,10 +89,8 @@ run(const struct bs_run_config *base, const char *path, unsigned jobs,
 	memset(r, 0, sizeof(*r));
 	cfg.warn = bs_test_keep_warning;
 	cfg.warn_ctx = &r->warnings;
-	cfg.split_first = first;
-	cfg.split_size = size;
 	QUIET_CHECK(a != NULL, "out of memory");
-	r->status = bs_run_inputs(&cfg, paths, 1, jobs, a, NULL, NULL);
+	r->status = bs_run_inputs_split(&cfg, paths, 1, jobs, a, &split);
 	bs_agg_finish(a);
 	f = open_memstream(&r->json, &len);
 	QUIET_CHECK(f != NULL && bs_report_json(f, a, &ro) == 0 &&
@@ -410,14 +410,16 @@ START_TEST(test_pieces_with_many_codes)
 		for (k = 0; k <= 3; k++) {
 			struct result *res = k == 0 ? &whole : &r;
 			struct bs_run_config c2 = cfg;
+			struct bs_jobs_split split = {
+				.size = k == 0 ? 0 : sizes[i]
+			};
 			struct bs_agg *a = bs_agg_new(false);
 
 			memset(res, 0, sizeof(*res));
 			c2.warn = bs_test_keep_warning;
 			c2.warn_ctx = &res->warnings;
-			c2.split_size = k == 0 ? 0 : sizes[i];
-			res->status = bs_run_inputs(&c2, paths, 2,
-			    k == 0 ? 1 : (unsigned)k, a, NULL, NULL);
+			res->status = bs_run_inputs_split(&c2, paths, 2,
+			    k == 0 ? 1 : (unsigned)k, a, &split);
 			bs_agg_finish(a);
 			f = open_memstream(&res->json, &len);
 			ck_assert_int_eq(bs_report_json(f, a, &ro), 0);
@@ -499,15 +501,15 @@ START_TEST(test_mixed_inputs)
 		for (k = 1; k <= 4; k++) {
 			struct result *res = i == 0 && k == 1 ? &whole : &r;
 			struct bs_run_config c2 = cfg;
+			struct bs_jobs_split split = { .size = sizes[i] };
 			struct bs_agg *ag = bs_agg_new(false);
 
 			memset(res, 0, sizeof(*res));
 			c2.warn = bs_test_keep_warning;
 			c2.warn_ctx = &res->warnings;
-			c2.split_size = sizes[i];
-			res->status = bs_run_inputs(&c2, paths,
+			res->status = bs_run_inputs_split(&c2, paths,
 			    sizeof(paths) / sizeof(paths[0]), (unsigned)k, ag,
-			    NULL, NULL);
+			    &split);
 			bs_agg_finish(ag);
 			f = open_memstream(&res->json, &len);
 			ck_assert_int_eq(bs_report_json(f, ag, &ro), 0);
