@@ -11,6 +11,7 @@
  * into one HyperLogLog per row and per kind and freed; from then on the
  * counts are estimates and are marked as such.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -51,8 +52,31 @@ struct row {
 	uint64_t texts_other;	/* their events moved out of the summary */
 };
 
+/*
+ * The message-id budget of a run, shared by its aggregate and every
+ * aggregate made like it (bs_agg_new_like: the pieces and inputs that -j
+ * reads at once), so that the exact sets of all of them together hold at
+ * most BS_MSGID_BUDGET keys, whatever the number of jobs.  An aggregate
+ * takes keys from it in grants of BUDGET_GRANT and gives its grant back
+ * when its set is poured into estimates or freed.
+ */
+struct budget {
+	_Atomic size_t used;
+	_Atomic int refs;
+	/*
+	 * Set once the budget ran out: the run's counts are estimates from
+	 * then on, and every aggregate of it stops keeping exact sets that
+	 * would only be poured into estimates when merged.
+	 */
+	_Atomic bool exhausted;
+};
+
+#define BUDGET_GRANT	((size_t)BS_MSGID_BUDGET / 64)
+
 struct bs_agg {
 	bool detail;
+	struct budget *budget;
+	size_t granted;		/* keys taken from budget */
 	struct row *rows;
 	size_t nrows, caprows;
 	uint32_t *rindex;	/* row index + 1, 0 = empty */
@@ -98,8 +122,45 @@ bs_agg_new(bool detail)
 
 	if (a == NULL)
 		return NULL;
+	a->budget = calloc(1, sizeof(*a->budget));
+	if (a->budget == NULL) {
+		free(a);
+		return NULL;
+	}
+	atomic_init(&a->budget->used, 0);
+	atomic_init(&a->budget->refs, 1);
+	atomic_init(&a->budget->exhausted, false);
 	a->detail = detail;
 	return a;
+}
+
+/* Give back what a took from the run's budget (its set is gone). */
+static void
+budget_release(struct bs_agg *a)
+{
+	if (a->granted > 0)
+		atomic_fetch_sub(&a->budget->used, a->granted);
+	a->granted = 0;
+}
+
+/* Room for one more key within the run's budget, or false. */
+static bool
+budget_take(struct bs_agg *a)
+{
+	size_t before;
+
+	if (a->ids_n < a->granted)
+		return true;
+	if (atomic_load_explicit(&a->budget->exhausted, memory_order_relaxed))
+		return false;
+	before = atomic_fetch_add(&a->budget->used, BUDGET_GRANT);
+	if (before + BUDGET_GRANT > BS_MSGID_BUDGET) {
+		atomic_fetch_sub(&a->budget->used, BUDGET_GRANT);
+		atomic_store(&a->budget->exhausted, true);
+		return false;
+	}
+	a->granted += BUDGET_GRANT;
+	return true;
 }
 
 bs_status
@@ -130,6 +191,10 @@ new_like(const struct bs_agg *a)
 
 	if (n == NULL)
 		return NULL;
+	/* One budget for the run (see struct budget). */
+	free(n->budget);
+	n->budget = a->budget;
+	atomic_fetch_add(&a->budget->refs, 1);
 	for (i = 0; i < a->nby; i++)
 		keys[i] = bs_breakdown_by(a->by[i]);
 	if (bs_agg_set_by(n, keys, a->nby, a->nby > 0 &&
@@ -186,6 +251,7 @@ free_ids(struct bs_agg *a)
 	free(a->ids);
 	a->ids = NULL;
 	a->ids_cap = a->ids_n = 0;
+	budget_release(a);
 	for (k = 0; k < BS_KIND_COUNT; k++) {
 		free(a->kind_hll[k]);
 		a->kind_hll[k] = NULL;
@@ -206,6 +272,8 @@ bs_agg_free(struct bs_agg *a)
 	for (i = 0; i < a->ninputs; i++)
 		free(a->inputs[i].path);
 	free(a->inputs);
+	if (atomic_fetch_sub(&a->budget->refs, 1) == 1)
+		free(a->budget);
 	free(a);
 }
 
@@ -340,6 +408,7 @@ start_estimating(struct bs_agg *a)
 	free(a->ids);
 	a->ids = NULL;
 	a->ids_cap = a->ids_n = 0;
+	budget_release(a);
 	a->estimating = true;
 	return BS_OK;
 }
@@ -473,7 +542,7 @@ note_id(struct bs_agg *a, uint64_t h48, uint32_t tag)
 		bs_hll_add(h, HLL_BITS(tag), h48);
 		return 0;
 	}
-	if (a->ids_n >= BS_MSGID_BUDGET) {
+	if (!budget_take(a)) {
 		if (start_estimating(a) != BS_OK)
 			return -1;
 		return note_id(a, h48, tag);
@@ -963,6 +1032,9 @@ bs_agg_reset_counts(struct bs_agg *a)
 
 	free_rows(a);
 	free_ids(a);
+	/* A new interval counts exactly again (when a has the budget alone). */
+	if (atomic_load(&a->budget->refs) == 1)
+		atomic_store(&a->budget->exhausted, false);
 	a->npend = 0;
 	a->estimating = false;
 	memset(a->kind_messages, 0, sizeof(a->kind_messages));

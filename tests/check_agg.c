@@ -775,6 +775,55 @@ START_TEST(test_messages_estimated)
 END_TEST
 
 /*
+ * One budget for the whole run: aggregates made like the run's (the
+ * pieces and inputs of -j) share it.  Two of them with 0.3 budgets of ids
+ * each stay exact; a third pushing the run past the budget estimates, and
+ * from then on so does every other one of the run, however few ids it
+ * holds, while an aggregate of another run is untouched.
+ */
+START_TEST(test_budget_shared)
+{
+	struct bs_agg *run = bs_agg_new(false);
+	struct bs_agg *a = bs_agg_new_like(run), *b = bs_agg_new_like(run);
+	struct bs_agg *c = bs_agg_new_like(run), *other = bs_agg_new(false);
+	/* Each id takes two keys: its row's and its kind's. */
+	unsigned i, third = BS_MSGID_BUDGET / 2 * 3 / 10;
+	char id[32];
+
+	for (i = 0; i < third; i++) {
+		snprintf(id, sizeof(id), "a%u", i);
+		add(a, BO, "550", "5.1.1", id);
+		snprintf(id, sizeof(id), "b%u", i);
+		add(b, BO, "550", "5.1.1", id);
+		snprintf(id, sizeof(id), "o%u", i);
+		add(other, BO, "550", "5.1.1", id);
+	}
+	bs_agg_finish(a);
+	bs_agg_finish(b);
+	ck_assert(!bs_agg_totals(a)->messages_estimated);
+	ck_assert(!bs_agg_totals(b)->messages_estimated);
+	for (i = 0; i < 2 * third; i++) {
+		snprintf(id, sizeof(id), "c%u", i);
+		add(c, BO, "550", "5.1.1", id);
+	}
+	bs_agg_finish(c);
+	ck_assert(bs_agg_totals(c)->messages_estimated);
+	add(run, BO, "550", "5.1.1", "late");
+	bs_agg_finish(run);
+	ck_assert(bs_agg_totals(run)->messages_estimated);
+	ck_assert_uint_eq(bs_agg_totals(run)->messages[BO], 1);
+	bs_agg_finish(other);
+	ck_assert(!bs_agg_totals(other)->messages_estimated);
+	ck_assert_uint_eq(bs_agg_totals(other)->messages[BO], third);
+	bs_agg_free(a);
+	bs_agg_free(b);
+	bs_agg_free(c);
+	bs_agg_free(other);
+	bs_agg_free(run);
+}
+END_TEST
+
+/*
  * Merging an estimating aggregate: the union of two disjoint halves is
  * estimated within 2 percent of the whole, and the ids of an exact
  * aggregate merged into it are counted too.
@@ -1092,6 +1141,7 @@ agg_suite(void)
 	tcase_add_test(tc, test_messages_exact);
 	tcase_add_test(tc, test_messages_estimated);
 	tcase_add_test(tc, test_merge_estimated);
+	tcase_add_test(tc, test_budget_shared);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("detail");
 	tcase_add_test(tc, test_detail_counts);
