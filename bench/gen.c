@@ -4,12 +4,29 @@
  * bouncestat must report for them.
  *
  *   gen -f FORMAT -m MIB [-s SEED] [-r PCT] [-o LOG] -e EXPECT
+ *   gen -f postfix-classic|postfix-rfc3339 -u N [-s SEED] [-r PCT] [-o LOG]
+ *       -e EXPECT
  *
  * FORMAT is postfix-classic, postfix-rfc3339, exim or exchange.  The log
  * goes to LOG (or standard output), the expected counts as JSON to EXPECT:
  * totals (lines, events, each kind, distinct messages per kind) and one
  * row per (kind, basic, enhanced) with its events and distinct messages,
  * the same shape as bouncestat's --format json.
+ *
+ * -u N (Postfix only, instead of -m) writes a log of N outbound messages
+ * that share nothing: each has its own queue id, its own sender address
+ * (qmgr from=<>) and one recipient in a domain of its own, so the log
+ * holds N distinct recipient domains, senders and messages, the worst case
+ * for anything that keeps a table per domain, sender or message.  The
+ * messages are those of a relay sending for many customers: pickup or
+ * submission, cleanup, qmgr from=, one smtp delivery with relay= (the
+ * domain's MX: Google Workspace, Microsoft 365 with a per-domain MX, the
+ * domain's own MX, or a hosting provider's), then removed; about 16% are
+ * deferred (retried later under the same queue id: delivered, bounced,
+ * deferred again or expired) or bounced.  Noise is mixed in as usual to
+ * keep the share of event lines at PCT.  The log ends after the N-th
+ * message; messages still deferred then stay deferred.  Without -u the
+ * output is what it always was, byte for byte.
  *
  * Why a simulation and not random lines: bouncestat's speed depends on
  * what a real log looks like (most lines are noise that the prefilter must
@@ -31,7 +48,8 @@
  * Templates within a kind are weighted 1/rank (a Zipf mix).
  *
  * Memory: the distinct (row, message) pairs are kept in one hash set, a
- * few tens of MiB for a 4 GiB log; the generator is not what is measured.
+ * few tens of MiB for a 4 GiB log, about 800 MiB for -u 10000000 (an
+ * 8.1 GiB log); the generator is not what is measured.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -309,7 +327,7 @@ json_str(FILE *f, const char *s)
 
 static void
 write_expect(const char *path, const char *format, uint64_t seed,
-    unsigned mib, unsigned pct)
+    unsigned mib, unsigned pct, uint64_t distinct)
 {
 	FILE *f = fopen(path, "w");
 	int i, k, first = 1;
@@ -319,9 +337,11 @@ write_expect(const char *path, const char *format, uint64_t seed,
 		exit(1);
 	}
 	fprintf(f, "{\n  \"generator\": { \"format\": \"%s\", \"seed\": %llu, "
-	    "\"mib\": %u, \"status_pct\": %u, \"bytes\": %llu },\n", format,
-	    (unsigned long long)seed, mib, pct,
-	    (unsigned long long)(flushed + olen));
+	    "\"mib\": %u, \"status_pct\": %u, ", format,
+	    (unsigned long long)seed, mib, pct);
+	if (distinct)	/* -u N: N messages, senders, recipient domains */
+		fprintf(f, "\"distinct\": %llu, ", (unsigned long long)distinct);
+	fprintf(f, "\"bytes\": %llu },\n", (unsigned long long)(flushed + olen));
 	fprintf(f, "  \"totals\": { \"lines\": %llu, \"events\": %llu",
 	    (unsigned long long)nlines, (unsigned long long)nevents);
 	for (k = 0; k < K_COUNT; k++)
@@ -605,6 +625,91 @@ new_sender(int local)
 	else
 		snprintf(cx.from, sizeof(cx.from), "%s%u@%s", PICK(users),
 		    rnd(100), pick_domain()->name);
+}
+
+/*
+ * -u: the names of message number m, unique per m.  The domain is
+ * WORD-WORDn.SUFFIX with (a = m % 32, (m / 32 + 7 a) % 32, n = m / 1024)
+ * decoding m (words hold no digits or '-'), the sender USER.n@... with
+ * (m % 30, n = m / 30) decoding m (users hold no '.' or digits).  The MX
+ * follows from a hash of m, not from the PRNG, so that a retry names it
+ * again.
+ */
+static uint64_t uniq_want, uniq_done;	/* -u N: messages to write, written */
+static struct dom udom;
+static char udom_name[64], udom_mx[96], udom_ip[40];
+
+static const char *const uwords1[32] = { "alpine", "amber", "apex",
+	"atlas", "blue", "bright", "cedar", "coast", "copper", "crest", "delta",
+	"eagle", "ember", "fern", "garden", "golden", "harbor", "iron", "lake",
+	"lunar", "maple", "meadow", "north", "oak", "pine", "prime", "river",
+	"silver", "stone", "summit", "urban", "valley" };
+static const char *const uwords2[32] = { "analytics", "apparel", "bakery",
+	"books", "builders", "cafe", "clinic", "consulting", "dental",
+	"design", "electric", "farm", "fitness", "foods", "garage", "health",
+	"homes", "hotel", "insurance", "labs", "law", "logistics", "media",
+	"motors", "partners", "pharma", "realty", "school", "solar", "studio",
+	"travel", "works" };
+static const char *const usuffix[] = { "example", "example.com",
+	"example.net", "example.de", "example.fr", "example.co.uk" };
+static const char *const uhosters[] = { "mx00.mailhost.example.net",
+	"mx01.mailhost.example.net", "mx.securemail.example.com",
+	"mx1.provider.example.de", "mx2.provider.example.de" };
+
+static void
+udom_set(uint64_t m)
+{
+	uint64_t h = mix(m + 0x5bd1e995);
+	unsigned x = (unsigned)(h % 100), i;
+	char *p;
+
+	snprintf(udom_name, sizeof(udom_name), "%s-%s%llu.%s", uwords1[m % 32],
+	    uwords2[(m / 32 + 7 * m) % 32], (unsigned long long)(m / 1024),
+	    usuffix[(h >> 8) % NELEM(usuffix)]);
+	udom.name = udom_name;
+	udom.mx = udom_mx;
+	udom.ip = udom_ip;
+	if (x < 30) {			/* Google Workspace */
+		static const char *const g[] = { "aspmx.l.google.com",
+			"alt1.aspmx.l.google.com", "alt2.aspmx.l.google.com" };
+
+		snprintf(udom_mx, sizeof(udom_mx), "%s", g[(h >> 16) % 3]);
+		snprintf(udom_ip, sizeof(udom_ip), "142.250.%u.27",
+		    (unsigned)(h >> 24) % 256);
+		udom.fam = F_GOOGLE;
+	} else if (x < 55) {		/* Microsoft 365: an MX per domain */
+		/* "a-b1.example.com": "ab1-example-com.mail.protection..." */
+		for (p = udom_mx, i = 0; udom_name[i]; i++)
+			if (udom_name[i] != '-')
+				*p++ = udom_name[i] == '.' ? '-' : udom_name[i];
+		snprintf(p, sizeof(udom_mx) - (size_t)(p - udom_mx),
+		    ".mail.protection.outlook.com");
+		snprintf(udom_ip, sizeof(udom_ip), "52.101.%u.%u",
+		    (unsigned)(h >> 16) % 256, (unsigned)(h >> 24) % 254 + 1);
+		udom.fam = F_MS;
+	} else if (x < 85) {		/* the domain's own MX */
+		snprintf(udom_mx, sizeof(udom_mx), "%s.%s", (h >> 12) & 1 ?
+		    "mail" : "mx1", udom_name);
+		i = (unsigned)(h >> 32);
+		snprintf(udom_ip, sizeof(udom_ip), "198.%u.%u.%u", 18 + (i & 1),
+		    (i >> 1) % 256, (i >> 9) % 254 + 1);
+		udom.fam = F_ANY;
+	} else {			/* a hosting provider's MX */
+		i = (unsigned)(h >> 16) % NELEM(uhosters);
+		snprintf(udom_mx, sizeof(udom_mx), "%s", uhosters[i]);
+		snprintf(udom_ip, sizeof(udom_ip), "203.0.113.%u", 200 + i);
+		udom.fam = F_ANY;
+	}
+	cx.dom = &udom;
+	cx.rcpt_dom = udom.name;
+}
+
+static void
+usender_set(uint64_t m)
+{
+	snprintf(cx.from, sizeof(cx.from), "%s.%llu@shop%u.example.com",
+	    users[m % NELEM(users)], (unsigned long long)(m / NELEM(users)),
+	    (unsigned)(mix(m) % 5000));
 }
 
 /* ---- templates ------------------------------------------------------- */
@@ -1220,6 +1325,8 @@ retry_ctx(const struct retry *r)
 	cx.msg = r->msg;
 	snprintf(cx.qid, sizeof(cx.qid), "%s", r->id);
 	set_rcpt_seed(r->rseed, r->local);
+	if (uniq_want)
+		udom_set(r->msg);
 	snprintf(cx.from, sizeof(cx.from), "%s", r->from);
 }
 
@@ -1690,6 +1797,48 @@ pf_event_scenario(void)
 		pf_inbound();
 	else
 		pf_reject();
+}
+
+/*
+ * -u: a message of its own (queue id, sender, recipient domain), sent to
+ * the domain's MX: delivered, deferred (and retried) or bounced.
+ */
+static void
+pf_unique(void)
+{
+	uint32_t seed;
+	unsigned x;
+	int kind;
+	const struct ev *e;
+
+	if (retry_due()) {
+		pf_retry();
+		return;
+	}
+	new_message();
+	uniq_done++;
+	new_client(1);
+	usender_set(cx.msg);
+	pf_enqueue(0, 1);
+	seed = rnd(1u << 20);		/* the user; the domain is the message's */
+	set_rcpt_seed(seed, 0);
+	udom_set(cx.msg);
+	x = rnd(100);
+	kind = x < 84 ? K_DELIVERED : x < 93 ? K_DEFERRED : K_BOUNCED;
+	if (kind == K_DELIVERED && chance(40))
+		pf_line("smtp", smtp_pid(), "Trusted TLS connection established "
+		    "to %H[%I]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
+		    "(256/256 bits)");
+	e = table_pick(&pf_t, kind, cur_fam());
+	pf_delivery(e);
+	if (kind == K_DEFERRED) {
+		retry_push(e, pf_ev, seed, 0, 1);
+		return;
+	}
+	if (kind == K_BOUNCED)
+		pf_line("bounce", 1903, "%Q: sender non-delivery notification: "
+		    "%q");
+	pf_line("qmgr", pid_qmgr, "%Q: removed");
 }
 
 /* ---- Exim ------------------------------------------------------------ */
@@ -2362,7 +2511,17 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: gen -f postfix-classic|postfix-rfc3339|exim|"
-	    "exchange -m MIB [-s SEED] [-r PCT] [-o LOG] -e EXPECT\n");
+	    "exchange -m MIB [-s SEED] [-r PCT] [-o LOG] -e EXPECT\n"
+	    "       gen -f postfix-classic|postfix-rfc3339 -u N [-s SEED] "
+	    "[-r PCT] [-o LOG] -e EXPECT\n"
+	    "  -m MIB  write at least MIB MiB (up to the end of a scenario)\n"
+	    "  -u N    instead of -m: N outbound messages, each with its own "
+	    "queue id,\n"
+	    "          sender and recipient domain (N distinct of each)\n"
+	    "  -s SEED generator seed (default 1; same seed, same bytes)\n"
+	    "  -r PCT  share of event lines, percent (default 10)\n"
+	    "  -o LOG  the log (default standard output)\n"
+	    "  -e EXPECT  the counts bouncestat must report, as JSON\n");
 	exit(2);
 }
 
@@ -2392,17 +2551,22 @@ main(int argc, char **argv)
 			outpath = v;
 		else if (strcmp(a, "-e") == 0)
 			expect = v;
+		else if (strcmp(a, "-u") == 0)
+			uniq_want = strtoull(v, NULL, 10);
 		else
 			usage();
 	}
-	if (format == NULL || expect == NULL || mib == 0 || pct == 0 ||
-	    pct > 100)
+	if (format == NULL || expect == NULL || (mib == 0) == (uniq_want == 0)
+	    || uniq_want >= (1ULL << 36) || pct == 0 || pct > 100)
 		usage();
 	if (strcmp(format, "postfix-classic") == 0 ||
 	    strcmp(format, "postfix-rfc3339") == 0) {
 		rfc3339 = format[8] == 'r';
-		event_fn = pf_event_scenario;
+		event_fn = uniq_want ? pf_unique : pf_event_scenario;
 		noise_fn = pf_noise_one;
+	} else if (uniq_want) {
+		fprintf(stderr, "gen: -u: Postfix formats only\n");
+		usage();
 	} else if (strcmp(format, "exim") == 0) {
 		event_fn = ex_event_scenario;
 		noise_fn = ex_noise_one;
@@ -2430,7 +2594,7 @@ main(int argc, char **argv)
 	target = (uint64_t)mib << 20;
 	if (crlf)
 		xc_header();
-	while (flushed + olen < target) {
+	while (uniq_want ? uniq_done < uniq_want : flushed + olen < target) {
 		if (nevents * 100 >= (uint64_t)pct * nlines)
 			noise_fn();
 		else
@@ -2443,6 +2607,6 @@ main(int argc, char **argv)
 		perror("gen: write");
 		return 1;
 	}
-	write_expect(expect, format, seed, mib, pct);
+	write_expect(expect, format, seed, mib, pct, uniq_want);
 	return 0;
 }

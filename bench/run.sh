@@ -11,7 +11,11 @@
 #   BENCH_RUNS=3           runs per tool; the table shows the median
 #   BENCH_SLOW_RUNS=$BENCH_RUNS   runs for pflogsumm and eximstats (each
 #                          takes minutes on 1 GiB)
-#   BENCH_QUICK=1          smoke test: 64 MiB, 1 run, no linearity table
+#   BENCH_DISTINCT=10000000   messages in the distinct log (each with
+#                          its own queue id, sender and recipient
+#                          domain; 0 skips it)
+#   BENCH_QUICK=1          smoke test: 64 MiB, 1 run, no linearity table,
+#                          200000 distinct messages
 #   BENCH_KEEP=1           keep the generated logs (and reuse them next
 #                          time when the generator and settings match)
 #   BENCH_SEED=1           generator seed
@@ -40,10 +44,12 @@ if [ "$QUICK" = 1 ]; then
 	MB=${BENCH_MB:-64}
 	RUNS=${BENCH_RUNS:-1}
 	SIZES=${BENCH_SIZES-}
+	DISTINCT=${BENCH_DISTINCT:-200000}
 else
 	MB=${BENCH_MB:-1024}
 	RUNS=${BENCH_RUNS:-3}
 	SIZES=${BENCH_SIZES-256 1024 4096}
+	DISTINCT=${BENCH_DISTINCT:-10000000}
 fi
 SLOW_RUNS=${BENCH_SLOW_RUNS:-$RUNS}
 SEED=${BENCH_SEED:-1}
@@ -56,7 +62,7 @@ CC=${CC:-cc}
 
 case "$BS" in /*) ;; *) BS=$(pwd)/$BS ;; esac
 [ -x "$BS" ] || die "$BS: no such binary (run make first)"
-for v in "$MB" "$RUNS" "$SLOW_RUNS" "$SEED" "$PCT"; do
+for v in "$MB" "$RUNS" "$SLOW_RUNS" "$SEED" "$PCT" "$DISTINCT"; do
 	case "$v" in '' | *[!0-9]*) die "not a number: '$v'" ;; esac
 done
 if [ "$RUNS" -lt 1 ] || [ "$SLOW_RUNS" -lt 1 ]; then
@@ -72,6 +78,7 @@ BS_SRC=$BS
 BS=$OUT/bouncestat
 RAW=$OUT/times.raw		# tool, input, bytes, seconds, rss KiB
 : > "$RAW"
+rm -f "$OUT"/*.got.json "$OUT"/*.events.lines	# no stale outputs checked
 FAILED=0
 
 is_root() { [ "$(id -u)" = 0 ]; }
@@ -152,37 +159,59 @@ for s in $SIZES; do
 	[ "$s" = "$MB" ] || SIZES_OTHER="$SIZES_OTHER $s"
 done
 
-# Disk: four logs, the gzip copy (about a sixth), the other sizes.
-need=$((MB * 4 + MB / 5 + 512))
+# The distinct log: BENCH_DISTINCT messages at 20% event lines (at the
+# usual 10% it would be twice the size), named by its count.
+DPCT=20
+case $DISTINCT in
+0) DIN= ;;
+*000000) DIN=postfix-distinct-${DISTINCT%000000}M ;;
+*000) DIN=postfix-distinct-${DISTINCT%000}K ;;
+*) DIN=postfix-distinct-$DISTINCT ;;
+esac
+
+# Disk: four logs, the gzip copy (about a sixth), the --format events
+# output (about 3% of the log per percent of event lines), the other
+# sizes, the distinct log (about 860 bytes a message).
+need=$((MB * 4 + MB / 5 + MB * PCT / 30 + 512))
 for s in $SIZES_OTHER; do need=$((need + s)); done
+[ -n "$DIN" ] && need=$((need + DISTINCT / 1200))
 have=$(df -Pk "$DATA" | awk 'NR == 2 { print int($4 / 1024) }')
 [ "$have" -ge "$need" ] ||
     die "need about $need MiB free in $DATA, have $have MiB"
 
 GENSUM=$(cksum < "$ROOT/bench/gen.c" | cut -d' ' -f1)
 
-# gen FORMAT MIB: $DATA/FORMAT-MIB.log and .expect.json, reused when kept
-# from an identical earlier run.
+# gen NAME GENERATOR-OPTION...: $DATA/NAME.log and .expect.json, reused
+# when kept from an identical earlier run.
 gen() {
-	base=$DATA/$1-$2
-	params="$1 $2 $SEED $PCT $GENSUM"
+	base=$DATA/$1
+	params="$* $SEED $GENSUM"
 	if [ -f "$base.log" ] && [ -f "$base.expect.json" ] &&
 	    [ "$(cat "$base.params" 2> /dev/null)" = "$params" ]; then
 		return 0
 	fi
 	rm -f "$base.params"
+	name=$1
+	shift
 	t0=$(date +%s%N)
-	"$OUT/gen" -f "$1" -m "$2" -s "$SEED" -r "$PCT" -o "$base.log" \
-	    -e "$base.expect.json" || die "generator failed on $1 $2"
+	"$OUT/gen" "$@" -s "$SEED" -o "$base.log" -e "$base.expect.json" ||
+	    die "generator failed on $name"
 	t1=$(date +%s%N)
 	echo "$params" > "$base.params"
-	awk -v f="$1" -v m="$2" -v ns=$((t1 - t0)) 'BEGIN {
-	    printf "generated %-16s %5d MiB in %6.2f s (%4.0f MB/s)\n",
-	    f, m, ns / 1e9, m * 1048576 / 1e6 / (ns / 1e9) }'
+	awk -v f="$name" -v b="$(size_of "$base.log")" -v ns=$((t1 - t0)) \
+	    'BEGIN { printf "generated %-22s %6d MiB in %6.2f s (%4.0f MB/s)\n",
+	    f, b / 1048576, ns / 1e9, b / 1e6 / (ns / 1e9) }'
 }
 
-for f in $PF postfix-rfc3339 exim exchange; do gen "$f" "$MB"; done
-for s in $SIZES_OTHER; do gen $PF "$s"; done
+size_of() { wc -c < "$1" | tr -d ' '; }
+
+for f in $PF postfix-rfc3339 exim exchange; do
+	gen "$f-$MB" -f "$f" -m "$MB" -r "$PCT"
+done
+for s in $SIZES_OTHER; do gen "$PF-$s" -f $PF -m "$s" -r "$PCT"; done
+if [ -n "$DIN" ]; then
+	gen "$DIN" -f $PF -u "$DISTINCT" -r $DPCT
+fi
 GZ=$DATA/$PF-$MB.log.gz
 # The gzip copy carries the parameters of the log it was made from.
 if [ ! -f "$GZ" ] || ! cmp -s "$GZ.params" "$DATA/$PF-$MB.params"; then
@@ -211,14 +240,12 @@ timeit() {
 	if [ $rc -ne 0 ] && ! { [ "$tool" = grep ] && [ $rc = 1 ]; }; then
 		echo "bench: $tool on $input exited $rc:" >&2
 		head -5 "$OUT/stderr.tmp" >&2
-		[ "$tool" = bouncestat ] && FAILED=1
+		case $tool in bouncestat*) FAILED=1 ;; esac
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$input" "$bytes" \
 	    "$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.4f", ns / 1e9 }')" \
 	    "$(tail -n 1 "$OUT/rss.tmp")" >> "$RAW"
 }
-
-size_of() { wc -c < "$1" | tr -d ' '; }
 
 # bs TYPE INPUT FILE BYTES RUN: bouncestat, its first output kept.
 bs() {
@@ -235,6 +262,17 @@ round_plain() {
 	fast=0
 	[ "$run" -le "$RUNS" ] && fast=1
 	[ $fast = 1 ] && bs "$type" "$input" "$file" "$bytes" "$run"
+	# The default report (with its domain, remote and hour sections) and
+	# the event stream, on the plain Postfix log; the first run's event
+	# lines are counted against the generator's events.
+	if [ $fast = 1 ] && [ "$input" = "$PF-$MB" ]; then
+		timeit "bouncestat text" "$input" "$bytes" "$OUT/bs.out" \
+		    "$BS" --type postfix "$file"
+		timeit "bouncestat events" "$input" "$bytes" \
+		    "$OUT/events.out" "$BS" --type postfix --format events "$file"
+		[ "$run" = 1 ] && wc -l < "$OUT/events.out" | tr -d ' ' \
+		    > "$OUT/$input.events.lines"
+	fi
 	case $type in
 	postfix)
 		[ $fast = 1 ] && timeit "grep -c status=" "$input" "$bytes" \
@@ -257,6 +295,20 @@ round_plain() {
 	return 0
 }
 
+# round_distinct RUN: the distinct log, with the --format json run whose
+# first output is checked, the default report and two breakdowns.
+round_distinct() {
+	f=$DATA/$DIN.log
+	cat "$f" > /dev/null
+	bs postfix "$DIN" "$f" "$BYTES_D" "$1"
+	timeit "bouncestat text" "$DIN" "$BYTES_D" "$OUT/bs.out" \
+	    "$BS" --type postfix "$f"
+	o=$OUT/bs.out
+	[ "$1" = 1 ] && o=$OUT/$DIN.by.got.json
+	timeit "bouncestat by" "$DIN" "$BYTES_D" "$o" \
+	    "$BS" --type postfix --by domain --by sender --format json "$f"
+}
+
 # limit_bytes NAME: a decompression limit must have inflated the whole log
 # (each prints the bytes it inflated), or it timed something else.
 limit_bytes() {
@@ -268,6 +320,8 @@ limit_bytes() {
 N=$RUNS
 [ "$SLOW_RUNS" -gt "$N" ] && N=$SLOW_RUNS
 BYTES_PF=$(size_of "$DATA/$PF-$MB.log")
+BYTES_D=
+[ -n "$DIN" ] && BYTES_D=$(size_of "$DATA/$DIN.log")
 echo "timing: $RUNS runs per tool ($SLOW_RUNS for pflogsumm and eximstats)"
 run=1
 while [ "$run" -le "$N" ]; do
@@ -302,6 +356,7 @@ while [ "$run" -le "$N" ]; do
 			cat "$f" > /dev/null
 			bs postfix "$PF-$s" "$f" "$(size_of "$f")" "$run"
 		done
+		[ -n "$DIN" ] && round_distinct "$run"
 	fi
 	echo "  run $run of $N done"
 	run=$((run + 1))
@@ -442,6 +497,20 @@ done
 for s in $SIZES_OTHER; do
 	check_one "$PF-$s" "$DATA/$PF-$s.expect.json"
 done
+if [ -n "$DIN" ]; then
+	check_one "$DIN" "$DATA/$DIN.expect.json"
+	check_one "$DIN.by" "$DATA/$DIN.expect.json"
+fi
+# --format events: one line per event.
+want=$(flatten < "$DATA/$PF-$MB.expect.json" |
+    awk -F '\t' '$1 == "totals.events" { print $2 }')
+got=$(cat "$OUT/$PF-$MB.events.lines" 2> /dev/null)
+if [ -n "$got" ] && [ "$got" = "$want" ]; then
+	echo "  $PF-$MB --format events: ok ($got lines)"
+else
+	echo "  $PF-$MB --format events: expected $want event lines, got ${got:-none}"
+	FAILED=1
+fi
 
 # ---- the table -----------------------------------------------------------
 
@@ -461,7 +530,7 @@ RES=$OUT/results.txt
 	echo
 	awk -F '\t' -v pf="$PF-$MB" -v mb="$MB" -v sizes="$SIZES" \
 	    -v failed=$FAILED -v strict="$STRICT" -v bsgz="$BS_GZIP" \
-	    -v isalwhy="$ISAL_WHY" '
+	    -v isalwhy="$ISAL_WHY" -v din="$DIN" '
 	function median(k,   n, i, j, x, a) {
 		n = ns[k]
 		for (i = 1; i <= n; i++) a[i] = sv[k, i]
@@ -479,7 +548,7 @@ RES=$OUT/results.txt
 		sv[k, ++ns[k]] = $4
 		bytes[k] = $3
 		if ($5 + 0 > rss[k]) rss[k] = $5 + 0
-		if ($1 == "bouncestat" && $5 + 0 > bsmax) bsmax = $5 + 0
+		if ($1 ~ /^bouncestat/ && $5 + 0 > bsmax) bsmax = $5 + 0
 	}
 	END {
 		for (i = 1; i <= no; i++) {
@@ -520,6 +589,13 @@ RES=$OUT/results.txt
 		target("plain Postfix >= 100x pflogsumm throughput", (k in med) ? med[k] / ref[pf] : "", 100, "x")
 		k = "grep -c status=" SUBSEP pf
 		target("plain Postfix >= grep -c status= throughput", (k in med) ? med[k] / ref[pf] : "", 1, "x")
+		# Throughput ratios: grep seconds / bouncestat seconds.
+		kt = "bouncestat text" SUBSEP pf
+		target("default text report >= 1.5x grep -c status= throughput",
+		    (k in med) && (kt in med) ? med[k] / med[kt] : "", 1.5, "x")
+		kt = "bouncestat events" SUBSEP pf
+		target("--format events >= 0.5x grep -c status= throughput",
+		    (k in med) && (kt in med) ? med[k] / med[kt] : "", 0.5, "x")
 		# Against the limit of the decoder bouncestat uses: the share
 		# is bouncestat throughput / limit throughput, that is limit
 		# seconds / bouncestat seconds.
@@ -537,6 +613,16 @@ RES=$OUT/results.txt
 		target("gzip Postfix >= 90% of the decompression limit (" lim ")",
 		    (k in med) && ((pf ".gz") in ref) ? med[k] / ref[pf ".gz"] * 100 : "", 90, "%", "", why)
 		target("peak RSS <= 32 MiB (every bouncestat run)", bsmax ? 32 - bsmax / 1024 : "", 0, "MiB to spare", bsmax / 1024)
+		if (din != "") {
+			dn = din
+			sub(/^postfix-distinct-/, "", dn)
+			k = "bouncestat text" SUBSEP din
+			target("peak RSS <= 32 MiB, default report, " dn " distinct domains/senders/messages",
+			    (k in med) ? 32 - rss[k] / 1024 : "", 0, "MiB to spare", rss[k] / 1024)
+			k = "bouncestat by" SUBSEP din
+			target("peak RSS <= 32 MiB, --by domain --by sender, " dn " distinct domains/senders/messages",
+			    (k in med) ? 32 - rss[k] / 1024 : "", 0, "MiB to spare", rss[k] / 1024)
+		}
 		k = "eximstats" SUBSEP "exim-" mb
 		target("Exim >= 100x eximstats throughput", (k in med) ? med[k] / ref["exim-" mb] : "", 100, "x")
 		k = "bouncestat" SUBSEP "exchange-" mb
@@ -547,6 +633,7 @@ RES=$OUT/results.txt
 			target(sprintf("flat memory: RSS %s MiB -> %s MiB grows <= 1.25x", sz[ns2 - 1], sz[ns2]),
 			    lrss[ns2 - 1] ? lrss[ns2] / lrss[ns2 - 1] : "", -1.25, "x")
 		}
+		targets_print()
 		if (failed)
 			v = "FAILED (bouncestat failed or its counts differ from the generator, see above)"
 		else if (miss)
@@ -556,25 +643,32 @@ RES=$OUT/results.txt
 		printf "\nverdict: %s\n", v
 		exit failed ? 1 : (miss && strict == 1) ? 3 : 0
 	}
-	# A negative limit means "at most |limit|".
+	# A negative limit means "at most |limit|".  The lines are printed
+	# by targets_print, as wide as the longest name.
 	function target(what, v, limit, unit, shown, why,   ok) {
+		tw[++nt] = what
+		if (length(what) > tww) tww = length(what)
 		if (v == "") {
-			printf "  %-58s %12s  SKIP%s\n", what, "n/a",
-			    why != "" ? " (" why ")" : ""
+			tv[nt] = "n/a"
+			tr[nt] = "SKIP" (why != "" ? " (" why ")" : "")
 			return
 		}
 		ok = limit < 0 ? v <= -limit : v >= limit
 		if (!ok) miss++
-		printf "  %-58s %12s  %s\n", what,
-		    shown != "" ? sprintf("%.1f MiB", shown) : sprintf("%.2f %s", v, unit),
-		    ok ? "PASS" : "FAIL"
+		tv[nt] = shown != "" ? sprintf("%.1f MiB", shown) : sprintf("%.2f %s", v, unit)
+		tr[nt] = ok ? "PASS" : "FAIL"
+	}
+	function targets_print(   i) {
+		fmt = "  %-" tww "s %12s  %s\n"
+		for (i = 1; i <= nt; i++)
+			printf fmt, tw[i], tv[i], tr[i]
 	}' "$RAW"
 } > "$RES"
 status=$?
 cat "$RES"
 
 rm -f "$OUT/exp.flat" "$OUT/got.flat" "$OUT/rss.tmp" "$OUT/stderr.tmp" \
-    "$OUT/tool.out" "$OUT/bs.out" "$OUT/limit.out"
+    "$OUT/tool.out" "$OUT/bs.out" "$OUT/limit.out" "$OUT/events.out"
 if [ "$KEEP" != 1 ]; then
 	rm -f "$DATA"/*.log "$DATA"/*.log.gz "$DATA"/*.params
 fi
