@@ -118,4 +118,50 @@
 #define BS_DETECT_LINES		1000
 #define BS_DETECT_BYTES		(256 * 1024)
 
+
+/*
+ * A diagnostic (diag.h) is one line for the operator, kept in fixed
+ * buffers so that reporting a failure never allocates: a message longer
+ * than BS_DIAG_MSG_MAX bytes, or a file name longer than
+ * BS_DIAG_FILE_MAX, is cut (bs_diag_set).  512 bytes hold every message
+ * bouncestat writes with a quoted name or piece of a line.
+ */
+#define BS_DIAG_MSG_MAX		512
+#define BS_DIAG_FILE_MAX	256
+
+/* --fail-on conditions per run: more than anyone writes, on the stack. */
+#define BS_FAIL_ON_MAX		32
+
+/*
+ * Option ranges, so that a typo cannot ask for the impossible.  --jobs
+ * takes up to BS_JOBS_MAX threads, each with an aggregate of its own;
+ * without --jobs there is one per online processor, at most
+ * BS_JOBS_AUTO_MAX (the merge in the calling thread limits the gain long
+ * before that).  --top: keys shown per breakdown.  --interval: a week.
+ */
+#define BS_JOBS_MAX		256
+#define BS_JOBS_AUTO_MAX	64
+#define BS_TOP_MAX		100000
+#define BS_INTERVAL_MAX		(7 * 86400)
+
+/*
+ * Exchange columns kept from a row or a "#Fields:" line.  Tracking logs
+ * have at most 30 columns; fields past this many are counted but not
+ * kept, so a column named past it is treated as missing.
+ */
+#define BS_EXCHANGE_FIELDS_MAX	64
+
+/*
+ * The -o writer (outfile.c).  A temporary file of a dead process is only
+ * removed once it is BS_OUTFILE_STALE_S seconds old, so that a run in
+ * another PID namespace (a container writing into the same folder),
+ * whose PIDs mean nothing here, keeps the file it is still writing.
+ * Symbolic links are followed BS_OUTFILE_LINK_HOPS deep, as the kernel's
+ * ELOOP limit; BS_OUTFILE_TMP_ATTEMPTS temporary names are tried when one
+ * is taken (only this process's own can be).
+ */
+#define BS_OUTFILE_STALE_S	60
+#define BS_OUTFILE_LINK_HOPS	40
+#define BS_OUTFILE_TMP_ATTEMPTS	100
+
 #endif

@@ -11,6 +11,8 @@
 #include <stdarg.h>
 #include <stdint.h>
 
+#include "bslimits.h"
+
 typedef enum {
 	BS_OK = 0,
 	BS_ERR_USAGE,		/* bad option or argument */
@@ -21,15 +23,13 @@ typedef enum {
 	BS_ERR_NOMEM
 } bs_status;
 
-#define BS_DIAG_MSG_MAX 512
-
 /*
  * Where and why something failed.  "file" and "line" are 0/empty when they
  * do not apply.  The message is plain text without the file prefix; it has
  * already been made safe for a terminal.
  */
 struct bs_diag {
-	char file[256];
+	char file[BS_DIAG_FILE_MAX];
 	uint64_t line;
 	char msg[BS_DIAG_MSG_MAX];
 };

@@ -44,14 +44,6 @@
 #include "format.h"
 #include "patterns.h"
 
-/*
- * Fields kept from a row or a "#Fields:" line.  Tracking logs have at most
- * 30 columns; fields past this many are counted but not kept, so a column
- * named past it is treated as missing.  (Local to this parser because no
- * other module shares it; bslimits.h may take it over.)
- */
-#define EXCHANGE_FIELDS_MAX	64
-
 /* The columns the parser reads, and their names in a "#Fields:" line. */
 enum col {
 	COL_STAMP,
@@ -137,7 +129,7 @@ struct exchange {
 	struct layout cur;		/* valid when hdr == HDR_OK */
 	struct layout std[STD_LAYOUTS];
 	char *scratch;			/* BS_LINE_MAX bytes for csv.c */
-	struct bs_csv_field f[EXCHANGE_FIELDS_MAX];
+	struct bs_csv_field f[BS_EXCHANGE_FIELDS_MAX];
 };
 
 static bool
@@ -193,11 +185,11 @@ map_fields(struct exchange *ex, const char *list, size_t len,
 	size_t nf, i, k;
 
 	nf = bs_csv_split(list, len, ex->scratch, BS_LINE_MAX, ex->f,
-	    EXCHANGE_FIELDS_MAX);
+	    BS_EXCHANGE_FIELDS_MAX);
 	l->ncols = nf;
 	for (k = 0; k < COL_COUNT; k++)
 		l->col[k] = -1;
-	for (i = 0; i < nf && i < EXCHANGE_FIELDS_MAX; i++) {
+	for (i = 0; i < nf && i < BS_EXCHANGE_FIELDS_MAX; i++) {
 		const char *s = ex->f[i].ptr;
 		size_t n = ex->f[i].len;
 
@@ -309,7 +301,7 @@ column(const struct exchange *ex, const struct layout *l, size_t nf,
 {
 	int c = l->col[k];
 
-	if (c < 0 || (size_t)c >= nf || c >= EXCHANGE_FIELDS_MAX) {
+	if (c < 0 || (size_t)c >= nf || c >= BS_EXCHANGE_FIELDS_MAX) {
 		*s = "";
 		*n = 0;
 		return;
@@ -580,7 +572,7 @@ exchange_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	}
 
 	nf = bs_csv_split(s, n, ex->scratch, BS_LINE_MAX, ex->f,
-	    EXCHANGE_FIELDS_MAX);
+	    BS_EXCHANGE_FIELDS_MAX);
 	l = row_layout(ex, nf);
 	if (l == NULL)
 		return BS_OK;
@@ -704,6 +696,8 @@ static const char *const exchange_needles[] = {
 
 const struct bs_format bs_format_exchange = {
 	.name = "exchange",
+	.help = "Exchange message tracking logs (MSGTRK*.LOG)",
+	.splittable = false,	/* a row needs the #Fields: line above */
 	.needles = exchange_needles,
 	.probe = exchange_probe,
 	.open = exchange_open,

@@ -1028,6 +1028,8 @@ static const char *const exim_joined_needles[] = {
 
 const struct bs_format bs_format_exim = {
 	.name = "exim",
+	.help = "Exim mainlog, also behind a syslog prefix",
+	.splittable = true,
 	.needles = exim_needles,
 	.joined_needles = exim_joined_needles,
 	.probe = exim_probe,

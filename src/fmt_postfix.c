@@ -931,6 +931,8 @@ postfix_probe(const char *s, size_t n)
 
 const struct bs_format bs_format_postfix = {
 	.name = "postfix",
+	.help = "Postfix mail.log (syslog or RFC 3339 stamps)",
+	.splittable = true,
 	.needles = postfix_needles,
 	.joined_needles = postfix_joined_needles,
 	.probe = postfix_probe,

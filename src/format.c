@@ -24,13 +24,6 @@ bs_format_find(const char *name)
 	return NULL;
 }
 
-bool
-bs_format_splittable(const struct bs_format *f)
-{
-	/* Their parsers keep only compiled patterns between lines. */
-	return f == &bs_format_postfix || f == &bs_format_exim;
-}
-
 /*
  * Every format scores every sampled line (2 certain, 1 plausible) and the
  * highest total wins, so a few odd lines at the top (a banner, another

@@ -20,7 +20,22 @@
 struct bs_patterns;
 
 struct bs_format {
+	/* What --type takes, and what JSON's inputs[].format says. */
 	const char *name;
+
+	/*
+	 * What the format is, in a few words for --type's list in --help
+	 * (tests/docs.sh checks that the help still fits 80 columns).
+	 */
+	const char *help;
+
+	/*
+	 * Whether every line parses on its own, so that a file can be read
+	 * in pieces on several cores and give the same events (jobs.c): the
+	 * parser keeps nothing between lines but its compiled patterns.
+	 * Exchange's lines depend on the #Fields: header above them.
+	 */
+	bool splittable;
 
 	/*
 	 * How much this single line looks like the format: 0 not at all,
@@ -70,16 +85,11 @@ extern const struct bs_format bs_format_exchange;
 /* The format called name, or NULL. */
 const struct bs_format *bs_format_find(const char *name);
 
-/* All formats, NULL-terminated, in detection order. */
-extern const struct bs_format *const bs_formats[];
-
 /*
- * Whether every line of the format parses on its own, so that a file can
- * be read in pieces on several cores and give the same events (Postfix,
- * Exim).  Exchange's lines depend on the #Fields: header above them.  A
- * format not listed in format.c is read whole.
+ * All formats, NULL-terminated, in detection order: --type's names, its
+ * help and its usage error are made from this table.
  */
-bool bs_format_splittable(const struct bs_format *f);
+extern const struct bs_format *const bs_formats[];
 
 /*
  * Recognise the format from a sample of an input's first lines (each line

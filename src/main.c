@@ -265,7 +265,8 @@ default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+	return n < 1 ? 1 : n > BS_JOBS_AUTO_MAX ? BS_JOBS_AUTO_MAX :
+	    (unsigned)n;
 }
 
 struct follow_ctx {
@@ -527,7 +528,7 @@ main(int argc, char **argv)
 		return usage_error(&d);
 	switch (o.action) {
 	case BS_ACT_HELP:
-		fputs(bs_options_help(), stdout);
+		bs_options_help(stdout);
 		return EXIT_SUCCESS;
 	case BS_ACT_VERSION:
 		printf("bouncestat %s\ngzip: %s\n", BS_VERSION,

@@ -3,26 +3,34 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bslimits.h"
 #include "format.h"
 #include "options.h"
 
-static const char help[] =
+/*
+ * --help, in two parts around --type's list of formats, which comes from
+ * the format table (format.c) so that a new format shows up by itself.
+ */
+static const char help_head[] =
 "Usage: bouncestat [OPTION]... [FILE]...\n"
 "       bouncestat --follow [OPTION]... FILE...\n"
 "       bouncestat --explain CODE...\n"
 "Count why mail bounces: per SMTP reply code and enhanced status code,\n"
 "with what each code means and what to do about it.\n"
 "\n"
-"FILEs are Postfix, Exim or Exchange message-tracking logs, plain or\n"
+"FILEs are mail logs of a type listed under --type, plain or\n"
 "gzip-compressed (recognised by content).  '-' or no FILE reads standard\n"
 "input.\n"
 "\n"
 "Input:\n"
-"  -t, --type=NAME      read every input as NAME: postfix, exim, exchange\n"
-"                       (default auto: recognise each input by content)\n"
+"  -t, --type=NAME      read every input as NAME (default auto: recognise\n"
+"                       each input by content); NAME is one of:\n";
+
+static const char help_tail[] =
 "      --patterns=DIR   load DIR/*.pat instead of the built-in patterns\n"
 "      --since=TIME     count only events at or after TIME\n"
 "      --until=TIME     count only events before TIME; TIME is an ISO date\n"
@@ -59,10 +67,37 @@ static const char help[] =
 "completely (what was read is still reported); 2 usage or configuration\n"
 "error (nothing was read); 3 a --fail-on condition holds.\n";
 
-const char *
-bs_options_help(void)
+/* Where --type's list of formats starts, under its description. */
+#define HELP_COLUMN 25
+
+void
+bs_options_help(FILE *out)
 {
-	return help;
+	int width = 0;
+	size_t i;
+
+	for (i = 0; bs_formats[i] != NULL; i++)
+		if ((int)strlen(bs_formats[i]->name) > width)
+			width = (int)strlen(bs_formats[i]->name);
+	fputs(help_head, out);
+	for (i = 0; bs_formats[i] != NULL; i++)
+		fprintf(out, "%*s%-*s  %s\n", HELP_COLUMN, "", width,
+		    bs_formats[i]->name, bs_formats[i]->help);
+	fputs(help_tail, out);
+}
+
+/* "postfix, exim, exchange or auto": what --type takes, from the table. */
+static void
+type_names(char *buf, size_t size)
+{
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; bs_formats[i] != NULL && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s, ",
+		    bs_formats[i]->name);
+	if (len >= 2 && len < size)
+		snprintf(buf + len - 2, size - (len - 2), " or auto");
 }
 
 enum {
@@ -138,10 +173,14 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 				o->type = NULL;
 				break;
 			}
-			if (bs_format_find(optarg) == NULL)
+			if (bs_format_find(optarg) == NULL) {
+				char names[200];
+
+				type_names(names, sizeof(names));
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
-				    "unknown log type '%s' (expected postfix, "
-				    "exim, exchange or auto)", optarg);
+				    "unknown log type '%s' (expected %s)", optarg,
+				    names);
+			}
 			o->type = optarg;
 			break;
 		case OPT_FORMAT:
@@ -178,10 +217,10 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 			break;
 		}
 		case OPT_TOP:
-			if (!parse_uint(optarg, 1, 100000, &o->top))
+			if (!parse_uint(optarg, 1, BS_TOP_MAX, &o->top))
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
-				    "--top takes a number from 1 to 100000, "
-				    "not '%s'", optarg);
+				    "--top takes a number from 1 to %u, not "
+				    "'%s'", BS_TOP_MAX, optarg);
 			break;
 		case 'o':
 			o->output_path = optarg;
@@ -213,10 +252,10 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 			o->quiet = true;
 			break;
 		case 'j':
-			if (!parse_uint(optarg, 1, 256, &o->jobs))
+			if (!parse_uint(optarg, 1, BS_JOBS_MAX, &o->jobs))
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
-				    "--jobs takes a number from 1 to 256, not "
-				    "'%s'", optarg);
+				    "--jobs takes a number from 1 to %u, not "
+				    "'%s'", BS_JOBS_MAX, optarg);
 			break;
 		case 'f':
 			follow = true;
@@ -225,10 +264,12 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 			o->from_start = true;
 			break;
 		case OPT_INTERVAL:
-			if (!parse_uint(optarg, 1, 86400 * 7, &o->interval))
+			if (!parse_uint(optarg, 1, BS_INTERVAL_MAX,
+			    &o->interval))
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 				    "--interval takes a number of seconds "
-				    "from 1 to 604800, not '%s'", optarg);
+				    "from 1 to %u, not '%s'", BS_INTERVAL_MAX,
+				    optarg);
 			interval_set = true;
 			break;
 		case 'e':

@@ -6,14 +6,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "breakdown.h"
+#include "bslimits.h"
 #include "diag.h"
 #include "threshold.h"
 #include "window.h"
-
-#define BS_FAIL_ON_MAX 32
 
 enum bs_output {
 	BS_OUT_TEXT,
@@ -60,7 +60,7 @@ struct bs_options {
 bs_status bs_options_parse(int argc, char **argv, time_t now,
     struct bs_options *o, struct bs_diag *d);
 
-/* The --help text. */
-const char *bs_options_help(void);
+/* Write the --help text to out; --type's list comes from bs_formats[]. */
+void bs_options_help(FILE *out);
 
 #endif

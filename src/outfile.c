@@ -17,15 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bslimits.h"
 #include "outfile.h"
 
 #define TMP_PREFIX	".bouncestat-"
-
-/* Symbolic links followed before giving up, as the kernel's ELOOP limit. */
-#define LINK_HOPS	40
-
-/* Temporary names tried when one is taken (only by this process). */
-#define TMP_ATTEMPTS	100
 
 /* FNV-1a, 64 bits: a short, stable stand-in for a name of any length. */
 static uint64_t
@@ -67,7 +62,7 @@ follow_links(const char *path)
 	for (hops = 0; cur != NULL; hops++) {
 		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
 			return cur;
-		if (hops == LINK_HOPS) {
+		if (hops == BS_OUTFILE_LINK_HOPS) {
 			errno = ELOOP;
 			break;
 		}
@@ -287,7 +282,7 @@ replace(const char *path, const struct stat *old,
 		goto out;
 	}
 	remove_stale(dfd, base);
-	for (attempt = 0; attempt < TMP_ATTEMPTS; attempt++) {
+	for (attempt = 0; attempt < BS_OUTFILE_TMP_ATTEMPTS; attempt++) {
 		bs_outfile_tmpname(base, getpid(), attempt, tmp, sizeof(tmp));
 		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0666);

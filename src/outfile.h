@@ -20,8 +20,8 @@
  * whatever the target's length, and the next write to the same target
  * can recognise what a killed run left behind: such a file is removed
  * when its PID is no longer a live process and it has not changed for
- * BS_OUTFILE_STALE_S seconds.  The hidden name ending in ".tmp" keeps
- * collectors that read "*.prom" or "*.json" away from it.
+ * BS_OUTFILE_STALE_S seconds (bslimits.h).  The hidden name ending in
+ * ".tmp" keeps collectors that read "*.prom" or "*.json" away from it.
  */
 #ifndef BS_OUTFILE_H
 #define BS_OUTFILE_H
@@ -31,14 +31,6 @@
 #include <sys/types.h>
 
 #include "diag.h"
-
-/*
- * A temporary file of a dead process is only removed once it is this old,
- * so that a run in another PID namespace (a container writing into the
- * same folder), whose PIDs mean nothing here, keeps the file it is still
- * writing.
- */
-#define BS_OUTFILE_STALE_S	60
 
 /* Room for any temporary name and its NUL (see bs_outfile_tmpname). */
 #define BS_OUTFILE_TMPNAME_MAX	64

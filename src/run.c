@@ -525,7 +525,7 @@ bs_run_split_format(const struct bs_run_config *cfg, const char *path)
 		goto out;
 	if (s->fmt == NULL && bs_stream_flush(s) != BS_OK)
 		goto out;
-	if (s->fmt != NULL && bs_format_splittable(s->fmt))
+	if (s->fmt != NULL && s->fmt->splittable)
 		fmt = s->fmt;
 out:
 	bs_stream_close(s);

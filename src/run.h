@@ -107,10 +107,10 @@ void bs_run_fault_diag(struct bs_diag *d, const char *path,
 /*
  * The format in which to read the file at path in pieces: cfg->format,
  * or else the one recognised from its first lines exactly as
- * bs_run_input_counted recognises it.  NULL when the file should be read whole:
- * it is compressed, empty, fails in its first lines, is of no known
- * format, or of one whose lines do not parse on their own
- * (bs_format_splittable).  Reading it whole then reports any problem.
+ * bs_run_input_counted recognises it.  NULL when the file should be read
+ * whole: it is compressed, empty, fails in its first lines, is of no
+ * known format, or of one whose lines do not parse on their own (struct
+ * bs_format's splittable).  Reading it whole then reports any problem.
  */
 const struct bs_format *bs_run_split_format(const struct bs_run_config *cfg,
     const char *path);
