@@ -101,12 +101,8 @@
  * Smaller files take a fraction of a second on one core.  The piece size
  * is fixed, not a share of the file: each piece holds a set of message
  * ids of its own until it is merged, so its size, not the file's, bounds
- * that memory (a 1 GiB Postfix log peaks at 28 MiB on one core, 30 MiB
- * on two with 16 MiB pieces, 32 MiB with 32 MiB ones and 33 to 35 MiB
- * with 64 MiB ones), and small pieces keep the cores evenly busy to the
- * end.  Merging a piece takes about 3 ms of the calling thread, mostly
- * its message ids going into the report's set (which a whole read pays
- * as it goes), next to some 15 ms of parsing it on a worker.
+ * that memory, and small pieces keep the cores evenly busy to the end
+ * (bench/README.md has the measurements behind 16 MiB).
  */
 #define BS_SPLIT_MIN		(64ULL * 1024 * 1024)
 #define BS_SPLIT_PIECE		(16ULL * 1024 * 1024)
