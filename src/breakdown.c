@@ -31,7 +31,7 @@ struct counts {
 	uint64_t events;	/* the null and other rows only */
 	uint64_t kind[BS_KIND_COUNT];
 	uint64_t messages;	/* exact, while pairs are kept */
-	size_t ncodes;
+	uint32_t ncodes;
 	struct bs_by_code codes[BS_BY_CODES];
 };
 

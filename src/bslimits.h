@@ -24,12 +24,16 @@
 
 /*
  * Distinct message ids are kept exactly (as 64-bit keys: a 48-bit hash and
- * a tag) until the run holds this many keys; each id takes one key for its
- * row and one for its kind, so about half as many distinct ids.  Past it,
- * every row and kind switches to a HyperLogLog estimate, so that memory
- * stays flat on any input.
+ * a tag) until the run holds this many keys, all its aggregates together
+ * (agg.c's struct budget); each id takes one key for its row and one for
+ * its kind, so about half as many distinct ids.  Past it, every row and
+ * kind switches to a HyperLogLog estimate, so that memory stays flat on
+ * any input.  The set is at most half full, and growing it holds the old
+ * and the new table for a moment: 2^19 keys peak at 12 MiB, 2^20 at 24,
+ * which left no room under the 32 MiB the default report may take (with
+ * its breakdowns, on two cores, 10 million distinct messages).
  */
-#define BS_MSGID_BUDGET		(1u << 20)
+#define BS_MSGID_BUDGET		(1u << 19)
 
 /*
  * HyperLogLog precision: 2^15 one-byte registers per row (32 KiB, about
@@ -75,7 +79,7 @@
  */
 #define BS_BY_KEYS		2048
 #define BS_TOPK_KEY_MAX		512
-#define BS_BY_CODES		8
+#define BS_BY_CODES		4
 
 /*
  * Distinct messages per breakdown key: (key, message) pairs are kept
