@@ -10,7 +10,7 @@ const struct bs_format *const bs_formats[] = {
 	&bs_format_postfix,
 	&bs_format_exim,
 	&bs_format_exchange,
-	NULL
+	NULL,
 };
 
 const struct bs_format *
@@ -43,9 +43,11 @@ bs_format_detect(const char *sample, size_t len)
 		const char *nl = memchr(line, '\n', len - pos);
 		size_t ll = nl ? (size_t)(nl - line) : len - pos;
 
-		for (i = 0; bs_formats[i] != NULL && i < 16; i++)
-			score[i] += (unsigned long)bs_formats[i]->probe(line,
-			    ll);
+		for (i = 0; bs_formats[i] != NULL && i < 16; i++) {
+			int sc = bs_formats[i]->probe(line, ll);
+
+			score[i] += (unsigned long)sc;
+		}
 		pos += ll + 1;
 	}
 	for (i = 0; bs_formats[i] != NULL && i < 16; i++) {

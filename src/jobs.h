@@ -44,8 +44,8 @@ bs_status bs_run_inputs(const struct bs_run_config *cfg, char *const *paths,
  * file's size and the number of jobs.
  */
 struct bs_jobs_split {
-	unsigned long long size;	/* 0: no forced pieces */
-	unsigned long long first;	/* 0: size */
+	unsigned long long size;  /* 0: no forced pieces */
+	unsigned long long first; /* 0: size */
 };
 
 /*
