@@ -129,6 +129,11 @@ valgrind: $(BUILD)/bouncestat
 bench: $(BUILD)/bouncestat
 	sh bench/run.sh $(BUILD)/bouncestat
 
+# The reason rules scored on ../shared/reasons/labelled.jsonl (REASONS_SET=).
+REASONS_SET ?= ../shared/reasons/labelled.jsonl
+reasons-score: $(BUILD)/bouncestat
+	python3 tools/reasons-score.py $(BUILD)/bouncestat $(REASONS_SET)
+
 contrib-check: $(BUILD)/bouncestat
 	sh tests/contrib.sh $(BUILD)/bouncestat
 
@@ -136,6 +141,6 @@ clean:
 	rm -rf build build-san build-fuzz build-vg build-zlib
 
 .PHONY: all check docs format-check sanitize acceptance bench contrib-check \
-	fuzz badinput valgrind install uninstall clean
+	fuzz badinput valgrind reasons-score install uninstall clean
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -89,17 +89,23 @@ struct bs_event {
 
 	/*
 	 * Filled by run.c, not by parsers: the time read from stamp, and
-	 * whether it could be read.
+	 * whether it could be read; why the event failed (reasons.h: a
+	 * static reason name, "delivered" for deliveries, NULL before
+	 * run.c decides) and whether that is a hard failure (-1 for none:
+	 * deliveries and deferrals; 0 soft; 1 hard).
 	 */
 	bool timed;
 	time_t time;
+	const char *reason;
+	int hard;
 };
 
 /* An empty record: an event with nothing stated (delay < 0: none). */
 static inline void
 bs_event_init(struct bs_event *ev)
 {
-	*ev = (struct bs_event){ .note = BS_NOTE_EVENT, .delay = -1.0 };
+	*ev = (struct bs_event){ .note = BS_NOTE_EVENT, .delay = -1.0,
+	    .hard = -1 };
 }
 
 typedef void (*bs_event_fn)(void *ctx, const struct bs_event *ev);

@@ -25,6 +25,7 @@
 #include "options.h"
 #include "outfile.h"
 #include "patterns.h"
+#include "reasons.h"
 #include "report.h"
 #include "run.h"
 #include "safe.h"
@@ -256,6 +257,12 @@ load_patterns(const struct bs_options *o, const struct bs_format *fmt,
 			return st;
 		}
 		bs_formats[i]->close(state);
+	}
+	/* The reason rules too (reasons.pat), compiled once and kept. */
+	if (bs_reasons_of(*out, d) == NULL) {
+		bs_patterns_free(*out);
+		*out = NULL;
+		return BS_ERR_CONFIG;
 	}
 	return BS_OK;
 }

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,16 +21,33 @@
 
 struct pat {
 	char *set;
-	char *name;
-	char *rx;	/* the regex as written, continuation lines joined */
+	char *name;	/* a row's keyword */
+	char *rx;	/* the regex (a row's fields) as written, joined */
 	size_t rxlen;
-	pcre2_code *re;
+	pcre2_code *re;	/* NULL for a row */
+	char *origin;	/* rows only: the file, for diagnostics */
+	uint64_t line;	/* rows only */
 };
+
+/* A value derived from the whole set (bs_patterns_derive). */
+struct derived {
+	bs_derive_fn make;
+	void (*drop)(void *);
+	void *value;
+};
+
+#define DERIVED_MAX 4
 
 struct bs_patterns {
 	struct pat *v;
 	size_t n, cap;
 	pcre2_match_context *mctx;
+	/*
+	 * Derived values are made on first use, possibly by several reading
+	 * threads at once: the lock makes the set's only mutable part safe.
+	 */
+	pthread_mutex_t lock;
+	struct derived derived[DERIVED_MAX];
 };
 
 struct bs_patterns *
@@ -47,7 +65,18 @@ bs_patterns_new(void)
 	pcre2_set_match_limit(p->mctx, BS_MATCH_LIMIT);
 	pcre2_set_depth_limit(p->mctx, BS_DEPTH_LIMIT);
 	pcre2_set_heap_limit(p->mctx, BS_HEAP_LIMIT_KIB);
+	pthread_mutex_init(&p->lock, NULL);
 	return p;
+}
+
+static void
+free_pat(struct pat *pt)
+{
+	free(pt->set);
+	free(pt->name);
+	free(pt->rx);
+	free(pt->origin);
+	pcre2_code_free(pt->re);
 }
 
 void
@@ -57,14 +86,14 @@ bs_patterns_free(struct bs_patterns *p)
 
 	if (p == NULL)
 		return;
-	for (i = 0; i < p->n; i++) {
-		free(p->v[i].set);
-		free(p->v[i].name);
-		free(p->v[i].rx);
-		pcre2_code_free(p->v[i].re);
-	}
+	for (i = 0; i < DERIVED_MAX; i++)
+		if (p->derived[i].value != NULL)
+			p->derived[i].drop(p->derived[i].value);
+	for (i = 0; i < p->n; i++)
+		free_pat(&p->v[i]);
 	free(p->v);
 	pcre2_match_context_free(p->mctx);
+	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
 
@@ -75,12 +104,9 @@ drop_set(struct bs_patterns *p, const char *set)
 	size_t i = 0, j = 0;
 
 	for (i = 0; i < p->n; i++) {
-		if (strcmp(p->v[i].set, set) == 0) {
-			free(p->v[i].set);
-			free(p->v[i].name);
-			free(p->v[i].rx);
-			pcre2_code_free(p->v[i].re);
-		} else
+		if (strcmp(p->v[i].set, set) == 0)
+			free_pat(&p->v[i]);
+		else
 			p->v[j++] = p->v[i];
 	}
 	p->n = j;
@@ -93,10 +119,59 @@ find(const struct bs_patterns *p, const char *set, const char *name)
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		if (strcmp(p->v[i].set, set) == 0 &&
+		if (p->v[i].re != NULL && strcmp(p->v[i].set, set) == 0 &&
 		    strcmp(p->v[i].name, name) == 0)
 			return &p->v[i];
 	return NULL;
+}
+
+/* Room for one more entry. */
+static bool
+grow(struct bs_patterns *p)
+{
+	size_t ncap;
+	struct pat *nv;
+
+	if (p->n < p->cap)
+		return true;
+	ncap = p->cap ? p->cap * 2 : 32;
+	nv = realloc(p->v, ncap * sizeof(*nv));
+	if (nv == NULL)
+		return false;
+	p->v = nv;
+	p->cap = ncap;
+	return true;
+}
+
+/* A table row "keyword: fields", kept as written for its module. */
+static bs_status
+add_row(struct bs_patterns *p, const char *set, const char *origin,
+    uint64_t lineno, const char *keyword, const char *text, size_t len,
+    struct bs_diag *d)
+{
+	struct pat *pt;
+
+	if (!grow(p))
+		return bs_diag_set(d, BS_ERR_NOMEM, origin, lineno,
+		    "out of memory");
+	pt = &p->v[p->n];
+	memset(pt, 0, sizeof(*pt));
+	pt->set = strdup(set);
+	pt->name = strdup(keyword);
+	pt->origin = strdup(origin);
+	pt->rx = malloc(len + 1);
+	pt->rxlen = len;
+	pt->line = lineno;
+	if (pt->set == NULL || pt->name == NULL || pt->origin == NULL ||
+	    pt->rx == NULL) {
+		free_pat(pt);
+		return bs_diag_set(d, BS_ERR_NOMEM, origin, lineno,
+		    "out of memory");
+	}
+	memcpy(pt->rx, text, len);
+	pt->rx[len] = '\0';
+	p->n++;
+	return BS_OK;
 }
 
 static bs_status
@@ -122,18 +197,12 @@ add_pattern(struct bs_patterns *p, const char *set, const char *origin,
 	}
 	/* The JIT is an accelerator: where it is unavailable, match anyway. */
 	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 32;
-		struct pat *nv = realloc(p->v, ncap * sizeof(*nv));
-
-		if (nv == NULL) {
-			pcre2_code_free(re);
-			return bs_diag_set(d, BS_ERR_NOMEM, origin, lineno,
-			    "out of memory");
-		}
-		p->v = nv;
-		p->cap = ncap;
+	if (!grow(p)) {
+		pcre2_code_free(re);
+		return bs_diag_set(d, BS_ERR_NOMEM, origin, lineno,
+		    "out of memory");
 	}
+	memset(&p->v[p->n], 0, sizeof(p->v[p->n]));
 	p->v[p->n].set = strdup(set);
 	p->v[p->n].name = strdup(name);
 	p->v[p->n].rx = malloc(rxlen + 1);
@@ -169,6 +238,7 @@ bs_patterns_add_text(struct bs_patterns *p, const char *set,
 	char *rx = NULL;
 	size_t rxlen = 0, pos = 0;
 	uint64_t lineno = 0, start_line = 0;
+	bool row = false;	/* what is being collected is a row */
 	bs_status st = BS_OK;
 
 	drop_set(p, set);
@@ -202,8 +272,9 @@ bs_patterns_add_text(struct bs_patterns *p, const char *set,
 		}
 		/* Any other line ends the pattern being collected. */
 		if (name[0] != '\0') {
-			st = add_pattern(p, set, origin, start_line, name, rx,
-			    rxlen, d);
+			st = row ? add_row(p, set, origin, start_line, name,
+			    rx, rxlen, d) : add_pattern(p, set, origin,
+			    start_line, name, rx, rxlen, d);
 			if (st != BS_OK)
 				goto out;
 			name[0] = '\0';
@@ -219,9 +290,10 @@ bs_patterns_add_text(struct bs_patterns *p, const char *set,
 		}
 		memcpy(name, line, i);
 		name[i] = '\0';
+		row = i < ll && line[i] == ':';
 		while (i < ll && (line[i] == ' ' || line[i] == '\t'))
 			i++;
-		if (i >= ll || line[i] != '=') {
+		if (!row && (i >= ll || line[i] != '=')) {
 			st = bs_diag_set(d, BS_ERR_CONFIG, origin, lineno,
 			    "expected '=' after the pattern name '%s'", name);
 			goto out;
@@ -234,8 +306,9 @@ bs_patterns_add_text(struct bs_patterns *p, const char *set,
 		start_line = lineno;
 	}
 	if (name[0] != '\0')
-		st = add_pattern(p, set, origin, start_line, name, rx, rxlen,
-		    d);
+		st = row ? add_row(p, set, origin, start_line, name, rx, rxlen,
+		    d) : add_pattern(p, set, origin, start_line, name, rx,
+		    rxlen, d);
 out:
 	free(rx);
 	return st;
@@ -408,4 +481,56 @@ bs_match(const struct bs_patterns *p, const pcre2_code *re, const char *s,
 	if (rc == 0)
 		return 1;	/* more groups than the match data holds */
 	return rc;
+}
+
+bool
+bs_patterns_row(const struct bs_patterns *p, const char *set, size_t idx,
+    struct bs_pattern_row *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->v[i].re != NULL || strcmp(p->v[i].set, set) != 0)
+			continue;
+		if (idx-- > 0)
+			continue;
+		out->keyword = p->v[i].name;
+		out->text = p->v[i].rx;
+		out->len = p->v[i].rxlen;
+		out->origin = p->v[i].origin;
+		out->line = p->v[i].line;
+		return true;
+	}
+	return false;
+}
+
+void *
+bs_patterns_derive(const struct bs_patterns *cp, bs_derive_fn make,
+    void (*drop)(void *), struct bs_diag *d)
+{
+	/* The lock and the derived slots are the set's mutable part. */
+	struct bs_patterns *p = (struct bs_patterns *)cp;
+	void *v = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < DERIVED_MAX && p->derived[i].make != NULL; i++)
+		if (p->derived[i].make == make) {
+			v = p->derived[i].value;
+			goto out;
+		}
+	if (i == DERIVED_MAX) {
+		bs_diag_set(d, BS_ERR_CONFIG, "", 0,
+		    "too many values derived from one pattern set");
+		goto out;
+	}
+	v = make(cp, d);
+	if (v != NULL) {
+		p->derived[i].make = make;
+		p->derived[i].drop = drop;
+		p->derived[i].value = v;
+	}
+out:
+	pthread_mutex_unlock(&p->lock);
+	return v;
 }

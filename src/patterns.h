@@ -7,7 +7,11 @@
  *	name = regex
  *	<whitespace>more regex	(a continuation: leading white space is
  *				 dropped and the rest appended as it is)
+ *	keyword: fields		(a table row, continued the same way)
  *
+ * A row is not compiled: it is kept as written, in file order, for the
+ * module that reads the set (reasons.c reads reasons.pat's rows and
+ * documents their fields); sets without rows simply have none.
  * Patterns match bytes (no UTF checking), are JIT-compiled when the
  * platform allows it, and run under the match, depth and heap limits of
  * bslimits.h so that a catastrophic expression is an error, not a hang.
@@ -58,6 +62,32 @@ bs_status bs_patterns_get(const struct bs_patterns *p, const char *set,
  */
 bool bs_patterns_is(const struct bs_patterns *p, const char *set,
     const char *name, const char *rx);
+
+/*
+ * Row idx (0, 1, ...) of SET in file order, or false past the last.  The
+ * strings stay owned by p; text is NUL-terminated.
+ */
+struct bs_pattern_row {
+	const char *keyword;
+	const char *text;	/* the fields, continuation lines joined */
+	size_t len;
+	const char *origin;	/* the file, for diagnostics */
+	uint64_t line;
+};
+bool bs_patterns_row(const struct bs_patterns *p, const char *set,
+    size_t idx, struct bs_pattern_row *out);
+
+/*
+ * A value derived once from the whole set (a module's compiled table):
+ * the first call for a given make calls make(p, d) and keeps what it
+ * returns, later calls (from any thread) return the same value; drop
+ * frees it with p.  NULL when make failed (d says why; it is tried again
+ * next time).
+ */
+typedef void *(*bs_derive_fn)(const struct bs_patterns *p,
+    struct bs_diag *d);
+void *bs_patterns_derive(const struct bs_patterns *p, bs_derive_fn make,
+    void (*drop)(void *), struct bs_diag *d);
 
 /* Number of the named group in re, or BS_ERR_CONFIG if it has none. */
 bs_status bs_patterns_group(const pcre2_code *re, const char *set,

@@ -215,6 +215,20 @@ bs_report_event(void *ctx, const char *input, uint64_t lineno,
 	} else {
 		PUT(w, "null");
 	}
+	PUT(w, ",\"reason\":");
+	if (ev->reason != NULL) {
+		w->buf[w->len++] = '"';
+		put(w, ev->reason, strlen(ev->reason));
+		w->buf[w->len++] = '"';
+	} else {
+		PUT(w, "null");
+	}
+	if (ev->hard > 0)
+		PUT(w, ",\"hard\":true");
+	else if (ev->hard == 0)
+		PUT(w, ",\"hard\":false");
+	else
+		PUT(w, ",\"hard\":null");
 	if (!TEXT(w, ",\"message\":", ev->msgid, ev->msgid_len) ||
 	    !TEXT(w, ",\"recipient\":", ev->recipient.ptr,
 	    ev->recipient.len) ||

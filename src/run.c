@@ -18,6 +18,7 @@
 #include "input.h"
 #include "join.h"
 #include "lines.h"
+#include "reasons.h"
 #include "run.h"
 #include "window.h"
 
@@ -150,6 +151,23 @@ on_event(void *ctx, const struct bs_event *ev)
 	if (e.sender.ptr == NULL && e.msgid != NULL && s->cfg->join != NULL)
 		bs_join_sender(s->cfg->join, e.msgid, e.msgid_len,
 		    &e.sender.ptr, &e.sender.len);
+	/*
+	 * Why it failed: a delivery costs nothing, a failure the rules.  The
+	 * rules' one text match still costs far more than the rest of an
+	 * event (reasons.h), so it runs only for a sink that writes reasons
+	 * (--format events); the counted reports do not show them yet.
+	 */
+	if (e.kind == BS_DELIVERED) {
+		e.reason = "delivered";
+		e.hard = -1;
+	} else if (s->cfg->sink != NULL) {
+		struct bs_verdict v;
+
+		bs_reasons_classify(bs_reasons_of(s->cfg->patterns, NULL),
+		    &e, &v);
+		e.reason = v.reason;
+		e.hard = v.hard;
+	}
 	st = bs_agg_event(s->agg, &e);
 	if (st != BS_OK) {
 		s->status = st;

@@ -25,6 +25,7 @@
 	X(normalize) \
 	X(topk) \
 	X(breakdown) \
+	X(reasons) \
 	X(join) \
 	X(catalog) \
 	X(window) \

@@ -1,0 +1,412 @@
+/*
+ * check_reasons.c - the reason rules (src/reasons.c, patterns/reasons.pat).
+ *
+ * The table rows are real log line shapes of the three formats, outbound
+ * failures and refusals both: each line goes through its format's parser
+ * and the shipped rules, and the row names the reason and hard flag it
+ * must get.  The other tests pin the row grammar (each mistake named with
+ * its line), rule order, the host and command conditions, and the two
+ * sides of hints.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "lines.h"
+#include "patterns.h"
+#include "reasons.h"
+#include "suites.h"
+
+static struct bs_patterns *pats;
+
+static void
+setup(void)
+{
+	struct bs_diag d;
+
+	ck_assert_int_eq(bs_patterns_load(NULL, &pats, &d), BS_OK);
+}
+
+static void
+teardown(void)
+{
+	bs_patterns_free(pats);
+	pats = NULL;
+}
+
+struct got {
+	int n;
+	enum bs_kind kind;
+	struct bs_verdict v;
+};
+
+static void
+collect(void *ctx, const struct bs_event *ev)
+{
+	struct got *g = ctx;
+
+	if (ev->note != BS_NOTE_EVENT || g->n++ > 0)
+		return;
+	g->kind = ev->kind;
+	bs_reasons_classify(bs_reasons_of(pats, NULL), ev, &g->v);
+}
+
+#define EXCH_FIELDS "#Fields: date-time,client-ip,client-hostname," \
+	"server-ip,server-hostname,source-context,connector-id,source," \
+	"event-id,internal-message-id,message-id,network-message-id," \
+	"recipient-address,recipient-status,total-bytes,recipient-count," \
+	"related-recipient-address,reference,message-subject,sender-address," \
+	"return-path,message-info,directionality,tenant-id," \
+	"original-client-ip,original-server-ip,custom-data"
+
+static const struct row {
+	const char *format;
+	const char *line;
+	enum bs_kind kind;
+	const char *reason;
+	int hard;
+} rows[] = {
+	/* Postfix: mail this server sent. */
+	{ "postfix", "Nov 28 10:00:01 mx postfix/smtp[1]: 4B1C2D3E4F: "
+	  "to=<a@gmail.com>, relay=gmail-smtp-in.l.google.com[192.0.2.1]:25, "
+	  "delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host "
+	  "gmail-smtp-in.l.google.com[192.0.2.1] said: 550-5.1.1 The email "
+	  "account that you tried to reach does not exist. Please try "
+	  "550-5.1.1 double-checking the recipient's email address for typos "
+	  "or 550-5.1.1 unnecessary spaces. For more information, go to 550 "
+	  "5.1.1 https://support.google.com/mail/?p=NoSuchUser a1 - gsmtp (in "
+	  "reply to RCPT TO command))", BS_BOUNCED, "userunknown", 1 },
+	{ "postfix", "Nov 28 10:00:02 mx postfix/smtp[1]: 5C2D3E4F5A: "
+	  "to=<b@example.org>, relay=mx1.example.org[192.0.2.2]:25, delay=1, "
+	  "delays=0/0/0/1, dsn=5.2.2, status=bounced (host "
+	  "mx1.example.org[192.0.2.2] said: 552 5.2.2 <b@example.org> Quota "
+	  "exceeded (mailbox for user is full) (in reply to end of DATA "
+	  "command))", BS_BOUNCED, "mailboxfull", 0 },
+	{ "postfix", "Nov 28 10:00:03 mx postfix/smtp[1]: 6D3E4F5A6B: "
+	  "to=<c@outlook.com>, relay=outlook-com.olc.protection.outlook.com"
+	  "[192.0.2.3]:25, delay=1, delays=0/0/0/1, dsn=5.7.1, status=bounced "
+	  "(host outlook-com.olc.protection.outlook.com[192.0.2.3] said: 550 "
+	  "5.7.1 Unfortunately, messages from [198.51.100.1] weren't sent. "
+	  "Please contact your Internet service provider since part of their "
+	  "network is on our block list (S3150). You can also refer your "
+	  "provider to http://mail.live.com/mail/troubleshooting.aspx#errors. "
+	  "(in reply to MAIL FROM command))", BS_BOUNCED, "blocked", 0 },
+	{ "postfix", "Nov 28 10:00:04 mx postfix/smtp[1]: 7E4F5A6B7C: "
+	  "to=<d@example.com>, relay=mx.example.com[192.0.2.4]:25, delay=1, "
+	  "delays=0/0/0/1, dsn=4.7.0, status=deferred (host "
+	  "mx.example.com[192.0.2.4] said: 421-4.7.0 [192.0.2.1] Our system "
+	  "has detected an unusual rate of 421-4.7.0 unsolicited mail "
+	  "originating from your IP address. (in reply to end of DATA "
+	  "command))", BS_DEFERRED, "badreputation", -1 },
+	{ "postfix", "Nov 28 10:00:05 mx postfix/smtp[1]: 8F5A6B7C8D: "
+	  "to=<e@example.net>, relay=none, delay=30, delays=0/0/30/0, "
+	  "dsn=4.4.1, status=deferred (connect to mx.example.net[192.0.2.5]:25: "
+	  "Connection timed out)", BS_DEFERRED, "networkerror", -1 },
+	{ "postfix", "Nov 28 10:00:06 mx postfix/smtp[1]: 9A6B7C8D9E: "
+	  "to=<f@example.org.invalid>, relay=none, delay=0.2, "
+	  "delays=0/0/0.2/0, dsn=5.4.4, status=bounced (Host or domain name "
+	  "not found. Name service error for name=example.org.invalid type=A: "
+	  "Host not found)", BS_BOUNCED, "hostunknown", 1 },
+	{ "postfix", "Nov 28 10:00:07 mx postfix/smtp[1]: 1B7C8D9E0F: "
+	  "to=<g@example.net>, relay=mx.example.net[192.0.2.6]:25, delay=1, "
+	  "delays=0/0/0/1, dsn=5.7.26, status=bounced (host "
+	  "mx.example.net[192.0.2.6] said: 550 5.7.26 This mail has been "
+	  "blocked because the sender is unauthenticated. (in reply to end of "
+	  "DATA command))", BS_BOUNCED, "authfailure", 0 },
+	{ "postfix", "Nov 28 10:00:08 mx postfix/smtp[1]: 2C8D9E0F1A: "
+	  "to=<h@example.net>, relay=mx.example.net[192.0.2.7]:25, delay=9, "
+	  "delays=0/0/0/9, dsn=4.4.2, status=bounced (host "
+	  "mx.example.net[192.0.2.7] said: 421 4.4.2 Connection timed out "
+	  "(in reply to end of DATA command))", BS_BOUNCED, "expired", 0 },
+	{ "postfix", "Nov 28 10:00:09 mx postfix/smtp[1]: 3D9E0F1A2B: "
+	  "to=<i@example.net>, relay=mx.example.net[192.0.2.8]:25, delay=1, "
+	  "delays=0/0/0/1, dsn=5.7.1, status=bounced (host "
+	  "mx.example.net[192.0.2.8] said: 554 5.7.1 <i@example.net>: Relay "
+	  "access denied (in reply to RCPT TO command))", BS_BOUNCED,
+	  "norelaying", 0 },
+	/* Postfix: this server refusing clients. */
+	{ "postfix", "Nov 28 10:01:00 mx postfix/smtpd[2]: NOQUEUE: reject: "
+	  "RCPT from unknown[203.0.113.66]: 450 4.7.25 Client host rejected: "
+	  "cannot find your hostname, [203.0.113.66]; from=<p@example.com> "
+	  "to=<ann@example.org> proto=ESMTP helo=<x>", BS_REJECTED,
+	  "requireptr", 0 },
+	{ "postfix", "Nov 28 10:01:01 mx postfix/smtpd[2]: NOQUEUE: reject: "
+	  "RCPT from x.example[203.0.113.7]: 554 5.7.1 Service unavailable; "
+	  "Client host [203.0.113.7] blocked using zen.spamhaus.org; "
+	  "https://www.spamhaus.org/query/ip/203.0.113.7; from=<a@x.example> "
+	  "to=<b@example.org> proto=ESMTP helo=<x>", BS_REJECTED, "blocked",
+	  0 },
+	{ "postfix", "Nov 28 10:01:02 mx postfix/smtpd[2]: NOQUEUE: reject: "
+	  "RCPT from unknown[203.0.113.8]: 550 5.1.1 <nobody@example.org>: "
+	  "Recipient address rejected: User unknown in local recipient "
+	  "table; from=<a@x.example> to=<nobody@example.org> proto=ESMTP "
+	  "helo=<x>", BS_REJECTED, "userunknown", 1 },
+	{ "postfix", "Nov 28 10:01:03 mx postfix/smtpd[2]: NOQUEUE: reject: "
+	  "RCPT from unknown[203.0.113.9]: 454 4.7.1 <v@example.net>: Relay "
+	  "access denied; from=<a@x.example> to=<v@example.net> proto=ESMTP "
+	  "helo=<x>", BS_REJECTED, "norelaying", 0 },
+	{ "postfix", "Nov 28 10:01:04 mx postfix/smtpd[2]: NOQUEUE: reject: "
+	  "RCPT from unknown[203.0.113.10]: 504 5.5.2 <localhost>: Helo "
+	  "command rejected: need fully-qualified hostname; from=<a@x.example> "
+	  "to=<b@example.org> proto=SMTP helo=<localhost>", BS_REJECTED,
+	  "blocked", 0 },
+	{ "postfix", "Nov 28 10:01:05 mx postfix/smtpd[2]: NOQUEUE: reject: "
+	  "RCPT from unknown[203.0.113.11]: 450 4.1.8 <a@nx.example>: Sender "
+	  "address rejected: Domain not found; from=<a@nx.example> "
+	  "to=<b@example.org> proto=ESMTP helo=<x>", BS_REJECTED, "rejected",
+	  0 },
+	{ "postfix", "Nov 28 10:01:06 mx postfix/cleanup[3]: 4E0F1A2B3C: "
+	  "milter-reject: END-OF-MESSAGE from unknown[203.0.113.12]: 5.7.1 "
+	  "Message rejected as spam; from=<a@x.example> to=<b@example.org> "
+	  "proto=ESMTP helo=<x>", BS_REJECTED, "spamdetected", 0 },
+	{ "postfix", "Nov 28 10:01:07 mx postfix/smtpd[2]: NOQUEUE: reject: "
+	  "RCPT from unknown[203.0.113.13]: 450 4.2.0 <b@example.org>: "
+	  "Recipient address rejected: Greylisted, see "
+	  "https://postgrey.schweikert.ch/help/example.org.html; "
+	  "from=<a@x.example> to=<b@example.org> proto=ESMTP helo=<x>",
+	  BS_REJECTED, "blocked", 0 },
+	/* Exim. */
+	{ "exim", "2026-11-28 08:05:02 1vAbCe-000AbD-2b ** nobody@example.net "
+	  "R=dnslookup T=remote_smtp H=mx1.example.net [192.0.2.25]: SMTP "
+	  "error from remote mail server after RCPT TO:<nobody@example.net>: "
+	  "550 5.1.1 <nobody@example.net>: Recipient address rejected: User "
+	  "unknown in virtual mailbox table", BS_BOUNCED, "userunknown", 1 },
+	{ "exim", "2026-11-28 08:05:03 1vAbCe-000AbD-2b == frank@example.com "
+	  "R=dnslookup T=remote_smtp defer (-44) H=mx.example.com "
+	  "[198.51.100.30]: SMTP error from remote mail server after RCPT "
+	  "TO:<frank@example.com>: 451 4.7.1 Greylisting in action, please "
+	  "come back later", BS_DEFERRED, "blocked", -1 },
+	{ "exim", "2026-11-28 08:05:04 1vAbCe-000AbD-2c ** g@example.net: "
+	  "retry timeout exceeded", BS_EXPIRED, "expired", 0 },
+	{ "exim", "2026-11-28 08:10:05 H=(x) [203.0.113.51] F=<x@example.biz> "
+	  "rejected RCPT <victim@example.net>: relay not permitted",
+	  BS_REJECTED, "norelaying", 0 },
+	{ "exim", "2026-11-28 08:10:10 H=(x) [203.0.113.52] rejected "
+	  "connection in \"connect\" ACL: 203.0.113.52 is listed at "
+	  "zen.spamhaus.org", BS_REJECTED, "blocked", 0 },
+	{ "exim", "2026-11-28 08:10:15 H=mail.example.com [198.51.100.9] "
+	  "F=<alice@example.com> rejected RCPT <big@example.org>: Sender "
+	  "verify failed", BS_REJECTED, "rejected", 0 },
+	/* Exchange message tracking. */
+	{ "exchange", "2026-11-28T10:04:00.000Z,10.0.0.21,EX01,,EX01,,,"
+	  "ROUTING,FAIL,14333,<m1@example.org>,,nobody@corp.example.org,"
+	  "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found,,1,,,s,"
+	  "alice@corp.example.org,alice@corp.example.org,,Originating,,,,",
+	  BS_BOUNCED, "userunknown", 1 },
+	{ "exchange", "2026-11-28T10:05:00.000Z,10.0.0.21,EX01,,EX01,,,"
+	  "ROUTING,FAIL,14334,<m2@example.org>,,full@corp.example.org,"
+	  "550 5.2.2 STOREDRV.Deliver; recipient mailbox is full,,1,,,s,"
+	  "alice@corp.example.org,alice@corp.example.org,,Originating,,,,",
+	  BS_BOUNCED, "mailboxfull", 0 },
+};
+
+START_TEST(test_rows)
+{
+	const struct row *r = &rows[_i];
+	const struct bs_format *f = bs_format_find(r->format);
+	struct bs_line line = { 0 };
+	struct got g = { 0 };
+	struct bs_diag d;
+	void *state;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->open(pats, &state, &d), BS_OK);
+	if (strcmp(r->format, "exchange") == 0) {
+		line.ptr = EXCH_FIELDS;
+		line.len = strlen(EXCH_FIELDS);
+		line.lineno = 1;
+		f->parse(state, &line, collect, &g);
+	}
+	line.ptr = r->line;
+	line.len = strlen(r->line);
+	line.lineno = 2;
+	f->parse(state, &line, collect, &g);
+	f->close(state);
+	ck_assert_msg(g.n == 1, "row %d: %d events", _i, g.n);
+	ck_assert_int_eq(g.kind, r->kind);
+	ck_assert_msg(strcmp(g.v.reason, r->reason) == 0,
+	    "row %d: reason %s, expected %s (rule %s:%u)", _i, g.v.reason,
+	    r->reason, g.v.origin ? g.v.origin : "-", g.v.line);
+	ck_assert_msg(g.v.hard == r->hard, "row %d: hard %d, expected %d",
+	    _i, g.v.hard, r->hard);
+}
+END_TEST
+
+/* Classify a bare reply with a replacement rule set. */
+static const char *
+classify(const char *set, enum bs_kind kind, const char *basic,
+    const char *enh, const char *remote, const char *reply)
+{
+	struct bs_patterns *p = bs_patterns_new();
+	struct bs_verdict v;
+	struct bs_event ev;
+	struct bs_diag d;
+	static char out[64];
+
+	ck_assert_int_eq(bs_patterns_add_text(p, "reasons", "t.pat", set,
+	    strlen(set), &d), BS_OK);
+	ck_assert_ptr_nonnull(bs_reasons_of(p, &d));
+	bs_event_init(&ev);
+	ev.kind = kind;
+	snprintf(ev.codes.basic, sizeof(ev.codes.basic), "%s", basic);
+	snprintf(ev.codes.enhanced, sizeof(ev.codes.enhanced), "%s", enh);
+	ev.reply = reply;
+	ev.reply_len = reply ? strlen(reply) : 0;
+	ev.remote.ptr = remote;
+	ev.remote.len = remote ? strlen(remote) : 0;
+	bs_reasons_classify(bs_reasons_of(p, &d), &ev, &v);
+	snprintf(out, sizeof(out), "%s", v.reason);
+	bs_patterns_free(p);
+	return out;
+}
+
+START_TEST(test_order_and_conditions)
+{
+	const char *set =
+	    "command: rcpt text=in reply to RCPT TO command\n"
+	    "reason: speeding host=google.com text=rate\n"
+	    "reason: filtered cmd=rcpt text=nope\n"
+	    "reason: mailboxfull text=full\n"
+	    "reason: userunknown code=5.1.1\n"
+	    "reason: blocked kind=in text=x\n"
+	    "reason: expired class=4 kind=bounced\n";
+
+	/* The first rule that holds decides. */
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "5.1.1", NULL,
+	    "mailbox full"), "mailboxfull");
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "5.1.1", NULL,
+	    "who"), "userunknown");
+	/* host= needs the remote's name to end so, at a dot. */
+	ck_assert_str_eq(classify(set, BS_DEFERRED, "421", "", "mx.google.com",
+	    "rate"), "speeding");
+	ck_assert_str_eq(classify(set, BS_DEFERRED, "421", "", "notgoogle.com",
+	    "rate"), "onhold");
+	/* and never matches a refusal (its remote is the client). */
+	ck_assert_str_eq(classify(set, BS_REJECTED, "421", "", "mx.google.com",
+	    "rate x"), "blocked");
+	/* class= and kind=. */
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "421", "", NULL, "y"),
+	    "expired");
+	ck_assert_str_eq(classify(set, BS_DEFERRED, "421", "", NULL, "y"),
+	    "onhold");
+	/* cmd= from the command rows. */
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "", NULL,
+	    "nope (in reply to RCPT TO command)"), "filtered");
+	/* Deliveries cost nothing; no reply is undefined. */
+	ck_assert_str_eq(classify(set, BS_DELIVERED, "250", "", NULL, "ok"),
+	    "delivered");
+	ck_assert_str_eq(classify(set, BS_DEFERRED, "", "", NULL, NULL),
+	    "undefined");
+}
+END_TEST
+
+START_TEST(test_grammar_errors)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "reason: nosuch\n", "unknown reason" },
+		{ "reason: blocked colour=red\n", "unknown field" },
+		{ "reason: blocked code=5.x.y.z.q\n", "a code is" },
+		{ "reason: blocked text=(unclosed\n", "does not compile" },
+		{ "reason: blocked name=\"open\n", "unterminated quote" },
+		{ "command: fly text=x\n", "unknown command" },
+		{ "rule: blocked\n", "a row is" },
+		{ "reason: blocked kind=sideways\n", "kind is" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct bs_patterns *p = bs_patterns_new();
+		char text[128];
+		struct bs_diag d;
+
+		snprintf(text, sizeof(text), "# comment\n%s", bad[i].text);
+		ck_assert_int_eq(bs_patterns_add_text(p, "reasons", "r.pat",
+		    text, strlen(text), &d), BS_OK);
+		bs_diag_clear(&d);
+		ck_assert_ptr_null(bs_reasons_of(p, &d));
+		ck_assert_msg(strstr(d.msg, bad[i].msg) != NULL,
+		    "%s: got '%s'", bad[i].text, d.msg);
+		ck_assert_uint_eq(d.line, 2);
+		bs_patterns_free(p);
+	}
+}
+END_TEST
+
+START_TEST(test_hints_by_side)
+{
+	struct bs_codes c5 = { "550", "5.2.2" }, c4 = { "452", "4.2.2" };
+	const char *out = bs_reason_hint("blocked", BS_BOUNCED, &c5);
+	const char *in = bs_reason_hint("blocked", BS_REJECTED, &c5);
+	size_t i;
+
+	/* A refusal is described for this server's administrator. */
+	ck_assert_ptr_nonnull(strstr(in, "This server"));
+	ck_assert_ptr_null(strstr(out, "This server"));
+	/* A 5xx bounce is never told to wait for the queue. */
+	for (i = 0; bs_reason_names[i] != NULL; i++) {
+		const char *h = bs_reason_hint(bs_reason_names[i], BS_BOUNCED,
+		    &c5);
+
+		ck_assert_ptr_nonnull(h);
+		ck_assert_msg(strstr(h, "queue retries") == NULL, "%s",
+		    bs_reason_names[i]);
+		ck_assert_ptr_nonnull(bs_reason_meaning(bs_reason_names[i]));
+	}
+	ck_assert_ptr_nonnull(strstr(bs_reason_hint("mailboxfull",
+	    BS_DEFERRED, &c4), "queue retries"));
+	/* Hard flags: by reason, notaccept by class, none for deferrals. */
+	ck_assert_int_eq(bs_reason_hard("userunknown", BS_BOUNCED, &c4), 1);
+	ck_assert_int_eq(bs_reason_hard("mailboxfull", BS_BOUNCED, &c5), 0);
+	ck_assert_int_eq(bs_reason_hard("notaccept", BS_BOUNCED, &c4), 0);
+	ck_assert_int_eq(bs_reason_hard("notaccept", BS_BOUNCED, &c5), 1);
+	ck_assert_int_eq(bs_reason_hard("userunknown", BS_DEFERRED, &c5), -1);
+	ck_assert_int_eq(bs_reason_index("virusdetected"), 33);
+	ck_assert_int_eq(bs_reason_index("nosuch"), -1);
+}
+END_TEST
+
+START_TEST(test_rows_grammar)
+{
+	struct bs_patterns *p = bs_patterns_new();
+	struct bs_pattern_row row;
+	const char *text = "a = x\nreason: blocked text=a|\n\tb\n"
+	    "reason: expired\n";
+	struct bs_diag d;
+	const pcre2_code *re;
+
+	ck_assert_int_eq(bs_patterns_add_text(p, "s", "s.pat", text,
+	    strlen(text), &d), BS_OK);
+	ck_assert(bs_patterns_row(p, "s", 0, &row));
+	ck_assert_str_eq(row.keyword, "reason");
+	ck_assert_str_eq(row.text, "blocked text=a|b");
+	ck_assert_uint_eq(row.line, 2);
+	ck_assert(bs_patterns_row(p, "s", 1, &row));
+	ck_assert_uint_eq(row.line, 4);
+	ck_assert(!bs_patterns_row(p, "s", 2, &row));
+	/* Rows are not patterns, and patterns still work beside them. */
+	ck_assert_int_eq(bs_patterns_get(p, "s", "a", &re, &d), BS_OK);
+	ck_assert_int_ne(bs_patterns_get(p, "s", "reason", &re, &d), BS_OK);
+	bs_patterns_free(p);
+}
+END_TEST
+
+Suite *
+reasons_suite(void)
+{
+	Suite *s = suite_create("reasons");
+	TCase *tc = tcase_create("reasons");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_rows, 0,
+	    (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_test(tc, test_order_and_conditions);
+	tcase_add_test(tc, test_grammar_errors);
+	tcase_add_test(tc, test_hints_by_side);
+	tcase_add_test(tc, test_rows_grammar);
+	suite_add_tcase(s, tc);
+	return s;
+}
