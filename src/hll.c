@@ -38,10 +38,10 @@ bs_hll_merge(uint8_t *dst, const uint8_t *src, unsigned bits)
 
 #ifdef __SSE2__
 	for (; i + 16 <= n; i += 16) {
-		__m128i d = _mm_loadu_si128((const __m128i *)(dst + i));
-		__m128i s = _mm_loadu_si128((const __m128i *)(src + i));
+		__m128i d = _mm_loadu_si128((const void *)(dst + i));
+		__m128i s = _mm_loadu_si128((const void *)(src + i));
 
-		_mm_storeu_si128((__m128i *)(dst + i), _mm_max_epu8(d, s));
+		_mm_storeu_si128((void *)(dst + i), _mm_max_epu8(d, s));
 	}
 #endif
 	for (; i < n; i++)

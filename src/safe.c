@@ -117,7 +117,7 @@ plain_run(const unsigned char *s, size_t n)
 	const __m128i bs = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f);
 
 	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i v = _mm_loadu_si128((const void *)(s + i));
 		/* Signed: bytes >= 0x80 are negative, so <= 0x1f too. */
 		__m128i bad = _mm_or_si128(
 		    _mm_or_si128(_mm_cmpgt_epi8(lo, v) ,
