@@ -466,14 +466,9 @@ ids_alloc(size_t cap)
 }
 
 /*
- * Whether n keys would crowd a table of cap slots.  A message's keys sit
- * side by side, so runs are longer than single keys would make them.  In
- * a small table, which stays in the cache, walking a run is cheap, and
- * three quarters full is allowed.  A big one takes a cache miss per line
- * walked: at three quarters full lookups walked several slots past their
- * home, and half full took a third off note_id on the 1 GiB gzip run (by
- * perf), at no cost in memory at the budget (2^20 keys in 2^21 slots
- * either way).
+ * Whether n keys would crowd a table of cap slots: three quarters full
+ * while it fits the cache, half full past that, where every slot walked
+ * is a cache miss (bench/README.md has the measurement).
  */
 static bool
 ids_crowded(size_t n, size_t cap)
