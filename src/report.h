@@ -61,8 +61,6 @@ struct bs_period {
 void bs_report_period(const struct bs_agg *a, const struct bs_report_opts *o,
     struct bs_period *p);
 
-/* t as local ISO 8601 with offset, "2026-12-07T13:05:09+01:00". */
-void bs_report_iso(time_t t, char *buf, size_t n);
 
 /*
  * --format events: a sink for bs_run_config (run.h) that writes each

@@ -10,8 +10,9 @@
 #include "report.h"
 #include "window.h"
 
-void
-bs_report_iso(time_t t, char *buf, size_t n)
+/* t as local ISO 8601 with offset, "2026-12-07T13:05:09+01:00". */
+static void
+iso(time_t t, char *buf, size_t n)
 {
 	struct tm tm;
 	char zone[8];
@@ -34,11 +35,11 @@ bs_report_period(const struct bs_agg *a, const struct bs_report_opts *o,
 
 	memset(p, 0, sizeof(*p));
 	if (bs_agg_period(a, &first, &last)) {
-		bs_report_iso(first, p->first, sizeof(p->first));
-		bs_report_iso(last, p->last, sizeof(p->last));
+		iso(first, p->first, sizeof(p->first));
+		iso(last, p->last, sizeof(p->last));
 	}
 	if (o != NULL && o->window != NULL && o->window->has_since)
-		bs_report_iso(o->window->since, p->since, sizeof(p->since));
+		iso(o->window->since, p->since, sizeof(p->since));
 	if (o != NULL && o->window != NULL && o->window->has_until)
-		bs_report_iso(o->window->until, p->until, sizeof(p->until));
+		iso(o->window->until, p->until, sizeof(p->until));
 }
