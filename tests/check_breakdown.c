@@ -12,6 +12,7 @@
 #include "breakdown.h"
 #include "hash.h"
 #include "suites.h"
+#include "testutil.h"
 
 static struct bs_event
 ev(enum bs_kind kind, const char *rcpt, const char *remote, const char *ip,
@@ -206,15 +207,6 @@ END_TEST
 
 #define NDOM	20000
 
-static uint64_t
-rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /*
  * The property test: a skewed stream over NDOM domains (ten times the
  * budget) with known counts, read whole and in four merged pieces.
@@ -230,6 +222,7 @@ START_TEST(estimated_bounds)
 	bool listed[NDOM] = { false };
 	char rcpt[64], msg[32];
 	size_t i, k, p;
+	double *cum = bs_test_zipf_new(NDOM);
 
 	memset(truth, 0, sizeof(truth));
 	memset(events, 0, sizeof(events));
@@ -237,12 +230,10 @@ START_TEST(estimated_bounds)
 		piece[p] = bs_breakdown_new(BS_BY_DOMAIN, true);
 	for (n = 0; n < total; n++) {
 		size_t d;
-		enum bs_kind kind = (enum bs_kind)(rnd(&seed) % BS_KIND_COUNT);
+		enum bs_kind kind = (enum bs_kind)(bs_test_rand(&seed) % BS_KIND_COUNT);
 		struct bs_event e;
 
-		do
-			d = rnd(&seed) % NDOM;
-		while (rnd(&seed) % (d + 1) != 0);
+		d = bs_test_zipf(&seed, cum, NDOM);
 		truth[d][kind]++;
 		events[d]++;
 		snprintf(rcpt, sizeof(rcpt), "u@d%zu.example", d);
@@ -299,6 +290,7 @@ START_TEST(estimated_bounds)
 	bs_breakdown_free(b);
 	for (p = 0; p < 4; p++)
 		bs_breakdown_free(piece[p]);
+	free(cum);
 }
 END_TEST
 
@@ -308,7 +300,7 @@ breakdown_suite(void)
 	Suite *s = suite_create("breakdown");
 	TCase *tc = tcase_create("breakdown");
 
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, exact_rows);
 	tcase_add_test(tc, merge_exact);

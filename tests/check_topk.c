@@ -12,16 +12,7 @@
 
 #include "topk.h"
 #include "suites.h"
-
-/* A deterministic generator, so a failure can be replayed. */
-static uint64_t
-rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
+#include "testutil.h"
 
 static long
 feed(struct bs_topk *t, const char *key, uint64_t *other)
@@ -127,16 +118,15 @@ check_bounds(const struct bs_topk *t, const uint64_t *truth, uint64_t total,
 	ck_assert_uint_le(bs_topk_unlisted(t), total / CAP + 1);
 }
 
-/* A skewed stream: key i with weight about 1 / (i + 1). */
+/* A skewed stream: key i with weight 1 / (i + 1). */
+static double *cum;
+
 static int
 draw(uint64_t *s)
 {
-	for (;;) {
-		int k = (int)(rnd(s) % NKEYS);
-
-		if (rnd(s) % (uint64_t)(k + 1) == 0)
-			return k;
-	}
+	if (cum == NULL)
+		cum = bs_test_zipf_new(NKEYS);
+	return (int)bs_test_zipf(s, cum, NKEYS);
 }
 
 START_TEST(property_bounds)
@@ -144,7 +134,7 @@ START_TEST(property_bounds)
 	uint64_t seed = 0x9e3779b97f4a7c15ULL + (uint64_t)_i;
 	static uint64_t truth[NKEYS];
 	struct bs_topk *t = bs_topk_new(CAP);
-	uint64_t other = 0, total = 200000;
+	uint64_t other = 0, total = 100000;
 	char key[16];
 	size_t n;
 
@@ -221,6 +211,8 @@ topk_suite(void)
 	Suite *s = suite_create("topk");
 	TCase *tc = tcase_create("topk");
 
+	/* The property tests take seconds under the sanitizers. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, exact_within_budget);
 	tcase_add_test(tc, too_long_key);
 	tcase_add_loop_test(tc, property_bounds, 0, 5);

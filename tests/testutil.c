@@ -74,3 +74,35 @@ bs_test_rand(uint64_t *state)
 	*state ^= *state << 17;
 	return (uint32_t)(*state >> 32);
 }
+
+double *
+bs_test_zipf_new(size_t n)
+{
+	double *cum = malloc(n * sizeof(*cum)), sum = 0;
+	size_t k;
+
+	ck_assert_ptr_nonnull(cum);
+	for (k = 0; k < n; k++) {
+		sum += 1.0 / (double)(k + 1);
+		cum[k] = sum;
+	}
+	return cum;
+}
+
+size_t
+bs_test_zipf(uint64_t *state, const double *cum, size_t n)
+{
+	double u = (double)bs_test_rand(state) / 4294967296.0 * cum[n - 1];
+	size_t lo = 0, hi = n - 1;
+
+	/* The first k whose cumulative weight passes u. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cum[mid] <= u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

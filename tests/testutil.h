@@ -46,6 +46,14 @@ void bs_test_keep_warning(void *ctx, const struct bs_diag *d);
 uint32_t bs_test_rand(uint64_t *state);
 
 /*
+ * A skewed draw from 0 .. n-1, key k with weight 1 / (k + 1) (Zipf's law,
+ * as recipient domains and hosts are spread), through a table of
+ * cumulative weights that bs_test_zipf_new makes (free() it).
+ */
+double *bs_test_zipf_new(size_t n);
+size_t bs_test_zipf(uint64_t *state, const double *cum, size_t n);
+
+/*
  * The whole of path, malloc'd, its size in *len; fails the test if it
  * cannot be read.
  */
