@@ -1,10 +1,10 @@
 /*
- * inflate.h - the gzip decoders behind input.c: zlib, and ISA-L where the
- * build found it (BS_HAVE_ISAL).  Internal to the input layer.
+ * inflate.h - the gzip decoders behind source_gzip.c: zlib, and ISA-L
+ * where the build found it (BS_HAVE_ISAL).  Internal to the sources.
  *
  * A backend decodes one gzip member at a time, header and trailer
- * included, and checks the trailer (CRC-32 and length).  input.c owns
- * everything around the members: reading the file, finding where the
+ * included, and checks the trailer (CRC-32 and length).  source_gzip.c
+ * owns everything around the members: reading the bytes, finding where the
  * next member starts (the magic bytes, zero padding, trailing garbage),
  * and holding a fault back until the bytes decoded before it are handed
  * out.  Both backends give the same messages for the same faults, in

@@ -68,7 +68,7 @@ zl_run(void *st, struct bs_inflate_io *io, const char **why)
 	case Z_STREAM_END:
 		return BS_INFLATE_END;
 	case Z_OK:
-	case Z_BUF_ERROR:	/* no progress: input.c decides why */
+	case Z_BUF_ERROR:	/* no progress: source_gzip.c decides why */
 		return BS_INFLATE_OK;
 	case Z_MEM_ERROR:
 		*why = "out of memory";

@@ -1,14 +1,18 @@
 /*
- * lines.c - the line splitter.
+ * lines.c - the line splitter, the only one: batch inputs and followed
+ * files alike are split here.
  *
  * One buffer of BS_LINE_MAX + BS_READ_CHUNK bytes, allocated once.  Lines
  * are found with memchr and handed out in place; the unfinished tail is
  * moved to the front before the next read, which always leaves room for
  * at least BS_READ_CHUNK bytes.  A line that reaches BS_LINE_MAX without a
- * newline is handed out cut, and the rest of it is skipped.  An input
- * decoded ahead by a thread lends its buffers instead (bs_input_lend):
- * the lines are read where the decoder wrote them, and only the
- * unfinished tail is copied, in front of the next buffer.
+ * newline is handed out cut, and the rest of it is skipped.  A source that
+ * lends its buffers (read-ahead, source_ahead.c) is read in place instead:
+ * only the unfinished tail is copied, in front of the next buffer.
+ *
+ * A followed source may have nothing now (the splitter then returns
+ * BS_LINES_AGAIN and keeps the unfinished line for the next call) or
+ * start over (copytruncate: the unfinished line is dropped).
  *
  * With needles set (a format's prefilter), the splitter searches the
  * buffer for the needles instead of looking at every line: each needle is
@@ -20,15 +24,15 @@
 #include <string.h>
 
 #include "bslimits.h"
-#include "input.h"
 #include "lines.h"
 #include "scan.h"
+#include "source.h"
 
 struct bs_lines {
-	struct bs_input *in;
-	char *buf;		/* ours, for inputs that do not lend */
-	const char *cur;	/* the data: buf, or a block lent by in */
-	bool lend;		/* in may lend (not yet refused) */
+	struct bs_source *src;
+	char *buf;		/* ours, for sources that do not lend */
+	const char *cur;	/* the data: buf, or a block lent by src */
+	bool lend;		/* src may lend (not yet refused) */
 	size_t cap, start, end;
 	bool eof;
 	bool skipping;		/* discarding the rest of a cut line */
@@ -41,7 +45,7 @@ struct bs_lines {
 };
 
 struct bs_lines *
-bs_lines_new(struct bs_input *in)
+bs_lines_new(struct bs_source *src)
 {
 	struct bs_lines *ls = calloc(1, sizeof(*ls));
 
@@ -55,7 +59,7 @@ bs_lines_new(struct bs_input *in)
 	}
 	ls->cur = ls->buf;
 	ls->lend = true;
-	ls->in = in;
+	ls->src = src;
 	return ls;
 }
 
@@ -194,28 +198,49 @@ skip_to_hit(struct bs_lines *ls)
 }
 
 /*
- * More bytes after the unfinished line at start: in place when the input
+ * Read into our buffer behind the data, which starts at its front.  A
+ * source that starts over drops the unfinished line: it was cut off by a
+ * truncation, its end went elsewhere.
+ */
+static ssize_t
+read_more(struct bs_lines *ls, struct bs_diag *d)
+{
+	ssize_t r;
+
+	while ((r = bs_source_read(ls->src, ls->buf + ls->end,
+	    ls->cap - ls->end, d)) == BS_SOURCE_RESTART) {
+		ls->end = 0;
+		ls->skipping = false;
+		ls->hit = SIZE_MAX;
+		ls->clear = 0;
+	}
+	return r;
+}
+
+/*
+ * More bytes after the unfinished line at start: in place when the source
  * lends them, else read into our buffer behind the line moved to its
- * front.  Sets eof at the end.  Returns -1 when the input failed (d
- * filled; the unfinished line is dropped, being no whole line).
+ * front.  Sets eof at the end.  Returns 0, BS_LINES_AGAIN when the source
+ * has nothing now, or -1 when it failed (d filled; the unfinished line is
+ * dropped, being no whole line).
  */
 static int
 refill(struct bs_lines *ls, struct bs_diag *d)
 {
 	size_t shift = ls->start;
-	ssize_t r = BS_INPUT_NO_LEND;
+	ssize_t r = BS_SOURCE_NO_LEND;
 
 	if (ls->lend) {
 		const char *block;
 
-		r = bs_input_lend(ls->in, ls->cur + ls->start,
+		r = bs_source_lend(ls->src, ls->cur + ls->start,
 		    ls->end - ls->start, &block, d);
-		if (r == BS_INPUT_NO_LEND)
+		if (r == BS_SOURCE_NO_LEND)
 			ls->lend = false;
 		else
 			ls->cur = block;
 	}
-	if (r == BS_INPUT_NO_LEND && ls->start > 0)
+	if (r == BS_SOURCE_NO_LEND && ls->start > 0)
 		memmove(ls->buf, ls->buf + shift, ls->end - shift);
 	/* The unfinished line is now at the front; so are hit and clear. */
 	ls->end -= shift;
@@ -224,9 +249,10 @@ refill(struct bs_lines *ls, struct bs_diag *d)
 	ls->hit = ls->hit != SIZE_MAX && ls->hit >= shift ?
 	    ls->hit - shift : SIZE_MAX;
 	ls->clear = ls->clear > shift ? ls->clear - shift : 0;
-	if (r == BS_INPUT_NO_LEND)
-		r = bs_input_read(ls->in, ls->buf + ls->end,
-		    ls->cap - ls->end, d);
+	if (r == BS_SOURCE_NO_LEND)
+		r = read_more(ls, d);
+	if (r == BS_SOURCE_AGAIN)
+		return BS_LINES_AGAIN;
 	if (r < 0) {
 		ls->eof = true;
 		ls->start = ls->end = 0;
@@ -242,6 +268,8 @@ refill(struct bs_lines *ls, struct bs_diag *d)
 int
 bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 {
+	int r;
+
 	for (;;) {
 		const char *nl = NULL;
 		size_t have;
@@ -304,8 +332,9 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 		}
 		if (ls->eof)
 			return 0;
-		if (refill(ls, d) < 0)
-			return -1;
+		r = refill(ls, d);
+		if (r != 0)
+			return r;
 	}
 }
 

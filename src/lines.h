@@ -1,11 +1,12 @@
 /*
- * lines.h - the line splitter: one reusable buffer over one input.
+ * lines.h - the line splitter: one reusable buffer over one byte source
+ * (source.h), for batch inputs and followed files alike.
  *
  * Invariants: the buffer is allocated once per splitter and never grows;
  * a line handed out is valid until the next call; no line is longer than
  * BS_LINE_MAX (longer ones are cut, the rest up to the newline is skipped,
- * and the line is flagged).  A trailing CR is removed; a last line without
- * a newline is still a line.
+ * and the line is flagged).  A trailing CR is removed, and does not count
+ * towards the limit; a last line without a newline is still a line.
  */
 #ifndef BS_LINES_H
 #define BS_LINES_H
@@ -16,7 +17,7 @@
 
 #include "diag.h"
 
-struct bs_input;
+struct bs_source;
 
 struct bs_line {
 	const char *ptr;	/* not NUL-terminated */
@@ -34,8 +35,8 @@ struct bs_line {
 
 struct bs_lines;
 
-/* The splitter borrows in; it does not close it.  NULL when out of memory. */
-struct bs_lines *bs_lines_new(struct bs_input *in);
+/* The splitter borrows src; it does not close it.  NULL: out of memory. */
+struct bs_lines *bs_lines_new(struct bs_source *src);
 void bs_lines_free(struct bs_lines *ls);
 
 /*
@@ -48,8 +49,11 @@ void bs_lines_set_needles(struct bs_lines *ls, const char *const *needles);
 
 /*
  * Next line into *line.  Returns 1 for a line, 0 at the end of the input,
- * -1 when the input failed (d filled; lines already returned stay good).
+ * -1 when the input failed (d filled; lines already returned stay good),
+ * or BS_LINES_AGAIN when a followed source has no whole line now (the
+ * unfinished one is kept for the next call).
  */
+#define BS_LINES_AGAIN	2
 int bs_lines_next(struct bs_lines *ls, struct bs_line *line,
     struct bs_diag *d);
 

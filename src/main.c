@@ -19,7 +19,7 @@
 #include "catalog.h"
 #include "follow.h"
 #include "format.h"
-#include "input.h"
+#include "source.h"
 #include "jobs.h"
 #include "join.h"
 #include "options.h"
@@ -539,7 +539,7 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	case BS_ACT_VERSION:
 		printf("bouncestat %s\ngzip: %s\n", BS_VERSION,
-		    bs_input_backend());
+		    bs_source_gzip_backend());
 		return EXIT_SUCCESS;
 	case BS_ACT_EXPLAIN:
 		return explain(&o);

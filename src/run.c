@@ -15,11 +15,11 @@
 
 #include "agg.h"
 #include "format.h"
-#include "input.h"
 #include "join.h"
 #include "lines.h"
 #include "reasons.h"
 #include "run.h"
+#include "source.h"
 #include "window.h"
 
 struct held_line {
@@ -408,7 +408,7 @@ run_file(const struct bs_run_config *cfg, const char *path,
     _Atomic unsigned long long *done)
 {
 	unsigned tick = 0;
-	struct bs_input *in = NULL;
+	struct bs_source *in = NULL;
 	struct bs_lines *ls = NULL;
 	struct bs_stream *s = NULL;
 	struct bs_line line;
@@ -422,16 +422,15 @@ run_file(const struct bs_run_config *cfg, const char *path,
 		return st;
 	bs_diag_clear(&d);
 	if (pc == NULL)
-		st = bs_input_open(path, &in, &d);
+		st = bs_source_open(path, 0, &in, &d);
 	else
-		st = bs_input_open_range(path, pc->off, pc->len, NULL, &in,
-		    &d);
+		st = bs_source_range(path, pc->off, pc->len, &in, &d);
 	if (st != BS_OK) {
 		input_failed(s, &d);
 		fail = st == BS_ERR_NOMEM ? st : BS_ERR_IO;
 		goto out;
 	}
-	bs_stream_set_ref(s, pc == NULL ? bs_input_mtime(in) : pc->ref);
+	bs_stream_set_ref(s, pc == NULL ? bs_source_mtime(in) : pc->ref);
 	ls = bs_lines_new(in);
 	if (ls == NULL) {
 		fail = BS_ERR_NOMEM;
@@ -439,7 +438,7 @@ run_file(const struct bs_run_config *cfg, const char *path,
 	}
 	while ((r = bs_lines_next(ls, &line, &d)) == 1) {
 		if (done != NULL && (++tick & 255) == 0)
-			atomic_store_explicit(done, bs_input_raw_offset(in),
+			atomic_store_explicit(done, bs_source_raw_offset(in),
 			    memory_order_relaxed);
 		/* Once the format is known, its needles skip the noise. */
 		if (!needles_set && s->fmt != NULL) {
@@ -479,12 +478,12 @@ run_file(const struct bs_run_config *cfg, const char *path,
 		fail = BS_ERR_IO;
 	}
 	if (done != NULL)
-		atomic_store_explicit(done, bs_input_raw_offset(in),
+		atomic_store_explicit(done, bs_source_raw_offset(in),
 		    memory_order_relaxed);
 out:
 	bs_stream_close(s);
 	bs_lines_free(ls);
-	bs_input_close(in);
+	bs_source_close(in);
 	return fail;
 }
 
@@ -511,9 +510,8 @@ bs_run_split_format(const struct bs_run_config *cfg, const char *path)
 	struct bs_run_config c = {
 		.patterns = cfg->patterns, .format = cfg->format
 	};
-	struct bs_input_opts io = { .ahead = BS_AHEAD_OFF };
 	const struct bs_format *fmt = NULL;
-	struct bs_input *in = NULL;
+	struct bs_source *in = NULL;
 	struct bs_lines *ls = NULL;
 	struct bs_stream *s = NULL;
 	struct bs_agg *scratch = NULL;
@@ -522,16 +520,15 @@ bs_run_split_format(const struct bs_run_config *cfg, const char *path)
 	int r;
 
 	bs_diag_clear(&d);
-	if (bs_input_open_opts(path, &io, &in, &d) != BS_OK)
+	if (bs_source_open(path, BS_SOURCE_SYNC, &in, &d) != BS_OK)
 		goto out;
 	ls = bs_lines_new(in);
 	scratch = bs_agg_new(false);
 	if (ls == NULL || scratch == NULL ||
 	    bs_stream_open(&c, path, scratch, &s) != BS_OK)
 		goto out;
-	/* After the first read the input knows whether it is gzip. */
 	r = bs_lines_next(ls, &line, &d);
-	if (r != 1 || bs_input_is_gzip(in))
+	if (r != 1 || bs_source_is_gzip(in))
 		goto out;
 	/* The stream decides as in a whole read: when its sample is full. */
 	do {
@@ -549,6 +546,6 @@ out:
 	bs_stream_close(s);
 	bs_agg_free(scratch);
 	bs_lines_free(ls);
-	bs_input_close(in);
+	bs_source_close(in);
 	return fmt;
 }

@@ -75,7 +75,7 @@ bs_status bs_run_input_counted(const struct bs_run_config *cfg,
 
 /*
  * One piece of a plain file, for bs_run_inputs: the lines whose first
- * byte lies in [off, off + len) (bs_input_open_range).
+ * byte lies in [off, off + len) (bs_source_range).
  */
 struct bs_piece {
 	unsigned long long off, len;

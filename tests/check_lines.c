@@ -3,8 +3,11 @@
  * ends, overlong lines, faults, volume, and the needle prefilter.
  *
  * Every case is a file written to a temporary folder under /tmp and read
- * through bs_input_open, once plain and once as a gzip member, so that
- * both the raw reads and the decompressor's reads feed the splitter.
+ * through bs_source_open, once plain and once as a gzip member, so that
+ * both the raw reads and the decompressor's reads feed the splitter; the
+ * tables again from lent blocks (read-ahead), and, plain, from a followed
+ * file (source_follow.c) that stalls after every read, as a live log does:
+ * follow mode and a batch run split alike.
  */
 #include <check.h>
 #include <errno.h>
@@ -13,13 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
 #include "bslimits.h"
-#include "input.h"
 #include "lines.h"
+#include "source.h"
 #include "suites.h"
+#include "testsource.h"
 #include "testutil.h"
 
 /* --- fixtures ------------------------------------------------------------ */
@@ -27,11 +32,18 @@
 static char tmpdir[64];
 
 /*
- * How open_lines opens its file: the defaults, or (the lend tests) read
- * ahead in slots of a given size, so that the splitter reads the blocks
- * the input lends, with their boundaries everywhere.
+ * How open_lines opens its file: as bs_source_open does (the default);
+ * read ahead in slots of lend_slot bytes (the lend tests), so that the
+ * splitter reads the blocks the source lends, with their boundaries
+ * everywhere; or followed (source_follow.c) from its start, in reads of
+ * at most follow_chop bytes (0: as asked), each followed by a stall: the
+ * splitter says BS_LINES_AGAIN and next_line asks again, as follow mode
+ * does when the file grows.  At the end of the file, the followed file is
+ * finished (bs_source_follow_finish), as a retired one is.
  */
-static struct bs_input_opts lines_opts;
+static enum { OPEN_AS_RUN, OPEN_LEND, OPEN_FOLLOW } open_mode;
+static size_t lend_slot, follow_chop;
+static struct bs_source *followed;	/* OPEN_FOLLOW: the source below */
 
 static void
 setup(void)
@@ -121,7 +133,7 @@ encode(struct bytes *out, const struct bytes *data, int level)
 
 /* Write bytes to a file of the temporary folder and open a splitter on it. */
 static void
-open_lines(const struct bytes *file, struct bs_input **in,
+open_lines(const struct bytes *file, struct bs_source **in,
     struct bs_lines **ls)
 {
 	char path[128];
@@ -134,16 +146,49 @@ open_lines(const struct bytes *file, struct bs_input **in,
 	if (file->n > 0)
 		ck_assert_uint_eq(fwrite(file->p, 1, file->n, f), file->n);
 	ck_assert_int_eq(fclose(f), 0);
-	ck_assert_int_eq(bs_input_open_opts(path, &lines_opts, in, &d), BS_OK);
+	if (open_mode == OPEN_AS_RUN)
+		ck_assert_int_eq(bs_source_open(path, 0, in, &d), BS_OK);
+	else if (open_mode == OPEN_LEND) {
+		struct way w = { .ahead = true, .slot = lend_slot };
+
+		ck_assert_int_eq(open_way(path, &w, in, &d), BS_OK);
+	} else {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(bs_source_follow(fd, path, false, false,
+		    &followed, &d), BS_OK);
+		bs_source_follow_allow(followed, 1);
+		*in = follow_chop > 0 ? chop(followed, follow_chop) : followed;
+	}
 	*ls = bs_lines_new(*in);
 	ck_assert_ptr_nonnull(*ls);
 }
 
 static void
-close_lines(struct bs_input *in, struct bs_lines *ls)
+close_lines(struct bs_source *in, struct bs_lines *ls)
 {
 	bs_lines_free(ls);
-	bs_input_close(in);
+	bs_source_close(in);
+}
+
+/*
+ * bs_lines_next, through the stalls of a followed file: a stall after a
+ * read is waited out (one more read allowed); the end of the data (a
+ * stall without a read) finishes the file.
+ */
+static int
+next_line(struct bs_lines *ls, struct bs_line *l, struct bs_diag *d)
+{
+	int r;
+
+	while ((r = bs_lines_next(ls, l, d)) == BS_LINES_AGAIN) {
+		ck_assert_int_eq(open_mode, OPEN_FOLLOW);
+		if (!bs_source_follow_starved(followed))
+			bs_source_follow_finish(followed);
+		bs_source_follow_allow(followed, 1);
+	}
+	return r;
 }
 
 /* --- the table ----------------------------------------------------------- */
@@ -384,7 +429,7 @@ static void
 run_lines_case(const struct lines_case *c, int level)
 {
 	struct bytes data = { 0 }, file = { 0 };
-	struct bs_input *in;
+	struct bs_source *in;
 	struct bs_lines *ls;
 	struct bs_line l;
 	struct bs_diag d;
@@ -396,7 +441,7 @@ run_lines_case(const struct lines_case *c, int level)
 	encode(&file, &data, level);
 	open_lines(&file, &in, &ls);
 	for (k = 0; k < c->nlines; k++) {
-		r = bs_lines_next(ls, &l, &d);
+		r = next_line(ls, &l, &d);
 		ck_assert_msg(r == 1, "%s (%s): line %zu: returned %d (%s)",
 		    c->name, level < 0 ? "plain" : "gzip", k + 1, r, d.msg);
 		ck_assert_msg(line_matches(&l, &c->want[k], why, sizeof(why)),
@@ -404,10 +449,10 @@ run_lines_case(const struct lines_case *c, int level)
 		    level < 0 ? "plain" : "gzip", k + 1, why);
 		ck_assert_uint_eq(l.lineno, k + 1);
 	}
-	r = bs_lines_next(ls, &l, &d);
+	r = next_line(ls, &l, &d);
 	ck_assert_msg(r == 0, "%s (%s): %d instead of the end after %zu "
 	    "lines", c->name, level < 0 ? "plain" : "gzip", r, c->nlines);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 0);
+	ck_assert_int_eq(next_line(ls, &l, &d), 0);
 	ck_assert_uint_eq(bs_lines_count(ls), c->nlines);
 	ck_assert_msg(bs_lines_cut(ls) == c->ncut, "%s (%s): %llu cut, "
 	    "expected %llu", c->name, level < 0 ? "plain" : "gzip",
@@ -437,7 +482,7 @@ truncated_gzip(void)
 {
 	static const char text[] = "line one\nline two\npartial line\n";
 	struct bytes data = { 0 }, file = { 0 };
-	struct bs_input *in;
+	struct bs_source *in;
 	struct bs_lines *ls;
 	struct bs_line l;
 	struct bs_diag d;
@@ -447,17 +492,17 @@ truncated_gzip(void)
 	file.n = 10 + 5 + 18 + 4;	/* "line one\nline two\npart" */
 	open_lines(&file, &in, &ls);
 	bs_diag_clear(&d);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.len, 8);
 	ck_assert_int_eq(memcmp(l.ptr, "line one", 8), 0);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.len, 8);
 	ck_assert_int_eq(memcmp(l.ptr, "line two", 8), 0);
 	ck_assert_uint_eq(l.lineno, 2);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), -1);
+	ck_assert_int_eq(next_line(ls, &l, &d), -1);
 	ck_assert_msg(strstr(d.msg, "unexpected end") != NULL,
 	    "message \"%s\"", d.msg);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 0);
+	ck_assert_int_eq(next_line(ls, &l, &d), 0);
 	ck_assert_uint_eq(bs_lines_count(ls), 2);
 	close_lines(in, ls);
 	bytes_free(&data);
@@ -476,7 +521,7 @@ truncated_after_newline(void)
 {
 	static const char text[] = "alpha\nbeta\n";
 	struct bytes data = { 0 }, file = { 0 };
-	struct bs_input *in;
+	struct bs_source *in;
 	struct bs_lines *ls;
 	struct bs_line l;
 	struct bs_diag d;
@@ -485,11 +530,11 @@ truncated_after_newline(void)
 	encode(&file, &data, 6);
 	file.n -= 8;
 	open_lines(&file, &in, &ls);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.len, 4);
 	ck_assert_int_eq(memcmp(l.ptr, "beta", 4), 0);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), -1);
+	ck_assert_int_eq(next_line(ls, &l, &d), -1);
 	ck_assert_msg(strstr(d.msg, "unexpected end") != NULL,
 	    "message \"%s\"", d.msg);
 	ck_assert_uint_eq(bs_lines_count(ls), 2);
@@ -546,7 +591,7 @@ many_lines(int _i)
 {
 	int level = _i == 0 ? -1 : 1;
 	struct bytes data = { 0 }, file = { 0 };
-	struct bs_input *in;
+	struct bs_source *in;
 	struct bs_lines *ls;
 	struct bs_line l;
 	struct bs_diag d;
@@ -566,7 +611,7 @@ many_lines(int _i)
 	encode(&file, &data, level);
 	open_lines(&file, &in, &ls);
 	for (i = 0; i < MANY_LINES; i++) {
-		int r = bs_lines_next(ls, &l, &d);
+		int r = next_line(ls, &l, &d);
 		size_t want_len;
 
 		len = many_line(i, buf, 2 * BS_LINE_MAX, &crlf);
@@ -582,7 +627,7 @@ many_lines(int _i)
 		    i + 1, (unsigned long long)l.lineno);
 		ncut += l.cut;
 	}
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 0);
+	ck_assert_int_eq(next_line(ls, &l, &d), 0);
 	ck_assert_uint_eq(bs_lines_count(ls), MANY_LINES);
 	ck_assert_uint_eq(bs_lines_cut(ls), ncut);
 	ck_assert_uint_eq(ncut, MANY_LINES / 40000);
@@ -699,7 +744,7 @@ run_needles_case(const struct needle_case *c, int level)
 {
 	const char *how = level < 0 ? "plain" : "gzip";
 	struct bytes data = { 0 }, file = { 0 };
-	struct bs_input *in;
+	struct bs_source *in;
 	struct bs_lines *ls;
 	struct bs_line l;
 	struct bs_diag d;
@@ -712,7 +757,7 @@ run_needles_case(const struct needle_case *c, int level)
 	open_lines(&file, &in, &ls);
 	bs_lines_set_needles(ls, needles);
 	for (k = 0; k < c->nhits; k++) {
-		r = bs_lines_next(ls, &l, &d);
+		r = next_line(ls, &l, &d);
 		ck_assert_msg(r == 1, "%s (%s): hit %zu: returned %d",
 		    c->name, how, k + 1, r);
 		ck_assert_msg(l.lineno == c->want[k].lineno, "%s (%s): hit "
@@ -723,7 +768,7 @@ run_needles_case(const struct needle_case *c, int level)
 		    sizeof(why)), "%s (%s): hit %zu: %s", c->name, how, k + 1,
 		    why);
 	}
-	r = bs_lines_next(ls, &l, &d);
+	r = next_line(ls, &l, &d);
 	ck_assert_msg(r == 0, "%s (%s): %d instead of the end", c->name, how,
 	    r);
 	ck_assert_msg(bs_lines_count(ls) == c->count, "%s (%s): %llu lines "
@@ -754,35 +799,35 @@ START_TEST(test_needles_midway)
 {
 	static const char text[] = "a\nb\nstatus=1\nc\nreject:2\nd\ne\n";
 	struct bytes file = { 0 };
-	struct bs_input *in;
+	struct bs_source *in;
 	struct bs_lines *ls;
 	struct bs_line l;
 	struct bs_diag d;
 
 	bytes_add(&file, text, sizeof(text) - 1);
 	open_lines(&file, &in, &ls);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.lineno, 2);
 	bs_lines_set_needles(ls, needles);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.lineno, 3);
 	ck_assert_uint_eq(l.len, 8);
 	ck_assert_int_eq(memcmp(l.ptr, "status=1", 8), 0);
 	ck_assert_uint_eq(l.needle, 1);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.lineno, 5);
 	ck_assert_int_eq(memcmp(l.ptr, "reject:2", 8), 0);
 	ck_assert_uint_eq(l.needle, 1);
 	bs_lines_set_needles(ls, NULL);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.lineno, 6);
 	ck_assert_uint_eq(l.needle, 0);
 	ck_assert_uint_eq(l.len, 1);
 	ck_assert_int_eq(l.ptr[0], 'd');
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert_int_eq(next_line(ls, &l, &d), 1);
 	ck_assert_uint_eq(l.lineno, 7);
-	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 0);
+	ck_assert_int_eq(next_line(ls, &l, &d), 0);
 	ck_assert_uint_eq(bs_lines_count(ls), 7);
 	close_lines(in, ls);
 	bytes_free(&file);
@@ -800,7 +845,7 @@ check_needles_against_reference(const struct bytes *data, int level,
     const char *what)
 {
 	struct bytes file = { 0 };
-	struct bs_input *in;
+	struct bs_source *in;
 	struct bs_lines *ls;
 	struct bs_line l;
 	struct bs_diag d;
@@ -840,7 +885,7 @@ check_needles_against_reference(const struct bytes *data, int level,
 		want_len = len > BS_LINE_MAX ? BS_LINE_MAX : len;
 		if (hit) {
 			hits++;
-			r = bs_lines_next(ls, &l, &d);
+			r = next_line(ls, &l, &d);
 			QUIET_CHECK(r == 1, "%s: line %llu: returned %d", what,
 			    (unsigned long long)lineno, r);
 			QUIET_CHECK(l.lineno == lineno, "%s: line %llu handed "
@@ -862,7 +907,7 @@ check_needles_against_reference(const struct bytes *data, int level,
 		}
 		p += full + (nl != NULL);
 	}
-	ck_assert_msg(bs_lines_next(ls, &l, &d) == 0, "%s: lines after the "
+	ck_assert_msg(next_line(ls, &l, &d) == 0, "%s: lines after the "
 	    "last hit", what);
 	ck_assert_uint_eq(bs_lines_count(ls), lineno);
 	ck_assert_uint_eq(bs_lines_cut(ls), ncut);
@@ -996,7 +1041,10 @@ static const size_t lend_slots[] = {
 #define TINY_SLOT	64		/* slots below this: small files only */
 #define TINY_FILE	4096
 
-/* Whether a table row is small enough for the slot size of the test. */
+/*
+ * Whether a table row is small enough for the slot (or followed read)
+ * size of the test.
+ */
 static bool
 lend_fits(void (*build)(struct bytes *))
 {
@@ -1004,7 +1052,7 @@ lend_fits(void (*build)(struct bytes *))
 	bool fits;
 
 	build(&b);
-	fits = lines_opts.ahead_slot >= TINY_SLOT || b.n <= TINY_FILE;
+	fits = lend_slot >= TINY_SLOT || b.n <= TINY_FILE;
 	bytes_free(&b);
 	return fits;
 }
@@ -1012,9 +1060,8 @@ lend_fits(void (*build)(struct bytes *))
 static void
 lend_in_slots(size_t slot)
 {
-	memset(&lines_opts, 0, sizeof(lines_opts));
-	lines_opts.ahead = BS_AHEAD_ON;
-	lines_opts.ahead_slot = slot;
+	open_mode = OPEN_LEND;
+	lend_slot = slot;
 }
 
 /* Both tables, plain and gzip, read from lent blocks of slot size _i. */
@@ -1039,6 +1086,7 @@ START_TEST(test_lend_faults)
 	lend_in_slots(lend_slots[_i]);
 	truncated_gzip();
 	truncated_after_newline();
+	open_mode = OPEN_AS_RUN;
 }
 END_TEST
 
@@ -1049,6 +1097,48 @@ START_TEST(test_lend_volume)
 	many_lines(_i % 2);
 	needles_many_lines(_i % 2);
 	needles_straddle(_i % 2);
+	open_mode = OPEN_AS_RUN;
+}
+END_TEST
+
+/* --- a followed file ------------------------------------------------------ */
+
+/*
+ * Sizes of the followed file's reads: as the splitter asks, one byte and
+ * a few (each read is followed by a stall, so every line end, CR and cut
+ * falls between two calls somewhere), and around a page.
+ */
+static const size_t follow_chops[] = { 0, 1, 7, 4093 };
+
+#define NFOLLOW		(sizeof(follow_chops) / sizeof(follow_chops[0]))
+
+/*
+ * The table, plain, from a followed file: the same lines, cuts and counts
+ * as in a batch run (the rows hold what a batch run must give).  The row
+ * "exactly BS_LINE_MAX before CR LF" is issue 18's case: 65,536 bytes and
+ * CR LF were cut under --follow, whose splitter was follow.c's own.
+ */
+START_TEST(test_follow_table)
+{
+	size_t k;
+
+	open_mode = OPEN_FOLLOW;
+	follow_chop = follow_chops[_i];
+	lend_slot = follow_chop == 0 ? SIZE_MAX : follow_chop;
+	for (k = 0; k < NCASES; k++)
+		if (lend_fits(cases[k].build))
+			run_lines_case(&cases[k], -1);
+	open_mode = OPEN_AS_RUN;
+}
+END_TEST
+
+/* 200000 lines from a followed file, in reads of every size above. */
+START_TEST(test_follow_volume)
+{
+	open_mode = OPEN_FOLLOW;
+	follow_chop = follow_chops[_i == 0 ? 0 : NFOLLOW - 1];
+	many_lines(0);
+	open_mode = OPEN_AS_RUN;
 }
 END_TEST
 
@@ -1080,6 +1170,12 @@ lines_suite(void)
 	tcase_add_loop_test(tc, test_lend_tables, 0, NLEND);
 	tcase_add_loop_test(tc, test_lend_faults, 0, NLEND);
 	tcase_add_loop_test(tc, test_lend_volume, 0, 2 * (NLEND - 2));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("follow");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_follow_table, 0, NFOLLOW);
+	tcase_add_loop_test(tc, test_follow_volume, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

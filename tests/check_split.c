@@ -1,6 +1,6 @@
 /*
  * check_split.c - one file read in pieces on several cores gives the same
- * report as read whole (jobs.c, bs_run_piece, bs_input_open_range).
+ * report as read whole (jobs.c, bs_run_piece, bs_source_range).
  *
  * bs_run_inputs_split (jobs.h, for tests) splits the small fixtures
  * where asked, in pieces of any size: into two pieces and into
@@ -30,11 +30,11 @@
 #include "agg.h"
 #include "bslimits.h"
 #include "format.h"
-#include "input.h"
 #include "jobs.h"
 #include "patterns.h"
 #include "report.h"
 #include "run.h"
+#include "source.h"
 #include "suites.h"
 #include "testutil.h"
 #include "window.h"
@@ -571,21 +571,20 @@ START_TEST(test_range_reads)
 		for (len = 0; len <= n + 2; len++)
 		for (k = 0; k < sizeof(reads) / sizeof(reads[0]); k++)
 		for (ahead = false; ; ahead = true) {
-			struct bs_input_opts o = {
-				.ahead = ahead ? BS_AHEAD_ON : BS_AHEAD_OFF,
-				.ahead_slot = 3
-			};
-			struct bs_input *in;
+			struct bs_source *in;
 			struct bs_diag d;
 			ssize_t r;
 
 			wn = expected(texts[t], n, off, len, want);
-			QUIET_CHECK(bs_input_open_range(path, off,
-			    len == n + 2 ? ULLONG_MAX : len, &o, &in, &d) ==
+			QUIET_CHECK(bs_source_range(path, off,
+			    len == n + 2 ? ULLONG_MAX : len, &in, &d) ==
 			    BS_OK, "open: %s", d.msg);
+			/* Read ahead in slots of 3 bytes: the same bytes. */
+			if (ahead)
+				bs_source_ahead(in, 3, &in);
 			gn = 0;
 			while (gn + reads[k] <= sizeof(got) &&
-			    (r = bs_input_read(in, got + gn, reads[k], &d)) > 0)
+			    (r = bs_source_read(in, got + gn, reads[k], &d)) > 0)
 				gn += (size_t)r;
 			QUIET_CHECK(r == 0, "text %zu at %zu+%zu: %zd", t,
 			    off, len, r);
@@ -593,23 +592,23 @@ START_TEST(test_range_reads)
 			    "text %zu at %zu+%zu, reads of %zu: got %zu "
 			    "bytes \"%.*s\", want \"%.*s\"", t, off, len,
 			    reads[k], gn, (int)gn, got, (int)wn, want);
-			QUIET_CHECK(bs_input_raw_offset(in) == gn,
+			QUIET_CHECK(bs_source_raw_offset(in) == gn,
 			    "raw offset %llu, handed out %zu",
-			    bs_input_raw_offset(in), gn);
-			bs_input_close(in);
+			    bs_source_raw_offset(in), gn);
+			bs_source_close(in);
 			if (ahead)
 				break;
 		}
 	}
 	/* A piece of what is not a regular file is refused. */
 	{
-		struct bs_input *in;
+		struct bs_source *in;
 		struct bs_diag d;
 
-		ck_assert_int_eq(bs_input_open_range("/dev/null", 0, 10, NULL,
+		ck_assert_int_eq(bs_source_range("/dev/null", 0, 10, &in, &d),
+		    BS_ERR_IO);
+		ck_assert_int_eq(bs_source_range("../testdata/postfix", 0, 10,
 		    &in, &d), BS_ERR_IO);
-		ck_assert_int_eq(bs_input_open_range("../testdata/postfix", 0,
-		    10, NULL, &in, &d), BS_ERR_IO);
 	}
 }
 END_TEST

@@ -1,15 +1,17 @@
 /*
- * fuzz_input.c - libFuzzer target: the input layer and the line splitter
- * over arbitrary file contents, plain or gzip (bs_input_open,
- * bs_input_open_opts, bs_input_read, bs_lines_next).
+ * fuzz_input.c - libFuzzer target: the byte sources and the line splitter
+ * over arbitrary file contents, plain or gzip (bs_source_open, the
+ * sources stacked by hand as tests/testsource.h does, bs_source_read,
+ * bs_lines_next).
  *
  * The fuzz input becomes a file (a memfd, opened by path through /proc),
  * which is read several ways:
- *   1. bs_input_read with the default options, in large reads: plain data
- *      must come back byte for byte; gzip data (capped) is remembered;
+ *   1. bs_source_read as bs_source_open stacks the sources, in large
+ *      reads: plain data must come back byte for byte; gzip data (capped)
+ *      is remembered;
  *   2. again with each decoder (zlib, and ISA-L where it is built in),
  *      with and without the read-ahead thread, with tiny raw reads, tiny
- *      read-ahead slots and odd read sizes.  input.h's promises are
+ *      read-ahead slots and odd read sizes.  source.h's promises are
  *      checked: with one decoder, the bytes, the ending (end or error)
  *      and the message never depend on read sizes or read-ahead; between
  *      the decoders, plain data and valid gzip give the same bytes, a
@@ -22,7 +24,10 @@
  *      must count the same lines and cut lines, end the same way, and
  *      hand out, with needles, exactly the lines of the first pass that
  *      hold a needle (and possibly overlong ones whose needle lies past
- *      the cut), with the same bytes.
+ *      the cut), with the same bytes;
+ *   4. plain data split once more from a followed file (source_follow.c)
+ *      that stalls after every small read, as follow mode reads a
+ *      growing log: the same lines, cuts and count as the first pass.
  * Decompressed output is capped so that a gzip bomb in the corpus costs
  * milliseconds, not seconds: past FZ_INPUT_CAP the splitter passes are
  * skipped (tests/badinput.sh reads a real bomb to the end).
@@ -35,6 +40,7 @@
  * not being interrupted.
  */
 #define _GNU_SOURCE 1
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,8 +49,9 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "input.h"
 #include "lines.h"
+#include "source.h"
+#include "../testsource.h"
 
 #ifndef FUZZ_ENTRY
 #define FUZZ_ENTRY LLVMFuzzerTestOneInput
@@ -66,17 +73,17 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size);
 
 static const char *const fz_needles[] = { "status=", "reject:", NULL };
 
-/* The other ways of reading: options and the size of each read. */
+/* The other ways of reading: the stack and the size of each read. */
 static const struct {
-	struct bs_input_opts opts;
+	struct way w;		/* as_open, gz, raw, ahead, slot */
 	size_t chunk;
 } fz_ways[] = {
-	{ { BS_GZIP_ZLIB, BS_AHEAD_OFF, 17, 0 }, 4093 },
-	{ { BS_GZIP_ZLIB, BS_AHEAD_ON, 0, 4099 }, 65536 },
-	{ { BS_GZIP_ZLIB, BS_AHEAD_ON, 1, 16 }, 1000 },
-	{ { BS_GZIP_ISAL, BS_AHEAD_OFF, 1000, 0 }, 7 },
-	{ { BS_GZIP_ISAL, BS_AHEAD_ON, 33, 4096 }, 4093 },
-	{ { BS_GZIP_AUTO, BS_AHEAD_AUTO, 2, 0 }, 1 << 20 },
+	{ { false, BS_GZIP_ZLIB, 17, false, 0 }, 4093 },
+	{ { false, BS_GZIP_ZLIB, 0, true, 4099 }, 65536 },
+	{ { false, BS_GZIP_ZLIB, 1, true, 16 }, 1000 },
+	{ { false, BS_GZIP_ISAL, 1000, false, 0 }, 7 },
+	{ { false, BS_GZIP_ISAL, 33, true, 4096 }, 4093 },
+	{ { false, BS_GZIP_AUTO, 2, true, 0 }, 1 << 20 },
 };
 
 static void
@@ -119,17 +126,17 @@ struct fz_result {
 	char *buf;
 	size_t n;
 	struct fz_end e;
-	enum bs_input_gzip dec;	/* the decoder, AUTO resolved */
+	enum bs_gzip dec;	/* the decoder, AUTO resolved */
 };
 
 #define FZ_NWAYS	(sizeof(fz_ways) / sizeof(fz_ways[0]))
 
-static enum bs_input_gzip
-fz_decoder(enum bs_input_gzip g)
+static enum bs_gzip
+fz_decoder(enum bs_gzip g)
 {
 	if (g != BS_GZIP_AUTO)
 		return g;
-	return strcmp(bs_input_backend(), "isal") == 0 ? BS_GZIP_ISAL :
+	return strcmp(bs_source_gzip_backend(), "isal") == 0 ? BS_GZIP_ISAL :
 	    BS_GZIP_ZLIB;
 }
 
@@ -218,14 +225,16 @@ fz_needle_in(const char *s, size_t n)
 	return false;
 }
 
-static struct bs_input *
-fz_open(const char *path, const struct bs_input_opts *opts)
+/* Open path stacked as w says (NULL: as bs_source_open stacks it). */
+static struct bs_source *
+fz_open(const char *path, const struct way *w)
 {
-	struct bs_input *in;
+	static const struct way as_open = { .as_open = true };
+	struct bs_source *in;
 	struct bs_diag d;
 
 	bs_diag_clear(&d);
-	if (bs_input_open_opts(path, opts, &in, &d) != BS_OK)
+	if (open_way(path, w != NULL ? w : &as_open, &in, &d) != BS_OK)
 		FZ_FAIL("cannot open the memfd: %s", d.msg);
 	return in;
 }
@@ -235,10 +244,10 @@ fz_open(const char *path, const struct bs_input_opts *opts)
  * (cap bytes).  Returns the bytes kept, and how it ended in *e.
  */
 static size_t
-fz_read_all(const char *path, const struct bs_input_opts *opts,
+fz_read_all(const char *path, const struct way *w,
     size_t chunk, char *out, size_t cap, struct fz_end *e)
 {
-	struct bs_input *in = fz_open(path, opts);
+	struct bs_source *in = fz_open(path, w);
 	struct bs_diag d;
 	size_t got = 0;
 	char *buf = malloc(chunk);
@@ -250,7 +259,7 @@ fz_read_all(const char *path, const struct bs_input_opts *opts,
 	e->msg[0] = '\0';
 	while (got < cap) {
 		size_t want = chunk < cap - got ? chunk : cap - got;
-		ssize_t r = bs_input_read(in, buf, want, &d);
+		ssize_t r = bs_source_read(in, buf, want, &d);
 
 		if (r < 0) {
 			fz_check_diag(&d);
@@ -258,14 +267,14 @@ fz_read_all(const char *path, const struct bs_input_opts *opts,
 			    "message");
 			snprintf(e->msg, sizeof(e->msg), "%s", d.msg);
 			/* Once failed, the input stays at its end. */
-			FZ_ASSERT(bs_input_read(in, buf, want, &d) == 0,
+			FZ_ASSERT(bs_source_read(in, buf, want, &d) == 0,
 			    "a read after an error returned data");
 			e->end = -1;
 			break;
 		}
 		if (r == 0) {
 			e->end = 0;
-			FZ_ASSERT(bs_input_read(in, buf, want, &d) == 0,
+			FZ_ASSERT(bs_source_read(in, buf, want, &d) == 0,
 			    "a read after the end returned data");
 			break;
 		}
@@ -274,11 +283,11 @@ fz_read_all(const char *path, const struct bs_input_opts *opts,
 		memcpy(out + got, buf, (size_t)r);
 		got += (size_t)r;
 	}
-	FZ_ASSERT(bs_input_raw_offset(in) <= bs_input_raw_size(in),
+	FZ_ASSERT(bs_source_raw_offset(in) <= bs_source_raw_size(in),
 	    "raw offset %llu past the size %llu",
-	    bs_input_raw_offset(in), bs_input_raw_size(in));
-	e->gzip = bs_input_is_gzip(in);
-	bs_input_close(in);
+	    bs_source_raw_offset(in), bs_source_raw_size(in));
+	e->gzip = bs_source_is_gzip(in);
+	bs_source_close(in);
 	free(buf);
 	return got;
 }
@@ -293,7 +302,7 @@ static int
 fz_split(const char *path, bool needles, struct fz_seen *seen,
     size_t *nseen, uint64_t *count, uint64_t *cut)
 {
-	struct bs_input *in = fz_open(path, NULL);
+	struct bs_source *in = fz_open(path, NULL);
 	struct bs_lines *ls = bs_lines_new(in);
 	struct bs_line line;
 	struct bs_diag d;
@@ -362,8 +371,62 @@ fz_split(const char *path, bool needles, struct fz_seen *seen,
 	*count = bs_lines_count(ls);
 	*cut = bs_lines_cut(ls);
 	bs_lines_free(ls);
-	bs_input_close(in);
+	bs_source_close(in);
 	return r;
+}
+
+/*
+ * Pass 4, plain data: the lines from a followed file (from its start),
+ * in reads of a few bytes, each followed by a stall (BS_SOURCE_AGAIN);
+ * at the end of the data the file is finished, as a retired one is.  The
+ * same lines as pass 1, the same count and cuts.
+ */
+static void
+fz_split_followed(const char *path, size_t size, const struct fz_seen *seen,
+    size_t nseen, uint64_t count, uint64_t cut)
+{
+	struct bs_source *f, *in;
+	struct bs_lines *ls;
+	struct bs_line line;
+	struct bs_diag d;
+	size_t k = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		FZ_FAIL("cannot open the memfd again");
+	bs_diag_clear(&d);
+	if (bs_source_follow(fd, path, false, false, &f, &d) != BS_OK)
+		FZ_FAIL("cannot follow the memfd: %s", d.msg);
+	in = chop(f, size > FZ_TINY_MAX ? 509 : 7);
+	ls = bs_lines_new(in);
+	if (ls == NULL)
+		FZ_FAIL("out of memory");
+	bs_source_follow_allow(f, 1);
+	for (;;) {
+		r = bs_lines_next(ls, &line, &d);
+		if (r == BS_LINES_AGAIN) {
+			if (!bs_source_follow_starved(f))
+				bs_source_follow_finish(f);
+			bs_source_follow_allow(f, 1);
+			continue;
+		}
+		if (r != 1)
+			break;
+		if (k < nseen && k < FZ_LINES_CAP)
+			FZ_ASSERT(seen[k].lineno == line.lineno &&
+			    seen[k].len == line.len && seen[k].cut == line.cut &&
+			    seen[k].hash == fz_hash(line.ptr, line.len),
+			    "followed, line %llu differs",
+			    (unsigned long long)line.lineno);
+		k++;
+	}
+	FZ_ASSERT(r == 0, "followed, the splitter ended with %d", r);
+	FZ_ASSERT(k == count && bs_lines_count(ls) == count &&
+	    bs_lines_cut(ls) == cut, "followed: %zu lines (%llu cut), "
+	    "batch %llu (%llu cut)", k, (unsigned long long)bs_lines_cut(ls),
+	    (unsigned long long)count, (unsigned long long)cut);
+	bs_lines_free(ls);
+	bs_source_close(in);
 }
 
 int
@@ -379,7 +442,7 @@ FUZZ_ENTRY(const uint8_t *data, size_t size)
 	size_t na, nseen = 0, i, cap;
 	uint64_t count1, cut1, count2, cut2;
 	struct fz_end ea;
-	struct bs_input_opts opts;
+	struct way w;
 	int fd, r1, r2;
 
 	if (a == NULL) {
@@ -426,21 +489,19 @@ FUZZ_ENTRY(const uint8_t *data, size_t size)
 		struct fz_result *r = &res[i];
 
 		r->n = 0;
-		if (!bs_input_has_gzip(fz_ways[i].opts.gzip))
+		if (!bs_source_gzip_has(fz_ways[i].w.gz))
 			continue;
-		opts = fz_ways[i].opts;
+		w = fz_ways[i].w;
 		/*
 		 * Byte-sized reads and slots put a boundary everywhere; on a
 		 * big input they would make a run take seconds.
 		 */
-		if (size > FZ_TINY_MAX && opts.raw_chunk != 0 &&
-		    opts.raw_chunk < 509)
-			opts.raw_chunk = 509;
-		if (cap > FZ_TINY_MAX && opts.ahead_slot != 0 &&
-		    opts.ahead_slot < 4099)
-			opts.ahead_slot = 4099;
-		r->dec = fz_decoder(opts.gzip);
-		r->n = fz_read_all(path, &opts, fz_ways[i].chunk, r->buf, cap,
+		if (size > FZ_TINY_MAX && w.raw != 0 && w.raw < 509)
+			w.raw = 509;
+		if (cap > FZ_TINY_MAX && w.slot != 0 && w.slot < 4099)
+			w.slot = 4099;
+		r->dec = fz_decoder(w.gz);
+		r->n = fz_read_all(path, &w, fz_ways[i].chunk, r->buf, cap,
 		    &r->e);
 		if (first[r->dec] == NULL) {
 			first[r->dec] = r;
@@ -469,6 +530,8 @@ FUZZ_ENTRY(const uint8_t *data, size_t size)
 	    (unsigned long long)cut2);
 	FZ_ASSERT(count1 == nseen, "counted %llu lines, handed out %zu",
 	    (unsigned long long)count1, nseen);
+	if (!ea.gzip)
+		fz_split_followed(path, size, seen, nseen, count1, cut1);
 	close(fd);
 	return 0;
 }
