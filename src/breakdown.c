@@ -440,11 +440,15 @@ static void
 evict(struct bs_breakdown *b, size_t slot, uint64_t old_events)
 {
 	struct counts *o = cnt(b, TAG_OTHER), *s = cnt(b, slot);
+	uint32_t c;
 	int k;
 
 	o->events += old_events;
 	for (k = 0; k < BS_KIND_COUNT; k++)
 		o->kind[k] += s->kind[k];
+	for (c = 0; c < s->ncodes; c++)
+		add_code(o, &s->codes[c].codes, s->codes[c].count,
+		    s->codes[c].error);
 	if (b->hll != NULL) {
 		bs_hll_merge(sketch(b, TAG_OTHER), sketch(b, slot),
 		    BS_BY_HLL_BITS);
