@@ -298,17 +298,10 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 			    "--explain needs at least one code (for example "
 			    "550 or 5.1.1)");
 	} else if (follow) {
-		size_t i;
-
 		o->action = BS_ACT_FOLLOW;
 		if (o->nargs == 0)
 			return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 			    "--follow needs the log files to follow");
-		for (i = 0; i < o->nargs; i++)
-			if (strcmp(o->args[i], "-") == 0)
-				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
-				    "--follow cannot follow standard input; "
-				    "name the log file");
 	} else if (o->from_start || interval_set)
 		return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 		    "--from-start and --interval go with --follow");

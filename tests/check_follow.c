@@ -1,6 +1,7 @@
 /*
- * check_follow.c - following a file through rotation (src/follow.c) and
- * the follow-mode loop (src/run_follow.c).
+ * check_follow.c - following a file through rotation and standard input
+ * as it grows (src/tail.c, over source_follow.c and lines.c), and the
+ * follow-mode loop (src/follow.c).
  *
  * Every test works in a fresh folder under /tmp and plays the writer and
  * the rotator itself, step by step, reading between the steps, so each
@@ -10,7 +11,6 @@
  * the other suites as it found them.
  */
 #include <check.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -32,7 +32,9 @@
 #include "format.h"
 #include "patterns.h"
 #include "run.h"
+#include "source.h"
 #include "suites.h"
+#include "tail.h"
 #include "testutil.h"
 
 /* --- fixtures ------------------------------------------------------------ */
@@ -128,14 +130,14 @@ collect(void *ctx, const struct bs_line *line)
 
 /* Read what the follower has now; the lines joined with '|'. */
 static const char *
-read_now(struct bs_follow *f, struct got *g)
+read_now(struct bs_tail *f, struct got *g)
 {
 	struct bs_diag d;
 	size_t i, pos = 0;
 
 	memset(g, 0, sizeof(*g));
 	bs_diag_clear(&d);
-	ck_assert_int_eq(bs_follow_read_lines(f, collect, g, &d), BS_OK);
+	ck_assert_int_eq(bs_tail_read_lines(f, collect, g, &d), BS_OK);
 	for (i = 0; i < g->n && i < GOT_MAX; i++)
 		pos += (size_t)snprintf(g->joined + pos,
 		    sizeof(g->joined) - pos, "%s%s", i ? "|" : "",
@@ -143,14 +145,14 @@ read_now(struct bs_follow *f, struct got *g)
 	return g->joined;
 }
 
-static struct bs_follow *
+static struct bs_tail *
 follow(const char *path, bool from_start)
 {
-	struct bs_follow *f = NULL;
+	struct bs_tail *f = NULL;
 	struct bs_diag d;
 
 	bs_diag_clear(&d);
-	ck_assert_int_eq(bs_follow_open(path, from_start, &f, &d), BS_OK);
+	ck_assert_int_eq(bs_tail_open(path, from_start, &f, &d), BS_OK);
 	ck_assert_ptr_nonnull(f);
 	return f;
 }
@@ -159,12 +161,12 @@ follow(const char *path, bool from_start)
 
 START_TEST(test_from_start)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 
 	append(logpath, "a\nb\nc\n");
 	f = follow(logpath, true);
-	ck_assert(bs_follow_is_open(f));
+	ck_assert(bs_tail_is_open(f));
 	ck_assert_str_eq(read_now(f, &g), "a|b|c");
 	ck_assert_uint_eq(g.line[0].lineno, 1);
 	ck_assert_uint_eq(g.line[2].lineno, 3);
@@ -172,13 +174,13 @@ START_TEST(test_from_start)
 	append(logpath, "d\n");
 	ck_assert_str_eq(read_now(f, &g), "d");
 	ck_assert_uint_eq(g.line[0].lineno, 4);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
 START_TEST(test_from_end)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 
 	append(logpath, "a\nb\nc\n");
@@ -188,50 +190,50 @@ START_TEST(test_from_end)
 	ck_assert_str_eq(read_now(f, &g), "d");
 	append(logpath, "e\nf\n");
 	ck_assert_str_eq(read_now(f, &g), "e|f");
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
 /* Starting at the end in the middle of a line: its rest is no line. */
 START_TEST(test_from_end_mid_line)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 
 	append(logpath, "a\nhalf a li");
 	f = follow(logpath, false);
 	append(logpath, "ne\nnext\n");
 	ck_assert_str_eq(read_now(f, &g), "next");
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
 START_TEST(test_not_there_yet)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 
 	/* At the end or not, a file that appears later is read whole. */
 	f = follow(logpath, false);
-	ck_assert(!bs_follow_is_open(f));
+	ck_assert(!bs_tail_is_open(f));
 	ck_assert_str_eq(read_now(f, &g), "");
 	append(logpath, "first\nsecond\n");
 	ck_assert_str_eq(read_now(f, &g), "first|second");
-	ck_assert(bs_follow_is_open(f));
-	bs_follow_close(f);
+	ck_assert(bs_tail_is_open(f));
+	bs_tail_close(f);
 }
 END_TEST
 
 START_TEST(test_directory)
 {
-	struct bs_follow *f = NULL;
+	struct bs_tail *f = NULL;
 	struct bs_diag d;
 
 	bs_diag_clear(&d);
-	ck_assert_int_eq(bs_follow_open(tmpdir, true, &f, &d), BS_ERR_IO);
+	ck_assert_int_eq(bs_tail_open(tmpdir, true, &f, &d), BS_ERR_IO);
 	ck_assert_ptr_null(f);
 	ck_assert_ptr_nonnull(strstr(d.msg, "directory"));
-	bs_follow_close(NULL);
+	bs_tail_close(NULL);
 }
 END_TEST
 
@@ -239,7 +241,7 @@ END_TEST
 
 START_TEST(test_partial_line_held)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	int w;
 
@@ -254,13 +256,13 @@ START_TEST(test_partial_line_held)
 	writer_put(w, "ur\n");
 	ck_assert_str_eq(read_now(f, &g), "four");
 	close(w);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
 START_TEST(test_crlf)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 
 	f = follow(logpath, true);
@@ -272,7 +274,7 @@ START_TEST(test_crlf)
 	append(logpath, "\n");
 	ck_assert_str_eq(read_now(f, &g), "x");
 	ck_assert_uint_eq(g.line[0].len, 1);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -291,7 +293,7 @@ long_line(size_t n, char c, bool nl)
 
 START_TEST(test_overlong_line)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	char *big = long_line(BS_LINE_MAX + 100, 'x', true);
 	char *exact = long_line(BS_LINE_MAX, 'y', true);
@@ -310,14 +312,14 @@ START_TEST(test_overlong_line)
 	ck_assert(!g.line[2].cut);
 	free(big);
 	free(exact);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
 /* An overlong line that arrives in pieces, held between reads. */
 START_TEST(test_overlong_line_in_pieces)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	char *part = long_line(BS_LINE_MAX - 10, 'x', false);
 	int w;
@@ -338,7 +340,215 @@ START_TEST(test_overlong_line_in_pieces)
 	ck_assert_str_eq(read_now(f, &g), "next");
 	close(w);
 	free(part);
-	bs_follow_close(f);
+	bs_tail_close(f);
+}
+END_TEST
+
+/* Each line's length and cut flag, as "len/cut|", added to out. */
+static void
+shapes(const struct got *g, char *out, size_t outsz)
+{
+	size_t i, pos = strlen(out);
+
+	for (i = 0; i < g->n && i < GOT_MAX; i++)
+		pos += (size_t)snprintf(out + pos, outsz - pos, "%zu/%d|",
+		    g->line[i].len, g->line[i].cut);
+}
+
+/*
+ * Lines at the limit, with CR LF, as a batch run splits them: the same
+ * lengths and cut flags (issue 18: a line of exactly BS_LINE_MAX bytes
+ * and CR LF was cut here and whole in a batch run).  The file is written
+ * in pieces that end between a CR and its LF and inside the long lines.
+ */
+START_TEST(test_same_lines_as_batch)
+{
+	static const char *const pieces[] = { "A", "\r", "\nB", "\r\nC",
+	    "\r", "\nD\r", "\r", "\nx\r\nE", "\n" };
+	char followed[256] = "", batch[256] = "";
+	struct bs_tail *f;
+	struct bs_source *src;
+	struct bs_lines *ls;
+	struct bs_line l;
+	struct bs_diag d;
+	struct got g;
+	size_t i;
+	int w, r;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	for (i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		const char *p;
+
+		/* A capital is a run: BS_LINE_MAX - 1, + 0, + 1, - 1, + 0. */
+		for (p = pieces[i]; *p != '\0'; p++) {
+			char one[2] = { *p, '\0' }, *run = NULL;
+
+			if (*p >= 'A' && *p <= 'E')
+				run = long_line(BS_LINE_MAX - 1 + (size_t)
+				    ((*p - 'A') % 3), *p, false);
+			writer_put(w, run != NULL ? run : one);
+			free(run);
+		}
+		read_now(f, &g);
+		shapes(&g, followed, sizeof(followed));
+	}
+	close(w);
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_source_open(logpath, 0, &src, &d), BS_OK);
+	ls = bs_lines_new(src);
+	ck_assert_ptr_nonnull(ls);
+	memset(&g, 0, sizeof(g));
+	while ((r = bs_lines_next(ls, &l, &d)) == 1)
+		collect(&g, &l);
+	ck_assert_int_eq(r, 0);
+	shapes(&g, batch, sizeof(batch));
+	ck_assert_str_eq(followed, batch);
+	/* D keeps one of its two CRs: 65,535 bytes and a CR are 65,536. */
+	ck_assert_str_eq(batch, "65535/0|65536/0|65536/1|65536/0|1/0|"
+	    "65536/0|");
+	bs_lines_free(ls);
+	bs_source_close(src);
+	bs_tail_close(f);
+}
+END_TEST
+
+/* The same, one line at a time, so each line's shape is compared. */
+START_TEST(test_limit_lines_one_by_one)
+{
+	static const struct {
+		size_t len;
+		char c;
+		const char *end;
+		const char *want;
+	} rows[] = {
+		{ BS_LINE_MAX, 'a', "\r\n", "65536/0|" },
+		{ BS_LINE_MAX + 1, 'b', "\r\n", "65536/1|" },
+		{ BS_LINE_MAX - 1, 'c', "\r\r\n", "65536/0|" },
+		{ BS_LINE_MAX, 'd', "\n", "65536/0|" },
+		{ BS_LINE_MAX + 1, 'e', "\n", "65536/1|" },
+	};
+	struct bs_tail *f;
+	struct got g;
+	char shape[64];
+	size_t i;
+
+	f = follow(logpath, true);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char *line = long_line(rows[i].len, rows[i].c, false);
+
+		append(logpath, line);
+		append(logpath, rows[i].end);
+		read_now(f, &g);
+		shape[0] = '\0';
+		shapes(&g, shape, sizeof(shape));
+		ck_assert_msg(strcmp(shape, rows[i].want) == 0, "row %zu: "
+		    "%s, expected %s", i, shape, rows[i].want);
+		free(line);
+	}
+	bs_tail_close(f);
+}
+END_TEST
+
+/* --- standard input -------------------------------------------------------- */
+
+/* Make standard input the read end of a new pipe; returns its write end. */
+static int
+stdin_pipe(int *saved)
+{
+	int fds[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	*saved = dup(STDIN_FILENO);
+	ck_assert_int_ge(*saved, 0);
+	ck_assert_int_eq(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+	close(fds[0]);
+	return fds[1];
+}
+
+static void
+stdin_restore(int saved)
+{
+	ck_assert_int_eq(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+}
+
+static int64_t now_ms(void);
+
+/* A pipe: read as it comes, woken by its data, ended by its end. */
+START_TEST(test_stdin_pipe)
+{
+	struct bs_tail *f;
+	struct got g;
+	int saved, w;
+	int64_t t;
+	pid_t pid;
+
+	w = stdin_pipe(&saved);
+	f = follow("-", false);
+	ck_assert(bs_tail_is_open(f));
+	ck_assert_str_eq(read_now(f, &g), "");
+	writer_put(w, "one\ntw");
+	ck_assert_str_eq(read_now(f, &g), "one");
+	ck_assert(!bs_tail_ended(f));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct timespec ts = { 0, 100000000L };
+
+		nanosleep(&ts, NULL);
+		writer_put(w, "o\n");
+		_exit(0);
+	}
+	t = now_ms();
+	ck_assert_int_eq(bs_tail_wait(&f, 1, 5000, NULL), 1);
+	ck_assert_int_lt(now_ms() - t, 1000);
+	waitpid(pid, NULL, 0);
+	ck_assert_str_eq(read_now(f, &g), "two");
+	ck_assert_uint_eq(g.line[0].lineno, 2);
+	/* The last line needs no newline: the end of the pipe ends it. */
+	writer_put(w, "dos\r\nlast");
+	close(w);
+	ck_assert_str_eq(read_now(f, &g), "dos|last");
+	ck_assert(bs_tail_ended(f));
+	ck_assert_str_eq(read_now(f, &g), "");
+	/* An ended tail is not waited for. */
+	t = now_ms();
+	ck_assert_int_eq(bs_tail_wait(&f, 1, 100, NULL), 0);
+	bs_tail_close(f);
+	stdin_restore(saved);
+}
+END_TEST
+
+/* A regular file on standard input: followed as it grows, never ended. */
+START_TEST(test_stdin_file)
+{
+	struct bs_tail *f;
+	struct got g;
+	int fd, saved;
+
+	append(logpath, "a\nb\n");
+	saved = dup(STDIN_FILENO);
+	fd = open(logpath, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	f = follow("-", false);
+	ck_assert_str_eq(read_now(f, &g), "");
+	append(logpath, "c\n");
+	ck_assert_str_eq(read_now(f, &g), "c");
+	ck_assert(!bs_tail_ended(f));
+	bs_tail_close(f);
+	lseek(STDIN_FILENO, 0, SEEK_SET);
+	f = follow("-", true);
+	ck_assert_str_eq(read_now(f, &g), "a|b|c");
+	/* Truncated and rewritten: read again from the start. */
+	ck_assert_int_eq(truncate(logpath, 0), 0);
+	append(logpath, "new\n");
+	ck_assert_str_eq(read_now(f, &g), "new");
+	ck_assert(!bs_tail_ended(f));
+	bs_tail_close(f);
+	stdin_restore(saved);
 }
 END_TEST
 
@@ -347,7 +557,7 @@ END_TEST
 START_TEST(test_rename_and_create)
 {
 	char rotated[160];
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	int w;
 
@@ -378,7 +588,7 @@ START_TEST(test_rename_and_create)
 	writer_put(w, "b2\n");
 	ck_assert_str_eq(read_now(f, &g), "b2");
 	close(w);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -386,7 +596,7 @@ END_TEST
 START_TEST(test_rename_unread_rest)
 {
 	char rotated[160];
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 
 	tpath(rotated, sizeof(rotated), "mail.log.1");
@@ -399,13 +609,13 @@ START_TEST(test_rename_unread_rest)
 	append(logpath, "b1\n");
 	ck_assert_str_eq(read_now(f, &g), "a2|a3|a4|b1");
 	ck_assert_str_eq(read_now(f, &g), "");
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
 START_TEST(test_copytruncate)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	int w;
 
@@ -419,7 +629,7 @@ START_TEST(test_copytruncate)
 	writer_put(w, "new\n");
 	ck_assert_str_eq(read_now(f, &g), "new");
 	close(w);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -429,7 +639,7 @@ END_TEST
  */
 START_TEST(test_copytruncate_regrown)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	int w;
 
@@ -451,13 +661,13 @@ START_TEST(test_copytruncate_regrown)
 	    "Nov 28 10:00:07 new G|Nov 28 10:00:08 new H");
 	ck_assert_str_eq(read_now(f, &g), "");
 	close(w);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
 START_TEST(test_delete_and_recreate)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	int w;
 
@@ -469,15 +679,15 @@ START_TEST(test_delete_and_recreate)
 	/* Removed but still open on both sides: its lines still count. */
 	writer_put(w, "a2\n");
 	ck_assert_str_eq(read_now(f, &g), "a2");
-	ck_assert(!bs_follow_is_open(f));
+	ck_assert(!bs_tail_is_open(f));
 	writer_put(w, "a3\n");
 	close(w);
 	w = writer_open(logpath);
 	writer_put(w, "b1\n");
 	ck_assert_str_eq(read_now(f, &g), "a3|b1");
-	ck_assert(bs_follow_is_open(f));
+	ck_assert(bs_tail_is_open(f));
 	close(w);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -485,7 +695,7 @@ END_TEST
 START_TEST(test_moved_back)
 {
 	char away[160];
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 
 	tpath(away, sizeof(away), "mail.log.tmp");
@@ -497,7 +707,7 @@ START_TEST(test_moved_back)
 	ck_assert_int_eq(rename(away, logpath), 0);
 	append(logpath, "a3\n");
 	ck_assert_str_eq(read_now(f, &g), "a3");
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -508,7 +718,7 @@ END_TEST
 START_TEST(test_rotated_twice)
 {
 	char r1[160], r2[160];
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 
 	tpath(r1, sizeof(r1), "mail.log.1");
@@ -522,7 +732,7 @@ START_TEST(test_rotated_twice)
 	ck_assert_int_eq(rename(logpath, r2), 0);
 	append(logpath, "c1\n");
 	ck_assert_str_eq(read_now(f, &g), "a2 without newline|c1");
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -530,7 +740,7 @@ END_TEST
 START_TEST(test_many_rotations)
 {
 	char rotated[160], line[64];
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	unsigned i, total = 0, expect = 0;
 	int w;
@@ -567,7 +777,7 @@ START_TEST(test_many_rotations)
 	/* Late lines after a truncation land in the truncated file. */
 	ck_assert_uint_eq(total, expect);
 	close(w);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -588,18 +798,18 @@ now_ms(void)
  * there, waiting again in between.
  */
 static const char *
-read_within(struct bs_follow *f, struct got *g, int64_t ms)
+read_within(struct bs_tail *f, struct got *g, int64_t ms)
 {
 	int64_t end = now_ms() + ms;
 
 	while (*read_now(f, g) == '\0' && now_ms() < end)
-		bs_follow_wait(&f, 1, (int)(end - now_ms()), NULL);
+		bs_tail_wait(&f, 1, (int)(end - now_ms()), NULL);
 	return g->joined;
 }
 
 START_TEST(test_wait_timeout)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	int64_t t;
 
@@ -607,11 +817,11 @@ START_TEST(test_wait_timeout)
 	f = follow(logpath, true);
 	read_now(f, &g);
 	t = now_ms();
-	ck_assert_int_eq(bs_follow_wait(&f, 1, 200, NULL), 0);
+	ck_assert_int_eq(bs_tail_wait(&f, 1, 200, NULL), 0);
 	t = now_ms() - t;
 	ck_assert_int_ge(t, 190);
 	ck_assert_int_lt(t, 2000);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -634,7 +844,7 @@ append_later(const char *path, const char *s, unsigned ms)
 
 START_TEST(test_wait_wakes_on_data)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	int64_t t;
 	pid_t pid;
@@ -644,18 +854,18 @@ START_TEST(test_wait_wakes_on_data)
 	read_now(f, &g);
 	pid = append_later(logpath, "b\n", 100);
 	t = now_ms();
-	ck_assert_int_ge(bs_follow_wait(&f, 1, 5000, NULL), 0);
+	ck_assert_int_ge(bs_tail_wait(&f, 1, 5000, NULL), 0);
 	t = now_ms() - t;
 	ck_assert_int_lt(t, 1000);
 	ck_assert_str_eq(read_within(f, &g, 3000), "b");
 	waitpid(pid, NULL, 0);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
 START_TEST(test_wait_wakes_on_create)
 {
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	int64_t t;
 	pid_t pid;
@@ -664,12 +874,12 @@ START_TEST(test_wait_wakes_on_create)
 	read_now(f, &g);
 	pid = append_later(logpath, "new\n", 100);
 	t = now_ms();
-	ck_assert_int_ge(bs_follow_wait(&f, 1, 5000, NULL), 0);
+	ck_assert_int_ge(bs_tail_wait(&f, 1, 5000, NULL), 0);
 	t = now_ms() - t;
 	ck_assert_int_lt(t, 1000);
 	ck_assert_str_eq(read_within(f, &g, 3000), "new");
 	waitpid(pid, NULL, 0);
-	bs_follow_close(f);
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -683,7 +893,7 @@ START_TEST(test_wait_interrupted)
 {
 	struct sigaction sa, old;
 	struct itimerval it = { { 0, 0 }, { 0, 100000 } };
-	struct bs_follow *f;
+	struct bs_tail *f;
 	struct got g;
 	int64_t t;
 	int r;
@@ -697,104 +907,13 @@ START_TEST(test_wait_interrupted)
 	ck_assert_int_eq(sigaction(SIGALRM, &sa, &old), 0);
 	ck_assert_int_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
 	t = now_ms();
-	r = bs_follow_wait(&f, 1, 5000, NULL);
+	r = bs_tail_wait(&f, 1, 5000, NULL);
 	ck_assert_int_eq(r, -1);
 	ck_assert_int_eq(errno, EINTR);
 	t = now_ms() - t;
 	ck_assert_int_lt(t, 1000);
 	sigaction(SIGALRM, &old, NULL);
-	bs_follow_close(f);
-}
-END_TEST
-
-/* --- the atomic report file ---------------------------------------------- */
-
-static int
-write_text(void *ctx, FILE *out)
-{
-	return fputs(ctx, out) < 0 ? -1 : 0;
-}
-
-static int
-write_fails(void *ctx, FILE *out)
-{
-	fputs(ctx, out);
-	errno = ENOSPC;
-	return -1;
-}
-
-static size_t
-entries(void)
-{
-	DIR *dir = opendir(tmpdir);
-	struct dirent *e;
-	size_t n = 0;
-
-	ck_assert_ptr_nonnull(dir);
-	while ((e = readdir(dir)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			n++;
-	closedir(dir);
-	return n;
-}
-
-static void
-expect_content(const char *path, const char *want)
-{
-	char buf[256];
-	FILE *in = fopen(path, "r");
-	size_t n;
-
-	ck_assert_ptr_nonnull(in);
-	n = fread(buf, 1, sizeof(buf) - 1, in);
-	buf[n] = '\0';
-	fclose(in);
-	ck_assert_str_eq(buf, want);
-}
-
-START_TEST(test_write_atomic)
-{
-	char out[160], first[] = "first\n", second[] = "second\n";
-	struct bs_diag d;
-	struct stat st, st2;
-	mode_t old_mask = umask(022);
-
-	tpath(out, sizeof(out), "report.json");
-	bs_diag_clear(&d);
-	ck_assert_int_eq(bs_follow_write_atomic(out, write_text, first,
-	    &d), BS_OK);
-	expect_content(out, "first\n");
-	ck_assert_int_eq(stat(out, &st), 0);
-	ck_assert_uint_eq(st.st_mode & 0777, 0644);
-	ck_assert_int_eq(bs_follow_write_atomic(out, write_text, second,
-	    &d), BS_OK);
-	expect_content(out, "second\n");
-	/* Replaced by rename: a new file, and nothing else left behind. */
-	ck_assert_int_eq(stat(out, &st2), 0);
-	ck_assert(st.st_ino != st2.st_ino);
-	ck_assert_uint_eq(entries(), 1);
-	umask(old_mask);
-}
-END_TEST
-
-START_TEST(test_write_atomic_failure)
-{
-	char out[160], nodir[160], kept[] = "kept\n", half[] = "half";
-	struct bs_diag d;
-
-	tpath(out, sizeof(out), "report.json");
-	bs_diag_clear(&d);
-	ck_assert_int_eq(bs_follow_write_atomic(out, write_text, kept,
-	    &d), BS_OK);
-	ck_assert_int_eq(bs_follow_write_atomic(out, write_fails, half,
-	    &d), BS_ERR_IO);
-	ck_assert_ptr_nonnull(strstr(d.msg, "cannot write"));
-	expect_content(out, "kept\n");
-	ck_assert_uint_eq(entries(), 1);
-	tpath(nodir, sizeof(nodir), "missing/report.json");
-	ck_assert_int_eq(bs_follow_write_atomic(nodir, write_text, half,
-	    &d), BS_ERR_IO);
-	ck_assert_ptr_nonnull(strstr(d.msg, "temporary"));
+	bs_tail_close(f);
 }
 END_TEST
 
@@ -949,6 +1068,38 @@ START_TEST(test_run_directory)
 }
 END_TEST
 
+/*
+ * --follow -: standard input is read until its pipe ends, and then the
+ * loop reports once more and returns, without a signal.
+ */
+START_TEST(test_run_stdin_ends)
+{
+	struct loop_test t = { 0 };
+	struct bs_follow_signals sig = { &t.report_now, &t.stop, NULL };
+	struct loop_env e;
+	char line[512], dash[] = "-", *paths[] = { dash };
+	int saved, w;
+
+	loop_env_init(&e);
+	w = stdin_pipe(&saved);
+	snprintf(line, sizeof(line), PF_LINE, "AAAAA1");
+	writer_put(w, line);
+	snprintf(line, sizeof(line), PF_LINE, "BBBBB2");
+	/* The last line without its newline. */
+	line[strlen(line) - 1] = '\0';
+	writer_put(w, line);
+	close(w);
+	ck_assert_int_eq(bs_run_follow(&e.cfg, paths, 1, false, 0, e.agg,
+	    &sig, on_report, &t), BS_OK);
+	ck_assert_uint_eq(t.reports, 1);
+	ck_assert_uint_eq(t.lines[0], 2);
+	ck_assert_uint_eq(t.events[0], 2);
+	ck_assert_str_eq(bs_agg_input(e.agg, 0)->error, "");
+	stdin_restore(saved);
+	loop_env_fini(&e);
+}
+END_TEST
+
 Suite *
 follow_suite(void)
 {
@@ -968,6 +1119,14 @@ follow_suite(void)
 	tcase_add_test(tc, test_crlf);
 	tcase_add_test(tc, test_overlong_line);
 	tcase_add_test(tc, test_overlong_line_in_pieces);
+	tcase_add_test(tc, test_same_lines_as_batch);
+	tcase_add_test(tc, test_limit_lines_one_by_one);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("stdin");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_stdin_pipe);
+	tcase_add_test(tc, test_stdin_file);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rotation");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -987,17 +1146,13 @@ follow_suite(void)
 	tcase_add_test(tc, test_wait_wakes_on_create);
 	tcase_add_test(tc, test_wait_interrupted);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("output");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_write_atomic);
-	tcase_add_test(tc, test_write_atomic_failure);
-	suite_add_tcase(s, tc);
 	tc = tcase_create("loop");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_run_report_now_and_stop);
 	tcase_add_test(tc, test_run_interval_idle);
 	tcase_add_test(tc, test_run_directory);
+	tcase_add_test(tc, test_run_stdin_ends);
 	suite_add_tcase(s, tc);
 	return s;
 }
