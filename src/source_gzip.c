@@ -211,7 +211,7 @@ produce(struct gzip_source *g, unsigned char *buf, size_t n)
 			continue;
 		}
 		if (rc == BS_INFLATE_CHECK) {
-			/* The reader checks it, between this member and the next. */
+			/* The reader checks it, before the next member. */
 			g->check_due = true;
 			g->check_crc = io.crc;
 			break;

@@ -450,7 +450,7 @@ START_TEST(test_limit_lines_one_by_one)
 }
 END_TEST
 
-/* --- standard input -------------------------------------------------------- */
+/* --- standard input ------------------------------------------------------ */
 
 /* Make standard input the read end of a new pipe; returns its write end. */
 static int

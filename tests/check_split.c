@@ -583,8 +583,8 @@ START_TEST(test_range_reads)
 			if (ahead)
 				bs_source_ahead(in, 3, &in);
 			gn = 0;
-			while (gn + reads[k] <= sizeof(got) &&
-			    (r = bs_source_read(in, got + gn, reads[k], &d)) > 0)
+			while (gn + reads[k] <= sizeof(got) && (r =
+			    bs_source_read(in, got + gn, reads[k], &d)) > 0)
 				gn += (size_t)r;
 			QUIET_CHECK(r == 0, "text %zu at %zu+%zu: %zd", t,
 			    off, len, r);

@@ -84,7 +84,7 @@ struct way {
 	enum bs_gzip gz;	/* the gzip decoder */
 	size_t raw;		/* bytes per read of the file; 0: as asked */
 	bool ahead;		/* read ahead in a thread ... */
-	size_t slot;		/* ... in slots of this many bytes (0: 256 KiB) */
+	size_t slot;		/* ... in slots of this size (0: 256 KiB) */
 };
 
 /*

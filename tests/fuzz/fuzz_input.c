@@ -414,7 +414,8 @@ fz_split_followed(const char *path, size_t size, const struct fz_seen *seen,
 			break;
 		if (k < nseen && k < FZ_LINES_CAP)
 			FZ_ASSERT(seen[k].lineno == line.lineno &&
-			    seen[k].len == line.len && seen[k].cut == line.cut &&
+			    seen[k].len == line.len &&
+			    seen[k].cut == line.cut &&
 			    seen[k].hash == fz_hash(line.ptr, line.len),
 			    "followed, line %llu differs",
 			    (unsigned long long)line.lineno);
