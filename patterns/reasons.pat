@@ -38,12 +38,18 @@
 #   userunknown, hostunknown and hasmoved are hard, notaccept is hard
 #   unless its reply is of class 4.
 #
-# Cost: the texts of all rows are joined into one pattern, matched once
-# per failure event, and only when a rule with a text or cmd= condition is
-# reached; rules that decide by codes alone (the code table at the end)
-# cost no match when nothing above them could apply.  At most 255 rows
-# carry text.  Patterns match bytes; keep each text a plain alternation of
-# phrases that starts with a literal, so the engine skips ahead fast.
+# Cost: each text is read once, at load, for the literal strings that its
+# alternatives match (small alternations, optional parts, [ab] classes and
+# \b ^ $ are expanded) or at least need; one pass over a failure's reply
+# finds them all, and settles most texts without PCRE2.  An alternative
+# whose literals are found but that holds more (.{0,40}, lookarounds,
+# \S+, a large class) is left to PCRE2: the undecided alternatives of a
+# reply are joined into one pattern, matched once, and only when the
+# first rule standing depends on one of them.  Keep alternatives plain
+# phrases where you can; one without a literal of three bytes or more is
+# run on every reply.  A text may not use back references, named groups,
+# recursion or callouts (the texts are joined).  At most 255 rows carry
+# text.  Patterns match bytes.
 #
 # The wordings come from the providers' own postmaster pages and from
 # replies seen in logs; every label and hint is the project's own.

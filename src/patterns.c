@@ -38,6 +38,9 @@ struct derived {
 
 #define DERIVED_MAX 4
 
+/* How the origin of a built-in set ends (bs_pattern_row.builtin). */
+#define BUILTIN " (built in)"
+
 struct bs_patterns {
 	struct pat *v;
 	size_t n, cap;
@@ -380,8 +383,8 @@ bs_patterns_load(const char *dir, struct bs_patterns **out,
 	for (b = bs_builtin_patterns; b->set != NULL; b++) {
 		char origin[300];
 
-		snprintf(origin, sizeof(origin), "patterns/%s.pat (built in)",
-		    b->set);
+		snprintf(origin, sizeof(origin), "patterns/%s.pat%s", b->set,
+		    BUILTIN);
 		st = bs_patterns_add_text(p, b->set, origin, b->text, b->len,
 		    d);
 		if (st != BS_OK)
@@ -487,7 +490,7 @@ bool
 bs_patterns_row(const struct bs_patterns *p, const char *set, size_t idx,
     struct bs_pattern_row *out)
 {
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < p->n; i++) {
 		if (p->v[i].re != NULL || strcmp(p->v[i].set, set) != 0)
@@ -499,6 +502,10 @@ bs_patterns_row(const struct bs_patterns *p, const char *set, size_t idx,
 		out->len = p->v[i].rxlen;
 		out->origin = p->v[i].origin;
 		out->line = p->v[i].line;
+		n = strlen(out->origin);
+		out->builtin = n >= sizeof(BUILTIN) - 1 &&
+		    strcmp(out->origin + n - (sizeof(BUILTIN) - 1),
+		    BUILTIN) == 0;
 		return true;
 	}
 	return false;

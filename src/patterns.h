@@ -73,6 +73,7 @@ struct bs_pattern_row {
 	size_t len;
 	const char *origin;	/* the file, for diagnostics */
 	uint64_t line;
+	bool builtin;		/* from the set built into the binary */
 };
 bool bs_patterns_row(const struct bs_patterns *p, const char *set,
     size_t idx, struct bs_pattern_row *out);

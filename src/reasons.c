@@ -7,6 +7,7 @@
  * decision.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "hash.h"
 #include "patterns.h"
 #include "reasons.h"
+#include "reasons_lit.h"
 
 /* ------------------------------------------------------------------ */
 /* The vocabulary (Sisimai's names; the words are the project's own).  */
@@ -332,16 +334,13 @@ reply_class(const struct bs_codes *c)
 	return 0;
 }
 
-int
-bs_reason_hard(const char *reason, enum bs_kind kind,
-    const struct bs_codes *codes)
+/* The hard flag of a reason of hardness h for kind and the codes. */
+static int
+hard_of(enum hardness h, enum bs_kind kind, const struct bs_codes *codes)
 {
-	const struct reason_info *ri = info(reason);
-
-	if (ri == NULL || (kind != BS_BOUNCED && kind != BS_EXPIRED &&
-	    kind != BS_REJECTED))
+	if (kind != BS_BOUNCED && kind != BS_EXPIRED && kind != BS_REJECTED)
 		return BS_HARD_NONE;
-	switch (ri->hard) {
+	switch (h) {
 	case H_HARD:
 		return BS_HARD_YES;
 	case H_BY_CLASS:
@@ -351,6 +350,15 @@ bs_reason_hard(const char *reason, enum bs_kind kind,
 	default:
 		return BS_HARD_NO;
 	}
+}
+
+int
+bs_reason_hard(const char *reason, enum bs_kind kind,
+    const struct bs_codes *codes)
+{
+	const struct reason_info *ri = info(reason);
+
+	return ri == NULL ? BS_HARD_NONE : hard_of(ri->hard, kind, codes);
 }
 
 const char *
@@ -378,6 +386,7 @@ bs_reason_hint(const char *reason, enum bs_kind kind,
 	return ri->out;
 }
 
+
 /* ------------------------------------------------------------------ */
 /* The rules.                                                          */
 
@@ -387,7 +396,8 @@ enum {
 	CMD_HELO = 1u << 2,
 	CMD_MAIL = 1u << 3,
 	CMD_RCPT = 1u << 4,
-	CMD_DATA = 1u << 5
+	CMD_DATA = 1u << 5,
+	CMD_COUNT = 6
 };
 
 static const struct {
@@ -409,6 +419,7 @@ struct code_cond {
 
 struct rule {
 	const char *reason;	/* static, from reasons[] */
+	enum hardness hard;	/* its reason's */
 	unsigned kinds;		/* 1 << kind; 0: every failure kind */
 	int cls;		/* 4 or 5; 0: any */
 	unsigned cmds;		/* CMD_*; 0: any */
@@ -417,25 +428,29 @@ struct rule {
 	char **hosts;		/* lower-case suffixes */
 	size_t nhosts;
 	char *name, *url, *label, *hint;
-	int text;		/* callout number, 0 for none */
+	int text;		/* text id (callout number), 0 for none */
 	const char *origin;	/* owned by the pattern set */
 	unsigned line;
 };
 
+/* Rule sets as bits, one per rule in file order. */
+#define MASK_WORDS (BS_REASON_RULES_MAX / 64)
+typedef uint64_t rmask[MASK_WORDS];
+
 struct bs_reasons {
 	struct rule *rules;
-	size_t nrules;
-	unsigned cmd_of[BS_REASON_TEXTS_MAX + 1];	/* callout -> CMD_* */
+	size_t nrules, nw;	/* nw: words of a rule mask in use */
 	int ntexts;
-	pcre2_code *re;		/* the joined text pattern, or NULL */
+	unsigned cmd_of[BS_REASON_TEXTS_MAX + 1];	/* text -> CMD_* */
+	int text_rule[BS_REASON_TEXTS_MAX + 1];	/* text -> rule, or -1 */
+	char *src[BS_REASON_TEXTS_MAX + 1];	/* each text's regex */
+	size_t srclen[BS_REASON_TEXTS_MAX + 1];
+	int cmd_ids[BS_REASON_TEXTS_MAX + 1];	/* command texts in order */
+	int ncmd;
+	struct bs_litset *lits;	/* the prefilter of all texts */
+	rmask notext;		/* rules without a text */
+	rmask cmdmask[CMD_COUNT];	/* rules that a command allows */
 	uint64_t serial;	/* tells thread scratch which table it is */
-	/*
-	 * The JIT compile of re costs as much as reading a few MiB of log,
-	 * so it waits for the first match: a run that meets no failure, or
-	 * only reports counts, never pays it.
-	 */
-	pthread_mutex_t jit_lock;
-	atomic_bool jitted;
 };
 
 static void
@@ -462,47 +477,17 @@ static void
 reasons_free(void *v)
 {
 	struct bs_reasons *r = v;
+	int i;
 
 	if (r == NULL)
 		return;
 	free_rules(r);
-	pcre2_code_free(r->re);
-	pthread_mutex_destroy(&r->jit_lock);
+	for (i = 0; i <= BS_REASON_TEXTS_MAX; i++)
+		free(r->src[i]);
+	bs_litset_free(r->lits);
 	free(r);
 }
 
-/* A growing byte buffer for the joined pattern. */
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		char *np;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (np == NULL) {
-			b->failed = true;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-/* Split "a,b,c" in place and call fn on each item. */
 static char *
 dup_n(const char *s, size_t n)
 {
@@ -588,19 +573,31 @@ row_error(struct bs_diag *d, const struct bs_pattern_row *row,
 }
 
 /*
- * Check that one text regex compiles on its own, so that an error names
- * its row rather than the joined pattern.
+ * Check that one text regex compiles on its own (so that an error names
+ * its row), read its literals for the prefilter, and keep it for the
+ * joined patterns that the decision compiles.
  */
 static bs_status
-check_text(const struct bs_pattern_row *row, const char *rx, size_t n,
-    struct bs_diag *d)
+add_text(struct bs_reasons *r, const struct bs_pattern_row *row,
+    const char *rx, size_t n, int *id, struct bs_diag *d)
 {
 	PCRE2_SIZE off;
 	int err;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)rx, n, PCRE2_CASELESS,
-	    &err, &off, NULL);
+	pcre2_code *re;
+	const char *why;
 
-	if (re == NULL) {
+	if (r->ntexts >= BS_REASON_TEXTS_MAX)
+		return row_error(d, row, "more than 255 texts in reasons.pat");
+	/*
+	 * Only to check it, so the optimisations a match would use are
+	 * off.  The built-in texts are checked by the tests instead
+	 * (check_reasons.c): compiling them all would cost more than the
+	 * rest of reading the rules.
+	 */
+	re = row->builtin ? NULL : pcre2_compile((PCRE2_SPTR)rx, n,
+	    PCRE2_CASELESS | PCRE2_NO_AUTO_POSSESS | PCRE2_NO_START_OPTIMIZE |
+	    PCRE2_NO_DOTSTAR_ANCHOR, &err, &off, NULL);
+	if (re == NULL && !row->builtin) {
 		PCRE2_UCHAR msg[256];
 
 		pcre2_get_error_message(err, msg, sizeof(msg));
@@ -609,32 +606,23 @@ check_text(const struct bs_pattern_row *row, const char *rx, size_t n,
 		    (const char *)msg);
 	}
 	pcre2_code_free(re);
-	return BS_OK;
-}
-
-/* Append "(?:rx)(?CN)|" to the joined pattern; N is the new text id. */
-static bs_status
-add_text(struct bs_reasons *r, struct buf *b,
-    const struct bs_pattern_row *row, const char *rx, size_t n, int *id,
-    struct bs_diag *d)
-{
-	char tail[24];
-
-	if (r->ntexts >= BS_REASON_TEXTS_MAX)
-		return row_error(d, row, "more than 255 texts in reasons.pat");
 	*id = ++r->ntexts;
-	buf_add(b, r->ntexts > 1 ? "|(?:" : "(?:(?:", r->ntexts > 1 ? 4 : 6);
-	buf_add(b, rx, n);
-	snprintf(tail, sizeof(tail), ")(?C%d)", *id);
-	buf_add(b, tail, strlen(tail));
-	return b->failed ? bs_diag_set(d, BS_ERR_NOMEM, "", 0,
-	    "out of memory") : BS_OK;
+	why = bs_litset_add(r->lits, *id, rx, n);
+	if (why != NULL)
+		return strcmp(why, "out of memory") == 0 ? bs_diag_set(d,
+		    BS_ERR_NOMEM, "", 0, "out of memory") :
+		    row_error(d, row, why);
+	r->src[*id] = dup_n(rx, n);
+	r->srclen[*id] = n;
+	if (r->src[*id] == NULL)
+		return bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
+	return BS_OK;
 }
 
 /* Parse one "reason:" or "command:" row. */
 static bs_status
-parse_row(struct bs_reasons *r, struct buf *b,
-    const struct bs_pattern_row *row, struct bs_diag *d)
+parse_row(struct bs_reasons *r, const struct bs_pattern_row *row,
+    struct bs_diag *d)
 {
 	const char *p = row->text, *end = row->text + row->len, *w, *we;
 	bool is_cmd = strcmp(row->keyword, "command") == 0;
@@ -651,6 +639,9 @@ parse_row(struct bs_reasons *r, struct buf *b,
 		;
 	we = p;
 	if (is_cmd) {
+		int id;
+		bs_status st;
+
 		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (strlen(commands[i].name) == (size_t)(we - w) &&
 			    strncasecmp(commands[i].name, w,
@@ -663,15 +654,11 @@ parse_row(struct bs_reasons *r, struct buf *b,
 			p++;
 		if ((size_t)(end - p) < 5 || memcmp(p, "text=", 5) != 0)
 			return row_error(d, row, "a command row needs text=");
-		{
-			int id;
-			bs_status st = add_text(r, b, row, p + 5,
-			    (size_t)(end - p - 5), &id, d);
-
-			if (st != BS_OK)
-				return st;
-			r->cmd_of[id] = cmdbit;
-		}
+		st = add_text(r, row, p + 5, (size_t)(end - p - 5), &id, d);
+		if (st != BS_OK)
+			return st;
+		r->cmd_of[id] = cmdbit;
+		r->cmd_ids[r->ncmd++] = id;
 		return BS_OK;
 	}
 	if (r->nrules >= BS_REASON_RULES_MAX)
@@ -680,8 +667,10 @@ parse_row(struct bs_reasons *r, struct buf *b,
 	memset(ru, 0, sizeof(*ru));
 	for (i = 0; i < NREASONS; i++)
 		if (strlen(reasons[i].name) == (size_t)(we - w) &&
-		    memcmp(reasons[i].name, w, (size_t)(we - w)) == 0)
+		    memcmp(reasons[i].name, w, (size_t)(we - w)) == 0) {
 			ru->reason = reasons[i].name;
+			ru->hard = reasons[i].hard;
+		}
 	if (ru->reason == NULL)
 		return row_error(d, row, "unknown reason (taxonomy.md lists "
 		    "them)");
@@ -702,10 +691,15 @@ parse_row(struct bs_reasons *r, struct buf *b,
 			return row_error(d, row, "expected key=value");
 		klen = (size_t)(eq - key);
 		if (klen == 4 && memcmp(key, "text", 4) == 0) {
+			bs_status st;
+
 			if (ru->text != 0)
 				return row_error(d, row, "text= twice");
-			return add_text(r, b, row, eq + 1,
-			    (size_t)(end - eq - 1), &ru->text, d);
+			st = add_text(r, row, eq + 1, (size_t)(end - eq - 1),
+			    &ru->text, d);
+			if (st == BS_OK)
+				r->text_rule[ru->text] = (int)(r->nrules - 1);
+			return st;
 		}
 		v = field_value(eq + 1, end, &ve);
 		if (v == NULL)
@@ -813,6 +807,30 @@ parse_row(struct bs_reasons *r, struct buf *b,
 	return BS_OK;
 }
 
+static void
+mask_set(uint64_t *m, size_t i)
+{
+	m[i >> 6] |= 1ull << (i & 63);
+}
+
+/* The masks that do not depend on an event. */
+static void
+make_masks(struct bs_reasons *r)
+{
+	size_t i, c;
+
+	r->nw = (r->nrules + 63) / 64;
+	for (i = 0; i < r->nrules; i++) {
+		const struct rule *ru = &r->rules[i];
+
+		if (ru->text == 0)
+			mask_set(r->notext, i);
+		for (c = 0; c < CMD_COUNT; c++)
+			if (ru->cmds == 0 || (ru->cmds & (1u << c)))
+				mask_set(r->cmdmask[c], i);
+	}
+}
+
 static _Atomic uint64_t next_serial = 1;
 
 static void *
@@ -820,15 +838,16 @@ reasons_make(const struct bs_patterns *p, struct bs_diag *d)
 {
 	struct bs_reasons *r = calloc(1, sizeof(*r));
 	struct bs_pattern_row row;
-	struct buf b = { 0 };
 	size_t i, nrows = 0;
 	bs_status st = BS_OK;
 
-	if (r == NULL) {
+	if (r == NULL || (r->lits = bs_litset_new()) == NULL) {
+		free(r);
 		bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
 		return NULL;
 	}
-	pthread_mutex_init(&r->jit_lock, NULL);
+	for (i = 0; i <= BS_REASON_TEXTS_MAX; i++)
+		r->text_rule[i] = -1;
 	while (bs_patterns_row(p, "reasons", nrows, &row))
 		nrows++;
 	r->rules = calloc(nrows ? nrows : 1, sizeof(*r->rules));
@@ -838,52 +857,18 @@ reasons_make(const struct bs_patterns *p, struct bs_diag *d)
 	}
 	for (i = 0; i < nrows && st == BS_OK; i++) {
 		bs_patterns_row(p, "reasons", i, &row);
-		st = parse_row(r, &b, &row, d);
+		st = parse_row(r, &row, d);
 	}
 	if (st != BS_OK)
 		goto fail;
-	if (r->ntexts > 0) {
-		PCRE2_SIZE off;
-		int err;
-
-		/*
-		 * Every alternative that matches anywhere calls out; (*FAIL)
-		 * then makes PCRE2 go on to the next alternative and
-		 * position, so one match finds them all.
-		 */
-		buf_add(&b, ")(*FAIL)", 8);
-		if (b.failed) {
-			bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
-			goto fail;
-		}
-		r->re = pcre2_compile((PCRE2_SPTR)b.p, b.len, PCRE2_CASELESS,
-		    &err, &off, NULL);
-		if (r->re == NULL) {
-			PCRE2_UCHAR msg[256];
-
-			/* Name the row whose text is at fault, if one is. */
-			for (i = 0; i < nrows; i++) {
-				const char *t;
-
-				bs_patterns_row(p, "reasons", i, &row);
-				t = strstr(row.text, "text=");
-				if (t != NULL && check_text(&row, t + 5,
-				    row.len - (size_t)(t + 5 - row.text),
-				    d) != BS_OK)
-					goto fail;
-			}
-			pcre2_get_error_message(err, msg, sizeof(msg));
-			bs_diag_set(d, BS_ERR_CONFIG, "reasons.pat", 0,
-			    "the joined texts do not compile at offset %zu: "
-			    "%s", (size_t)off, (const char *)msg);
-			goto fail;
-		}
+	if (!bs_litset_finish(r->lits)) {
+		bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
+		goto fail;
 	}
-	free(b.p);
+	make_masks(r);
 	r->serial = next_serial++;
 	return r;
 fail:
-	free(b.p);
 	reasons_free(r);
 	return NULL;
 }
@@ -896,38 +881,113 @@ bs_reasons_of(const struct bs_patterns *p, struct bs_diag *d)
 	return bs_patterns_derive(p, reasons_make, reasons_free, d);
 }
 
+size_t
+bs_reasons_describe_text(const struct bs_reasons *r, int id, char *buf,
+    size_t size)
+{
+	if (r == NULL || id <= 0 || id > r->ntexts) {
+		if (size > 0)
+			buf[0] = '\0';
+		return 0;
+	}
+	return bs_litset_describe(r->lits, id, buf, size);
+}
+
+const struct bs_litset *
+bs_reasons_litset(const struct bs_reasons *r)
+{
+	return r != NULL ? r->lits : NULL;
+}
+
+int
+bs_reasons_texts(const struct bs_reasons *r, const char **rx, size_t *n,
+    int id)
+{
+	if (r == NULL)
+		return 0;
+	if (id > 0 && id <= r->ntexts && rx != NULL) {
+		*rx = r->src[id];
+		*n = r->srclen[id];
+	}
+	return r->ntexts;
+}
+
 /* ------------------------------------------------------------------ */
 /* The decision.                                                       */
 
-/*
- * Each thread's match data and match context (whose callout records
- * into bits), made on first use and freed when the thread ends.
- */
-#define BITS_WORDS ((BS_REASON_TEXTS_MAX + 1 + 63) / 64)
-#define CACHE_SLOTS 256	/* replies remembered per thread */
+#define BITS_WORDS BS_LIT_WORDS
+#define REPLY_SLOTS 2048	/* replies remembered per thread */
+#define CODE_SLOTS 256	/* kinds and codes remembered per thread */
+#define JOIN_SLOTS 64	/* joined patterns kept per thread */
+
+_Static_assert(BS_REASON_TEXTS_MAX < BS_LIT_TEXTS_MAX, "text ids fit");
 
 /*
- * What the joined pattern found in one reply, remembered by the reply's
- * hash and length: a log repeats the same replies ("Connection refused",
- * a greylisting answer), and the facts of a text depend on nothing else.
+ * What the texts say about one reply, remembered by the reply's hash
+ * and length: a log repeats the same replies ("Connection refused", a
+ * greylisting answer), and the facts of a text depend on nothing else.
+ * After PCRE2 has run, f.maybe is empty and f.sure complete.
  */
-struct cached {
+struct reply_facts {
 	uint64_t hash;
 	size_t len;
-	uint64_t bits[BITS_WORDS];
+	struct bs_lit_found f;
+};
+
+/*
+ * The rules that an event's kind and codes allow (before its reply):
+ * open addressing, emptied when full (a log has a few dozen).
+ */
+struct code_facts {
+	char key[1 + sizeof(((struct bs_codes *)0)->basic) + BS_ENHANCED_MAX];
+	bool used;
+	rmask allowed;
+};
+
+/* A joined pattern of the alternatives in alts (compiled on demand). */
+struct joined {
+	uint16_t alts[BS_LIT_ALTS_MAX + 1];
+	unsigned nalts;		/* > BS_LIT_ALTS_MAX: whole texts, in set */
+	uint64_t set[BITS_WORDS];
+	pcre2_code *re;
 };
 
 struct scratch {
-	uint64_t serial;	/* the table the cache holds facts of */
+	uint64_t serial;	/* the table the caches hold facts of */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
-	uint64_t bits[BITS_WORDS];
-	struct cached cache[CACHE_SLOTS];
+	uint64_t bits[BITS_WORDS];	/* the callouts' record */
+	size_t ncodes, njoins;
+	struct reply_facts replies[REPLY_SLOTS];
+	struct code_facts codes[CODE_SLOTS];
+	struct joined joins[JOIN_SLOTS];
 };
 
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 static bool scratch_ok;
+/* The same pointer, found faster; the key frees it when a thread ends. */
+static _Thread_local struct scratch *my_scratch;
+
+static void
+joins_clear(struct scratch *s)
+{
+	size_t i;
+
+	for (i = 0; i < JOIN_SLOTS; i++)
+		pcre2_code_free(s->joins[i].re);
+	memset(s->joins, 0, sizeof(s->joins));
+	s->njoins = 0;
+}
+
+static void
+scratch_clear(struct scratch *s)
+{
+	joins_clear(s);
+	memset(s->replies, 0, sizeof(s->replies));
+	memset(s->codes, 0, sizeof(s->codes));
+	s->ncodes = 0;
+}
 
 static void
 scratch_free(void *v)
@@ -936,6 +996,9 @@ scratch_free(void *v)
 
 	if (s == NULL)
 		return;
+	if (my_scratch == s)
+		my_scratch = NULL;
+	scratch_clear(s);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);
 	free(s);
@@ -958,85 +1021,38 @@ on_callout(pcre2_callout_block *cb, void *data)
 }
 
 static struct scratch *
-scratch_get(void)
+scratch_get(const struct bs_reasons *r)
 {
-	struct scratch *s;
+	struct scratch *s = my_scratch;
 
+	if (s != NULL && s->serial == r->serial)
+		return s;
 	pthread_once(&scratch_once, scratch_init);
 	if (!scratch_ok)
 		return NULL;
 	s = pthread_getspecific(scratch_key);
-	if (s != NULL)
-		return s;
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
-		return NULL;
-	s->md = pcre2_match_data_create(1, NULL);
-	s->mctx = pcre2_match_context_create(NULL);
-	if (s->md == NULL || s->mctx == NULL ||
-	    pthread_setspecific(scratch_key, s) != 0) {
-		scratch_free(s);
-		return NULL;
+	if (s == NULL) {
+		s = calloc(1, sizeof(*s));
+		if (s == NULL)
+			return NULL;
+		s->md = pcre2_match_data_create(1, NULL);
+		s->mctx = pcre2_match_context_create(NULL);
+		if (s->md == NULL || s->mctx == NULL ||
+		    pthread_setspecific(scratch_key, s) != 0) {
+			scratch_free(s);
+			return NULL;
+		}
+		pcre2_set_match_limit(s->mctx, BS_MATCH_LIMIT);
+		pcre2_set_depth_limit(s->mctx, BS_DEPTH_LIMIT);
+		pcre2_set_heap_limit(s->mctx, BS_HEAP_LIMIT_KIB);
+		pcre2_set_callout(s->mctx, on_callout, s);
+		my_scratch = s;
 	}
-	pcre2_set_match_limit(s->mctx, BS_MATCH_LIMIT);
-	pcre2_set_depth_limit(s->mctx, BS_DEPTH_LIMIT);
-	pcre2_set_heap_limit(s->mctx, BS_HEAP_LIMIT_KIB);
-	pcre2_set_callout(s->mctx, on_callout, s);
-	return s;
-}
-
-/* Run the joined pattern once over the reply; false if it cannot. */
-static bool
-match_texts(const struct bs_reasons *r, struct scratch *s, const char *t,
-    size_t n)
-{
-	struct cached *c;
-	uint64_t h;
-	int rc;
-
-	memset(s->bits, 0, sizeof(s->bits));
-	if (r->re == NULL || t == NULL)
-		return true;
 	if (s->serial != r->serial) {
-		memset(s->cache, 0, sizeof(s->cache));
+		scratch_clear(s);
 		s->serial = r->serial;
 	}
-	h = bs_hash_bytes(t, n);
-	c = &s->cache[h % CACHE_SLOTS];
-	if (c->hash == h && c->len == n && h != 0) {
-		memcpy(s->bits, c->bits, sizeof(s->bits));
-		return true;
-	}
-	if (!atomic_load_explicit(&r->jitted, memory_order_acquire)) {
-		/* The table's only mutable part, behind its own lock. */
-		struct bs_reasons *w = (struct bs_reasons *)r;
-
-		pthread_mutex_lock(&w->jit_lock);
-		if (!atomic_load_explicit(&w->jitted, memory_order_relaxed)) {
-			/* Where the JIT is unavailable, the interpreter runs. */
-			(void)pcre2_jit_compile(w->re, PCRE2_JIT_COMPLETE);
-			atomic_store_explicit(&w->jitted, true,
-			    memory_order_release);
-		}
-		pthread_mutex_unlock(&w->jit_lock);
-	}
-	rc = pcre2_jit_match(r->re, (PCRE2_SPTR)t, n, 0, 0, s->md, s->mctx);
-	if (rc == PCRE2_ERROR_JIT_BADOPTION)
-		rc = pcre2_match(r->re, (PCRE2_SPTR)t, n, 0, 0, s->md,
-		    s->mctx);
-	/* (*FAIL) ends every successful run in NOMATCH. */
-	if (rc != PCRE2_ERROR_NOMATCH)
-		return false;
-	c->hash = h;
-	c->len = n;
-	memcpy(c->bits, s->bits, sizeof(s->bits));
-	return true;
-}
-
-static bool
-has_bit(const struct scratch *s, int id)
-{
-	return (s->bits[id >> 6] >> (id & 63)) & 1;
+	return s;
 }
 
 /* Whether the remote host ends with suffix at a label boundary. */
@@ -1070,6 +1086,278 @@ host_holds(const struct rule *ru, const struct bs_event *ev)
 	return false;
 }
 
+/* Whether rule ru allows kind, the reply's class and its codes. */
+static bool
+allows(const struct rule *ru, enum bs_kind kind, int cls,
+    const struct bs_codes *codes)
+{
+	size_t j;
+
+	if (ru->kinds != 0 && !(ru->kinds & (1u << kind)))
+		return false;
+	if (ru->cls != 0 && ru->cls != cls)
+		return false;
+	if (ru->ncodes == 0)
+		return true;
+	for (j = 0; j < ru->ncodes; j++)
+		if (code_holds(&ru->codes[j], codes))
+			return true;
+	return false;
+}
+
+/* The rules that ev's kind and codes allow, remembered per thread. */
+static const uint64_t *
+allowed_by_codes(const struct bs_reasons *r, struct scratch *s,
+    const struct bs_event *ev, uint64_t *tmp)
+{
+	char key[sizeof(s->codes[0].key)];
+	uint64_t *out = tmp;
+	int cls = reply_class(&ev->codes);
+	size_t i;
+
+	/* The codes up to their NULs: what follows is not theirs. */
+	memset(key, 0, sizeof(key));
+	key[0] = (char)ev->kind;
+	for (i = 0; i < sizeof(ev->codes.basic) && ev->codes.basic[i]; i++)
+		key[1 + i] = ev->codes.basic[i];
+	for (i = 0; i < sizeof(ev->codes.enhanced) &&
+	    ev->codes.enhanced[i]; i++)
+		key[1 + sizeof(ev->codes.basic) + i] = ev->codes.enhanced[i];
+	if (s != NULL) {
+		struct code_facts *c;
+
+		i = bs_hash_bytes(key, sizeof(key)) % CODE_SLOTS;
+		for (;;) {
+			c = &s->codes[i];
+			if (!c->used)
+				break;
+			if (memcmp(c->key, key, sizeof(key)) == 0)
+				return c->allowed;
+			i = (i + 1) % CODE_SLOTS;
+		}
+		if (s->ncodes >= CODE_SLOTS / 2) {
+			/* Full: start again (a log meets few codes). */
+			memset(s->codes, 0, sizeof(s->codes));
+			s->ncodes = 0;
+			c = &s->codes[bs_hash_bytes(key, sizeof(key)) %
+			    CODE_SLOTS];
+		}
+		memcpy(c->key, key, sizeof(key));
+		c->used = true;
+		s->ncodes++;
+		out = c->allowed;
+	}
+	memset(out, 0, r->nw * sizeof(*out));
+	for (i = 0; i < r->nrules; i++)
+		if (allows(&r->rules[i], ev->kind, cls, &ev->codes))
+			mask_set(out, i);
+	return out;
+}
+
+/* What the prefilter finds in the reply, or what was found before. */
+static struct bs_lit_found *
+reply_facts(const struct bs_reasons *r, struct scratch *s, const char *t,
+    size_t n, struct bs_lit_found *tmp)
+{
+	struct reply_facts *rf;
+	uint64_t h;
+
+	if (t == NULL) {
+		memset(tmp, 0, sizeof(*tmp));
+		return tmp;
+	}
+	if (s == NULL) {
+		bs_litset_scan(r->lits, t, n, tmp);
+		return tmp;
+	}
+	h = bs_hash_bytes(t, n) | 1;
+	rf = &s->replies[h % REPLY_SLOTS];
+	if (rf->hash != h || rf->len != n) {
+		rf->hash = h;
+		rf->len = n;
+		bs_litset_scan(r->lits, t, n, &rf->f);
+	}
+	return &rf->f;
+}
+
+/* Append s[0..n) to the pattern being built; false when out of room. */
+static bool
+put(char **p, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t c = *cap ? *cap * 2 : 1024;
+		char *np;
+
+		while (c < *len + n + 1)
+			c *= 2;
+		np = realloc(*p, c);
+		if (np == NULL)
+			return false;
+		*p = np;
+		*cap = c;
+	}
+	memcpy(*p + *len, s, n);
+	*len += n;
+	return true;
+}
+
+/* Append "(?:rx)(?Cid)" with a leading '|' after the first. */
+static bool
+put_alt(char **p, size_t *len, size_t *cap, const char *rx, size_t n,
+    int id)
+{
+	char tail[24];
+
+	snprintf(tail, sizeof(tail), ")(?C%d)", id);
+	return put(p, len, cap, *len > 3 ? "|(?:" : "(?:", *len > 3 ? 4 : 3) &&
+	    put(p, len, cap, rx, n) && put(p, len, cap, tail, strlen(tail));
+}
+
+/* The joined pattern of what f leaves undecided, or NULL. */
+static pcre2_code *
+compile_joined(const struct bs_reasons *r, const struct bs_lit_found *f)
+{
+	char *rx = NULL;
+	size_t len = 0, cap = 0;
+	unsigned a;
+	int id;
+	bool ok = put(&rx, &len, &cap, "(?:", 3);
+	pcre2_code *re = NULL;
+	PCRE2_SIZE off;
+	int err;
+
+	if (f->nalts <= BS_LIT_ALTS_MAX) {
+		for (a = 0; a < f->nalts && ok; a++) {
+			size_t start, n;
+
+			if (bs_litset_alt(r->lits, f->alts[a], &id, &start, &n))
+				ok = put_alt(&rx, &len, &cap, r->src[id] +
+				    start, n, id);
+		}
+	} else {
+		for (id = 1; id <= r->ntexts && ok; id++)
+			if ((f->maybe[id >> 6] >> (id & 63)) & 1)
+				ok = put_alt(&rx, &len, &cap, r->src[id],
+				    r->srclen[id], id);
+	}
+	if (ok && put(&rx, &len, &cap, ")(*FAIL)", 8))
+		re = pcre2_compile((PCRE2_SPTR)rx, len, PCRE2_CASELESS, &err,
+		    &off, NULL);
+	free(rx);
+	/* Where the JIT is unavailable, the interpreter runs. */
+	if (re != NULL)
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+/* The sorted key of a joined pattern: its alternatives, or its texts. */
+static void
+join_key(const struct bs_lit_found *f, struct joined *k)
+{
+	unsigned a, b;
+
+	memset(k, 0, sizeof(*k));
+	k->nalts = f->nalts;
+	if (f->nalts > BS_LIT_ALTS_MAX) {
+		memcpy(k->set, f->maybe, sizeof(k->set));
+		return;
+	}
+	for (a = 0; a < f->nalts; a++) {
+		uint16_t v = f->alts[a];
+
+		for (b = a; b > 0 && k->alts[b - 1] > v; b--)
+			k->alts[b] = k->alts[b - 1];
+		k->alts[b] = v;
+	}
+}
+
+/*
+ * The one PCRE2 match of an event: the alternatives that the prefilter
+ * left undecided, joined into one pattern whose callouts record each
+ * text that matches.  (*FAIL) makes PCRE2 try them all at every place;
+ * the pattern holds only those few alternatives, and is compiled once
+ * per thread for each such set.
+ */
+static void
+decide_maybe(const struct bs_reasons *r, struct scratch *s,
+    struct bs_lit_found *f, const char *t, size_t n)
+{
+	struct joined key, *j = NULL;
+	size_t i, h;
+	int rc;
+
+	if (s == NULL || t == NULL)
+		goto out;
+	join_key(f, &key);
+	h = (size_t)bs_hash_bytes(&key, offsetof(struct joined, re));
+	for (i = 0; i < JOIN_SLOTS; i++) {
+		j = &s->joins[(h + i) % JOIN_SLOTS];
+		if (j->re == NULL || memcmp(j, &key, offsetof(struct joined,
+		    re)) == 0)
+			break;
+	}
+	if (i == JOIN_SLOTS || j->re == NULL) {
+		if (s->njoins >= JOIN_SLOTS / 2) {
+			/* Full: start again (a log meets few such sets). */
+			joins_clear(s);
+			j = &s->joins[h % JOIN_SLOTS];
+		}
+		memcpy(j, &key, offsetof(struct joined, re));
+		j->re = compile_joined(r, f);
+		if (j->re == NULL)
+			goto out;
+		s->njoins++;
+	}
+	memset(s->bits, 0, sizeof(s->bits));
+	rc = pcre2_match(j->re, (PCRE2_SPTR)t, n, 0, 0, s->md, s->mctx);
+	/* (*FAIL) ends every complete run in NOMATCH; else trust nothing. */
+	if (rc == PCRE2_ERROR_NOMATCH)
+		for (i = 0; i < BITS_WORDS; i++)
+			f->sure[i] |= s->bits[i] & f->maybe[i];
+out:
+	memset(f->maybe, 0, sizeof(f->maybe));
+	f->nalts = 0;
+}
+
+/* The command the reply answered, or 0 while PCRE2 must decide. */
+static unsigned
+command_of(const struct bs_reasons *r, const struct bs_lit_found *f)
+{
+	int i;
+
+	for (i = 0; i < r->ncmd; i++) {
+		int id = r->cmd_ids[i];
+
+		if ((f->sure[id >> 6] >> (id & 63)) & 1)
+			return r->cmd_of[id];
+		if ((f->maybe[id >> 6] >> (id & 63)) & 1)
+			return 0;
+	}
+	return CMD_NONE;
+}
+
+/* The rules whose text may still match (and those without text). */
+static void
+text_mask(const struct bs_reasons *r, const struct bs_lit_found *f,
+    uint64_t *m)
+{
+	size_t w;
+
+	memcpy(m, r->notext, r->nw * sizeof(*m));
+	for (w = 0; w < BITS_WORDS; w++) {
+		uint64_t b = f->sure[w] | f->maybe[w];
+
+		while (b != 0) {
+			int id = (int)(w * 64) + __builtin_ctzll(b);
+			int ru = r->text_rule[id];
+
+			b &= b - 1;
+			if (ru >= 0)
+				mask_set(m, (size_t)ru);
+		}
+	}
+}
+
 static void
 fire(const struct rule *ru, const struct bs_event *ev, struct bs_verdict *v)
 {
@@ -1080,19 +1368,32 @@ fire(const struct rule *ru, const struct bs_event *ev, struct bs_verdict *v)
 	v->hint = ru->hint;
 	v->origin = ru->origin;
 	v->line = ru->line;
-	v->hard = bs_reason_hard(ru->reason, ev->kind, &ev->codes);
+	v->hard = hard_of(ru->hard, ev->kind, &ev->codes);
 }
 
-/* Hot for failure events: once each. */
+static int
+cmd_index(unsigned cmd)
+{
+	return __builtin_ctz(cmd);
+}
+
+/*
+ * Hot for failure events: once each.  The rules that the event's kind
+ * and codes allow come from a per-thread table; the reply is read by the
+ * prefilter only when such a rule has a text or cmd= condition, and
+ * PCRE2 runs (once, over the texts left undecided) only when the first
+ * rule left standing depends on one of them.
+ */
 void
 bs_reasons_classify(const struct bs_reasons *r, const struct bs_event *ev,
     struct bs_verdict *v)
 {
-	struct scratch *s = NULL;
-	bool texts = false;	/* the match has run */
-	unsigned cmd = CMD_NONE, kbit = 1u << ev->kind;
-	int cls = reply_class(&ev->codes);
-	size_t i, j;
+	struct scratch *s;
+	struct bs_lit_found tmpf, *f = NULL;
+	rmask tmpc, tm;
+	const uint64_t *allowed;
+	unsigned cmd = 0;
+	size_t w, from = 0;
 
 	memset(v, 0, sizeof(*v));
 	v->hard = BS_HARD_NONE;
@@ -1100,46 +1401,54 @@ bs_reasons_classify(const struct bs_reasons *r, const struct bs_event *ev,
 		v->reason = "delivered";
 		return;
 	}
-	for (i = 0; r != NULL && i < r->nrules; i++) {
-		const struct rule *ru = &r->rules[i];
+	if (r == NULL || r->nrules == 0)
+		goto none;
+	s = scratch_get(r);
+	allowed = allowed_by_codes(r, s, ev, tmpc);
+again:
+	for (w = from >> 6; w < r->nw; w++) {
+		uint64_t b = allowed[w];
 
-		if (ru->kinds != 0 && !(ru->kinds & kbit))
-			continue;
-		if (ru->cls != 0 && ru->cls != cls)
-			continue;
-		if (ru->ncodes > 0) {
-			for (j = 0; j < ru->ncodes; j++)
-				if (code_holds(&ru->codes[j], &ev->codes))
-					break;
-			if (j == ru->ncodes)
+		if (f != NULL) {
+			b &= tm[w];
+			if (cmd != 0)
+				b &= r->cmdmask[cmd_index(cmd)][w];
+		}
+		if (w == from >> 6)
+			b &= ~0ull << (from & 63);
+		while (b != 0) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(b);
+			const struct rule *ru = &r->rules[i];
+
+			b &= b - 1;
+			/* A remote host answers only mail this server sent. */
+			if (ru->nhosts > 0 && (ev->kind == BS_REJECTED ||
+			    !host_holds(ru, ev)))
 				continue;
-		}
-		/* A remote host answers only mail this server sent. */
-		if (ru->nhosts > 0 && (ev->kind == BS_REJECTED ||
-		    !host_holds(ru, ev)))
-			continue;
-		if ((ru->cmds != 0 || ru->text != 0) && !texts) {
-			texts = true;
-			s = scratch_get();
-			if (s == NULL || !match_texts(r, s, ev->reply,
-			    ev->reply_len)) {
-				s = NULL;
-			} else {
-				for (j = 1; j <= (size_t)r->ntexts; j++)
-					if (r->cmd_of[j] != 0 &&
-					    has_bit(s, (int)j)) {
-						cmd = r->cmd_of[j];
-						break;
-					}
+			if (ru->text != 0 || ru->cmds != 0) {
+				if (f == NULL) {
+					f = reply_facts(r, s, ev->reply,
+					    ev->reply_len, &tmpf);
+				} else if ((ru->cmds != 0 && cmd == 0) ||
+				    (ru->text != 0 && ((f->maybe[ru->text >>
+				    6] >> (ru->text & 63)) & 1))) {
+					decide_maybe(r, s, f, ev->reply,
+					    ev->reply_len);
+				} else {
+					fire(ru, ev, v);
+					return;
+				}
+				/* Look at rule i again with what is known. */
+				text_mask(r, f, tm);
+				cmd = command_of(r, f);
+				from = i;
+				goto again;
 			}
+			fire(ru, ev, v);
+			return;
 		}
-		if (ru->cmds != 0 && !(ru->cmds & cmd))
-			continue;
-		if (ru->text != 0 && (s == NULL || !has_bit(s, ru->text)))
-			continue;
-		fire(ru, ev, v);
-		return;
 	}
+none:
 	v->reason = ev->reply != NULL && ev->reply_len > 0 ? "onhold" :
 	    "undefined";
 	v->hard = bs_reason_hard(v->reason, ev->kind, &ev->codes);

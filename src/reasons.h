@@ -7,11 +7,17 @@
  * how to write them), compiled once per pattern set.  A rule holds
  * conditions on the event's kind, codes, the SMTP command its reply
  * answered and the remote host, and optionally a text regex; the first
- * rule, in file order, whose conditions all hold decides.  The text
- * regexes of every rule (and of the command rows) are joined into one
- * PCRE2 pattern that reports each alternative that matches through a
- * callout, so an event costs at most one extra match, and none when a
- * rule without text decides before any rule with text could apply.
+ * rule, in file order, whose conditions all hold decides.
+ *
+ * Cost: the rules that an event's kind and codes allow are bit masks,
+ * remembered per thread for each kind and codes met.  The reply is read
+ * once by the literal prefilter of reasons_lit.h, which tells for every
+ * text at once whether it certainly matches, certainly does not, or may
+ * (then PCRE2 decides).  Only when the first rule left standing depends
+ * on an undecided text does PCRE2 run: once, over one pattern that
+ * joins every undecided text of that reply and reports each that
+ * matches through a callout.  So an event costs at most one match, and
+ * most cost none.
  *
  * Reasons are static strings; events keep pointers to them.
  */
@@ -24,6 +30,7 @@
 #include "diag.h"
 #include "event.h"
 
+struct bs_litset;
 struct bs_patterns;
 struct bs_reasons;
 
@@ -76,6 +83,19 @@ int bs_reason_hard(const char *reason, enum bs_kind kind,
 const char *bs_reason_meaning(const char *reason);
 const char *bs_reason_hint(const char *reason, enum bs_kind kind,
     const struct bs_codes *codes);
+
+/*
+ * For tests and tools: the number of texts (command rows and rules, ids
+ * 1..n in file order); with id in range, *rx and *n get its regex.
+ * bs_reasons_describe_text says what the prefilter derived from it
+ * (bs_litset_describe).
+ */
+int bs_reasons_texts(const struct bs_reasons *r, const char **rx, size_t *n,
+    int id);
+size_t bs_reasons_describe_text(const struct bs_reasons *r, int id,
+    char *buf, size_t size);
+/* The prefilter of r's texts (reasons_lit.h), for tests. */
+const struct bs_litset *bs_reasons_litset(const struct bs_reasons *r);
 
 /* Every reason name, in taxonomy order, NULL-terminated (for reports). */
 extern const char *const bs_reason_names[];

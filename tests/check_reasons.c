@@ -17,7 +17,9 @@
 #include "lines.h"
 #include "patterns.h"
 #include "reasons.h"
+#include "reasons_lit.h"
 #include "suites.h"
+#include "testutil.h"
 
 static struct bs_patterns *pats;
 
@@ -394,6 +396,307 @@ START_TEST(test_rows_grammar)
 }
 END_TEST
 
+/* What the prefilter reads from one regex (bs_litset_describe). */
+static const struct {
+	const char *rx, *want;	/* want: the description, or the error */
+} readings[] = {
+	{ "foo|bar", "exact foo\nexact bar\n" },
+	{ "(?:is |are )?listed", "exact is listed\nexact are listed\n"
+	  "exact listed\n" },
+	{ "in reply to [EH]{2}LO command", "exact in reply to eelo command\n"
+	  "exact in reply to ehlo command\nexact in reply to helo command\n"
+	  "exact in reply to hhlo command\n" },
+	{ "\\bSORBS\\b", "exact \\bsorbs\\b\n" },
+	{ "try again$", "exact try again$\n" },
+	{ "^5\\.7\\.1", "exact ^5.7.1\n" },
+	/* A boundary between two word characters never holds. */
+	{ "foo\\bbar|baz", "exact baz\n" },
+	{ "foo\\b bar", "exact foo bar\n" },
+	/* What the engine must decide: the longest string it needs. */
+	{ "user.{0,40}not found", "needs not found\n" },
+	{ "(?<!recipient )address rejected(?!:)",
+	  "needs address rejected\n" },
+	{ "spam\\S+ score", "needs  score\n" },
+	{ "rate of (?:[0-9. -]+)?unsolicited", "needs unsolicited\n" },
+	/* Too short for the scan, or not read: the engine decides. */
+	{ "ab|abc", "always @0+2\nexact abc\n" },
+	{ "(?i)abc", "always @0+7\n" },
+	{ "x\\tyz", "always @0+5\n" },
+	/* What a joined pattern cannot hold. */
+	{ "(a)\\1", "back references" },
+	{ "(?<n>abc)", "named groups" },
+	{ "(?R)", "recursion" },
+	{ "a(?C1)b", "callouts" },
+	/* Even where the reader gives up before it. */
+	{ "(?i)(?<n>abc)", "named groups" },
+	{ "(?i)[(?<]\\(?<x|(a)\\2", "back references" },
+	{ "(?i)[(?<]\\(?<x", "always @0+14\n" },
+};
+
+START_TEST(test_lit_reader)
+{
+	struct bs_litset *ls = bs_litset_new();
+	const char *why;
+	char buf[1024];
+
+	ck_assert_ptr_nonnull(ls);
+	why = bs_litset_add(ls, 1, readings[_i].rx, strlen(readings[_i].rx));
+	if (why != NULL) {
+		ck_assert_msg(strstr(why, readings[_i].want) != NULL,
+		    "%s: %s", readings[_i].rx, why);
+	} else {
+		ck_assert(bs_litset_finish(ls));
+		bs_litset_describe(ls, 1, buf, sizeof(buf));
+		ck_assert_msg(strcmp(buf, readings[_i].want) == 0,
+		    "%s:\n%s", readings[_i].rx, buf);
+	}
+	bs_litset_free(ls);
+}
+END_TEST
+
+/* Every text and every alternative, compiled alone with JIT. */
+struct alone {
+	int ntexts, nalts;
+	pcre2_code **text, **alt;
+	int *alt_text;
+	pcre2_match_data *md;
+};
+
+static pcre2_code *
+compile_alone(const char *rx, size_t n)
+{
+	PCRE2_SIZE off;
+	int err;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)rx, n, PCRE2_CASELESS,
+	    &err, &off, NULL);
+
+	ck_assert_msg(re != NULL, "%.*s does not compile", (int)n, rx);
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static void
+alone_init(struct alone *a, const struct bs_reasons *r)
+{
+	const struct bs_litset *ls = bs_reasons_litset(r);
+	size_t start, len;
+	const char *rx;
+	int i, t;
+
+	a->ntexts = bs_reasons_texts(r, NULL, NULL, 0);
+	a->text = calloc((size_t)a->ntexts + 1, sizeof(*a->text));
+	ck_assert_ptr_nonnull(a->text);
+	for (i = 1; i <= a->ntexts; i++) {
+		size_t n;
+
+		bs_reasons_texts(r, &rx, &n, i);
+		/* The built-in texts are not compiled at run time: here. */
+		a->text[i] = compile_alone(rx, n);
+	}
+	for (a->nalts = 0; bs_litset_alt(ls, (unsigned)a->nalts, &t, &start,
+	    &len); a->nalts++)
+		;
+	a->alt = calloc((size_t)a->nalts + 1, sizeof(*a->alt));
+	a->alt_text = calloc((size_t)a->nalts + 1, sizeof(*a->alt_text));
+	ck_assert(a->alt != NULL && a->alt_text != NULL);
+	for (i = 0; i < a->nalts; i++) {
+		size_t n;
+
+		bs_litset_alt(ls, (unsigned)i, &t, &start, &len);
+		bs_reasons_texts(r, &rx, &n, t);
+		a->alt[i] = compile_alone(rx + start, len);
+		a->alt_text[i] = t;
+	}
+	a->md = pcre2_match_data_create(1, NULL);
+}
+
+static void
+alone_fini(struct alone *a)
+{
+	int i;
+
+	for (i = 1; i <= a->ntexts; i++)
+		pcre2_code_free(a->text[i]);
+	for (i = 0; i < a->nalts; i++)
+		pcre2_code_free(a->alt[i]);
+	free(a->text);
+	free(a->alt);
+	free(a->alt_text);
+	pcre2_match_data_free(a->md);
+}
+
+static bool
+matches(struct alone *a, const pcre2_code *re, const char *s, size_t n)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, a->md, NULL) >= 0;
+}
+
+static bool
+bit(const uint64_t *w, int id)
+{
+	return (w[id >> 6] >> (id & 63)) & 1;
+}
+
+/*
+ * The prefilter against PCRE2 on one subject: a text that matches is
+ * sure or maybe, and then one of the alternatives named for it matches;
+ * a sure text matches.
+ */
+static void
+differ(struct alone *a, const struct bs_litset *ls, const char *s,
+    size_t n)
+{
+	struct bs_lit_found f;
+	int id;
+	unsigned k;
+
+	bs_litset_scan(ls, s, n, &f);
+	for (id = 1; id <= a->ntexts; id++) {
+		bool m = matches(a, a->text[id], s, n), named = false;
+
+		QUIET_CHECK(!bit(f.sure, id) || m, "text %d is not in '%.*s'",
+		    id, (int)n, s);
+		QUIET_CHECK(!m || bit(f.sure, id) || bit(f.maybe, id),
+		    "text %d missed in '%.*s'", id, (int)n, s);
+		if (!m || bit(f.sure, id) || f.nalts > BS_LIT_ALTS_MAX)
+			continue;
+		for (k = 0; k < f.nalts; k++)
+			if (a->alt_text[f.alts[k]] == id &&
+			    matches(a, a->alt[f.alts[k]], s, n))
+				named = true;
+		QUIET_CHECK(named, "no alternative of text %d named for '%.*s'",
+		    id, (int)n, s);
+	}
+}
+
+/* The literals that the prefilter read, without their marks. */
+static size_t
+literals(const struct bs_reasons *r, char (*out)[96], size_t max)
+{
+	int id, ntexts = bs_reasons_texts(r, NULL, NULL, 0);
+	size_t n = 0;
+	static char buf[1 << 16];
+
+	for (id = 1; id <= ntexts; id++) {
+		char *line, *save = NULL;
+
+		bs_reasons_describe_text(r, id, buf, sizeof(buf));
+		for (line = strtok_r(buf, "\n", &save); line != NULL && n < max;
+		    line = strtok_r(NULL, "\n", &save)) {
+			const char *p = line + 6;
+			size_t k = 0;
+
+			if (strncmp(line, "exact ", 6) != 0 &&
+			    strncmp(line, "needs ", 6) != 0)
+				continue;
+			for (; *p != '\0' && k + 1 < sizeof(out[0]); p++) {
+				if (p[0] == '\\' && p[1] == 'b') {
+					p++;
+					continue;
+				}
+				if ((*p == '^' && p == line + 6) ||
+				    (*p == '$' && p[1] == '\0'))
+					continue;
+				out[n][k++] = *p;
+			}
+			out[n++][k] = '\0';
+		}
+	}
+	return n;
+}
+
+START_TEST(test_lit_against_pcre2)
+{
+	const struct bs_reasons *r = bs_reasons_of(pats, NULL);
+	const struct bs_litset *ls = bs_reasons_litset(r);
+	static char lits[4096][96];
+	static const char *const seps[] = { "", " ", ":", "x", "_", "-",
+	    "\n", "<a@b.c> ", "5.7.1 ", "(" };
+	struct alone a;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	char subj[1024];
+	size_t nlits, i, k;
+
+	ck_assert_ptr_nonnull(ls);
+	alone_init(&a, r);
+	nlits = literals(r, lits, 4096);
+	ck_assert_uint_gt(nlits, 100);
+	/* The rows' lines. */
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		differ(&a, ls, rows[i].line, strlen(rows[i].line));
+	/* Each literal alone, in context, cut short, in upper case. */
+	for (i = 0; i < nlits; i++) {
+		size_t n = strlen(lits[i]);
+
+		differ(&a, ls, lits[i], n);
+		differ(&a, ls, lits[i], n - 1);
+		for (k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
+			int len = snprintf(subj, sizeof(subj), "%s%s%s",
+			    seps[k], lits[i], seps[(k + 3) %
+			    (sizeof(seps) / sizeof(seps[0]))]);
+
+			differ(&a, ls, subj, (size_t)len);
+		}
+		for (k = 0; k < n; k++)
+			subj[k] = (char)(lits[i][k] >= 'a' && lits[i][k] <=
+			    'z' ? lits[i][k] - 32 : lits[i][k]);
+		differ(&a, ls, subj, n);
+	}
+	/* Literals run together, with random cases and changed bytes. */
+	for (i = 0; i < 3000; i++) {
+		size_t len = 0, parts = 1 + bs_test_rand(&seed) % 4, j;
+
+		for (j = 0; j < parts; j++) {
+			const char *l = lits[bs_test_rand(&seed) % nlits];
+			const char *sep = seps[bs_test_rand(&seed) %
+			    (sizeof(seps) / sizeof(seps[0]))];
+
+			len += (size_t)snprintf(subj + len, sizeof(subj) - len,
+			    "%s%s", sep, l);
+		}
+		for (j = 0; j < len; j++) {
+			uint32_t x = bs_test_rand(&seed) % 64;
+
+			if (x == 0)
+				subj[j] = (char)(' ' + bs_test_rand(&seed) % 95);
+			else if (x < 16 && subj[j] >= 'a' && subj[j] <= 'z')
+				subj[j] = (char)(subj[j] - 32);
+		}
+		differ(&a, ls, subj, len);
+	}
+	alone_fini(&a);
+}
+END_TEST
+
+/*
+ * One match decides what the prefilter cannot: replies whose texts are
+ * undecided classify as PCRE2 says.
+ */
+START_TEST(test_undecided)
+{
+	const char *set =
+	    "reason: userunknown text=(?<!recipient )address rejected(?!:)\n"
+	    "reason: rejected text=rate of (?:[0-9. -]+)?unsolicited|"
+	    "mailbox.{0,5}gone\n"
+	    "reason: blocked text=address rejected\n";
+
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "", NULL,
+	    "550 Address rejected"), "userunknown");
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "", NULL,
+	    "550 Recipient address rejected"), "blocked");
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "", NULL,
+	    "550 address rejected: x"), "blocked");
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "", NULL,
+	    "rate of 3.4 unsolicited"), "rejected");
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "", NULL,
+	    "rate of x unsolicited"), "onhold");
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "", NULL,
+	    "mailbox is gone"), "rejected");
+	ck_assert_str_eq(classify(set, BS_BOUNCED, "550", "", NULL,
+	    "mailbox is now gone"), "onhold");
+}
+END_TEST
+
 Suite *
 reasons_suite(void)
 {
@@ -407,6 +710,10 @@ reasons_suite(void)
 	tcase_add_test(tc, test_grammar_errors);
 	tcase_add_test(tc, test_hints_by_side);
 	tcase_add_test(tc, test_rows_grammar);
+	tcase_add_loop_test(tc, test_lit_reader, 0,
+	    (int)(sizeof(readings) / sizeof(readings[0])));
+	tcase_add_test(tc, test_lit_against_pcre2);
+	tcase_add_test(tc, test_undecided);
 	suite_add_tcase(s, tc);
 	return s;
 }
