@@ -22,6 +22,8 @@
 #   H=[ip] rejected connection in "connect" ACL: reason
 #   rejected EHLO from [ip]: syntactically invalid argument(s): ...
 #   1qwe23-000abc-AB F=<a> H=host [ip] P=esmtp rejected by local_scan(): ...
+#   1qwe23-000abc-AB F=<a> rejected by non-SMTP ACL: ...  (a message
+#       submitted locally, not over SMTP)
 #   SMTP protocol synchronization error (...): rejected "RSET" H=...
 # What comes before "rejected" (host, ident, sender) holds no ": "
 # outside an <address> (a quoted local part may hold one), so a refusal
@@ -31,6 +33,9 @@
 # reason such as "550 content rejected" is not a refusal.  Every
 # repetition is possessive or atomic and an <address> stops at the next
 # '<', so a hostile 64 KiB line costs one linear scan.
+# local_scan()'s time-outs and crashes ("local_scan() function timed out -
+# message temporarily rejected (size 2345)") are refusals too, in a fixed
+# wording with no command: fmt_exim.c reads them, not this pattern.
 # Groups: reason (the text after the first ": " that follows the command
 # and its argument; an <address> may hold ": " itself; unset when the
 # line gives no reason); command (the refused command, RCPT, MAIL, "after
@@ -43,7 +48,7 @@ reject = ^(?:(?>[^: <]++|<[^<>]*+>|<|:(?![ ])
 	(?<command>RCPT|MAIL|DATA|BDAT|EHLO|HELO|VRFY|EXPN|ETRN|ATRN|AUTH|STARTTLS
 	|RSET|NOOP|HELP|QUIT|NOTQUIT|PREDATA|MAILAUTH|MIME|DKIM|PRDR
 	|after[ ]DATA|during[ ]MIME|connection|by[ ]local_scan\(\)
-	|"[^"]*+")(?![A-Za-z0-9_])
+	|by[ ]non-SMTP[ ]ACL|"[^"]*+")(?![A-Za-z0-9_])
 	(?:(?>[^:<]++|<[^<>]*+>|:(?![ ])|<)*+:[ ](?<reason>))?
 
 # reason: where the reason of a deferral or a bounce starts, matched on

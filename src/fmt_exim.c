@@ -5,8 +5,10 @@
  * timezone parts), an optional "[pid] " (log selector +pid), an optional
  * message id and the message.  The same lines also arrive behind a syslog
  * or journal prefix whose program name contains "exim", with or without
- * Exim's own timestamp after it.  A delivery outcome is the message id
- * followed by a two-character flag:
+ * Exim's own timestamp after it, in the dialects syslog daemons write (a
+ * <priority>, RFC 5424's header, a year or a zone in the stamp, a central
+ * server's stamp and host in front, Solaris's "[ID n mail.info] " tag).
+ * A delivery outcome is the message id followed by a two-character flag:
  *
  *	=> -> >>	delivered (first address, further address, cutthrough)
  *	==		deferred
@@ -14,7 +16,8 @@
  *	<= *>		arrival, suppressed delivery: not events
  *
  * and a refusal is a line whose message says "[temporarily ]rejected
- * COMMAND".  Everything else (connections, TLS, "Completed", warnings,
+ * COMMAND", or Exim's report that local_scan() timed out or crashed.
+ * Everything else (connections, TLS, "Completed", warnings,
  * authentication failures, the stand-alone "H=host [ip]: SMTP error ..."
  * that precedes a "==" or "**" line) is not an event.
  *
@@ -197,44 +200,237 @@ exim_stamp(const char *s, size_t n)
 	return i < n && s[i] == ' ' ? i : 0;
 }
 
+static bool
+is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+/* Where the fraction (".123") at s[i] ends: i if there is none. */
+static size_t
+fraction_end(const char *s, size_t n, size_t i)
+{
+	if (i + 1 < n && s[i] == '.' && is_digit(s[i + 1]))
+		for (i += 2; i < n && is_digit(s[i]); i++)
+			;
+	return i;
+}
+
 /*
- * Length of a syslog timestamp at s, classic "Jul 17 23:20:49" or RFC 3339
- * "2021-07-17T23:20:49.123+02:00", when a space follows it; 0 if none.
+ * Length of a zone at s written after a syslog timestamp and a space:
+ * "+0100", "-05:00", "UTC", or three to five capitals ending in T ("CET",
+ * "CEST", "GMT"), as the Postfix syslog pattern has it; then a space must
+ * follow (the host name).  0 if there is none.
+ */
+static size_t
+zone_len(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n > 0 && (s[0] == '+' || s[0] == '-')) {
+		i = n > 3 && s[3] == ':' ? 4 : 3;
+		if (n < i + 3 || !digits(s + 1, 2) || !digits(s + i, 2) ||
+		    s[i + 2] != ' ')
+			return 0;
+		return i + 2;
+	}
+	for (i = 0; i < n && is_upper(s[i]); i++)
+		;
+	if (i == n || s[i] != ' ')
+		return 0;
+	if ((i == 3 && memcmp(s, "UTC", 3) == 0) ||
+	    (i >= 3 && i <= 5 && s[i - 1] == 'T'))
+		return i;
+	return 0;
+}
+
+/*
+ * Length of a syslog timestamp at s when a space follows it; 0 if none.
+ * Classic "Jul 17 23:20:49" (also "Jul  7"), with the year some syslog
+ * daemons add after the day or before the month ("Jul 17 2021 23:20:49",
+ * "2021 Jul 17 23:20:49") and a fraction; RFC 3339
+ * "2021-07-17T23:20:49.123+02:00", also with a space for the T and after
+ * a weekday ("Sat 2021-07-17 23:20:49 CEST", journalctl -o short-full);
+ * each perhaps followed by a zone after a space (" +0200", " CEST").
+ * (Exim's own "2021-07-17 23:20:49" at the start of a line is
+ * exim_stamp's.)
  */
 static size_t
 syslog_stamp(const char *s, size_t n)
 {
-	size_t i;
+	size_t i = 0, z;
+	bool year = n > 5 && digits(s, 4) && s[4] == ' ';
 
-	if (n > 16 && s[0] >= 'A' && s[0] <= 'Z' && s[3] == ' ' &&
-	    (s[4] == ' ' || is_digit(s[4])) && is_digit(s[5]) &&
-	    s[6] == ' ' && is_time(s + 7, n - 7) && s[15] == ' ')
-		return 15;
-	if (!is_date(s, n, 'T') || !is_time(s + 11, n - 11))
-		return 0;
-	for (i = 19; i < n && s[i] != ' '; i++)
-		;
-	return i < n ? i : 0;
+	if (year)
+		i = 5;
+	if (n - i > 16 && is_upper(s[i]) && s[i + 3] == ' ' &&
+	    (s[i + 4] == ' ' || is_digit(s[i + 4])) && is_digit(s[i + 5]) &&
+	    s[i + 6] == ' ') {
+		i += 7;
+		if (!year && n - i > 5 && digits(s + i, 4) && s[i + 4] == ' ')
+			i += 5;
+		if (!is_time(s + i, n - i))
+			return 0;
+		i = fraction_end(s, n, i + 8);
+	} else {
+		/* A weekday first, as journalctl -o short-full writes it. */
+		if (!year && n > 4 && is_upper(s[0]) && s[3] == ' ' &&
+		    is_digit(s[4]))
+			i = 4;
+		if (year || !(is_date(s + i, n - i, 'T') ||
+		    is_date(s + i, n - i, ' ')) ||
+		    !is_time(s + i + 11, n - i - 11))
+			return 0;
+		if (s[i + 10] == 'T')
+			for (i += 19; i < n && s[i] != ' '; i++)
+				;
+		else
+			i = fraction_end(s, n, i + 19);
+	}
+	if (i + 1 < n && s[i] == ' ' && (z = zone_len(s + i + 1,
+	    n - i - 1)) > 0)
+		i += 1 + z;
+	return i < n && s[i] == ' ' ? i : 0;
 }
 
 /*
- * Length of a syslog "host program[pid]: " (or "program[pid]: ") at s whose
- * program name contains "exim", ": " included; 0 if there is none.  Only
- * such a program name says the rest is an Exim message.
+ * Length of a syslog priority at s, "<22>" as a syslog server receives
+ * it, with RFC 5424's version after it ("<22>1 "); 0 if none.
+ */
+static size_t
+syslog_pri(const char *s, size_t n)
+{
+	size_t i, k;
+
+	if (n < 3 || s[0] != '<')
+		return 0;
+	for (i = 1; i < n && i < 4 && is_digit(s[i]); i++)
+		;
+	if (i == 1 || i == n || s[i] != '>')
+		return 0;
+	for (k = i + 1; k < n && k < i + 3 && is_digit(s[k]); k++)
+		;
+	return k > i + 1 && k < n && s[k] == ' ' ? k + 1 : i + 1;
+}
+
+/*
+ * Length of Solaris's message tag at s, "[ID 197553 mail.info] ", that
+ * its syslogd writes after the program's ": "; 0 if none.
+ */
+static size_t
+solaris_tag(const char *s, size_t n)
+{
+	size_t i = 4, k;
+
+	if (n < 4 || memcmp(s, "[ID ", 4) != 0)
+		return 0;
+	for (k = i; k < n && is_digit(s[k]); k++)
+		;
+	if (k == i || k == n || s[k] != ' ')
+		return 0;
+	for (i = ++k; k < n && (is_digit(s[k]) || (s[k] >= 'a' &&
+	    s[k] <= 'z')); k++)
+		;
+	if (k == i || k == n || s[k] != '.')
+		return 0;
+	for (i = ++k; k < n && s[k] >= 'a' && s[k] <= 'z'; k++)
+		;
+	if (k == i || k + 1 >= n || s[k] != ']' || s[k + 1] != ' ')
+		return 0;
+	return k + 2;
+}
+
+/*
+ * Length of what follows the program name in RFC 5424, at s: " PID MSGID
+ * SD " (PID digits or "-", MSGID a word, SD "-" or [elements], whose
+ * quoted values may hold "\]" and "\""), and a byte order mark; 0 if that
+ * is not there.
+ */
+static size_t
+rfc5424_fields(const char *s, size_t n)
+{
+	size_t i = 1, k;
+
+	if (n < 8 || s[0] != ' ')
+		return 0;
+	if (s[i] == '-')
+		i++;
+	else
+		while (i < n && is_digit(s[i]))
+			i++;
+	if (i == 1 || i >= n || s[i] != ' ')
+		return 0;
+	for (k = ++i; k < n && s[k] != ' ' && s[k] != '\t'; k++)
+		;
+	if (k == i || k >= n || s[k] != ' ')
+		return 0;
+	i = k + 1;
+	if (i < n && s[i] == '-') {
+		i++;
+	} else {
+		if (i >= n || s[i] != '[')
+			return 0;
+		while (i < n && s[i] == '[') {
+			bool quoted = false;
+
+			for (i++; i < n && (quoted || s[i] != ']'); i++) {
+				if (s[i] == '\\' && quoted)
+					i++;
+				else if (s[i] == '\\')
+					return 0;
+				else if (s[i] == '"')
+					quoted = !quoted;
+			}
+			if (i >= n)
+				return 0;
+			i++;
+		}
+	}
+	if (i >= n || s[i] != ' ')
+		return 0;
+	i++;
+	if (n - i >= 3 && memcmp(s + i, "\xEF\xBB\xBF", 3) == 0)
+		i += 3;
+	return i;
+}
+
+/*
+ * Words that may stand before the program in a syslog line, as in
+ * Postfix's syslog pattern: the host name, a central server's own stamp
+ * and host in front of the sender's, a facility such as <mail.info>.
+ */
+enum { TAG_WORDS = 7 };
+
+/*
+ * Length of a syslog "host program[pid]: " (or "program[pid]: ") at s
+ * whose program name contains "exim", ": " included, with Solaris's
+ * message tag after it if there is one; or of RFC 5424's "host exim PID
+ * MSGID SD ".  0 if there is none.  Only such a program name says the
+ * rest is an Exim message.
  */
 static size_t
 exim_tag(const char *s, size_t n)
 {
-	size_t word, i, start = 0;
+	size_t word, i, k, start = 0;
 
-	for (word = 0; word < 2; word++) {
+	for (word = 0; word <= TAG_WORDS; word++) {
 		bool exim = false;
 
 		for (i = start; i < n && s[i] != ' ' && s[i] != ':' &&
-		    s[i] != '['; i++)
+		    s[i] != '[' && s[i] != '='; i++)
 			if (s[i] == 'e' && i + 4 <= n &&
 			    memcmp(s + i, "exim", 4) == 0)
 				exim = true;
+		/*
+		 * No host name, stamp, facility or program holds "=": this is
+		 * a message already ("H=... rejected RCPT" after Exim's own
+		 * stamp), and scanning on would only cost.
+		 */
+		if (i < n && s[i] == '=')
+			return 0;
+		if (exim && i < n && s[i] == ' ' &&
+		    (k = rfc5424_fields(s + i, n - i)) > 0)
+			return i + k;
 		if (exim && i < n && s[i] == '[') {
 			while (++i < n && is_digit(s[i]))
 				;
@@ -243,8 +439,20 @@ exim_tag(const char *s, size_t n)
 			i++;
 		}
 		if (exim && i + 1 < n && s[i] == ':' && s[i + 1] == ' ')
-			return i + 2;
-		/* Not the program: it may have been the host name. */
+			return i + 2 + solaris_tag(s + i + 2, n - i - 2);
+		/*
+		 * Not the program: it may have been the host name.  Another
+		 * program's "name[pid]: " or "name: " ends the syslog prefix:
+		 * the line is that program's.
+		 */
+		k = i;
+		if (k < n && s[k] == '[') {
+			for (k++; k < n && is_digit(s[k]); k++)
+				;
+			k = k < n && s[k] == ']' && k > i + 1 ? k + 1 : i;
+		}
+		if (k + 1 < n && s[k] == ':' && s[k + 1] == ' ')
+			return 0;
 		while (i < n && s[i] != ' ')
 			i++;
 		if (i >= n)
@@ -328,12 +536,14 @@ set_body(struct exim_line *l, const char *s, size_t n, size_t i,
 static bool
 split_line(const char *s, size_t n, struct exim_line *l)
 {
-	size_t i = 0, k;
+	size_t i = 0, k, pri;
 	unsigned long piece;
 	bool tagged;
 
 	memset(l, 0, sizeof(*l));
-	if ((k = exim_stamp(s, n)) > 0) {
+	/* A syslog server's raw input, "<22>": a syslog line follows. */
+	pri = syslog_pri(s, n);
+	if (pri == 0 && (k = exim_stamp(s, n)) > 0) {
 		l->stamp = s;
 		l->stamp_len = k;
 		i = k + 1;
@@ -345,10 +555,11 @@ split_line(const char *s, size_t n, struct exim_line *l)
 		tagged = k > 0;
 		i += k;
 	} else {
-		if ((k = syslog_stamp(s, n)) > 0) {
-			l->stamp = s;
+		i = pri;
+		if ((k = syslog_stamp(s + i, n - i)) > 0) {
+			l->stamp = s + i;
 			l->stamp_len = k;
-			i = k + 1;
+			i += k + 1;
 		}
 		if ((k = exim_tag(s + i, n - i)) > 0) {
 			tagged = true;
@@ -902,6 +1113,44 @@ parse_reject(struct exim *e, const char *s, size_t n, struct bs_event *ev)
 }
 
 /*
+ * Whether body b[0..n) is Exim's own report that local_scan() ran out of
+ * time or crashed (receive.c), after which the message is refused with a
+ * temporary error:
+ *   local_scan() function timed out - message temporarily rejected
+ *       (size 2345)
+ *   local_scan() function crashed with signal 11 - message temporarily
+ *       rejected (size 2345)
+ * The wording is fixed and the line says "rejected" without a command,
+ * so it is read here, with byte comparisons, not by the reject pattern.
+ */
+static bool
+is_scan_failure(const char *b, size_t n)
+{
+	static const char head[] = "local_scan() function ";
+	static const char crash[] = "crashed with signal ";
+	static const char tail[] = " - message temporarily rejected";
+	size_t i = sizeof(head) - 1, k;
+
+	if (n < i || b[0] != 'l' || memcmp(b, head, i) != 0)
+		return false;
+	if (n - i >= 9 && memcmp(b + i, "timed out", 9) == 0) {
+		i += 9;
+	} else if (n - i >= sizeof(crash) - 1 &&
+	    memcmp(b + i, crash, sizeof(crash) - 1) == 0) {
+		i += sizeof(crash) - 1;
+		for (k = i; k < n && is_digit(b[k]); k++)
+			;
+		if (k == i)
+			return false;
+		i = k;
+	} else
+		return false;
+	k = sizeof(tail) - 1;
+	return n - i >= k && memcmp(b + i, tail, k) == 0 &&
+	    (n - i == k || b[i + k] == ' ');
+}
+
+/*
  * The notes for the sender join: "MSGID <= sender ..." (or "(= ") arrives
  * from sender ("<>" is the null sender, ""), "MSGID Completed" is gone.
  * They carry no kind.
@@ -960,6 +1209,12 @@ exim_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		ev.note = BS_NOTE_GONE;
 		emit(ctx, &ev);
 		return BS_OK;
+	} else if (is_scan_failure(l.body, l.body_len)) {
+		/* A refusal without a code; Exim's words are its text. */
+		ev.kind = BS_REJECTED;
+		ev.reply = l.body;
+		ev.reply_len = l.body_len;
+		st = BS_OK;
 	} else if (has_rejected(l.body, l.body_len))
 		st = parse_reject(e, l.body, l.body_len, &ev);
 	else

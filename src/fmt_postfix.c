@@ -505,17 +505,50 @@ field_end(const char *s, size_t n, size_t i)
 }
 
 /*
+ * The fields of a delivery record from the comma-separated field that
+ * starts at m[i] to lim (the comma in front of status=): relay=, then
+ * delay=, which Postfix writes after relay=, so the walk ends there: it
+ * runs on every delivery.  The first byte tells the fields apart cheaply.
+ * orig_to= is stepped over as an address (it may hold commas), never
+ * taken as the recipient.
+ */
+static void
+walk_fields(const char *m, size_t i, size_t lim, struct bs_event *ev)
+{
+	size_t e;
+
+	for (;;) {
+		if (m[i] == 'o' && at_word(m, lim, i, "orig_to=<")) {
+			e = addr_end(m, lim, i + 9, false);
+			if (e >= lim)
+				return;
+			e++;
+		} else if (m[i] == 'd' && at_word(m, lim, i, "delay=")) {
+			ev->delay = read_seconds(m, lim, i + 6);
+			return;
+		} else {
+			e = field_end(m, lim, i);
+			if (m[i] == 'r' && at_word(m, e, i, "relay="))
+				read_relay(m + i + 6, e - (i + 6), ev);
+		}
+		if (e + 2 >= lim || m[e] != ',' || m[e + 1] != ' ')
+			return;
+		i = e + 2;
+	}
+}
+
+/*
  * The fields of a delivery record between the end of its queue id (m[i])
  * and its status (m[status], just past ", status="):
  *   ": to=<rcpt>, orig_to=<...>, relay=NAME[IP]:PORT, conn_use=N,
  *   delay=S, delays=..., dsn=..." or qmgr's ": from=<sender>" (expired).
- * The recipient is to=, never orig_to=.  Postfix writes delay= after
- * relay=, so the walk ends there: it runs on every delivery.
+ * The recipient is to=, never orig_to=; a record without to= (an
+ * anonymised log) has none, and its fields start right after ": ".
  */
 static void
 delivery_fields(const char *m, size_t i, size_t status, struct bs_event *ev)
 {
-	size_t lim, e;
+	size_t lim;
 	struct bs_text *addr;
 
 	if (status < i + 9 || !same_bytes(m + status - 9, ", status=", 9))
@@ -528,29 +561,15 @@ delivery_fields(const char *m, size_t i, size_t status, struct bs_event *ev)
 		addr = &ev->sender;
 		i += 7;
 	} else {
-		return;
+		addr = NULL;
 	}
-	if (!read_addr(m, lim, i, false, addr, &i))
+	/* After the address, or right after ": " where there is none. */
+	if (addr != NULL && !read_addr(m, lim, i, false, addr, &i))
 		return;
-	/* The first byte tells the field apart cheaply. */
-	while (i + 2 < lim && m[i] == ',' && m[i + 1] == ' ') {
-		i += 2;
-		if (m[i] == 'o' && at_word(m, lim, i, "orig_to=<")) {
-			e = addr_end(m, lim, i + 9, false);
-			if (e >= lim)
-				return;
-			i = e + 1;
-			continue;
-		}
-		if (m[i] == 'd' && at_word(m, lim, i, "delay=")) {
-			ev->delay = read_seconds(m, lim, i + 6);
-			return;
-		}
-		e = field_end(m, lim, i);
-		if (m[i] == 'r' && at_word(m, e, i, "relay="))
-			read_relay(m + i + 6, e - (i + 6), ev);
-		i = e;
-	}
+	if (i + 2 >= lim || m[i] != (addr != NULL ? ',' : ':') ||
+	    m[i + 1] != ' ')
+		return;
+	walk_fields(m, i + 2, lim, ev);
 }
 
 /*
@@ -821,13 +840,13 @@ find_message(struct postfix *pf, const char *s, size_t n, const char **m,
     size_t *mlen, struct bs_event *ev)
 {
 	const char *stamp;
-	size_t at, stampl;
+	size_t at, stampat, stampl;
 	int rc;
 
-	if (pf->c_syslog && bs_postfix_syslog(s, n, &at, &stampl)) {
+	if (pf->c_syslog && bs_postfix_syslog(s, n, &at, &stampat, &stampl)) {
 		*m = s + at;
 		*mlen = n - at;
-		ev->stamp = s;
+		ev->stamp = s + stampat;
 		ev->stamp_len = stampl;
 		return BS_OK;
 	}
@@ -907,8 +926,32 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 }
 
 /*
+ * Whether p[0..end) is what follows the program name in RFC 5424: " PID
+ * MSGID -" or " PID MSGID [" (PID digits or "-").
+ */
+static bool
+rfc5424_after(const char *p, const char *end)
+{
+	const char *q = p + 1;
+
+	if (end - p < 6 || *p != ' ')
+		return false;
+	if (*q == '-')
+		q++;
+	else
+		while (q < end && digit(*q))
+			q++;
+	if (q == p + 1 || q >= end || *q != ' ')
+		return false;
+	for (p = ++q; q < end && *q != ' '; q++)
+		;
+	return q > p && end - q >= 2 && (q[1] == '-' || q[1] == '[');
+}
+
+/*
  * A line certainly from Postfix names a postfix program followed by
- * "[pid]: "; a bare "QUEUEID: to=<" message could be.
+ * "[pid]: ", or by RFC 5424's pid and message id; a bare "QUEUEID: to=<"
+ * message could be.
  */
 static int
 postfix_probe(const char *s, size_t n)
@@ -920,7 +963,7 @@ postfix_probe(const char *s, size_t n)
 
 		while (p < end && *p != '[' && *p != ':' && *p != ' ')
 			p++;
-		if (p < end && *p == '[')
+		if (p < end && (*p == '[' || rfc5424_after(p, end)))
 			return 2;
 	}
 	if (memmem(s, n, ": to=<", 6) != NULL ||

@@ -12,19 +12,33 @@
 #include "postfix_fast.h"
 
 const char bs_postfix_syslog_rx[] =
-    "^(?:(?<stamp>[A-Z][a-z]{2} +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
-    "|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?"
-    "(?:Z|[+-][0-9]{2}:?[0-9]{2})?)[ \\t]+)?"
-    "(?:[^ \\t]++[ \\t]++){0,3}?"
+    "^(?:<[0-9]{1,3}>(?:[0-9]{1,2}[ ])?)?"
+    "(?:(?<stamp>(?:(?:[A-Z][a-z]{2} +[0-9]{1,2}(?: [0-9]{4})?"
+    "|[0-9]{4} [A-Z][a-z]{2} +[0-9]{1,2}) [0-9]{2}:[0-9]{2}:[0-9]{2}"
+    "(?:\\.[0-9]+)?"
+    "|(?:[A-Z][a-z]{2} )?[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
+    ":[0-9]{2}(?:\\.[0-9]+)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)"
+    "(?:[ ](?:[+-][0-9]{2}:?[0-9]{2}|UTC|[A-Z]{2,4}T))?)[ \\t]+)?"
+    "(?:[^ \\t]++[ \\t]++){0,7}?"
     "[A-Za-z0-9._-]*?postfix[A-Za-z0-9._-]*+(?:/[A-Za-z0-9._-]++)*+"
-    "(?:\\[[0-9]++\\])?:[ \\t]++(?<msg>)";
+    "(?:(?:\\[[0-9]++\\])?:[ \\t]++(?:\\[ID [0-9]++ [a-z0-9]++\\.[a-z]++\\]"
+    "[ \\t]++)?"
+    "|[ ](?:[0-9]++|-) [^ \\t]++ (?:-|(?:\\[(?:[^\\]\"\\\\]++"
+    "|\"(?:[^\"\\\\]++|\\\\(?s:.))*+\")*+\\])++) (?:\\xEF\\xBB\\xBF)?)(?<msg>)";
 
 const char bs_postfix_delivery_rx[] =
-    "^(?<qid>[0-9A-Za-z]{5,}+): (?:to|from)=";
+    "^(?<qid>[0-9A-Za-z]{5,}+): (?=[a-z_]++=)(?:(?:to|from)=)?";
 
 const char bs_postfix_outcome_rx[] =
     "\\G(?:dsn=(?<dsn>[0-9.]++), |[^,]*+, )status=(?<status>[A-Za-z-]++)"
     "(?:,? \\((?<text>))?";
+
+/*
+ * The syslog pattern's (?:[^ \t]++[ \t]++){0,7}?: up to seven words (a
+ * host name, a relay's own stamp and host, a facility) before the
+ * program.
+ */
+enum { WORDS = 7 };
 
 /*
  * The character classes the patterns use, one table look-up per byte
@@ -32,7 +46,7 @@ const char bs_postfix_outcome_rx[] =
  */
 enum {
 	DIGIT = 1, UPPER = 2, LOWER = 4, PUNCT = 8, BLANK = 16, DOT = 32,
-	DASH = 64,
+	DASH = 64, USCORE = 128,
 	ALNUM = DIGIT | UPPER | LOWER,		/* [0-9A-Za-z] */
 	NAME = ALNUM | PUNCT			/* [A-Za-z0-9._-] */
 };
@@ -44,7 +58,7 @@ enum {
 static const unsigned char cls[256] = {
 	C8('0', DIGIT), C2('8', DIGIT),
 	C26('A', UPPER), C26('a', LOWER),
-	['.'] = PUNCT | DOT, ['_'] = PUNCT, ['-'] = PUNCT | DASH,
+	['.'] = PUNCT | DOT, ['_'] = PUNCT | USCORE, ['-'] = PUNCT | DASH,
 	[' '] = BLANK, ['\t'] = BLANK,
 };
 #undef C2
@@ -96,44 +110,79 @@ clock_at(const char *s)
 	    digit(s[4]) && s[5] == ':' && digit(s[6]) && digit(s[7]);
 }
 
+/* (?:\.[0-9]+)? at s[i]: where it ends. */
+static size_t
+fraction(const char *s, size_t n, size_t i)
+{
+	return i + 1 < n && s[i] == '.' && digit(s[i + 1]) ?
+	    span(s, n, i + 2, DIGIT) : i;
+}
+
 /*
- * The stamp group's first branch, [A-Z][a-z]{2} +[0-9]{1,2} HH:MM:SS;
- * its length, or 0.
+ * The stamp's first branch at s: a syslog date with its year before it,
+ * after it or (classic syslog) nowhere,
+ *   [A-Z][a-z]{2} +[0-9]{1,2}(?: [0-9]{4})?	"Nov 28", "Nov 28 2026"
+ *   [0-9]{4} [A-Z][a-z]{2} +[0-9]{1,2}		"2026 Nov  8"
+ * then " HH:MM:SS" and a fraction; its length, or 0.  A year after the
+ * day is taken whenever one stands there: without it the clock would
+ * have to start on the year's digits, which it cannot.
  */
 static size_t
 classic_stamp(const char *s, size_t n)
 {
-	size_t i = 3, d = 0;
+	size_t i = 0, d = 0;
+	bool year_first = false;
 
-	if (n < 4 || !is(s[0], UPPER) || !is(s[1], LOWER) ||
-	    !is(s[2], LOWER) || s[3] != ' ')
+	if (n > 0 && !is(s[0], UPPER)) {
+		year_first = n >= 5 && digit(s[0]) && digit(s[1]) &&
+		    digit(s[2]) && digit(s[3]) && s[4] == ' ';
+		if (!year_first)
+			return 0;
+		i = 5;
+	}
+	if (n - i < 4 || !is(s[i], UPPER) || !is(s[i + 1], LOWER) ||
+	    !is(s[i + 2], LOWER) || s[i + 3] != ' ')
 		return 0;
+	i += 3;
 	while (i < n && s[i] == ' ')
 		i++;
 	while (d < 2 && i < n && digit(s[i]))
 		d++, i++;
-	if (d == 0 || n - i < 9 || s[i] != ' ' || !clock_at(s + i + 1))
+	if (d == 0)
 		return 0;
-	return i + 9;
+	/* s[i + 3] first: where a clock ("10:00:00") has its colon. */
+	if (!year_first && n - i >= 5 && digit(s[i + 3]) && s[i] == ' ' &&
+	    digit(s[i + 1]) && digit(s[i + 2]) && digit(s[i + 4]))
+		i += 5;
+	if (n - i < 9 || s[i] != ' ' || !clock_at(s + i + 1))
+		return 0;
+	i += 9;
+	return i < n && s[i] == '.' ? fraction(s, n, i) : i;
 }
 
 /*
- * The second branch, YYYY-MM-DDTHH:MM:SS(.frac)?(Z|+HH:?MM)?; its length,
- * or 0.  Where a fraction or zone is malformed, what follows the part
- * read is not white space, so the caller's test for it says no.
+ * The second branch, ([A-Z][a-z]{2} )?YYYY-MM-DD[T ]HH:MM:SS(.frac)?
+ * (Z|+HH:?MM)?, the weekday as journalctl -o short-full writes it; its
+ * length, or 0.  Where a fraction or zone is malformed, what follows the
+ * part read is neither a space nor a tab, so the caller says no.
  */
 static size_t
 rfc3339_stamp(const char *s, size_t n)
 {
-	size_t i = 19;
+	size_t i, w = 0;
 
+	if (n > 4 && is(s[0], UPPER) && is(s[1], LOWER) && is(s[2], LOWER) &&
+	    s[3] == ' ') {
+		w = 4;		/* a weekday */
+		s += w;
+		n -= w;
+	}
 	if (n < 19 || !digit(s[0]) || !digit(s[1]) || !digit(s[2]) ||
 	    !digit(s[3]) || s[4] != '-' || !digit(s[5]) || !digit(s[6]) ||
-	    s[7] != '-' || !digit(s[8]) || !digit(s[9]) || s[10] != 'T' ||
-	    !clock_at(s + 11))
+	    s[7] != '-' || !digit(s[8]) || !digit(s[9]) ||
+	    (s[10] != 'T' && s[10] != ' ') || !clock_at(s + 11))
 		return 0;
-	if (i + 1 < n && s[i] == '.' && digit(s[i + 1]))
-		i = span(s, n, i + 2, DIGIT);
+	i = fraction(s, n, 19);
 	if (i < n && s[i] == 'Z') {
 		i++;
 	} else if (i + 2 < n && (s[i] == '+' || s[i] == '-') &&
@@ -145,7 +194,87 @@ rfc3339_stamp(const char *s, size_t n)
 		if (k + 1 < n && digit(s[k]) && digit(s[k + 1]))
 			i = k + 2;
 	}
+	return w + i;
+}
+
+/*
+ * The zone after " " at s[i], as the stamp's last part has it:
+ * [+-][0-9]{2}:?[0-9]{2}, UTC, GMT or [A-Z]{2,4}T ("CET", "CEST", "EDT"),
+ * followed by a space or a tab (else the pattern gives the zone back and
+ * the word is a host's); where it ends, or i for none.  A run of capitals
+ * is a zone only whole: a longer one cannot end a [A-Z]{2,4}T before the
+ * blank that must follow.
+ */
+static size_t
+zone_at(const char *s, size_t n, size_t i)
+{
+	size_t k;
+
+	if (i < n && (s[i] == '+' || s[i] == '-')) {
+		if (n - i < 5 || !digit(s[i + 1]) || !digit(s[i + 2]))
+			return i;
+		k = s[i + 3] == ':' ? i + 4 : i + 3;
+		if (k + 2 >= n || !digit(s[k]) || !digit(s[k + 1]) ||
+		    !blank(s[k + 2]))
+			return i;
+		return k + 2;
+	}
+	k = span(s, n, i, UPPER);
+	if (k == n || !blank(s[k]))
+		return i;
+	if ((k - i == 3 && memcmp(s + i, "UTC", 3) == 0) ||
+	    (k - i >= 3 && k - i <= 5 && s[k - 1] == 'T'))
+		return k;
 	return i;
+}
+
+/*
+ * The stamp group at s: either branch, then " " and a zone if one
+ * follows; its length, or 0.
+ */
+static size_t
+stamp_len_at(const char *s, size_t n)
+{
+	size_t i = classic_stamp(s, n);
+
+	if (i == 0)
+		i = rfc3339_stamp(s, n);
+	if (i == 0)
+		return 0;
+	/*
+	 * A zone opens with a sign or a capital; a host name seldom does, so
+	 * one look-up turns the usual line away.
+	 */
+	if (i + 1 < n && !is(s[i + 1], LOWER | DIGIT) && s[i] == ' ' &&
+	    (is(s[i + 1], UPPER) || s[i + 1] == '+' || s[i + 1] == '-')) {
+		size_t z = zone_at(s, n, i + 1);
+
+		if (z > i + 1)
+			i = z;
+	}
+	return i;
+}
+
+/*
+ * The priority of a line as a syslog server received it, <[0-9]{1,3}>,
+ * and the version of RFC 5424 after it, [0-9]{1,2} followed by a space:
+ * the length of what is there, 0 for neither.
+ */
+static size_t
+pri_len(const char *s, size_t n)
+{
+	size_t i, k;
+
+	if (n < 3 || s[0] != '<')
+		return 0;
+	/* At most three digits, then at most two. */
+	i = span(s, n < 4 ? n : 4, 1, DIGIT);
+	if (i == 1 || i == n || s[i] != '>')
+		return 0;
+	k = span(s, n < i + 3 ? n : i + 3, i + 1, DIGIT);
+	if (k > i + 1 && k < n && s[k] == ' ')
+		return k + 1;
+	return i + 1;
 }
 
 /*
@@ -165,10 +294,104 @@ says_postfix(const char *s, size_t n)
 }
 
 /*
- * The program part, from [A-Za-z0-9._-]*?postfix to the end of
- * ":[ \t]++", tried at s[i]: where the message starts, or 0.  Every
- * quantifier here is possessive or cannot give back anything that would
- * let the rest match, so one left-to-right pass decides.
+ * Solaris's message tag after the program's ": ", \[ID [0-9]++
+ * [a-z0-9]++\.[a-z]++\][ \t]++ ("[ID 197553 mail.info] "), at s[i]:
+ * where it ends, or i where there is none.
+ */
+static size_t
+solaris_tag(const char *s, size_t n, size_t i)
+{
+	size_t a, b;
+
+	if (!at_word(s, n, i, "[ID ", 4))
+		return i;
+	a = span(s, n, i + 4, DIGIT);		/* [0-9]++ */
+	if (a == i + 4 || a == n || s[a] != ' ')
+		return i;
+	b = span(s, n, a + 1, LOWER | DIGIT);	/* the facility */
+	if (b == a + 1 || b == n || s[b] != '.')
+		return i;
+	a = span(s, n, b + 1, LOWER);		/* the priority */
+	if (a == b + 1 || a + 1 >= n || s[a] != ']' || !blank(s[a + 1]))
+		return i;
+	return span(s, n, a + 1, BLANK);
+}
+
+/*
+ * RFC 5424's structured data at s[i], one or more elements
+ * \[(?:[^\]"\\]++|"(?:[^"\\]++|\\(?s:.))*+")*+\] ("[origin
+ * ip=\"192.0.2.1\"]"): where they end, or i where there are none.  The
+ * pattern's repetitions are possessive, so an element that does not close
+ * ends the match: the caller's test for the space that must follow fails.
+ */
+static size_t
+structured_data(const char *s, size_t n, size_t i)
+{
+	size_t k = i;
+
+	while (k < n && s[k] == '[') {
+		for (k++; k < n && s[k] != ']'; k++) {
+			if (s[k] == '\\')
+				return i;
+			if (s[k] != '"')
+				continue;
+			for (k++; k < n && s[k] != '"'; k++)
+				if (s[k] == '\\' && ++k == n)
+					return i;
+			if (k == n)
+				return i;
+		}
+		if (k == n)
+			return i;
+		k++;
+	}
+	return k;
+}
+
+/*
+ * What follows the program name at s[j] in RFC 5424, a space, the pid
+ * ([0-9]++ or -), the message id ([^ \t]++), the structured data (- or
+ * elements), a space and perhaps a byte order mark: where the message
+ * starts, or 0.
+ */
+static size_t
+rfc5424_tail(const char *s, size_t n, size_t j)
+{
+	size_t k;
+
+	if (j + 1 >= n || s[j] != ' ')
+		return 0;
+	if (s[j + 1] == '-')
+		k = j + 2;
+	else if ((k = span(s, n, j + 1, DIGIT)) == j + 1)
+		return 0;
+	if (k >= n || s[k] != ' ')
+		return 0;
+	j = k + 1;
+	for (k = j; k < n && !blank(s[k]); k++)
+		;
+	if (k == j || k == n || s[k] != ' ')
+		return 0;
+	j = k + 1;
+	if (j < n && s[j] == '-')
+		k = j + 1;
+	else if ((k = structured_data(s, n, j)) == j)
+		return 0;
+	if (k >= n || s[k] != ' ')
+		return 0;
+	k++;
+	if (at_word(s, n, k, "\xEF\xBB\xBF", 3))
+		k += 3;
+	return k;
+}
+
+/*
+ * The program part, from [A-Za-z0-9._-]*?postfix to where the message
+ * starts, tried at s[i]: that place, or 0.  After the name (and its
+ * service parts) comes either an optional [pid], ":[ \t]++" and perhaps
+ * Solaris's message tag, or RFC 5424's fields.  Every quantifier here is
+ * possessive or cannot give back anything that would let the rest match,
+ * so one left-to-right pass decides.
  */
 static size_t
 program_at(const char *s, size_t n, size_t i)
@@ -183,27 +406,33 @@ program_at(const char *s, size_t n, size_t i)
 		k = span(s, n, j + 1, DIGIT);
 		if (k > j + 1 && k < n && s[k] == ']')
 			j = k + 1;
+	} else if (j < n && s[j] == ' ') {
+		return rfc5424_tail(s, n, j);
 	}
 	if (j + 1 >= n || s[j] != ':' || !blank(s[j + 1]))
 		return 0;
-	return span(s, n, j + 2, BLANK);
+	j = span(s, n, j + 2, BLANK);
+	return j < n && s[j] == '[' ? solaris_tag(s, n, j) : j;
 }
 
 bool
-bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp_len)
+bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp,
+    size_t *stamp_len)
 {
-	size_t stamp = classic_stamp(s, n), i, words, m;
+	size_t at = n > 0 && s[0] == '<' ? pri_len(s, n) : 0, len, i;
+	size_t words, m;
 
-	if (stamp == 0)
-		stamp = rfc3339_stamp(s, n);
-	if (stamp == 0 || stamp >= n || !blank(s[stamp]))
+	len = stamp_len_at(s + at, n - at);
+
+	if (len == 0 || at + len >= n || !blank(s[at + len]))
 		return false;
-	i = span(s, n, stamp, BLANK);
-	/* (?:[^ \t]++[ \t]++){0,3}? then the program: the first word wins. */
-	for (words = 0; words <= 3; words++) {
+	i = span(s, n, at + len, BLANK);
+	/* (?:[^ \t]++[ \t]++){0,7}? then the program: the first word wins. */
+	for (words = 0; words <= WORDS; words++) {
 		if ((m = program_at(s, n, i)) != 0) {
 			*msg = m;
-			*stamp_len = stamp;
+			*stamp = at;
+			*stamp_len = len;
 			return true;
 		}
 		while (i < n && !blank(s[i]))
@@ -213,8 +442,8 @@ bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp_len)
 		i = span(s, n, i, BLANK);
 	}
 	/*
-	 * The pattern would now try the line without a timestamp; that is
-	 * rare enough to leave to it.
+	 * The pattern would now try the line without a priority or a
+	 * timestamp; that is rare enough to leave to it.
 	 */
 	return false;
 }
@@ -223,17 +452,24 @@ bool
 bs_postfix_delivery(const char *m, size_t n, size_t *qid_len,
     size_t *head_len)
 {
-	size_t i = span(m, n, 0, ALNUM);
+	size_t i = span(m, n, 0, ALNUM), f;
 
 	if (i < 5 || !at_word(m, n, i, ": ", 2))
 		return false;
-	if (at_word(m, n, i + 2, "to=", 3))
-		*head_len = i + 5;
-	else if (at_word(m, n, i + 2, "from=", 5))
-		*head_len = i + 7;
-	else
-		return false;
 	*qid_len = i;
+	/* to= and from= (nearly every record) pass (?=[a-z_]++=) too. */
+	if (at_word(m, n, i + 2, "to=", 3)) {
+		*head_len = i + 5;
+		return true;
+	}
+	if (at_word(m, n, i + 2, "from=", 5)) {
+		*head_len = i + 7;
+		return true;
+	}
+	f = span(m, n, i + 2, LOWER | USCORE);
+	if (f == i + 2 || f == n || m[f] != '=')
+		return false;
+	*head_len = i + 2;
 	return true;
 }
 

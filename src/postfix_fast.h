@@ -3,14 +3,14 @@
  *
  * Every Postfix event line passes the syslog pattern, and every delivery
  * record the delivery and outcome patterns, before its codes are read.
- * Through PCRE2's JIT these cost about 770, 350 and 450 instructions a
- * line (most of it the cost of a call, and 6 to 13 per byte); the C
- * below about 370, 90 and 150.  Each function answers exactly as the
- * pattern whose text it carries would.  fmt_postfix.c calls them only
- * while the loaded pattern is that very text (bs_patterns_is), so an
- * edited patterns/postfix.pat or a --patterns set is matched by PCRE2,
- * never by a stale copy.  tests/check_postfix_fast.c holds the C to the
- * patterns.
+ * Through PCRE2's JIT these cost about 1100 (syslog, with the syslog
+ * dialects it reads), 350 and 450 instructions a line (much of it the
+ * cost of a call, and 6 to 13 per byte); the C below about 420, 90 and
+ * 150.  Each function answers exactly as the pattern whose text it
+ * carries would.  fmt_postfix.c calls them only while the loaded pattern
+ * is that very text (bs_patterns_is), so an edited patterns/postfix.pat or
+ * a --patterns set is matched by PCRE2, never by a stale copy.
+ * tests/check_postfix_fast.c holds the C to the patterns.
  */
 #ifndef BS_POSTFIX_FAST_H
 #define BS_POSTFIX_FAST_H
@@ -24,12 +24,13 @@ extern const char bs_postfix_delivery_rx[];
 extern const char bs_postfix_outcome_rx[];
 
 /*
- * The syslog pattern on s[0..n) where the line starts with a timestamp
- * (the usual case): true with the offset of the message (group msg) and
- * the length of the timestamp (group stamp, at offset 0).  False means
- * "not decided here", never "no match": the caller asks the pattern.
+ * The syslog pattern on s[0..n) where the line starts with a timestamp,
+ * perhaps behind a <priority> (the usual case): true with the offset of
+ * the message (group msg) and the offset and length of the timestamp
+ * (group stamp).  False means "not decided here", never "no match": the
+ * caller asks the pattern.
  */
-bool bs_postfix_syslog(const char *s, size_t n, size_t *msg,
+bool bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp,
     size_t *stamp_len);
 
 /*

@@ -17,12 +17,19 @@
 
 #define DAY	86400
 
-/* The fields of one stamp as written; offset is in seconds east of UTC. */
+/*
+ * The fields of one stamp as written; offset is in seconds east of UTC.
+ * A zone named by letters other than UTC's is kept as zname: it can only
+ * be the local clock's own name for itself (CET, CEST, EST ...).
+ */
 struct stamp {
 	int year, mon, mday;		/* mon 1..12 */
 	int hour, min, sec;
 	bool zoned;			/* false: local time */
+	bool has_year;			/* a classic stamp that names its year */
 	long offset;
+	const char *zname;		/* NULL, or zlen capitals */
+	size_t zlen;
 };
 
 enum parse {
@@ -108,9 +115,14 @@ days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-/* A local time through mktime, which normalises fields out of range. */
+/*
+ * A local time through mktime, which normalises fields out of range;
+ * isdst as mktime takes it (-1: let mktime find out whether that time is
+ * summer time).
+ */
 static bool
-mktime_local(int y, int mon, int mday, int h, int m, int sec, time_t *out)
+mktime_dst(int y, int mon, int mday, int h, int m, int sec, int isdst,
+    time_t *out)
 {
 	struct tm tm;
 	time_t r;
@@ -122,14 +134,19 @@ mktime_local(int y, int mon, int mday, int h, int m, int sec, time_t *out)
 	tm.tm_hour = h;
 	tm.tm_min = m;
 	tm.tm_sec = sec;
-	/* Let mktime find out whether that time is summer time. */
-	tm.tm_isdst = -1;
+	tm.tm_isdst = isdst;
 	r = mktime(&tm);
 	/* -1 is also 1969-12-31 23:59:59 UTC, which no mail log holds. */
 	if (r == (time_t)-1)
 		return false;
 	*out = r;
 	return true;
+}
+
+static bool
+mktime_local(int y, int mon, int mday, int h, int m, int sec, time_t *out)
+{
+	return mktime_dst(y, mon, mday, h, m, sec, -1, out);
 }
 
 /* Seconds into the day of a stamp, as written. */
@@ -188,9 +205,43 @@ to_time(struct bs_window_reader *r, const struct stamp *st, time_t *out)
 	return true;
 }
 
+static bool
+is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+/*
+ * A zone named by capitals at s[j], to the end of s: UTC, GMT and UT are
+ * UTC; any other name of two to six capitals is left for to_time, which
+ * takes it only as the local clock's own name.  Advances *i to n.
+ */
+static enum parse
+zone_name(const char *s, size_t n, size_t j, size_t *i, struct stamp *st)
+{
+	size_t k;
+
+	for (k = j; k < n && is_upper(s[k]); k++)
+		;
+	if (k != n || k - j < 2 || k - j > 6)
+		return P_MALFORMED;
+	if ((k - j == 3 && (memcmp(s + j, "UTC", 3) == 0 ||
+	    memcmp(s + j, "GMT", 3) == 0)) ||
+	    (k - j == 2 && memcmp(s + j, "UT", 2) == 0)) {
+		st->zoned = true;
+	} else {
+		st->zname = s + j;
+		st->zlen = k - j;
+	}
+	*i = n;
+	return P_OK;
+}
+
 /*
  * A zone after a time: "Z", "+01:00", "+0100", or with the one space
- * Exim puts in front of it (" +0100").  Nothing at all is local time.
+ * Exim and some syslog daemons put in front of it (" +0100"); after that
+ * space, also a name (" UTC", " CET", which must end the stamp).  Nothing
+ * at all is local time.
  */
 static enum parse
 zone(const char *s, size_t n, size_t *i, struct stamp *st)
@@ -207,8 +258,11 @@ zone(const char *s, size_t n, size_t *i, struct stamp *st)
 		*i = j + 1;
 		return P_OK;
 	}
-	if (s[j] == ' ')
+	if (s[j] == ' ') {
 		j++;
+		if (j < n && is_upper(s[j]))
+			return zone_name(s, n, j, i, st);
+	}
 	if (j == n || (s[j] != '+' && s[j] != '-'))
 		return P_MALFORMED;
 	sign = s[j++] == '-' ? -1 : 1;
@@ -273,24 +327,34 @@ iso(const char *s, size_t n, bool strict, struct stamp *st)
 /*
  * A classic syslog stamp, "Nov 28 10:00:00", "Nov  8 10:00:00" or
  * "Mar 7 02:09:33" (one or two spaces, one or two digits), in local time
- * and without a year.  A fraction after the seconds is allowed for the
- * syslog daemons that add one.
+ * and without a year; or with the year that some syslog daemons add,
+ * after the day ("Nov 28 2026 10:00:00") or before the month ("2026 Nov
+ * 28 10:00:00").  A fraction after the seconds is allowed for the syslog
+ * daemons that add one, and a zone after a space (" +0100", " UTC",
+ * " CET").
  */
 static enum parse
 classic(const char *s, size_t n, struct stamp *st)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	size_t i = 3, k, m;
+	size_t i = 0, k, m;
+	enum parse z;
 
 	memset(st, 0, sizeof(*st));
-	if (n < 3)
+	if (n > 5 && is_digit(s[0])) {
+		if (!num(s, n, &i, 4, &st->year) || !lit(s, n, &i, ' '))
+			return P_MALFORMED;
+		st->has_year = true;
+	}
+	if (n - i < 3)
 		return P_MALFORMED;
 	for (m = 0; m < 12; m++)
-		if (memcmp(s, months + 3 * m, 3) == 0)
+		if (memcmp(s + i, months + 3 * m, 3) == 0)
 			break;
 	if (m == 12)
 		return P_MALFORMED;
 	st->mon = (int)m + 1;
+	i += 3;
 	if (!lit(s, n, &i, ' '))
 		return P_MALFORMED;
 	if (i < n && s[i] == ' ') {
@@ -300,6 +364,13 @@ classic(const char *s, size_t n, struct stamp *st)
 	} else if (!num(s, n, &i, 2, &st->mday) &&
 	    !num(s, n, &i, 1, &st->mday))
 		return P_MALFORMED;
+	/* " 2026 " after the day: a year, where none came first. */
+	k = i + 1;
+	if (!st->has_year && n - i > 6 && s[i] == ' ' && s[i + 5] == ' ' &&
+	    num(s, n, &k, 4, &st->year)) {
+		st->has_year = true;
+		i = k;
+	}
 	if (!lit(s, n, &i, ' ') || !num(s, n, &i, 2, &st->hour) ||
 	    !lit(s, n, &i, ':') || !num(s, n, &i, 2, &st->min) ||
 	    !lit(s, n, &i, ':') || !num(s, n, &i, 2, &st->sec))
@@ -310,8 +381,16 @@ classic(const char *s, size_t n, struct stamp *st)
 		if (k == 0 || k > 9)
 			return P_MALFORMED;
 	}
-	if (i != n)
-		return P_MALFORMED;
+	if (i < n) {
+		if (s[i] != ' ')
+			return P_MALFORMED;
+		if ((z = zone(s, n, &i, st)) != P_OK)
+			return z;
+		if (i != n)
+			return P_MALFORMED;
+	}
+	if (st->has_year)
+		return valid(st) ? P_OK : P_IMPOSSIBLE;
 	/* The year comes later; check what can be checked without it. */
 	if (st->mday < 1 || st->mday > (st->mon == 2 ? 29 :
 	    mdays(2001, st->mon)) || st->hour > 23 || st->min > 59 ||
@@ -321,16 +400,59 @@ classic(const char *s, size_t n, struct stamp *st)
 }
 
 /*
+ * The time of a checked stamp whose zone is named by letters (to_time
+ * reads the others): the local time it says, if the local clock calls
+ * itself by that name then.  In the hour that comes twice when summer
+ * time ends, the name tells the two apart ("02:30:00 CEST", then
+ * "02:30:00 CET"); the other reading is tried when the first one's name
+ * is not the stamp's.
+ */
+static bool
+named_time(struct bs_window_reader *r, const struct stamp *st, time_t *out)
+{
+	struct tm tm;
+	time_t t;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 0 ? !to_time(r, st, &t) :
+		    !mktime_dst(st->year, st->mon, st->mday, st->hour, st->min,
+		    st->sec, !tm.tm_isdst, &t))
+			return false;
+		if (localtime_r(&t, &tm) == NULL || tm.tm_zone == NULL)
+			return false;
+		if (strlen(tm.tm_zone) == st->zlen &&
+		    memcmp(tm.tm_zone, st->zname, st->zlen) == 0 &&
+		    tm.tm_hour == st->hour && tm.tm_min == st->min) {
+			*out = t;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The time of a checked stamp that has its year. */
+static bool
+stamp_time(struct bs_window_reader *r, const struct stamp *st, time_t *out)
+{
+	return st->zname != NULL ? named_time(r, st, out) :
+	    to_time(r, st, out);
+}
+
+/*
  * Give a classic stamp its year: ref's year, unless that puts it more
  * than a day after ref (a "Dec 31" line in a file last written on Jan 1
  * is last year's).  The day of slack absorbs a file whose mtime lags its
  * last line, or a zone offset between writer and reader; being that
  * coarse, the test compares wall clocks and needs no mktime.  Feb 29 in
- * a year without one is also taken as last year's, once.
+ * a year without one is also taken as last year's, once.  A stamp that
+ * names its year keeps it.
  */
 static bool
 classic_time(struct bs_window_reader *r, struct stamp *st, time_t *out)
 {
+	if (st->has_year)
+		return stamp_time(r, st, out);
 	if (r->ref_year < 0)
 		return false;
 	st->year = r->ref_year;
@@ -339,7 +461,7 @@ classic_time(struct bs_window_reader *r, struct stamp *st, time_t *out)
 		if (!valid(st))
 			return false;
 	}
-	return to_time(r, st, out);
+	return stamp_time(r, st, out);
 }
 
 void
@@ -363,6 +485,23 @@ bs_window_reader_init(struct bs_window_reader *r, time_t ref)
 	r->ref_wall = wall(&st);
 }
 
+/*
+ * Whether s[0..3) names the weekday of the checked date st: "Sat" before
+ * "2026-11-28" (journalctl -o short-full).  A weekday that does not fit
+ * the date makes the stamp unreadable, as a Feb 30 does.
+ */
+static bool
+weekday_fits(const char *s, const struct stamp *st)
+{
+	/* 1970-01-01 was a Thursday. */
+	static const char days[] = "ThuFriSatSunMonTueWed";
+	long long d = days_from_civil(st->year, st->mon, st->mday) % 7;
+
+	if (d < 0)
+		d += 7;
+	return memcmp(s, days + 3 * d, 3) == 0;
+}
+
 /* Hot when a window is set: once per event. */
 bool
 bs_window_read(struct bs_window_reader *r, const char *s, size_t n,
@@ -372,8 +511,14 @@ bs_window_read(struct bs_window_reader *r, const char *s, size_t n,
 
 	if (s == NULL || n == 0)
 		return false;
-	if (is_digit(s[0]))
-		return iso(s, n, true, &st) == P_OK && to_time(r, &st, out);
+	/* "Sat 2026-11-28 10:00:00": a weekday, then ISO. */
+	if (n > 9 && s[3] == ' ' && s[8] == '-' && !is_digit(s[0]))
+		return iso(s + 4, n - 4, true, &st) == P_OK &&
+		    weekday_fits(s, &st) && stamp_time(r, &st, out);
+	/* "2026-11-28..." is ISO; "2026 Nov 28 ..." a syslog date. */
+	if (is_digit(s[0]) && !(n > 4 && s[4] == ' '))
+		return iso(s, n, true, &st) == P_OK &&
+		    stamp_time(r, &st, out);
 	return classic(s, n, &st) == P_OK && classic_time(r, &st, out);
 }
 
@@ -477,7 +622,7 @@ bs_window_parse_arg(const char *arg, time_t now, time_t *out,
 	}
 	bs_window_reader_init(&r, now);
 	p = iso(arg, strlen(arg), false, &st);
-	if (p == P_OK && to_time(&r, &st, out))
+	if (p == P_OK && stamp_time(&r, &st, out))
 		return BS_OK;
 	if (p == P_MALFORMED)
 		return bs_diag_set(d, BS_ERR_USAGE, "", 0,

@@ -36,9 +36,13 @@ bs_status bs_window_parse_arg(const char *arg, time_t now, time_t *out,
 
 /*
  * The time of an event from its timestamp as written in the log (the
- * bs_event stamp): classic syslog (year inferred from ref), RFC 3339,
- * Exim's "2026-11-28 10:00:00[.123][ +0100]", Exchange's
- * "2026-11-28T10:00:00.123Z".  Returns false when it cannot be read.
+ * bs_event stamp): classic syslog (year inferred from ref, unless the
+ * stamp names it: "Nov 28 2026 10:00:00", "2026 Nov 28 10:00:00"), RFC
+ * 3339, Exim's "2026-11-28 10:00:00[.123][ +0100]", Exchange's
+ * "2026-11-28T10:00:00.123Z"; a syslog stamp may end in a zone after a
+ * space (" +0100", " UTC", " GMT", or the local clock's own name for
+ * itself, " CET", which is then local time).  Returns false when it
+ * cannot be read.
  */
 bool bs_window_stamp(const char *s, size_t n, time_t ref, time_t *out);
 

@@ -741,5 +741,29 @@ if expect "-o an existing report" 0 ""; then
 	fi
 fi
 
+# --- syslog dialects, records without to=, local refusals (issue 19) -------
+# Every event line of testdata/{postfix,exim}/dialects.log counts, whatever
+# syslog dialect wraps it (Solaris's message tag, a <priority>, RFC 5424, a
+# central server's stamp and host, a year or a zone in the stamp), as do a
+# Postfix record without to= and Exim's non-SMTP ACL and local_scan()
+# refusals; and under a window that holds the day, every stamp is read.
+# The columns: lines, events, delivered, deferred, bounced, expired,
+# rejected, untimed events.
+while read -r f want; do
+	run 20 --format json --since 2026-11-28T00:00:00Z \
+	    --until 2026-11-29T00:00:00Z "$f"
+	expect "syslog dialects in $f" 0 "" || continue
+	got="$(check kinds "$tmp/out") $(check field "$tmp/out" \
+	    inputs.0.untimed_events)"
+	if [ "$got" = "$want" ]; then
+		ok "syslog dialects in $f: every event counted and timed"
+	else
+		no "syslog dialects in $f" "counts '$got', expected '$want'"
+	fi
+done <<EOF
+postfix/dialects.log 18 15 8 2 3 1 1 0
+exim/dialects.log 17 14 5 2 2 0 5 0
+EOF
+
 echo "badinput: $pass passed, $fail failed${skipped:+, $skipped skipped}"
 [ $fail = 0 ]

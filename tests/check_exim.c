@@ -193,6 +193,71 @@ static const struct exim_case cases[] = {
 	{ "journal prefix without a date", "mx1.example.org exim[3751842]: "
 	    TS CLIENT " rejected RCPT <q@example.org>: relay not permitted",
 	    "rejected - - -", "2026-11-28 10:00:00" },
+	/*
+	 * Syslog dialects: Solaris's message tag, a <priority>, RFC 5424's
+	 * header, a central server's stamp and host, a facility word, a
+	 * year or a zone in the stamp.
+	 */
+	{ "Solaris message tag", "Nov 28 10:00:00 mail exim[3751]: [ID "
+	    "197553 mail.info] " TS ID " => l@example.net R=r T=t " MX
+	    " C=\"250 2.0.0 OK\"", "delivered 250 2.0.0 " ID,
+	    "2026-11-28 10:00:00" },
+	{ "Solaris message tag, no Exim stamp", "Nov 28 10:00:00 mail "
+	    "exim[3751]: [ID 197553 mail.info] " ID " ** m@example.net: "
+	    "Unrouteable address", "bounced - - " ID, "Nov 28 10:00:00" },
+	{ "Solaris message tag, then a piece", "Nov 28 10:00:00 mail "
+	    "exim[3751]: [ID 197553 mail.info] [1/2] " TS ID " ** "
+	    "r@example.net R=r T=t " MX ": SMTP error from remote mail server "
+	    "after RCPT TO:<r@example.net>: 550-5.7.1 Refused by policy, see",
+	    "bounced 550 5.7.1 " ID, "2026-11-28 10:00:00" },
+	{ "priority in front", "<22>Nov 28 10:00:00 mail exim[3751]: " ID
+	    " == n@example.net R=r T=t defer (111): Connection refused",
+	    "deferred - - " ID " refused", "Nov 28 10:00:00" },
+	{ "priority, refusal", "<22>Nov 28 10:00:00 mail exim[3751]: "
+	    CLIENT " rejected RCPT <q@example.org>: relay not permitted",
+	    "rejected - - -", "Nov 28 10:00:00" },
+	{ "RFC 5424 with Exim's stamp", "<22>1 2026-11-28T10:00:00.123Z mail "
+	    "exim 3751 - - " TS ID " => p@example.net R=r T=t " MX
+	    " C=\"250 OK\"", "delivered 250 - " ID, "2026-11-28 10:00:00" },
+	{ "RFC 5424 without it", "<22>1 2026-11-28T10:00:00.123Z mail exim "
+	    "3751 - - " ID " ** m@example.net: Unrouteable address",
+	    "bounced - - " ID, "2026-11-28T10:00:00.123Z" },
+	{ "RFC 5424 with structured data", "<22>1 2026-11-28T10:00:00Z mail "
+	    "exim - - [origin ip=\"192.0.2.1\" x=\"a\\\"]\"] " ID " ** "
+	    "m@example.net: Unrouteable address", "bounced - - " ID,
+	    "2026-11-28T10:00:00Z" },
+	{ "central server's stamp and host", "Nov 28 10:00:01 loghost Nov 28 "
+	    "10:00:00 mail exim[3751]: " ID " ** m@example.net: Unrouteable "
+	    "address", "bounced - - " ID, "Nov 28 10:00:01" },
+	{ "facility word", "Nov 28 10:00:00 <mail.info> mail exim4[3751]: "
+	    ID " ** m@example.net: Unrouteable address", "bounced - - " ID,
+	    "Nov 28 10:00:00" },
+	{ "year after the day", "Nov 28 2026 10:00:00 mail exim[3751]: " ID
+	    " ** m@example.net: Unrouteable address", "bounced - - " ID,
+	    "Nov 28 2026 10:00:00" },
+	{ "year first", "2026 Nov 28 10:00:00 mail exim[3751]: " ID " ** "
+	    "m@example.net: Unrouteable address", "bounced - - " ID,
+	    "2026 Nov 28 10:00:00" },
+	{ "zone name", "Nov 28 10:00:00 CET mail exim[3751]: " ID " ** "
+	    "m@example.net: Unrouteable address", "bounced - - " ID,
+	    "Nov 28 10:00:00 CET" },
+	{ "zone offset", "Nov 28 10:00:00.25 +01:00 mail exim[3751]: " ID
+	    " ** m@example.net: Unrouteable address", "bounced - - " ID,
+	    "Nov 28 10:00:00.25 +01:00" },
+	{ "weekday first (journalctl -o short-full)", "Sat 2026-11-28 "
+	    "10:00:00 CET mail exim[3751]: " ID " ** m@example.net: "
+	    "Unrouteable address", "bounced - - " ID,
+	    "Sat 2026-11-28 10:00:00 CET" },
+	{ "ISO stamp with a space and a zone", "2026-11-28 10:00:00 +0100 "
+	    "mail exim[3751]: " ID " ** m@example.net: Unrouteable address",
+	    "bounced - - " ID, "2026-11-28 10:00:00 +0100" },
+	{ "tag after the program is not Solaris's", "Nov 28 10:00:00 mail "
+	    "exim[3751]: [ID x mail.info] " ID " ** m@example.net: "
+	    "Unrouteable address", NULL, NULL },
+	{ "RFC 5424 without a message", "<22>1 2026-11-28T10:00:00Z mail "
+	    "exim 1 - -", NULL, NULL },
+	{ "not exim's program", "<22>1 2026-11-28T10:00:00Z mail postfix 1 - "
+	    "- " ID " ** m@example.net: Unrouteable address", NULL, NULL },
 
 	/* Deferrals: ==. */
 	{ "greylisted RCPT", TS ID " == r@example.net R=dnslookup "
@@ -372,6 +437,22 @@ static const struct exim_case cases[] = {
 	{ "temporarily rejected by local_scan()", TS ID " F=<a@example.com> "
 	    "H=localhost [127.0.0.1] P=esmtp temporarily rejected by "
 	    "local_scan(): Temporary local problem", "rejected - - " ID, NULL },
+	/*
+	 * Locally submitted messages refused by the non-SMTP ACL, and
+	 * local_scan() timing out or crashing: Exim's wordings (receive.c).
+	 */
+	{ "rejected by non-SMTP ACL", TS ID " F=<e@example.com> rejected by "
+	    "non-SMTP ACL: local senders only", "rejected - - " ID, NULL },
+	{ "local_scan() timed out", TS ID " local_scan() function timed out "
+	    "- message temporarily rejected (size 2345)", "rejected - - " ID,
+	    NULL },
+	{ "local_scan() crashed", TS "[4242] " ID " local_scan() function "
+	    "crashed with signal 11 - message temporarily rejected (size 2345)",
+	    "rejected - - " ID, NULL },
+	{ "local_scan() timed out, behind syslog", "Nov 28 10:00:00 mail "
+	    "exim[4242]: " ID " local_scan() function timed out - message "
+	    "temporarily rejected (size 2345)", "rejected - - " ID,
+	    "Nov 28 10:00:00" },
 	{ "synchronization error: connection", TS "[13314] SMTP protocol "
 	    "synchronization error (input sent without waiting for "
 	    "greeting): rejected connection from H=[198.51.100.16]:4711 "
@@ -417,8 +498,20 @@ static const struct exim_case cases[] = {
 	    "ACL", NULL, NULL },
 	{ "dropped by connect ACL", TS "H=[198.51.100.23]:62839 dropped by "
 	    "'connect' ACL: Country is banned", NULL, NULL },
-	{ "refused by a non-SMTP ACL", TS "F=<e@example.com> rejected by "
-	    "non-SMTP ACL: local senders only", NULL, NULL },
+	{ "the bounce of a non-SMTP ACL's refusal that could not be sent",
+	    TS ID " Error while reading message with no usable sender "
+	    "address: rejected by non-SMTP ACL: local senders only", NULL,
+	    NULL },
+	{ "the same for local_scan", TS ID " Error while reading message "
+	    "with no usable sender address: rejected by local_scan: spam",
+	    NULL, NULL },
+	{ "invalid return from local_scan()", TS ID " invalid return 9 from "
+	    "local_scan(). Temporary rejection given", NULL, NULL },
+	{ "local_scan() cut short", TS ID " local_scan() function timed out",
+	    NULL, NULL },
+	{ "local_scan() something else", TS ID " local_scan() function "
+	    "crashed with signal x - message temporarily rejected", NULL,
+	    NULL },
 	{ "flag without a message id", TS "** f@example.net: Unrouteable "
 	    "address", NULL, NULL },
 	{ "commented-out log line", "# " TS ID " ** g@example.net: "
@@ -673,6 +766,15 @@ static const struct field_case fields[] = {
 	    "H=mail.example.com [198.51.100.15] P=esmtp rejected by "
 	    "local_scan(): hits=7.5", EV, "rejected", ID, NULL,
 	    "mail.example.com", "198.51.100.15", "a@example.com", NONE },
+	{ "rejected by non-SMTP ACL, no message id", TS "F=<e@example.com> "
+	    "rejected by non-SMTP ACL: local senders only", EV, "rejected",
+	    NULL, NULL, NULL, NULL, "e@example.com", NONE },
+	{ "rejected by non-SMTP ACL, null sender", TS ID " F=<> rejected by "
+	    "non-SMTP ACL: no bounces from here", EV, "rejected", ID, NULL,
+	    NULL, NULL, "", NONE },
+	{ "local_scan() timed out", TS ID " local_scan() function timed out "
+	    "- message temporarily rejected (size 2345)", EV, "rejected", ID,
+	    NULL, NULL, NULL, NULL, NONE },
 	{ "rejected connection, H=[ip]", TS "H=[198.51.100.12] rejected "
 	    "connection in \"connect\" ACL: listed at zen.example.net", EV,
 	    "rejected", NULL, NULL, NULL, "198.51.100.12", NULL, NONE },
@@ -937,6 +1039,13 @@ static const struct probe_case probes[] = {
 	{ TS ID " H=x [198.51.100.1]: SMTP error from remote mail server", 1 },
 	{ TS "Start queue run: pid=123", 1 },
 	{ "Nov 28 10:00:00 mail exim[1]: Start queue run: pid=1", 1 },
+	{ "<22>Nov 28 10:00:00 mail exim[1]: " TS ID " Completed", 2 },
+	{ "<22>1 2026-11-28T10:00:00Z mail exim 1 - - " ID " => b@example.net "
+	    "R=r T=t", 2 },
+	{ "Nov 28 10:00:00 mail exim[1]: [ID 197553 mail.info] " ID
+	    " Completed", 2 },
+	{ "<22>1 2026-11-28T10:00:00Z mail postfix/smtp 1 - - 4XyZ: "
+	    "to=<a@b>, status=sent (250 2.0.0 Ok)", 0 },
 	{ "Nov 28 10:00:00 mail postfix/smtp[1]: 4XyZ: to=<a@b>, "
 	    "status=sent (250 2.0.0 Ok)", 0 },
 	{ "2026-11-28T10:00:00+01:00 mail postfix/smtpd[1]: connect", 0 },

@@ -615,6 +615,87 @@ static const struct row {
 	    "x@example.org", NULL, "2001:db8::25", "", NONE },
 
 	/*
+	 * Syslog dialects: the same delivery record behind Solaris's message
+	 * tag, a <priority>, RFC 5424's header, a central server's stamp and
+	 * host, a year or a zone in the stamp.
+	 */
+#define SENT "9F2183652: to=<ann@example.org>, relay=mx.example.org" \
+	"[192.0.2.10]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, " \
+	"status=sent (250 2.0.0 Ok: queued as 9A8B7C)"
+#define SENT_REST BS_DELIVERED, "250", "2.0.0", "9F2183652", 0, \
+	"ann@example.org", "mx.example.org", "192.0.2.10", NULL, 1.2
+	{ "Nov 28 10:00:00 relay1 postfix/smtp[9779]: [ID 197553 mail.info] "
+	    SENT, SENT_REST },
+	{ "<22>Nov 28 10:00:00 mx1 postfix/smtp[9779]: " SENT, SENT_REST },
+	{ "<22>1 2026-11-28T10:00:00.123Z mx1 postfix/smtp 9779 - - " SENT,
+	    SENT_REST },
+	{ "<22>1 2026-11-28T10:00:00Z mx1 postfix/smtp 9779 - [origin ip=\""
+	    "192.0.2.1\"] " SENT, SENT_REST },
+	{ "Nov 28 10:00:01 loghost Nov 28 10:00:00 mx1 postfix/smtp[9779]: "
+	    SENT, SENT_REST },
+	{ "Nov 28 10:00:01 loghost 192.0.2.7 mx1.example.org postfix/smtp"
+	    "[9779]: " SENT, SENT_REST },
+	{ "2026 Nov 28 10:00:00 mx1 postfix/smtp[9779]: " SENT, SENT_REST },
+	{ "Nov 28 2026 10:00:00 mx1 postfix/smtp[9779]: " SENT, SENT_REST },
+	{ "Nov 28 10:00:00 CET mx1 postfix/smtp[9779]: " SENT, SENT_REST },
+	{ "2026-11-28 10:00:00 +0100 mx1 postfix/smtp[9779]: " SENT,
+	    SENT_REST },
+	{ "Nov 28 10:00:00 <mail.info> mx1 postfix/smtp[9779]: " SENT,
+	    SENT_REST },
+	{ "Sat 2026-11-28 10:00:00 CET mx1 postfix/smtp[9779]: " SENT,
+	    SENT_REST },
+#undef SENT
+#undef SENT_REST
+	{ "Nov 28 10:00:00 mx1 postfix/smtpd[77]: [ID 197553 mail.info] "
+	    "NOQUEUE: reject: RCPT from a.example.net[192.0.2.50]: 554 5.7.1 "
+	    "<x@example.org>: Relay access denied; from=<s@example.net> "
+	    "to=<x@example.org> proto=ESMTP helo=<h>",
+	    BS_REJECTED, "554", "5.7.1", "", 0,
+	    "x@example.org", "a.example.net", "192.0.2.50", "s@example.net",
+	    NONE },
+	{ "<22>1 2026-11-28T10:00:00Z mx1 postfix/qmgr - - - 4F1A2B3C4D: "
+	    "from=<s@example.net>, status=expired, returned to sender",
+	    BS_EXPIRED, "", "", "4F1A2B3C4D", 0,
+	    NULL, NULL, NULL, "s@example.net", NONE },
+
+	/*
+	 * Anonymised or hand-edited logs: a delivery record whose to= was
+	 * taken out still states an outcome, with no recipient.  The other
+	 * fields are read as usual; orig_to= is never the recipient.
+	 */
+	{ P "4F1A2B3C4D: relay=mx.example.org[192.0.2.10]:25, delay=1.2, "
+	    "delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: "
+	    "queued as 9A8B7C)",
+	    BS_DELIVERED, "250", "2.0.0", "4F1A2B3C4D", 0,
+	    NULL, "mx.example.org", "192.0.2.10", NULL, 1.2 },
+	{ P "7D8E9F0A1B: orig_to=<postmaster@example.net>, relay=none, "
+	    "delay=3000, delays=2970/0/30/0, dsn=4.4.1, status=deferred "
+	    "(connect to mx.example.net[198.51.100.5]:25: Connection refused)",
+	    BS_DEFERRED, "", "4.4.1", "7D8E9F0A1B", BS_CONN_REFUSED,
+	    NULL, "none", NULL, NULL, 3000 },
+	{ P "8E9F0A1B2C: dsn=5.1.1, status=bounced (host mx.example.net"
+	    "[198.51.100.5] said: 550 5.1.1 unknown user (in reply to RCPT "
+	    "TO command))",
+	    BS_BOUNCED, "550", "5.1.1", "8E9F0A1B2C", 0,
+	    NULL, NULL, NULL, NULL, NONE },
+	{ "Nov 28 10:00:00 mx1 postfix/local[77]: 5C6D7E8F90: relay=local, "
+	    "delay=0.1, status=sent (delivered to mailbox)",
+	    BS_DELIVERED, "", "", "5C6D7E8F90", 0,
+	    NULL, "local", NULL, NULL, 0.1 },
+	{ "9F0A1B2C3D: conn_use=2, delay=7, dsn=4.7.0, status=SOFTBOUNCE "
+	    "(host mx.example.net[198.51.100.5] said: 421 4.7.0 try later)",
+	    BS_DEFERRED, "421", "4.7.0", "9F0A1B2C3D", 0,
+	    NULL, NULL, NULL, NULL, 7 },
+	/* Not delivery records: no field before status=, or no field. */
+	{ P "4F1A2B3C4D: status=sent (250 2.0.0 Ok)", NOTHING },
+	{ P "4F1A2B3C4D: Relay=x, status=sent (250 2.0.0 Ok)", NOTHING },
+	{ "Nov 28 10:00:00 mx1 postfix/cleanup[9]: 4F1A2B3C4D: message-id=<"
+	    "a, status=sent (x)@example.org>",
+	    NOTHING },
+	{ P "4F1A2B3C4D: lost connection, status=sent (250 2.0.0 Ok)",
+	    NOTHING },
+
+	/*
 	 * Notes for the joins of run.c (the splitter hands their lines over
 	 * when the run joins): qmgr's arrival record, the one sender source,
 	 * and "removed".
@@ -949,6 +1030,30 @@ START_TEST(test_stamp)
 		{ R3 "4F1A2B3C4D: to=<a@example.org>, relay=none, delay=1, "
 		    "delays=1/0/0/0, dsn=5.0.0, status=bounced (x)",
 		    "2026-11-28T10:00:00.123456+01:00" },
+		/* Behind a priority; with a year or a zone. */
+		{ "<22>Nov 28 10:00:00 mx1 postfix/smtp[1]: 4F1A2B3C4D: to=<a@"
+		    "example.org>, relay=none, delay=1, delays=1/0/0/0, "
+		    "dsn=5.0.0, status=bounced (x)", "Nov 28 10:00:00" },
+		{ "<22>1 2026-11-28T10:00:00.123Z mx1 postfix/smtp 1 - - "
+		    "4F1A2B3C4D: to=<a@example.org>, relay=none, delay=1, "
+		    "delays=1/0/0/0, dsn=5.0.0, status=bounced (x)",
+		    "2026-11-28T10:00:00.123Z" },
+		{ "Nov 28 2026 10:00:00 CET mx1 postfix/smtp[1]: 4F1A2B3C4D: "
+		    "to=<a@example.org>, relay=none, delay=1, delays=1/0/0/0, "
+		    "dsn=5.0.0, status=bounced (x)",
+		    "Nov 28 2026 10:00:00 CET" },
+		{ "2026 Nov 28 10:00:00.5 -05:00 mx1 postfix/smtp[1]: "
+		    "4F1A2B3C4D: to=<a@example.org>, relay=none, delay=1, "
+		    "delays=1/0/0/0, dsn=5.0.0, status=bounced (x)",
+		    "2026 Nov 28 10:00:00.5 -05:00" },
+		{ "Sat 2026-11-28 10:00:00 CET mx1 postfix/smtp[1]: 4F1A2B3C4D: "
+		    "to=<a@example.org>, relay=none, delay=1, delays=1/0/0/0, "
+		    "dsn=5.0.0, status=bounced (x)",
+		    "Sat 2026-11-28 10:00:00 CET" },
+		{ "Nov 28 10:00:01 loghost Nov 28 10:00:00 mx1 postfix/smtp[1]: "
+		    "4F1A2B3C4D: to=<a@example.org>, relay=none, delay=1, "
+		    "delays=1/0/0/0, dsn=5.0.0, status=bounced (x)",
+		    "Nov 28 10:00:01" },
 	};
 	size_t i;
 
@@ -977,6 +1082,16 @@ START_TEST(test_probe)
 	    strlen("4F1A2B3C4D: to=<a@b>, x")), 1);
 	ck_assert_int_eq(bs_format_postfix.probe("2026-11-28 10:00:00 "
 	    "1qABCD-000123-XY <= a@b", 39), 0);
+	/* RFC 5424 names the program without [pid]: its pid field tells. */
+	ck_assert_int_eq(bs_format_postfix.probe("<22>1 2026-11-28T10:00:00Z "
+	    "mx1 postfix/smtpd 77 - - connect from x[192.0.2.1]",
+	    strlen("<22>1 2026-11-28T10:00:00Z mx1 postfix/smtpd 77 - - "
+	    "connect from x[192.0.2.1]")), 2);
+	ck_assert_int_eq(bs_format_postfix.probe("<22>1 2026-11-28T10:00:00Z "
+	    "mx1 postfix/qmgr - - - 4F1A: removed", strlen("<22>1 "
+	    "2026-11-28T10:00:00Z mx1 postfix/qmgr - - - 4F1A: removed")), 2);
+	ck_assert_int_eq(bs_format_postfix.probe("Nov 28 10:00:00 mx1 "
+	    "postfix here", strlen("Nov 28 10:00:00 mx1 postfix here")), 0);
 }
 END_TEST
 
