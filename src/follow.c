@@ -129,7 +129,8 @@ warn_missing(const struct bs_run_config *cfg, char *const *names,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (reported[i] || bs_tail_is_open(ts[i]))
+		if (reported[i] || bs_tail_is_open(ts[i]) ||
+		    bs_tail_ended(ts[i]))
 			continue;
 		bs_diag_set(&d, BS_OK, names[i], 0, "does not exist yet; "
 		    "waiting for it to appear");

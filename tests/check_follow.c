@@ -1068,9 +1068,17 @@ START_TEST(test_run_directory)
 }
 END_TEST
 
+static void
+count_warning(void *ctx, const struct bs_diag *d)
+{
+	(void)d;
+	(*(unsigned *)ctx)++;
+}
+
 /*
  * --follow -: standard input is read until its pipe ends, and then the
- * loop reports once more and returns, without a signal.
+ * loop reports once more and returns, without a signal or a warning (a
+ * pipe that has ended is not a file still to appear).
  */
 START_TEST(test_run_stdin_ends)
 {
@@ -1078,9 +1086,12 @@ START_TEST(test_run_stdin_ends)
 	struct bs_follow_signals sig = { &t.report_now, &t.stop, NULL };
 	struct loop_env e;
 	char line[512], dash[] = "-", *paths[] = { dash };
+	unsigned warnings = 0;
 	int saved, w;
 
 	loop_env_init(&e);
+	e.cfg.warn = count_warning;
+	e.cfg.warn_ctx = &warnings;
 	w = stdin_pipe(&saved);
 	snprintf(line, sizeof(line), PF_LINE, "AAAAA1");
 	writer_put(w, line);
@@ -1095,6 +1106,7 @@ START_TEST(test_run_stdin_ends)
 	ck_assert_uint_eq(t.lines[0], 2);
 	ck_assert_uint_eq(t.events[0], 2);
 	ck_assert_str_eq(bs_agg_input(e.agg, 0)->error, "");
+	ck_assert_uint_eq(warnings, 0);
 	stdin_restore(saved);
 	loop_env_fini(&e);
 }
