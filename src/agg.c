@@ -73,10 +73,23 @@ struct budget {
 
 #define BUDGET_GRANT	((size_t)BS_MSGID_BUDGET / 64)
 
+/* Slots of the first message set. */
+#define IDS_FIRST	32768
+
+/*
+ * Keys an aggregate holds without a grant: what its first table holds
+ * (IDS_FIRST slots, three quarters full).  A piece of a split file notes
+ * fewer, so pieces stay exact and small (estimating, each would allocate
+ * a sketch of 32 KiB per code row), and the budget bounds what whole
+ * inputs and the run's own aggregate hold.
+ */
+#define BUDGET_FREE	((size_t)IDS_FIRST / 4 * 3)
+
 struct bs_agg {
 	bool detail;
 	struct budget *budget;
 	size_t granted;		/* keys taken from budget */
+	bool piece;		/* bounded by its piece: takes no grants */
 	struct row *rows;
 	size_t nrows, caprows;
 	uint32_t *rindex;	/* row index + 1, 0 = empty */
@@ -149,7 +162,7 @@ budget_take(struct bs_agg *a)
 {
 	size_t before;
 
-	if (a->ids_n < a->granted)
+	if (a->piece || a->ids_n < BUDGET_FREE + a->granted)
 		return true;
 	if (atomic_load_explicit(&a->budget->exhausted, memory_order_relaxed))
 		return false;
@@ -209,6 +222,16 @@ struct bs_agg *
 bs_agg_new_like(const struct bs_agg *a)
 {
 	return new_like(a);
+}
+
+struct bs_agg *
+bs_agg_new_piece(const struct bs_agg *a)
+{
+	struct bs_agg *n = new_like(a);
+
+	if (n != NULL)
+		n->piece = true;
+	return n;
 }
 
 bool
@@ -436,8 +459,6 @@ id_home(uint64_t h48, size_t cap)
 /* memset, called through a volatile pointer: see ids_reserve. */
 static void *(*volatile zero_fill)(void *, int, size_t) = memset;
 
-/* Slots of the first message set. */
-#define IDS_FIRST	32768
 
 /* Huge pages for a big set: the size and alignment they need. */
 #define HUGE_PAGE	((size_t)2 << 20)

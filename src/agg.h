@@ -86,6 +86,14 @@ struct bs_agg *bs_agg_new(bool detail);
 bs_status bs_agg_set_by(struct bs_agg *a, const enum bs_by *keys, size_t n,
     bool messages);
 
+/*
+ * For one piece of a split file (jobs.c): bs_agg_new_like, except that its
+ * message set takes nothing from the run's budget.  A piece's lines, and
+ * so its set, are bounded by BS_SPLIT_PIECE; estimating instead, it would
+ * allocate a sketch of 32 KiB for every code row it meets.
+ */
+struct bs_agg *bs_agg_new_piece(const struct bs_agg *a);
+
 /* A new, empty aggregate with the same settings as a. */
 struct bs_agg *bs_agg_new_like(const struct bs_agg *a);
 

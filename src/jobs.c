@@ -341,7 +341,8 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 		 * aggregate: it is merged first anyway, and a single input
 		 * (the common case) then costs no merge at all.
 		 */
-		p.jobs[i].agg = i == 0 ? agg : bs_agg_new_like(agg);
+		p.jobs[i].agg = i == 0 ? agg : p.jobs[i].piece ?
+		    bs_agg_new_piece(agg) : bs_agg_new_like(agg);
 		if (p.jobs[i].agg == NULL)
 			result = BS_ERR_NOMEM;
 	}

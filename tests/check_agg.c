@@ -808,10 +808,18 @@ START_TEST(test_budget_shared)
 	}
 	bs_agg_finish(c);
 	ck_assert(bs_agg_totals(c)->messages_estimated);
+	/* A small set needs no grant (a piece): it stays exact... */
 	add(run, BO, "550", "5.1.1", "late");
 	bs_agg_finish(run);
-	ck_assert(bs_agg_totals(run)->messages_estimated);
+	ck_assert(!bs_agg_totals(run)->messages_estimated);
 	ck_assert_uint_eq(bs_agg_totals(run)->messages[BO], 1);
+	/* ...a large one finds the budget spent and estimates. */
+	for (i = 0; i < 20000; i++) {
+		snprintf(id, sizeof(id), "r%u", i);
+		add(run, BO, "550", "5.1.1", id);
+	}
+	bs_agg_finish(run);
+	ck_assert(bs_agg_totals(run)->messages_estimated);
 	bs_agg_finish(other);
 	ck_assert(!bs_agg_totals(other)->messages_estimated);
 	ck_assert_uint_eq(bs_agg_totals(other)->messages[BO], third);
