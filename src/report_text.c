@@ -62,8 +62,12 @@ wrap_at(FILE *out, int indent, const char *label, const char *text,
 			col++;
 			room--;
 		}
-		if ((int)wl > room && room > 0)
+		if ((int)wl > room && room > 0) {
 			wl = (size_t)room;
+			/* Not inside a UTF-8 sequence: both halves stay text. */
+			while (wl > 1 && ((unsigned char)p[wl] & 0xc0) == 0x80)
+				wl--;
+		}
 		fwrite(p, 1, wl, out);
 		col += (int)wl;
 		p += wl;

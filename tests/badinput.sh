@@ -90,8 +90,9 @@ def check_csv(path):
         raise ValueError("bare LF in CSV")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline=""),
                            strict=True))
+    # The code table: ten columns and the period's two.
     for n, row in enumerate(rows):
-        if len(row) != 10:
+        if len(row) != 12:
             raise ValueError("row %d has %d cells" % (n, len(row)))
         for cell in row:
             if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
