@@ -30,6 +30,7 @@
 struct counts {
 	uint64_t events;	/* the null and other rows only */
 	uint64_t kind[BS_KIND_COUNT];
+	uint64_t hard;		/* events with a hard verdict */
 	uint64_t messages;	/* exact, while pairs are kept */
 	uint32_t ncodes;
 	struct bs_by_code codes[BS_BY_CODES];
@@ -60,6 +61,19 @@ struct bs_breakdown {
 	long last_tag;		/* -1: none */
 	size_t last_len;
 	char last_key[64];
+	/*
+	 * Reasons are static strings, a few dozen: their tags by address,
+	 * so that the reason of each event costs no key copy or look-up.
+	 */
+	const char *reason_ptr[64];
+	long reason_tag[64];
+	/*
+	 * Deliveries all have the reason "delivered" and nothing else to
+	 * count per key (no code, no verdict): without distinct messages,
+	 * they are counted here and given to their key when the rows are
+	 * made.
+	 */
+	uint64_t delivered;
 	struct bs_by_row *rows;
 	size_t nrows;
 	char keybuf[BS_TOPK_KEY_MAX + 1];
@@ -94,7 +108,8 @@ counts_room(struct bs_breakdown *b, size_t slot)
 }
 
 static const char *const by_names[BS_BY_COUNT] = {
-	"domain", "remote", "sender", "sender-domain", "client", "hour", "day"
+	"domain", "remote", "sender", "sender-domain", "client", "reason",
+	"hour", "day"
 };
 
 const char *
@@ -233,6 +248,9 @@ key_of(enum bs_by by, const struct bs_event *ev, char *buf,
 		    copy_key(ev->sender.ptr, ev->sender.len, buf);
 	case BS_BY_SENDER_DOMAIN:
 		return domain_of(&ev->sender, buf);
+	case BS_BY_REASON:
+		return ev->reason == NULL ? -1 : copy_key(ev->reason,
+		    strlen(ev->reason), buf);
 	case BS_BY_HOUR:
 	case BS_BY_DAY:
 		if (!ev->timed || (h = hour_of(hc, ev->time)) == NULL)
@@ -318,6 +336,8 @@ bs_breakdown_reset(struct bs_breakdown *b)
 	b->nrows = 0;
 	b->hour_tag = -1;
 	b->last_tag = -1;
+	memset(b->reason_ptr, 0, sizeof(b->reason_ptr));
+	b->delivered = 0;
 }
 
 static uint8_t *
@@ -446,6 +466,7 @@ evict(struct bs_breakdown *b, size_t slot, uint64_t old_events)
 	o->events += old_events;
 	for (k = 0; k < BS_KIND_COUNT; k++)
 		o->kind[k] += s->kind[k];
+	o->hard += s->hard;
 	for (c = 0; c < s->ncodes; c++)
 		add_code(o, &s->codes[c].codes, s->codes[c].count,
 		    s->codes[c].error);
@@ -478,6 +499,7 @@ tag_of(struct bs_breakdown *b, long n, uint64_t weight, uint64_t error,
 	if (found == BS_TOPK_REPLACED) {
 		b->hour_tag = -1;
 		b->last_tag = -1;
+		memset(b->reason_ptr, 0, sizeof(b->reason_ptr));
 		if (!start_estimating(b))
 			return -1;
 		evict(b, (size_t)slot, old);
@@ -498,7 +520,19 @@ bs_breakdown_event(struct bs_breakdown *b, const struct bs_event *ev,
 	bool hourly = b->by == BS_BY_HOUR || b->by == BS_BY_DAY;
 	long n, tag;
 	struct counts *c;
+	size_t rslot = 0;
 
+	if (b->by == BS_BY_REASON) {
+		if (ev->kind == BS_DELIVERED && !b->messages) {
+			b->delivered++;
+			return BS_OK;
+		}
+		rslot = ((uintptr_t)ev->reason >> 3) % 64;
+		if (ev->reason != NULL && b->reason_ptr[rslot] == ev->reason) {
+			tag = b->reason_tag[rslot];
+			goto count;
+		}
+	}
 	/* Events come in time order: the hour of the last one is cached. */
 	if (hourly && ev->timed && b->hour_tag >= 0 && ev->time >= b->hc.lo &&
 	    ev->time < b->hc.hi) {
@@ -520,13 +554,19 @@ bs_breakdown_event(struct bs_breakdown *b, const struct bs_event *ev,
 		}
 		if (hourly && ev->timed && n >= 0)
 			b->hour_tag = tag;
+		if (b->by == BS_BY_REASON && n >= 0) {
+			b->reason_ptr[rslot] = ev->reason;
+			b->reason_tag[rslot] = tag;
+		}
 	}
+count:
 	c = cnt(b, (size_t)tag);
 	if (tag < BS_BY_KEYS)
 		bs_topk_add(b->t, (size_t)tag, 1);
 	else
 		c->events++;
 	c->kind[ev->kind]++;
+	c->hard += ev->hard == 1;
 	if (failure(ev->kind))
 		add_code(c, &ev->codes, 1, 0);
 	if (h48 != 0 && b->messages)
@@ -557,6 +597,7 @@ merge_counts(struct bs_breakdown *dst, size_t dtag,
 		d->events += s->events;
 	for (k = 0; k < BS_KIND_COUNT; k++)
 		d->kind[k] += s->kind[k];
+	d->hard += s->hard;
 	for (c = 0; c < s->ncodes; c++)
 		add_code(d, &s->codes[c].codes, s->codes[c].count,
 		    s->codes[c].error);
@@ -588,6 +629,7 @@ bs_breakdown_merge(struct bs_breakdown *dst, const struct bs_breakdown *src)
 				pairs[np++] = src->pairs[i] - 1;
 		qsort(pairs, np, sizeof(*pairs), cmp_pairs_by_tag);
 	}
+	dst->delivered += src->delivered;
 	if (bs_topk_estimated(src->t))
 		bs_topk_add_error(dst->t, bs_topk_unlisted(src->t));
 	if (src->hll != NULL && !start_estimating(dst))
@@ -668,6 +710,7 @@ fill_row(const struct bs_breakdown *b, size_t tag, struct bs_by_row *r)
 	for (k = 0; k < BS_KIND_COUNT; k++)
 		if (failure((enum bs_kind)k))
 			r->failures += c->kind[k];
+	r->hard = c->hard;
 	r->messages = b->hll != NULL ?
 	    bs_hll_estimate(sketch((struct bs_breakdown *)b, tag),
 	    BS_BY_HLL_BITS) : c->messages;
@@ -676,12 +719,37 @@ fill_row(const struct bs_breakdown *b, size_t tag, struct bs_by_row *r)
 	qsort(r->codes, r->ncodes, sizeof(r->codes[0]), cmp_codes);
 }
 
+/* The deliveries counted apart, to the key "delivered". */
+static bs_status
+give_delivered(struct bs_breakdown *b)
+{
+	static const char key[] = "delivered";
+	long tag;
+
+	if (b->delivered == 0)
+		return BS_OK;
+	memcpy(b->keybuf, key, sizeof(key) - 1);
+	tag = tag_of(b, (long)sizeof(key) - 1, 0, 0, false);
+	if (tag < 0)
+		return BS_ERR_NOMEM;
+	if (tag < BS_BY_KEYS)
+		bs_topk_add(b->t, (size_t)tag, b->delivered);
+	else
+		cnt(b, (size_t)tag)->events += b->delivered;
+	cnt(b, (size_t)tag)->kind[BS_DELIVERED] += b->delivered;
+	b->delivered = 0;
+	return BS_OK;
+}
+
 bs_status
 bs_breakdown_finish(struct bs_breakdown *b)
 {
-	size_t n = bs_topk_size(b->t), i;
+	size_t n, i;
 	struct bs_by_row *rows;
 
+	if (give_delivered(b) != BS_OK)
+		return BS_ERR_NOMEM;
+	n = bs_topk_size(b->t);
 	rows = realloc(b->rows, (n + 2) * sizeof(*rows));
 	if (rows == NULL)
 		return BS_ERR_NOMEM;

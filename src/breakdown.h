@@ -1,6 +1,6 @@
 /*
  * breakdown.h - events counted by one key (--by): recipient domain,
- * remote host, sender, refused client, hour, day.
+ * remote host, sender, refused client, reason, hour, day.
  *
  * A row per key holds the five kind counts, the distinct messages and the
  * most frequent codes of its failures.  Keys are counted exactly while a
@@ -32,6 +32,7 @@ enum bs_by {
 	BS_BY_SENDER,
 	BS_BY_SENDER_DOMAIN,
 	BS_BY_CLIENT,		/* the client a refusal refused */
+	BS_BY_REASON,		/* why it failed (reasons.h), or delivered */
 	BS_BY_HOUR,		/* local time, "2026-12-07T13:00" */
 	BS_BY_DAY,		/* local date, "2026-12-07" */
 	BS_BY_COUNT
@@ -61,6 +62,7 @@ struct bs_by_row {
 	uint64_t events;
 	uint64_t kind[BS_KIND_COUNT];
 	uint64_t failures;	/* events - delivered */
+	uint64_t hard;		/* failures with a hard verdict */
 	uint64_t messages;
 	uint64_t error;		/* 0 unless the breakdown estimates */
 	size_t ncodes;

@@ -342,9 +342,10 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
 
 /*
  * The breakdowns the report counts: --by's, or, for the text report
- * without --by, the recipient domains, remote hosts and hours it ends
- * with (without their distinct messages, which would cost the default
- * report more than all the rest of it).  The events format counts none.
+ * without --by, the reasons, recipient domains, remote hosts and hours
+ * it ends with (without their distinct messages, which would cost the
+ * default report more than all the rest of it).  The events format
+ * counts none.
  */
 static size_t
 breakdowns(const struct bs_options *o, enum bs_by *keys)
@@ -354,10 +355,11 @@ breakdowns(const struct bs_options *o, enum bs_by *keys)
 	if (o->output == BS_OUT_EVENTS)
 		return 0;
 	if (o->nby == 0 && o->output == BS_OUT_TEXT) {
-		keys[0] = BS_BY_DOMAIN;
-		keys[1] = BS_BY_REMOTE;
-		keys[2] = BS_BY_HOUR;
-		return 3;
+		keys[0] = BS_BY_REASON;
+		keys[1] = BS_BY_DOMAIN;
+		keys[2] = BS_BY_REMOTE;
+		keys[3] = BS_BY_HOUR;
+		return 4;
 	}
 	for (i = 0; i < o->nby; i++)
 		keys[i] = o->by[i];

@@ -42,7 +42,7 @@ static const char help_tail[] =
 "      --format=FMT     text (default), json, csv, prometheus, or events\n"
 "                       (one JSON object per event and line, as read)\n"
 "      --by=KEY         break the counts down by KEY: domain, remote,\n"
-"                       sender, sender-domain, client, hour, day\n"
+"                       sender, sender-domain, client, reason, hour, day\n"
 "                       (repeatable; text, json, csv and prometheus)\n"
 "      --top=N          rows per breakdown in the text report, and\n"
 "                       labelled keys in prometheus (default 10)\n"
@@ -208,7 +208,7 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 				    "unknown --by key '%s' (expected domain, "
 				    "remote, sender, sender-domain, client, "
-				    "hour or day)", optarg);
+				    "reason, hour or day)", optarg);
 			for (i = 0; i < o->nby; i++)
 				if (o->by[i] == (enum bs_by)by)
 					break;

@@ -486,26 +486,49 @@ bs_match(const struct bs_patterns *p, const pcre2_code *re, const char *s,
 	return rc;
 }
 
+static void
+fill_row(const struct pat *pt, struct bs_pattern_row *out)
+{
+	size_t n;
+
+	out->keyword = pt->name;
+	out->text = pt->rx;
+	out->len = pt->rxlen;
+	out->origin = pt->origin;
+	out->line = pt->line;
+	n = strlen(out->origin);
+	out->builtin = n >= sizeof(BUILTIN) - 1 &&
+	    strcmp(out->origin + n - (sizeof(BUILTIN) - 1), BUILTIN) == 0;
+}
+
+size_t
+bs_patterns_rows(const struct bs_patterns *p, const char *set,
+    struct bs_pattern_row *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->v[i].re != NULL || strcmp(p->v[i].set, set) != 0)
+			continue;
+		if (n < max)
+			fill_row(&p->v[i], &out[n]);
+		n++;
+	}
+	return n;
+}
+
 bool
 bs_patterns_row(const struct bs_patterns *p, const char *set, size_t idx,
     struct bs_pattern_row *out)
 {
-	size_t i, n;
+	size_t i;
 
 	for (i = 0; i < p->n; i++) {
 		if (p->v[i].re != NULL || strcmp(p->v[i].set, set) != 0)
 			continue;
 		if (idx-- > 0)
 			continue;
-		out->keyword = p->v[i].name;
-		out->text = p->v[i].rx;
-		out->len = p->v[i].rxlen;
-		out->origin = p->v[i].origin;
-		out->line = p->v[i].line;
-		n = strlen(out->origin);
-		out->builtin = n >= sizeof(BUILTIN) - 1 &&
-		    strcmp(out->origin + n - (sizeof(BUILTIN) - 1),
-		    BUILTIN) == 0;
+		fill_row(&p->v[i], out);
 		return true;
 	}
 	return false;

@@ -77,6 +77,12 @@ struct bs_pattern_row {
 };
 bool bs_patterns_row(const struct bs_patterns *p, const char *set,
     size_t idx, struct bs_pattern_row *out);
+/*
+ * The rows of SET in file order into out[0..max) in one pass; returns
+ * how many SET has (more than max: ask again with room for them).
+ */
+size_t bs_patterns_rows(const struct bs_patterns *p, const char *set,
+    struct bs_pattern_row *out, size_t max);
 
 /*
  * A value derived once from the whole set (a module's compiled table):

@@ -837,8 +837,8 @@ static void *
 reasons_make(const struct bs_patterns *p, struct bs_diag *d)
 {
 	struct bs_reasons *r = calloc(1, sizeof(*r));
-	struct bs_pattern_row row;
-	size_t i, nrows = 0;
+	struct bs_pattern_row *rows = NULL;
+	size_t i, nrows;
 	bs_status st = BS_OK;
 
 	if (r == NULL || (r->lits = bs_litset_new()) == NULL) {
@@ -848,17 +848,16 @@ reasons_make(const struct bs_patterns *p, struct bs_diag *d)
 	}
 	for (i = 0; i <= BS_REASON_TEXTS_MAX; i++)
 		r->text_rule[i] = -1;
-	while (bs_patterns_row(p, "reasons", nrows, &row))
-		nrows++;
+	nrows = bs_patterns_rows(p, "reasons", NULL, 0);
 	r->rules = calloc(nrows ? nrows : 1, sizeof(*r->rules));
-	if (r->rules == NULL) {
+	rows = calloc(nrows ? nrows : 1, sizeof(*rows));
+	if (r->rules == NULL || rows == NULL) {
 		bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
 		goto fail;
 	}
-	for (i = 0; i < nrows && st == BS_OK; i++) {
-		bs_patterns_row(p, "reasons", i, &row);
-		st = parse_row(r, &row, d);
-	}
+	bs_patterns_rows(p, "reasons", rows, nrows);
+	for (i = 0; i < nrows && st == BS_OK; i++)
+		st = parse_row(r, &rows[i], d);
 	if (st != BS_OK)
 		goto fail;
 	if (!bs_litset_finish(r->lits)) {
@@ -867,8 +866,10 @@ reasons_make(const struct bs_patterns *p, struct bs_diag *d)
 	}
 	make_masks(r);
 	r->serial = next_serial++;
+	free(rows);
 	return r;
 fail:
+	free(rows);
 	reasons_free(r);
 	return NULL;
 }
@@ -916,9 +917,10 @@ bs_reasons_texts(const struct bs_reasons *r, const char **rx, size_t *n,
 /* The decision.                                                       */
 
 #define BITS_WORDS BS_LIT_WORDS
-#define REPLY_SLOTS 2048	/* replies remembered per thread */
+#define REPLY_SLOTS 4096	/* replies remembered per thread */
 #define CODE_SLOTS 256	/* kinds and codes remembered per thread */
 #define JOIN_SLOTS 64	/* joined patterns kept per thread */
+#define TM_WORDS 4	/* rule masks kept with a reply: 256 rules */
 
 _Static_assert(BS_REASON_TEXTS_MAX < BS_LIT_TEXTS_MAX, "text ids fit");
 
@@ -932,6 +934,9 @@ struct reply_facts {
 	uint64_t hash;
 	size_t len;
 	struct bs_lit_found f;
+	/* The rules whose text may match, while the table has few rules. */
+	bool has_tm;
+	uint64_t tm[TM_WORDS];
 };
 
 /*
@@ -958,6 +963,10 @@ struct scratch {
 	pcre2_match_context *mctx;
 	uint64_t bits[BITS_WORDS];	/* the callouts' record */
 	size_t ncodes, njoins;
+	/* The last event's kind and codes as they were, and their rules. */
+	struct bs_codes last_codes;
+	int last_kind;
+	const uint64_t *last_allowed;
 	struct reply_facts replies[REPLY_SLOTS];
 	struct code_facts codes[CODE_SLOTS];
 	struct joined joins[JOIN_SLOTS];
@@ -987,6 +996,7 @@ scratch_clear(struct scratch *s)
 	memset(s->replies, 0, sizeof(s->replies));
 	memset(s->codes, 0, sizeof(s->codes));
 	s->ncodes = 0;
+	s->last_allowed = NULL;
 }
 
 static void
@@ -1049,7 +1059,9 @@ scratch_get(const struct bs_reasons *r)
 		my_scratch = s;
 	}
 	if (s->serial != r->serial) {
-		scratch_clear(s);
+		/* Fresh from calloc, there is nothing to clear. */
+		if (s->serial != 0)
+			scratch_clear(s);
 		s->serial = r->serial;
 	}
 	return s;
@@ -1111,10 +1123,21 @@ allowed_by_codes(const struct bs_reasons *r, struct scratch *s,
     const struct bs_event *ev, uint64_t *tmp)
 {
 	char key[sizeof(s->codes[0].key)];
-	uint64_t *out = tmp;
+	struct code_facts *c;
 	int cls = reply_class(&ev->codes);
 	size_t i;
 
+	if (s == NULL) {
+		memset(tmp, 0, r->nw * sizeof(*tmp));
+		for (i = 0; i < r->nrules; i++)
+			if (allows(&r->rules[i], ev->kind, cls, &ev->codes))
+				mask_set(tmp, i);
+		return tmp;
+	}
+	/* Events come in runs with the same codes: the last one first. */
+	if (s->last_allowed != NULL && s->last_kind == (int)ev->kind &&
+	    memcmp(&s->last_codes, &ev->codes, sizeof(ev->codes)) == 0)
+		return s->last_allowed;
 	/* The codes up to their NULs: what follows is not theirs. */
 	memset(key, 0, sizeof(key));
 	key[0] = (char)ev->kind;
@@ -1123,18 +1146,14 @@ allowed_by_codes(const struct bs_reasons *r, struct scratch *s,
 	for (i = 0; i < sizeof(ev->codes.enhanced) &&
 	    ev->codes.enhanced[i]; i++)
 		key[1 + sizeof(ev->codes.basic) + i] = ev->codes.enhanced[i];
-	if (s != NULL) {
-		struct code_facts *c;
-
-		i = bs_hash_bytes(key, sizeof(key)) % CODE_SLOTS;
-		for (;;) {
-			c = &s->codes[i];
-			if (!c->used)
-				break;
-			if (memcmp(c->key, key, sizeof(key)) == 0)
-				return c->allowed;
-			i = (i + 1) % CODE_SLOTS;
-		}
+	i = bs_hash_bytes(key, sizeof(key)) % CODE_SLOTS;
+	for (;;) {
+		c = &s->codes[i];
+		if (!c->used || memcmp(c->key, key, sizeof(key)) == 0)
+			break;
+		i = (i + 1) % CODE_SLOTS;
+	}
+	if (!c->used) {
 		if (s->ncodes >= CODE_SLOTS / 2) {
 			/* Full: start again (a log meets few codes). */
 			memset(s->codes, 0, sizeof(s->codes));
@@ -1145,39 +1164,40 @@ allowed_by_codes(const struct bs_reasons *r, struct scratch *s,
 		memcpy(c->key, key, sizeof(key));
 		c->used = true;
 		s->ncodes++;
-		out = c->allowed;
+		memset(c->allowed, 0, r->nw * sizeof(*c->allowed));
+		for (i = 0; i < r->nrules; i++)
+			if (allows(&r->rules[i], ev->kind, cls, &ev->codes))
+				mask_set(c->allowed, i);
 	}
-	memset(out, 0, r->nw * sizeof(*out));
-	for (i = 0; i < r->nrules; i++)
-		if (allows(&r->rules[i], ev->kind, cls, &ev->codes))
-			mask_set(out, i);
-	return out;
+	s->last_codes = ev->codes;
+	s->last_kind = (int)ev->kind;
+	s->last_allowed = c->allowed;
+	return c->allowed;
 }
 
 /* What the prefilter finds in the reply, or what was found before. */
-static struct bs_lit_found *
+static struct reply_facts *
 reply_facts(const struct bs_reasons *r, struct scratch *s, const char *t,
-    size_t n, struct bs_lit_found *tmp)
+    size_t n, struct reply_facts *tmp)
 {
-	struct reply_facts *rf;
+	struct reply_facts *rf = tmp;
 	uint64_t h;
 
 	if (t == NULL) {
 		memset(tmp, 0, sizeof(*tmp));
 		return tmp;
 	}
-	if (s == NULL) {
-		bs_litset_scan(r->lits, t, n, tmp);
-		return tmp;
-	}
-	h = bs_hash_bytes(t, n) | 1;
-	rf = &s->replies[h % REPLY_SLOTS];
-	if (rf->hash != h || rf->len != n) {
+	if (s != NULL) {
+		h = bs_hash_bytes(t, n) | 1;
+		rf = &s->replies[h % REPLY_SLOTS];
+		if (rf->hash == h && rf->len == n)
+			return rf;
 		rf->hash = h;
 		rf->len = n;
-		bs_litset_scan(r->lits, t, n, &rf->f);
 	}
-	return &rf->f;
+	bs_litset_scan(r->lits, t, n, &rf->f);
+	rf->has_tm = false;
+	return rf;
 }
 
 /* Append s[0..n) to the pattern being built; false when out of room. */
@@ -1339,11 +1359,31 @@ command_of(const struct bs_reasons *r, const struct bs_lit_found *f)
 /* The rules whose text may still match (and those without text). */
 static void
 text_mask(const struct bs_reasons *r, const struct bs_lit_found *f,
+    uint64_t *m);
+
+/* The same, kept with the reply's facts while it fits. */
+static const uint64_t *
+rule_mask(const struct bs_reasons *r, struct reply_facts *rf, uint64_t *m)
+{
+	if (r->nw > TM_WORDS) {
+		text_mask(r, &rf->f, m);
+		return m;
+	}
+	if (!rf->has_tm) {
+		text_mask(r, &rf->f, rf->tm);
+		rf->has_tm = true;
+	}
+	return rf->tm;
+}
+
+static void
+text_mask(const struct bs_reasons *r, const struct bs_lit_found *f,
     uint64_t *m)
 {
 	size_t w;
 
-	memcpy(m, r->notext, r->nw * sizeof(*m));
+	for (w = 0; w < r->nw; w++)
+		m[w] = r->notext[w];
 	for (w = 0; w < BITS_WORDS; w++) {
 		uint64_t b = f->sure[w] | f->maybe[w];
 
@@ -1389,9 +1429,10 @@ bs_reasons_classify(const struct bs_reasons *r, const struct bs_event *ev,
     struct bs_verdict *v)
 {
 	struct scratch *s;
-	struct bs_lit_found tmpf, *f = NULL;
-	rmask tmpc, tm;
-	const uint64_t *allowed;
+	struct reply_facts tmpf, *rf = NULL;
+	struct bs_lit_found *f = NULL;
+	rmask tmpc, tmpm;
+	const uint64_t *allowed, *tm = NULL;
 	unsigned cmd = 0;
 	size_t w, from = 0;
 
@@ -1427,20 +1468,26 @@ again:
 				continue;
 			if (ru->text != 0 || ru->cmds != 0) {
 				if (f == NULL) {
-					f = reply_facts(r, s, ev->reply,
+					rf = reply_facts(r, s, ev->reply,
 					    ev->reply_len, &tmpf);
+					f = &rf->f;
+					tm = rule_mask(r, rf, tmpm);
+				} else if (ru->cmds != 0 && cmd == 0 &&
+				    (cmd = command_of(r, f)) != 0) {
+					/* The command, known without PCRE2. */
 				} else if ((ru->cmds != 0 && cmd == 0) ||
 				    (ru->text != 0 && ((f->maybe[ru->text >>
 				    6] >> (ru->text & 63)) & 1))) {
 					decide_maybe(r, s, f, ev->reply,
 					    ev->reply_len);
+					rf->has_tm = false;
+					tm = rule_mask(r, rf, tmpm);
+					cmd = command_of(r, f);
 				} else {
 					fire(ru, ev, v);
 					return;
 				}
 				/* Look at rule i again with what is known. */
-				text_mask(r, f, tm);
-				cmd = command_of(r, f);
 				from = i;
 				goto again;
 			}

@@ -69,7 +69,7 @@ struct lit {
 };
 
 #define NONE 0xffffffffu
-#define DEPTH 12	/* bytes of a literal in the automaton */
+#define DEPTH 32	/* bytes of a literal in the automaton */
 #define CLASSES 32	/* byte classes: a row of the automaton */
 
 struct bs_litset {
@@ -1153,33 +1153,58 @@ same_lit(const struct bs_litset *ls, const struct lit *a,
 	    b->pos, a->len) == 0;
 }
 
-/* Room for state n in the builder's arrays. */
+/*
+ * The trie as it is built: its edges by class (delta, 0: none), and the
+ * same edges as lists (first child, next sibling, class of the edge in)
+ * for the breadth-first pass.
+ */
 struct builder {
-	uint32_t *delta, *own;
+	uint32_t *delta, *own, *child, *sib;
+	unsigned char *edge;
 	size_t n, cap;
 };
 
 static bool
-new_state(struct builder *b)
+grow_u32(uint32_t **p, size_t cap)
+{
+	uint32_t *n = realloc(*p, cap * sizeof(*n));
+
+	if (n == NULL)
+		return false;
+	*p = n;
+	return true;
+}
+
+/* A new state under parent by class c (the root: parent NONE). */
+static bool
+new_state(struct builder *b, uint32_t parent, unsigned c)
 {
 	if (b->n >= NONE / CLASSES)
 		return false;
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
-		uint32_t *d = realloc(b->delta, cap * CLASSES * sizeof(*d));
-		uint32_t *o;
+		unsigned char *e = realloc(b->edge, cap);
 
-		if (d == NULL)
+		if (e == NULL)
 			return false;
-		b->delta = d;
-		o = realloc(b->own, cap * sizeof(*o));
-		if (o == NULL)
+		b->edge = e;
+		if (!grow_u32(&b->delta, cap * CLASSES) ||
+		    !grow_u32(&b->own, cap) || !grow_u32(&b->child, cap) ||
+		    !grow_u32(&b->sib, cap))
 			return false;
-		b->own = o;
 		b->cap = cap;
 	}
 	memset(b->delta + b->n * CLASSES, 0, CLASSES * sizeof(*b->delta));
 	b->own[b->n] = NONE;
+	b->child[b->n] = NONE;
+	b->edge[b->n] = (unsigned char)c;
+	if (parent != NONE) {
+		b->delta[parent * CLASSES + c] = (uint32_t)b->n;
+		b->sib[b->n] = b->child[parent];
+		b->child[parent] = (uint32_t)b->n;
+	} else {
+		b->sib[b->n] = NONE;
+	}
 	b->n++;
 	return true;
 }
@@ -1187,14 +1212,15 @@ new_state(struct builder *b)
 bool
 bs_litset_finish(struct bs_litset *ls)
 {
-	struct builder b = { NULL, NULL, 0, 0 };
-	uint32_t *fail = NULL, *queue = NULL, *perm = NULL, *dict = NULL;
+	struct builder b = { NULL, NULL, NULL, NULL, NULL, 0, 0 };
+	uint32_t *fail = NULL, *queue = NULL, *fin = NULL, *inv = NULL;
+	uint32_t *dict = NULL, plain, last;
 	size_t i, c, head, tail, n;
 	bool ok = false;
 
 	make_classes(ls);
 	/* The trie of the literals' first DEPTH bytes. */
-	if (!new_state(&b))
+	if (!new_state(&b, NONE, 0))
 		goto out;
 	for (i = ls->nlits; i-- > 0;) {
 		struct lit *l = &ls->lits[i];
@@ -1203,11 +1229,9 @@ bs_litset_finish(struct bs_litset *ls)
 
 		for (j = 0; j < p; j++) {
 			c = ls->cls[ls->pool[l->pos + j]];
-			if (b.delta[u * CLASSES + c] == 0) {
-				if (!new_state(&b))
-					goto out;
-				b.delta[u * CLASSES + c] = (uint32_t)(b.n - 1);
-			}
+			if (b.delta[u * CLASSES + c] == 0 &&
+			    !new_state(&b, u, (unsigned)c))
+				goto out;
 			u = b.delta[u * CLASSES + c];
 		}
 		if ((l->flags & (F_COMPARE | F_START | F_END | F_WB_BEFORE |
@@ -1237,58 +1261,61 @@ bs_litset_finish(struct bs_litset *ls)
 	n = b.n;
 	fail = malloc(n * sizeof(*fail));
 	queue = malloc(n * sizeof(*queue));
-	perm = malloc(n * sizeof(*perm));
+	fin = malloc(n * sizeof(*fin));
+	inv = malloc(n * sizeof(*inv));
 	dict = malloc(n * sizeof(*dict));
-	if (fail == NULL || queue == NULL || perm == NULL || dict == NULL)
+	free(ls->delta);
+	ls->delta = malloc(n * CLASSES * sizeof(*ls->delta));
+	if (fail == NULL || queue == NULL || fin == NULL || inv == NULL ||
+	    dict == NULL || ls->delta == NULL)
 		goto out;
-	/* Failure links breadth first, filling in every transition. */
+	/*
+	 * Failure links breadth first, writing every transition into the
+	 * automaton.  A state's number is given when it is queued, by then
+	 * its failure link and so whether it reports are known: those that
+	 * report are numbered down from the last, the others up from the
+	 * root, so that the scan tests one comparison per byte.
+	 */
+	plain = 0;
+	last = (uint32_t)n;
 	head = tail = 0;
 	fail[0] = 0;
 	dict[0] = NONE;
-	for (c = 0; c < CLASSES; c++) {
-		uint32_t v = b.delta[c];
+	fin[0] = plain++;
+	inv[0] = 0;
+	queue[tail++] = 0;
+	while (head < tail) {
+		uint32_t u = queue[head++], fu = fail[u], v;
+		uint32_t *row = ls->delta + (size_t)fin[u] * CLASSES;
+		const uint32_t *frow = ls->delta + (size_t)fin[fu] * CLASSES;
 
-		if (v != 0) {
-			fail[v] = 0;
+		/* What u does not continue, its failure state does. */
+		if (u == 0)
+			memset(row, 0, CLASSES * sizeof(*row));
+		else
+			memcpy(row, frow, CLASSES * sizeof(*row));
+		for (v = b.child[u]; v != NONE; v = b.sib[v]) {
+			uint32_t fv = u == 0 ? 0 : inv[frow[b.edge[v]] /
+			    CLASSES];
+
+			fail[v] = fv;
+			dict[v] = b.own[fv] != NONE ? fv : dict[fv];
+			fin[v] = b.own[v] != NONE || dict[v] != NONE ?
+			    --last : plain++;
+			inv[fin[v]] = v;
+			row[b.edge[v]] = fin[v] * CLASSES;
 			queue[tail++] = v;
 		}
 	}
-	while (head < tail) {
-		uint32_t u = queue[head++], fu = fail[u];
-		uint32_t *row = b.delta + (size_t)u * CLASSES;
-		const uint32_t *frow = b.delta + (size_t)fu * CLASSES;
-
-		dict[u] = b.own[fu] != NONE ? fu : dict[fu];
-		for (c = 0; c < CLASSES; c++) {
-			uint32_t v = row[c];
-
-			/* Until u is done, its row holds only its children. */
-			if (v != 0) {
-				fail[v] = frow[c];
-				queue[tail++] = v;
-			} else {
-				row[c] = frow[c];
-			}
-		}
-	}
-	/*
-	 * Number the states so that those with something to report come
-	 * last: the scan then tests one comparison per byte.  Their lists
-	 * hold their own literals and those of their suffixes.
-	 */
+	ls->first_out = last;
+	/* The lists of the states that report: their own, then suffixes'. */
 	{
-		uint32_t k = 0;
-		size_t nouts = 0, m;
+		size_t nouts = 0, m = 0;
 
 		for (i = 0; i < n; i++)
-			if (b.own[i] == NONE && dict[i] == NONE)
-				perm[i] = k++;
-		ls->first_out = k;
-		for (i = 0; i < n; i++)
-			if (b.own[i] != NONE || dict[i] != NONE) {
+			if (fin[i] >= last) {
 				uint32_t u, l;
 
-				perm[i] = k++;
 				for (u = b.own[i] != NONE ? (uint32_t)i :
 				    dict[i]; u != NONE; u = dict[u])
 					for (l = b.own[u]; l != NONE;
@@ -1296,26 +1323,18 @@ bs_litset_finish(struct bs_litset *ls)
 						nouts++;
 				nouts++;
 			}
-		free(ls->delta);
 		free(ls->out_at);
 		free(ls->outs);
-		ls->delta = malloc(n * CLASSES * sizeof(*ls->delta));
-		ls->out_at = malloc((n - ls->first_out + 1) *
-		    sizeof(*ls->out_at));
+		ls->out_at = malloc((n - last + 1) * sizeof(*ls->out_at));
 		ls->outs = malloc((nouts + 1) * sizeof(*ls->outs));
-		if (ls->delta == NULL || ls->out_at == NULL ||
-		    ls->outs == NULL)
+		if (ls->out_at == NULL || ls->outs == NULL)
 			goto out;
-		for (i = 0, m = 0; i < n; i++) {
-			uint32_t *to = ls->delta + (size_t)perm[i] * CLASSES;
-			const uint32_t *from = b.delta + i * CLASSES;
+		for (i = 0; i < n; i++) {
 			uint32_t u, l;
 
-			for (c = 0; c < CLASSES; c++)
-				to[c] = perm[from[c]] * CLASSES;
-			if (perm[i] < ls->first_out)
+			if (fin[i] < last)
 				continue;
-			ls->out_at[perm[i] - ls->first_out] = (uint32_t)m;
+			ls->out_at[fin[i] - last] = (uint32_t)m;
 			for (u = b.own[i] != NONE ? (uint32_t)i : dict[i];
 			    u != NONE; u = dict[u])
 				for (l = b.own[u]; l != NONE;
@@ -1329,9 +1348,13 @@ bs_litset_finish(struct bs_litset *ls)
 out:
 	free(b.delta);
 	free(b.own);
+	free(b.child);
+	free(b.sib);
+	free(b.edge);
 	free(fail);
 	free(queue);
-	free(perm);
+	free(fin);
+	free(inv);
 	free(dict);
 	return ok;
 }

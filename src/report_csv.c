@@ -82,6 +82,10 @@ write_row(FILE *out, const struct bs_row *r, const struct bs_period *p)
 static const char by_header[] = "period_first,period_last,by,key,events,"
     "delivered,deferred,bounced,expired,rejected,messages,estimated,error,"
     "messages_estimated,codes\r\n";
+/* A reason's table says how many of its failures were hard. */
+static const char reason_header[] = "period_first,period_last,by,key,"
+    "events,delivered,deferred,bounced,expired,rejected,hard,messages,"
+    "estimated,error,messages_estimated,codes\r\n";
 
 /* The codes of a breakdown row: "421 4.7.0=1200;550 5.7.1=30". */
 static void
@@ -119,7 +123,8 @@ write_by(FILE *out, const struct bs_agg *a, const struct bs_report_opts *o)
 
 		if (i > 0)
 			fputs("\r\n", out);
-		fputs(by_header, out);
+		fputs(bs_breakdown_by(b) == BS_BY_REASON ? reason_header :
+		    by_header, out);
 		for (j = 0; j < bs_breakdown_nrows(b); j++) {
 			const struct bs_by_row *r = bs_breakdown_row(b, j);
 
@@ -135,6 +140,8 @@ write_by(FILE *out, const struct bs_agg *a, const struct bs_report_opts *o)
 			cell_u64(out, r->events);
 			for (k = 0; k < BS_KIND_COUNT; k++)
 				cell_u64(out, r->kind[k]);
+			if (bs_breakdown_by(b) == BS_BY_REASON)
+				cell_u64(out, r->hard);
 			cell_u64(out, r->messages);
 			cell(out, est ? "true" : "false", false);
 			cell_u64(out, r->error);

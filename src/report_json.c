@@ -142,7 +142,8 @@ write_period(FILE *out, const struct bs_agg *a,
 }
 
 static void
-write_by_row(FILE *out, const struct bs_by_row *r, bool estimated)
+write_by_row(FILE *out, const struct bs_by_row *r, enum bs_by by,
+    bool estimated)
 {
 	size_t i;
 	int k;
@@ -156,6 +157,9 @@ write_by_row(FILE *out, const struct bs_by_row *r, bool estimated)
 	for (k = 0; k < BS_KIND_COUNT; k++)
 		fprintf(out, ", \"%s\": %" PRIu64,
 		    bs_kind_name((enum bs_kind)k), r->kind[k]);
+	/* A reason's row says how many of its failures were hard. */
+	if (by == BS_BY_REASON)
+		fprintf(out, ", \"hard\": %" PRIu64, r->hard);
 	fprintf(out, ", \"messages\": %" PRIu64, r->messages);	/* --by */
 	if (estimated)
 		fprintf(out, ", \"error\": %" PRIu64, r->error);
@@ -199,7 +203,8 @@ write_by(FILE *out, const struct bs_agg *a)
 		    bs_breakdown_messages_estimated(b) ? "true" : "false");
 		for (j = 0; j < nr; j++) {
 			fputs(j ? ",\n" : "\n", out);
-			write_by_row(out, bs_breakdown_row(b, j), est);
+			write_by_row(out, bs_breakdown_row(b, j),
+			    bs_breakdown_by(b), est);
 		}
 		fputs(nr ? "\n    ]}" : "]}", out);
 	}

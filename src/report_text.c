@@ -246,8 +246,61 @@ row_key(const struct bs_by_row *r, enum bs_by by, char *buf, size_t n)
 
 static const char *const by_titles[BS_BY_COUNT] = {
 	"recipient domains", "remote hosts", "senders", "sender domains",
-	"refused clients", "hours", "days"
+	"refused clients", "reasons", "hours", "days"
 };
+
+/* "550 5.7.1", "5.7.1", "550" or "(no code)". */
+static const char *
+code_text(const struct bs_codes *c, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s", c->basic, c->basic[0] && c->enhanced[0] ?
+	    " " : "", c->enhanced);
+	if (buf[0] == '\0')
+		snprintf(buf, n, "(no code)");
+	return buf;
+}
+
+/*
+ * Failures by reason (reasons.h): per kind, how many were hard, and the
+ * code that came with them most.  Every reason with a failure is shown:
+ * there are 34 at most.
+ */
+static void
+write_reasons(FILE *out, const struct bs_breakdown *b)
+{
+	size_t i, n = bs_breakdown_nrows(b), shown = 0;
+	bool est = bs_breakdown_estimated(b);
+
+	fprintf(out, "\nFailures by reason:\n");
+	fputs("   failed deferred bounced expired rejected    hard  reason"
+	    "           top code\n", out);
+	for (i = 0; i < n; i++) {
+		const struct bs_by_row *r = bs_breakdown_row(b, i);
+		char key[BS_TOPK_KEY_MAX * 4 + 16], c[6][24], code[48];
+		bool e = r->error > 0;
+
+		if (r->failures == 0)
+			continue;
+		row_key(r, BS_BY_REASON, key, sizeof(key));
+		fprintf(out, "  %7s %8s %7s %7s %8s %7s  %-15s  %s%s\n",
+		    num(c[0], 24, r->failures, e),
+		    num(c[1], 24, r->kind[BS_DEFERRED], e),
+		    num(c[2], 24, r->kind[BS_BOUNCED], e),
+		    num(c[3], 24, r->kind[BS_EXPIRED], e),
+		    num(c[4], 24, r->kind[BS_REJECTED], e),
+		    num(c[5], 24, r->hard, e), key,
+		    r->ncodes > 0 ? code_text(&r->codes[0].codes, code,
+		    sizeof(code)) : "-", r->ncodes > 0 && (e ||
+		    r->codes[0].error > 0) ? " ~" : "");
+		shown++;
+	}
+	if (shown == 0)
+		fputs("  (no failures)\n", out);
+	if (est)
+		fprintf(out, "  ~: more keys than the %d counted exactly; a "
+		    "count marked ~ may be up to %" PRIu64 " below the "
+		    "truth.\n", BS_BY_KEYS, bs_breakdown_error_bound(b));
+}
 
 /*
  * One breakdown as a table: the top rows by failures, each with its
@@ -410,6 +463,8 @@ write_breakdowns(FILE *out, const struct bs_agg *a,
 		if (bs_breakdown_by(b) == BS_BY_HOUR ||
 		    bs_breakdown_by(b) == BS_BY_DAY)
 			write_chart(out, b);
+		else if (bs_breakdown_by(b) == BS_BY_REASON)
+			write_reasons(out, b);
 		else
 			write_table(out, b, top, o->width);
 	}

@@ -49,6 +49,10 @@ struct bs_stream {
 	bool last_timed;
 	time_t last_time;
 
+	/* The reason rules (on_event), asked for once. */
+	const struct bs_reasons *reasons;
+	bool reasons_asked;
+
 	/* Lines held back until the format is known. */
 	char *held;
 	size_t held_len;
@@ -152,19 +156,20 @@ on_event(void *ctx, const struct bs_event *ev)
 		bs_join_sender(s->cfg->join, e.msgid, e.msgid_len,
 		    &e.sender.ptr, &e.sender.len);
 	/*
-	 * Why it failed: a delivery costs nothing, a failure the rules.  The
-	 * rules' one text match still costs far more than the rest of an
-	 * event (reasons.h), so it runs only for a sink that writes reasons
-	 * (--format events); the counted reports do not show them yet.
+	 * Why it failed: a delivery costs nothing, a failure one pass of the
+	 * rules' prefilter over its reply and at most one match (reasons.h).
 	 */
 	if (e.kind == BS_DELIVERED) {
 		e.reason = "delivered";
 		e.hard = -1;
-	} else if (s->cfg->sink != NULL) {
+	} else {
 		struct bs_verdict v;
 
-		bs_reasons_classify(bs_reasons_of(s->cfg->patterns, NULL),
-		    &e, &v);
+		if (!s->reasons_asked) {
+			s->reasons = bs_reasons_of(s->cfg->patterns, NULL);
+			s->reasons_asked = true;
+		}
+		bs_reasons_classify(s->reasons, &e, &v);
 		e.reason = v.reason;
 		e.hard = v.hard;
 	}

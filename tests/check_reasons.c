@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "breakdown.h"
 #include "format.h"
 #include "lines.h"
 #include "patterns.h"
@@ -697,6 +698,97 @@ START_TEST(test_undecided)
 }
 END_TEST
 
+/* One event of kind with reason and hard, for the breakdown. */
+static void
+count(struct bs_breakdown *b, enum bs_kind kind, const char *reason,
+    int hard, const char *basic)
+{
+	struct bs_event ev;
+
+	bs_event_init(&ev);
+	ev.kind = kind;
+	ev.reason = reason;
+	ev.hard = hard;
+	snprintf(ev.codes.basic, sizeof(ev.codes.basic), "%s", basic);
+	ck_assert_int_eq(bs_breakdown_event(b, &ev, 0), BS_OK);
+}
+
+static const struct bs_by_row *
+row_of(const struct bs_breakdown *b, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < bs_breakdown_nrows(b); i++) {
+		const struct bs_by_row *r = bs_breakdown_row(b, i);
+
+		if (r->key != NULL && r->keylen == strlen(key) &&
+		    memcmp(r->key, key, r->keylen) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * --by reason: a row per reason with its hard failures; deliveries,
+ * counted apart, still make their row, also through a merge and after
+ * a second finish.
+ */
+START_TEST(test_by_reason)
+{
+	struct bs_breakdown *b = bs_breakdown_new(BS_BY_REASON, false);
+	struct bs_breakdown *m = bs_breakdown_new(BS_BY_REASON, false);
+	const struct bs_by_row *r;
+	struct bs_event ev;
+	char key[BS_TOPK_KEY_MAX + 1];
+	size_t i, n;
+	uint64_t sum = 0;
+
+	ck_assert_int_eq(bs_by_parse("reason"), BS_BY_REASON);
+	ck_assert_str_eq(bs_by_name(BS_BY_REASON), "reason");
+	bs_event_init(&ev);
+	ck_assert_int_eq(bs_by_key(BS_BY_REASON, &ev, key), -1);
+	ev.reason = "userunknown";
+	ck_assert_int_eq(bs_by_key(BS_BY_REASON, &ev, key), 11);
+	for (i = 0; i < 5; i++)
+		count(b, BS_DELIVERED, "delivered", -1, "250");
+	count(b, BS_BOUNCED, "userunknown", 1, "550");
+	count(b, BS_REJECTED, "userunknown", 1, "550");
+	count(b, BS_DEFERRED, "mailboxfull", -1, "452");
+	count(b, BS_BOUNCED, "mailboxfull", 0, "552");
+	count(m, BS_DELIVERED, "delivered", -1, "250");
+	count(m, BS_EXPIRED, "expired", 0, "");
+	ck_assert_int_eq(bs_breakdown_merge(b, m), BS_OK);
+	ck_assert_int_eq(bs_breakdown_finish(b), BS_OK);
+	r = row_of(b, "userunknown");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->failures, 2);
+	ck_assert_uint_eq(r->hard, 2);
+	ck_assert_uint_eq(r->kind[BS_REJECTED], 1);
+	r = row_of(b, "mailboxfull");
+	ck_assert_uint_eq(r->hard, 0);
+	ck_assert_uint_eq(r->kind[BS_DEFERRED], 1);
+	ck_assert_str_eq(r->codes[0].codes.basic, "452");
+	r = row_of(b, "delivered");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->events, 6);
+	ck_assert_uint_eq(r->kind[BS_DELIVERED], 6);
+	ck_assert_ptr_nonnull(row_of(b, "expired"));
+	/* Most failures first; the rows add up to the events. */
+	n = bs_breakdown_nrows(b);
+	ck_assert_uint_eq(bs_breakdown_row(b, 0)->failures, 2);
+	ck_assert_int_eq(memcmp(bs_breakdown_row(b, n - 1)->key, "delivered",
+	    9), 0);
+	for (i = 0; i < n; i++)
+		sum += bs_breakdown_row(b, i)->events;
+	ck_assert_uint_eq(sum, 11);
+	count(b, BS_DELIVERED, "delivered", -1, "250");
+	ck_assert_int_eq(bs_breakdown_finish(b), BS_OK);
+	ck_assert_uint_eq(row_of(b, "delivered")->events, 7);
+	bs_breakdown_free(b);
+	bs_breakdown_free(m);
+}
+END_TEST
+
 Suite *
 reasons_suite(void)
 {
@@ -714,6 +806,7 @@ reasons_suite(void)
 	    (int)(sizeof(readings) / sizeof(readings[0])));
 	tcase_add_test(tc, test_lit_against_pcre2);
 	tcase_add_test(tc, test_undecided);
+	tcase_add_test(tc, test_by_reason);
 	suite_add_tcase(s, tc);
 	return s;
 }
