@@ -17,6 +17,7 @@
 
 #include "agg.h"
 #include "catalog.h"
+#include "extract.h"
 #include "follow.h"
 #include "format.h"
 #include "source.h"
@@ -103,33 +104,158 @@ usage_error(const struct bs_diag *d)
 	return EXIT_USAGE;
 }
 
+/* One argument of --explain: codes ("550", "554 5.7.1") or a reply. */
+struct explained {
+	bool reply;
+	size_t first, n;	/* codes[first..first + n) */
+};
+
+/*
+ * The codes of arg if every word of it is one (into codes[*n..], at most
+ * max in all); false otherwise, with d set for a single word.
+ */
+static bool
+codes_of(const char *arg, struct bs_codes *codes, size_t max, size_t *n,
+    struct bs_diag *d)
+{
+	const char *p = arg;
+	size_t n0 = *n, words = 0;
+
+	while (*p != '\0') {
+		char word[32];
+		size_t len;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		len = strcspn(p, " \t");
+		words++;
+		if (len >= sizeof(word) || *n >= max) {
+			*n = n0;
+			return false;
+		}
+		memcpy(word, p, len);
+		word[len] = '\0';
+		p += len;
+		if (bs_catalog_parse_code(word, &codes[*n], d) != BS_OK) {
+			*n = n0;
+			return false;
+		}
+		(*n)++;
+	}
+	if (words == 0)
+		(void)bs_catalog_parse_code("", &codes[*n], d);
+	return words > 0;
+}
+
+/* The rules' verdict on reply text for one kind of event. */
+static void
+classify_reply(const struct bs_reasons *r, const struct bs_codes *codes,
+    const char *text, enum bs_kind kind, struct bs_verdict *v)
+{
+	struct bs_event ev;
+
+	bs_event_init(&ev);
+	ev.kind = kind;
+	ev.codes = *codes;
+	ev.reply = text;
+	ev.reply_len = strlen(text);
+	bs_reasons_classify(r, &ev, v);
+}
+
+/*
+ * --explain: each argument is a code, codes ("554 5.7.1"), or a reply
+ * text (several words, not all codes), which the reason rules read.  A
+ * single word that is no code is an error, as before anything is written.
+ */
 static int
 explain(const struct bs_options *o)
 {
-	struct bs_codes *codes = calloc(o->nargs, sizeof(*codes));
+	struct bs_codes *codes = NULL;
+	struct explained *items = NULL;
+	struct bs_patterns *pats = NULL;
+	struct bs_extract *x = NULL;
+	const struct bs_reasons *rules = NULL;
 	struct bs_diag d;
-	size_t i;
-	int rc = EXIT_SUCCESS;
+	size_t i, max = 0, n = 0;
+	bool replies = false, failed = false;
+	int rc = EXIT_USAGE;
 
-	if (codes == NULL) {
+	for (i = 0; i < o->nargs; i++)
+		max += strlen(o->args[i]) / 2 + 1;
+	codes = calloc(max + 1, sizeof(*codes));
+	items = calloc(o->nargs + 1, sizeof(*items));
+	if (codes == NULL || items == NULL) {
 		fputs("bouncestat: out of memory\n", stderr);
-		return EXIT_USAGE;
+		goto out;
 	}
 	bs_diag_clear(&d);
 	for (i = 0; i < o->nargs; i++) {
-		if (bs_catalog_parse_code(o->args[i], &codes[i], &d) != BS_OK) {
+		const char *a = o->args[i];
+
+		items[i].first = n;
+		if (codes_of(a, codes, max, &n, &d)) {
+			items[i].n = n - items[i].first;
+			continue;
+		}
+		if (strpbrk(a, " \t") == NULL || a[strspn(a, " \t")] == '\0') {
 			print_diag(&d);
-			free(codes);
-			return EXIT_USAGE;
+			goto out;
+		}
+		items[i].reply = replies = true;
+	}
+	if (replies) {
+		bs_diag_clear(&d);
+		if (bs_patterns_load(o->patterns_dir, &pats, &d) != BS_OK ||
+		    bs_extract_new(pats, &x, &d) != BS_OK ||
+		    (rules = bs_reasons_of(pats, &d)) == NULL) {
+			print_diag(&d);
+			goto out;
 		}
 	}
-	if (bs_report_explain(stdout, codes, o->nargs) != 0 ||
-	    fflush(stdout) != 0) {
+	rc = EXIT_SUCCESS;
+	for (i = 0; i < o->nargs && !failed; i++) {
+		if (i > 0)
+			putc('\n', stdout);
+		if (items[i].reply) {
+			struct bs_explained_reply er;
+
+			memset(&er, 0, sizeof(er));
+			er.text = o->args[i];
+			er.len = strlen(er.text);
+			if (bs_extract_reply(x, er.text, er.len, &er.codes) < 0)
+				memset(&er.codes, 0, sizeof(er.codes));
+			er.sent_kind = er.codes.basic[0] == '4' ||
+			    (er.codes.basic[0] == '\0' &&
+			    er.codes.enhanced[0] == '4') ? BS_DEFERRED :
+			    BS_BOUNCED;
+			classify_reply(rules, &er.codes, er.text, er.sent_kind,
+			    &er.sent);
+			classify_reply(rules, &er.codes, er.text, BS_REJECTED,
+			    &er.here);
+			failed = bs_report_explain_reply(stdout, &er) != 0;
+			if (!failed && (er.codes.basic[0] != '\0' ||
+			    er.codes.enhanced[0] != '\0')) {
+				putc('\n', stdout);
+				failed = bs_report_explain(stdout, &er.codes,
+				    1) != 0;
+			}
+		} else {
+			failed = bs_report_explain(stdout,
+			    codes + items[i].first, items[i].n) != 0;
+		}
+	}
+	if (failed || fflush(stdout) != 0) {
 		fprintf(stderr, "bouncestat: cannot write: %s\n",
 		    strerror(errno));
 		rc = EXIT_INPUT;
 	}
+out:
+	bs_extract_free(x);
+	bs_patterns_free(pats);
 	free(codes);
+	free(items);
 	return rc;
 }
 

@@ -18,7 +18,7 @@
 static const char help_head[] =
 "Usage: bouncestat [OPTION]... [FILE]...\n"
 "       bouncestat --follow [OPTION]... FILE...\n"
-"       bouncestat --explain CODE...\n"
+"       bouncestat --explain CODE|REPLY...\n"
 "Count why mail bounces: per SMTP reply code and enhanced status code,\n"
 "with what each code means and what to do about it.\n"
 "\n"
@@ -59,7 +59,8 @@ static const char help_tail[] =
 "      --interval=SECS  with --follow, seconds between reports (default 60)\n"
 "                       SIGUSR1 reports at once; SIGINT/SIGTERM report and exit\n"
 "\n"
-"  -e, --explain        explain the CODEs given as arguments and exit\n"
+"  -e, --explain        explain the CODEs (550, 5.1.1, '554 5.7.1') or REPLY\n"
+"                       texts given as arguments, and exit\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
 "\n"
@@ -295,8 +296,8 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 		o->action = BS_ACT_EXPLAIN;
 		if (o->nargs == 0)
 			return bs_diag_set(d, BS_ERR_USAGE, "", 0,
-			    "--explain needs at least one code (for example "
-			    "550 or 5.1.1)");
+			    "--explain needs at least one code or reply (for "
+			    "example 550, 5.1.1 or '550 5.1.1 User unknown')");
 	} else if (follow) {
 		o->action = BS_ACT_FOLLOW;
 		if (o->nargs == 0)

@@ -388,6 +388,97 @@ bs_reason_hint(const char *reason, enum bs_kind kind,
 
 
 /* ------------------------------------------------------------------ */
+/* What a reply names: a blocklist zone, a help page.                  */
+
+/* Where word (lower case) starts in s[0..n), caseless; NULL if absent. */
+static const char *
+find_caseless(const char *s, size_t n, const char *word)
+{
+	size_t k = strlen(word), i, j;
+
+	for (i = 0; i + k <= n; i++) {
+		for (j = 0; j < k; j++) {
+			char c = s[i + j];
+
+			if (c >= 'A' && c <= 'Z')
+				c += 32;
+			if (c != word[j])
+				break;
+		}
+		if (j == k)
+			return s + i;
+	}
+	return NULL;
+}
+
+static bool
+host_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+size_t
+bs_reasons_zone(const char *s, size_t n, const char **zone)
+{
+	/* The words that come before a list's zone in common replies. */
+	static const char *const before[] = {
+		"blocked using ", "listed at ", "listed in ", "listed on ",
+		"listed by ", "blacklisted by ", "blocklisted by ",
+		"rejected by ", "blocked by ", "found in ", "dnsbl ", "rbl ",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		const char *p = find_caseless(s, n, before[i]), *z, *e;
+		bool dot = false, letter = false;
+
+		if (p == NULL)
+			continue;
+		z = p + strlen(before[i]);
+		for (e = z; e < s + n && host_char(*e); e++)
+			;
+		while (e > z && (e[-1] == '.' || e[-1] == '-'))
+			e--;
+		for (p = z; p < e; p++) {
+			if (*p == '.')
+				dot = true;
+			else if ((*p >= 'a' && *p <= 'z') ||
+			    (*p >= 'A' && *p <= 'Z'))
+				letter = dot;	/* a letter after a dot */
+		}
+		/* A host name with a dot and letters in its last labels. */
+		if (dot && letter) {
+			*zone = z;
+			return (size_t)(e - z);
+		}
+	}
+	*zone = NULL;
+	return 0;
+}
+
+size_t
+bs_reasons_url(const char *s, size_t n, const char **url)
+{
+	const char *p = find_caseless(s, n, "https://"), *q, *e;
+
+	q = find_caseless(s, n, "http://");
+	if (p == NULL || (q != NULL && q < p))
+		p = q;
+	*url = p;
+	if (p == NULL)
+		return 0;
+	for (e = p; e < s + n && *e != ' ' && *e != '\t' && *e != '"' &&
+	    *e != '\'' && *e != '<' && *e != '>'; e++)
+		;
+	/* Sentence punctuation after it is not part of it. */
+	while (e > p && (e[-1] == '.' || e[-1] == ',' || e[-1] == ';' ||
+	    e[-1] == ':' || e[-1] == ')' || e[-1] == ']'))
+		e--;
+	return (size_t)(e - p);
+}
+
+/* ------------------------------------------------------------------ */
 /* The rules.                                                          */
 
 enum {

@@ -97,6 +97,17 @@ size_t bs_reasons_describe_text(const struct bs_reasons *r, int id,
 /* The prefilter of r's texts (reasons_lit.h), for tests. */
 const struct bs_litset *bs_reasons_litset(const struct bs_reasons *r);
 
+/*
+ * The DNS blocklist zone that a reply names ("blocked using
+ * zen.spamhaus.org", "listed at bl.spamcop.net", "rejected by
+ * b.barracudacentral.org"): *zone points into s; returns its length, 0
+ * for none.
+ */
+size_t bs_reasons_zone(const char *s, size_t n, const char **zone);
+
+/* The reply's own help page: its first http(s) URL, as bs_reasons_zone. */
+size_t bs_reasons_url(const char *s, size_t n, const char **url);
+
 /* Every reason name, in taxonomy order, NULL-terminated (for reports). */
 extern const char *const bs_reason_names[];
 /* Index of reason in bs_reason_names, or -1. */

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "reasons.h"
+
 struct bs_agg;
 struct bs_codes;
 struct bs_window;
@@ -48,6 +50,23 @@ int bs_report_prom(FILE *out, const struct bs_agg *a,
  * bs_catalog_parse_code; one of basic/enhanced set per entry).
  */
 int bs_report_explain(FILE *out, const struct bs_codes *codes, size_t n);
+
+/*
+ * --explain given a reply text: its reason as the rules decide it for
+ * mail this server sent (sent, of sent_kind: deferred for a class 4
+ * reply, else bounced) and for a refusal by this server (here), the list
+ * or provider named with the zone taken from the text, the hints for
+ * each side, and the reply's own help URL.  The codes' blocks follow
+ * from bs_report_explain.
+ */
+struct bs_explained_reply {
+	const char *text;	/* as given, not yet safe */
+	size_t len;
+	struct bs_codes codes;	/* what the extractor found in it */
+	enum bs_kind sent_kind;
+	struct bs_verdict sent, here;
+};
+int bs_report_explain_reply(FILE *out, const struct bs_explained_reply *r);
 
 /*
  * The period a report covers, each an ISO 8601 time with its offset or ""

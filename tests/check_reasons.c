@@ -789,6 +789,43 @@ START_TEST(test_by_reason)
 }
 END_TEST
 
+/* The zone and the help URL that --explain takes from a reply. */
+START_TEST(test_zone_and_url)
+{
+	static const struct {
+		const char *reply, *zone, *url;
+	} cases[] = {
+		{ "554 5.7.1 Service unavailable; Client host [192.0.2.1] "
+		  "blocked using zen.spamhaus.org; https://www.spamhaus.org/"
+		  "query/ip/192.0.2.1", "zen.spamhaus.org",
+		  "https://www.spamhaus.org/query/ip/192.0.2.1" },
+		{ "203.0.113.52 is listed at bl.spamcop.net.", "bl.spamcop.net",
+		  "" },
+		{ "550 rejected by b.barracudacentral.org (http://www."
+		  "barracudacentral.org/lookups).", "b.barracudacentral.org",
+		  "http://www.barracudacentral.org/lookups" },
+		{ "550 Message rejected by recipient", "", "" },
+		{ "go to https://support.google.com/mail/?p=NoSuchUser a1",
+		  "", "https://support.google.com/mail/?p=NoSuchUser" },
+		{ "listed in 192.0.2.1", "", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *r = cases[i].reply, *z, *u;
+		size_t zn = bs_reasons_zone(r, strlen(r), &z);
+		size_t un = bs_reasons_url(r, strlen(r), &u);
+
+		ck_assert_msg(zn == strlen(cases[i].zone) && (zn == 0 ||
+		    memcmp(z, cases[i].zone, zn) == 0), "zone of %s: %.*s", r,
+		    (int)zn, z != NULL ? z : "");
+		ck_assert_msg(un == strlen(cases[i].url) && (un == 0 ||
+		    memcmp(u, cases[i].url, un) == 0), "url of %s: %.*s", r,
+		    (int)un, u != NULL ? u : "");
+	}
+}
+END_TEST
+
 Suite *
 reasons_suite(void)
 {
@@ -807,6 +844,7 @@ reasons_suite(void)
 	tcase_add_test(tc, test_lit_against_pcre2);
 	tcase_add_test(tc, test_undecided);
 	tcase_add_test(tc, test_by_reason);
+	tcase_add_test(tc, test_zone_and_url);
 	suite_add_tcase(s, tc);
 	return s;
 }
