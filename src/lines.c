@@ -52,7 +52,13 @@ bs_lines_new(struct bs_source *src)
 	if (ls == NULL)
 		return NULL;
 	ls->cap = BS_LINE_MAX + BS_READ_CHUNK;
-	ls->buf = malloc(ls->cap);
+	/*
+	 * Zeroed once: PCRE2's JIT may read a few bytes past a subject that
+	 * ends where the buffer's data does (harmless, the match does not
+	 * depend on them), and memcheck would call that a use of
+	 * uninitialised memory.
+	 */
+	ls->buf = calloc(1, ls->cap);
 	if (ls->buf == NULL) {
 		free(ls);
 		return NULL;

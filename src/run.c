@@ -225,7 +225,8 @@ bs_stream_open(const struct bs_run_config *cfg, const char *path,
 	s->idx = (size_t)idx;
 	s->fmt = cfg->format;
 	if (s->fmt == NULL) {
-		s->held = malloc(BS_DETECT_BYTES);
+		/* Zeroed for the JIT's reads past a line (see lines.c). */
+		s->held = calloc(1, BS_DETECT_BYTES);
 		s->hl = malloc(BS_DETECT_LINES * sizeof(*s->hl));
 		if (s->held == NULL || s->hl == NULL) {
 			bs_stream_close(s);
