@@ -102,7 +102,7 @@ reason: blocked name="Invaluement" url=https://www.invaluement.com/lookup/ label
 reason: blocked name="SURBL/URIBL" url=https://www.surbl.org/surbl-analysis label="a link or domain in the message is on a URI blocklist" text=
 	surbl\.org|uribl\.com
 reason: blocked name="Microsoft (S3150/S3140)" url=https://olcsupport.office.com/ label="Outlook.com blocks the sending network (S3150/S3140)" text=
-	\(S31[45]0\)|\bS31[45]0\b
+	\(A?S31[45]0\)|\bA?S31[45]0\b
 reason: blocked name="Microsoft 365" url=https://sender.office.com/ label="Microsoft 365 banned the sending IP (5.7.606-649)" text=
 	banned sending IP|sender\.office\.com
 reason: blocked name="Microsoft (Outlook.com)" url=https://olcsupport.office.com/ label="Outlook.com refuses the sending network or IP" text=
@@ -112,31 +112,42 @@ reason: blocked name="Proofpoint" url=https://ipcheck.proofpoint.com/ label="Pro
 	ipcheck\.proofpoint|proofpoint\.com/dnsbl
 reason: blocked name="Cisco Talos / SenderBase" url=https://talosintelligence.com/reputation_center label="Cisco IronPort refuses the sending IP by its SenderBase reputation" text=
 	senderbase|talosintelligence
-reason: badreputation name=Yahoo url=https://senders.yahooinc.com/error-codes label="Yahoo defers you for volume or complaints (TSS04)" text=
-	unexpected volume or user complaints|TSS04
-reason: blocked name="Yahoo" url=https://senders.yahooinc.com/error-codes label="Yahoo refuses the sending IP" text=
+reason: badreputation name=Yahoo url=https://senders.yahooinc.com/smtp-error-codes/ label="Yahoo defers you for complaints, volume or reputation (TSS04, TS01, TS02)" text=
+	unexpected volume or user complaints|deferred due to user complaints|\[TSS04\]|\[TS0[12]\]
+reason: blocked name="Yahoo" url=https://senders.yahooinc.com/smtp-error-codes/ label="Yahoo refuses the sending IP" text=
 	\[TS0[0-9]\]|\[TSS0[0-9]\]|\[BL2[0-9]\]|\[RL0[0-9]\]
 reason: blocked kind=in label="a DNS blocklist lists the client" text=blocked using |(?:is |are )?listed (?:at|in|on|by) [a-z0-9-]+\.[a-z]
 
 # ------------------------------------------------------- providers (Gmail)
-reason: speeding host=google.com,googlemail.com name=Gmail url=https://support.google.com/mail/answer/81126 label="Gmail limits the rate for this recipient" text=
-	receiving mail at a rate that|receiving mail too quickly|ReceivingRate
-reason: badreputation name=Gmail url=https://support.google.com/mail/answer/81126 label="Gmail rate-limits your IP for unsolicited mail or low reputation" text=
-	unusual rate of (?:[0-9. -]+)?unsolicited mail|UnsolicitedRateLimit|low reputation of the sending|
+reason: speeding host=google.com,googlemail.com name=Gmail url=https://support.google.com/a/answer/3726730 label="Gmail limits the rate for this recipient, or of your mail" text=
+	receiving (?:e-?)?mail (?:at a rate that|too quickly)|ReceivingRate|unusual rate of (?:e-?)?mail\b
+reason: badreputation name=Gmail url=https://support.google.com/a/answer/3726730 label="Gmail rate-limits or blocks your IP or domain for unsolicited mail or low reputation" text=
+	unusual (?:rate|amount) of (?:[0-9. -]+)?unsolicited (?:e-?)?mail|UnsolicitedRateLimit|low reputation of the sending|
 	suspicious due to the very low reputation
+# Gmail's bulk sender rules (4.7.23-4.7.40, 5.7.23-5.7.40), worded so that no
+# other rule is needed: authentication, TLS, and Workspace sending limits.
+reason: authfailure label="SPF, DKIM or DMARC did not pass (Gmail's sender requirements)" text=
+	(?:SPF|DKIM) authentication didn't pass|didn't pass (?:SPF|DKIM) authentication|doesn't have a DMARC record|
+	isn't aligned with either the authenticated|SPF record of the sending domain has one or more suspicious|
+	fails to pass SPF checks|rate limited because it is unauthenticated
+reason: securityerror label="the receiver requires TLS (Gmail's sender requirements)" text=
+	not using a TLS connection|wasn't sent over a TLS connection|TLS required for RCPT domain
+reason: speeding label="a daily or relay sending limit of your account" text=
+	sending (?:quota|limit) exceeded|relay (?:sending )?limit exceeded|Peak SMTP relay limit|Submission quota exceeded
 reason: suspend name=Gmail label="the Gmail account is disabled or inactive" text=account that you tried to reach is (?:disabled|inactive)|
 	\?p=DisabledUser
 reason: mailboxfull name=Gmail label="the Gmail mailbox is over its storage quota" text=out of storage space|\?p=OverQuota
-reason: notcompliantrfc name=Gmail url=https://support.google.com/mail/answer/81126 label="the message breaks RFC 5322 (Gmail checks headers strictly)" text=
-	multiple (?:[0-9. -]+)?addresses in From|not RFC ?5322 compliant|RfcMessageNonCompliant|missing a valid Message-ID|
-	multiple (?:Subject|From|To|Date) headers
-reason: blocked host=google.com,googlemail.com name=Gmail url=https://support.google.com/mail/answer/81126 label="Gmail does not take mail directly from this IP" text=
-	not authorized to send email directly to our servers|IPv6 sending guidelines
+reason: notcompliantrfc name=Gmail url=https://support.google.com/a/answer/3726730 label="the message breaks RFC 5322 (Gmail checks headers strictly)" text=
+	multiple (?:[0-9. -]+)?addresses in (?:the )?From|not RFC ?5322 compliant|RfcMessageNonCompliant|
+	missing a valid (?:Message-ID|address in the From)|multiple (?:Subject|From|To|Date) headers|
+	unicode character in a disallowed header|Encoded-word syntax is not permitted|must be RFC ?5322
+reason: blocked host=google.com,googlemail.com name=Gmail url=https://support.google.com/a/answer/3726730 label="Gmail does not take mail directly from this IP" text=
+	not authorized to send email directly to our servers|IPv6 sending guidelines|IP not in whitelist for RCPT domain
 reason: spamdetected host=google.com,googlemail.com name=Gmail url=https://support.google.com/mail/answer/188131 label="Gmail judged the message unsolicited" text=
-	likely unsolicited mail|\?p=UnsolicitedMessageError
+	likely unsolicited (?:e-?)?mail|\?p=UnsolicitedMessageError|suspicious due to the nature of the content
 reason: policyviolation host=google.com,googlemail.com name=Gmail url=https://support.google.com/mail/answer/6590 label="Gmail blocks content that may be a security risk" text=
 	content presents a potential|\?p=BlockedMessage
-reason: speeding class=4 host=google.com,googlemail.com name=Gmail url=https://support.google.com/mail/answer/81126 label="Gmail defers you (a rate limit: 421 4.7.0 Try again later)" text=
+reason: speeding class=4 host=google.com,googlemail.com name=Gmail url=https://support.google.com/a/answer/3726730 label="Gmail defers you (a rate limit: 421 4.7.0 Try again later)" text=
 	try again later, closing connection
 
 # --------------------------------------------- providers (Microsoft 365)
@@ -150,22 +161,27 @@ reason: authfailure name="Microsoft 365" url=https://learn.microsoft.com/en-us/e
 	5\.7\.5(?:09|15)|does not pass DMARC|required authentication level
 reason: userunknown kind=out cmd=rcpt code=5.4.1,5.7.1,554,550 name="Microsoft 365" label="Directory-based edge blocking: the recipient does not exist" text=
 	Recipient address rejected: Access denied
+reason: rejected name="Microsoft 365" label="Microsoft 365 bans the sender address (5.7.511)" text=banned sender\b
+reason: blocked name="Microsoft 365" url=https://sender.office.com/ label="Microsoft 365 refuses the sending network or domain (5.7.501, 5.7.750)" text=
+	spam abuse detected from IP range|Client blocked from sending from unregistered domains
 reason: policyviolation name="Microsoft 365" label="the recipient's organisation forbids external forwarding" text=5\.7\.520|does not allow external forwarding
 reason: expired name="Microsoft 365" label="Exchange gave up on the message" text=QUEUE\.Expired|Message expired
 reason: mailboxfull name="Microsoft 365" label="the Exchange mailbox is full" text=STOREDRV\.Deliver: mailbox full|QuotaExceeded
 
 # ----------------------------------------------- providers (Yahoo, AOL)
-reason: policyviolation name=Yahoo url=https://senders.yahooinc.com/error-codes label="Yahoo's policy refused the message" text=
+reason: policyviolation name=Yahoo url=https://senders.yahooinc.com/smtp-error-codes/ label="Yahoo's policy refused the message" text=
 	not accepted for policy reasons
 reason: suspend name=Yahoo label="the Yahoo account is disabled" text=account has been disabled or discontinued
 reason: userunknown code=554 name=Yahoo label="Yahoo has no such account" text=doesn't have a \S+ account
+reason: rejected name=Yahoo url=https://senders.yahooinc.com/smtp-error-codes/ label="Yahoo finds no domain for the MAIL FROM or From: address" text=
+	unresolvable RFC\.?532[12] from domain
 
 # ----------------------------------------- providers (Apple, GMX, Orange ...)
 reason: policyviolation name=iCloud url=https://support.apple.com/en-us/102322 label="iCloud's local policy refused the message" text=
 	\[(?:CS|HM)0[0-9]\]|rejected due to local policy
-reason: requireptr name="GMX/web.de" url=https://postmaster.gmx.net/ label="GMX and web.de need a PTR record for the sending IP" text=
+reason: requireptr name="GMX/web.de" url=https://postmaster.gmx.net/en/error-messages label="GMX and web.de need a PTR record for the sending IP" text=
 	Bad DNS PTR resource record
-reason: blocked name="GMX/web.de" url=https://postmaster.gmx.net/ label="GMX and web.de refuse the sending IP" text=
+reason: blocked name="GMX/web.de" url=https://postmaster.gmx.net/en/error-messages label="GMX and web.de refuse the sending IP" text=
 	Nemesis ESMTP Service not available|postmaster\.(?:gmx|web)\.(?:net|de)
 reason: spamdetected name=Orange label="Orange judged the message spam" text=OFR_506|Mail rejete
 reason: toomanyconn name=Orange label="Orange: too many connections" text=OFR004|trop de connexions
@@ -174,11 +190,11 @@ reason: spamdetected name="Mail.ru" url=https://help.mail.ru/mail/postmaster lab
 reason: suspend name="Mail.ru" label="the Mail.ru mailbox is disabled" text=account is disabled|Mailbox is frozen
 reason: spamdetected name=Yandex url=https://yandex.com/support/mail/ label="Yandex judged the message spam" text=under suspicion of SPAM
 reason: authfailure name=Zoho label="Zoho refused the message by the sender domain's DMARC policy" text=rejected per DMARC policy
-reason: spamdetected name=Mimecast url=https://community.mimecast.com/docs/DOC-1369 label="Mimecast's spam checks refused the message" text=
+reason: spamdetected name=Mimecast url=https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes label="Mimecast's spam checks refused the message" text=
 	Mimecast'?s? spam|spam engine|spam signature
-reason: rejected name=Mimecast url=https://community.mimecast.com/docs/DOC-1369 label="Mimecast blocks the envelope sender" text=
+reason: rejected name=Mimecast url=https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes label="Mimecast blocks the envelope sender" text=
 	Envelope blocked|Anti-Spoofing
-reason: policyviolation name=Mimecast url=https://community.mimecast.com/docs/DOC-1369 label="Mimecast's policy refused the message" text=
+reason: policyviolation name=Mimecast url=https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes label="Mimecast's policy refused the message" text=
 	rejected due to security policies|Attachment (?:Policy|Management)
 reason: badreputation name="Cisco IronPort" label="IronPort refuses the sending MTA for its reputation" text=
 	poor reputation|sending MTA's poor|reputation of the sending|due to IP reputation|reputation (?:score|block)
@@ -207,11 +223,11 @@ reason: norelaying text=relay(?:ing)? (?:access )?(?:denied|not permitted|prohib
 reason: requireptr text=PTR record|reverse DNS|\brDNS\b|reverse (?:host ?name|lookup)|
 	cannot find your (?:reverse )?hostname|IP name lookup failed|unverifi?[ay]a?ble sending IP|
 	mismatches client ip|invalid RDNS|valid sender domain|no PTR|client host name .* not resolve
-reason: contenterror text=8-bit data|improperly-formatted|binary content|duplicate header|malformed (?:header|message|MIME)|
+reason: contenterror text=8-bit data|improperly-formatted|BareLinefeedsAreIllegal|binary content|duplicate header|malformed (?:header|message|MIME)|
 	invalid header|header too long|too many headers
 reason: mailererror text=x-unix|pipe to \||procmail|command output|Command died|mailer error
 reason: authfailure text=DMARC|\bDKIM\b|SPF (?:record|fail|check|valid|softfail|hardfail)|Bad SPF|per it'?s SPF|
-	\bSPF\b.{0,30}(?:fail|not pass)|sender is unauthenticated|unauthenticated email|authentication checks failed|
+	\bSPF\b.{0,30}(?:fail|not pass|n't pass)|Sender Policy Framework|sender is unauthenticated|unauthenticated email|authentication checks failed|
 	not (?:allowed|authorized|permitted) to send (?:mail )?(?:from|on behalf|as)|ARC validation|spf\.pobox
 reason: contenterror code=4.6.,5.6.
 reason: spamdetected text=spam|\bUCE\b|junk mail|bulk mail|content (?:rejected|refused)|message content|
@@ -293,7 +309,7 @@ reason: networkerror text=too many hops|mail loop|loops back|routing loop|forwar
 	host name lookup failure|temporary failure in name resolution|Network error|try again$|try again\)|
 	Host not found, try again|conversation with .* timed out
 reason: mailererror text=exit status|mail\.local
-reason: systemerror text=internal (?:system )?error|system error|local problem|temporary local|queue file write error|
+reason: systemerror text=internal (?:system )?error|system error|temporary system problem|local problem|temporary local|queue file write error|
 	LDAP|directory server|Service currently unavailable|config(?:uration)? error|not capable|
 	Could not load|Duplicated Message-ID|local error|too busy
 reason: onhold text=\bon hold\b

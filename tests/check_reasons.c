@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "breakdown.h"
+#include "extract.h"
 #include "format.h"
 #include "lines.h"
 #include "patterns.h"
@@ -204,6 +205,97 @@ static const struct row {
 	  "alice@corp.example.org,alice@corp.example.org,,Originating,,,,",
 	  BS_BOUNCED, "mailboxfull", 0 },
 };
+
+/*
+ * Provider wordings as their public pages give them (Gmail's SMTP error
+ * table, support.google.com/a/answer/3726730; Yahoo's
+ * senders.yahooinc.com/smtp-error-codes; Microsoft 365's NDR pages):
+ * host, reply, and the reason the shipped rules must give.
+ */
+static const struct provider_row {
+	const char *host, *reply, *reason;
+} provider_rows[] = {
+	{ "gmail-smtp-in.l.google.com", "450 4.2.1 The user you are trying to "
+	  "contact is receiving email too quickly. Please resend your "
+	  "message at a later time.", "speeding" },
+	{ "gmail-smtp-in.l.google.com", "452 4.2.2 The recipient's inbox is "
+	  "out of storage space.", "mailboxfull" },
+	{ "gmail-smtp-in.l.google.com", "421 4.7.0 This message is suspicious "
+	  "due to the very low reputation of the sending IP address.",
+	  "badreputation" },
+	{ "gmail-smtp-in.l.google.com", "421 4.7.28 Gmail has detected an "
+	  "unusual rate of unsolicited email originating from your IP "
+	  "Netblock 192.0.2.0/24.", "badreputation" },
+	{ "gmail-smtp-in.l.google.com", "421 4.7.28 Gmail has detected an "
+	  "unusual rate of email. To protect our users from spam, email has "
+	  "been temporarily rate limited.", "speeding" },
+	{ "gmail-smtp-in.l.google.com", "421 4.7.27 Your email has been rate "
+	  "limited because SPF authentication didn't pass for this message.",
+	  "authfailure" },
+	{ "gmail-smtp-in.l.google.com", "550 5.7.27 This message was blocked "
+	  "because it didn't pass SPF authentication.", "authfailure" },
+	{ "gmail-smtp-in.l.google.com", "421 4.7.29 Your email has been rate "
+	  "limited because you're not using a TLS connection.",
+	  "securityerror" },
+	{ "gmail-smtp-in.l.google.com", "550 5.7.1 This message is likely "
+	  "unsolicited email. To reduce the amount of spam sent to Gmail, "
+	  "this message has been blocked.", "spamdetected" },
+	{ "gmail-smtp-in.l.google.com", "550 5.7.1 Messages missing a valid "
+	  "address in the From: header, or having no From: header, are not "
+	  "accepted.", "notcompliantrfc" },
+	{ "smtp-relay.gmail.com", "550 5.4.5 Daily SMTP relay limit exceeded "
+	  "for user.", "speeding" },
+	{ "example-com.mail.protection.outlook.com", "550 5.7.606 Access "
+	  "denied, banned sending IP [192.0.2.9]. To request removal from "
+	  "this list please visit https://sender.office.com/", "blocked" },
+	{ "outlook-com.olc.protection.outlook.com", "550 5.7.1 Unfortunately, "
+	  "messages from [192.0.2.9] weren't sent. Please contact your "
+	  "Internet service provider since part of their network is on our "
+	  "block list (AS3150).", "blocked" },
+	{ "example-com.mail.protection.outlook.com", "550 5.7.509 Access "
+	  "denied, sending domain example.org does not pass DMARC "
+	  "verification and has a DMARC policy of reject.", "authfailure" },
+	{ "example-com.mail.protection.outlook.com", "550 5.7.511 Access "
+	  "denied, banned sender[a@example.org].", "rejected" },
+	{ "example-com.mail.protection.outlook.com", "550 5.7.512 Access "
+	  "denied, message must be RFC 5322 section 3.6.2 compliant.",
+	  "notcompliantrfc" },
+	{ "mta5.am0.yahoodns.net", "421 4.7.0 [TS01] Messages from 192.0.2.9 "
+	  "temporarily deferred due to user complaints", "badreputation" },
+	{ "mta5.am0.yahoodns.net", "553 5.7.2 [TSS09] All messages from "
+	  "192.0.2.9 will be permanently deferred; Retrying will NOT "
+	  "succeed.", "blocked" },
+	{ "mta5.am0.yahoodns.net", "451 Message temporarily deferred due to "
+	  "unresolvable RFC.5321 from domain", "rejected" },
+	{ "mta6.am0.yahoodns.net", "554 Message not allowed - [PH01] Email not "
+	  "accepted for policy reasons.", "policyviolation" },
+};
+
+START_TEST(test_provider_rows)
+{
+	const struct provider_row *p = &provider_rows[_i];
+	const struct bs_reasons *r = bs_reasons_of(pats, NULL);
+	struct bs_verdict v;
+	struct bs_event ev;
+	struct bs_diag d;
+	struct bs_extract *x;
+
+	ck_assert_int_eq(bs_extract_new(pats, &x, &d), BS_OK);
+	bs_event_init(&ev);
+	ev.reply = p->reply;
+	ev.reply_len = strlen(p->reply);
+	ck_assert_int_ge(bs_extract_reply(x, ev.reply, ev.reply_len,
+	    &ev.codes), 0);
+	ev.kind = ev.codes.basic[0] == '4' ? BS_DEFERRED : BS_BOUNCED;
+	ev.remote.ptr = p->host;
+	ev.remote.len = strlen(p->host);
+	bs_reasons_classify(r, &ev, &v);
+	ck_assert_msg(strcmp(v.reason, p->reason) == 0, "%s: %s, expected %s "
+	    "(rule %s:%u)", p->reply, v.reason, p->reason,
+	    v.origin != NULL ? v.origin : "-", v.line);
+	bs_extract_free(x);
+}
+END_TEST
 
 START_TEST(test_rows)
 {
@@ -835,6 +927,8 @@ reasons_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_rows, 0,
 	    (int)(sizeof(rows) / sizeof(rows[0])));
+	tcase_add_loop_test(tc, test_provider_rows, 0,
+	    (int)(sizeof(provider_rows) / sizeof(provider_rows[0])));
 	tcase_add_test(tc, test_order_and_conditions);
 	tcase_add_test(tc, test_grammar_errors);
 	tcase_add_test(tc, test_hints_by_side);
