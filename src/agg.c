@@ -167,7 +167,12 @@ budget_take(struct bs_agg *a)
 	if (atomic_load_explicit(&a->budget->exhausted, memory_order_relaxed))
 		return false;
 	before = atomic_fetch_add(&a->budget->used, BUDGET_GRANT);
-	if (before + BUDGET_GRANT > BS_MSGID_BUDGET) {
+	/*
+	 * The free keys count too: one aggregate's set never outgrows the
+	 * table that the budget's keys fill half (a set one key past it
+	 * doubles, and holds both tables while it grows).
+	 */
+	if (before + BUDGET_GRANT > BS_MSGID_BUDGET - BUDGET_FREE) {
 		atomic_fetch_sub(&a->budget->used, BUDGET_GRANT);
 		atomic_store(&a->budget->exhausted, true);
 		return false;
