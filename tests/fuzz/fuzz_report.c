@@ -252,7 +252,8 @@ static void
 fz_check_csv(const char *s, size_t n, size_t nrows)
 {
 	static const char header[] = "kind,basic,enhanced,count,messages,"
-	    "messages_estimated,category,document,meaning,hint\r\n";
+	    "messages_estimated,category,document,meaning,hint,period_first,"
+	    "period_last\r\n";
 	size_t i = sizeof(header) - 1, rows = 0, cells, bad;
 
 	FZ_ASSERT(n >= i && memcmp(s, header, i) == 0, "CSV header differs");
@@ -292,7 +293,7 @@ fz_check_csv(const char *s, size_t n, size_t nrows)
 			i += 2;
 			break;
 		}
-		FZ_ASSERT(cells + 1 == 10, "CSV row %zu has %zu cells", rows,
+		FZ_ASSERT(cells + 1 == 12, "CSV row %zu has %zu cells", rows,
 		    cells + 1);
 		rows++;
 	}
