@@ -145,11 +145,21 @@
 #define BS_INTERVAL_MAX		(7 * 86400)
 
 /*
- * Exchange columns kept from a row or a "#Fields:" line.  Tracking logs
- * have at most 30 columns; fields past this many are counted but not
- * kept, so a column named past it is treated as missing.
+ * CSV with a header (csvhdr.h: Exchange tracking logs, Microsoft 365
+ * message traces): fields kept from a row or a header line, and columns a
+ * reader may ask for by name.  Tracking logs have at most 30 columns and
+ * trace exports fewer; fields past BS_CSVHDR_FIELDS_MAX are counted but
+ * not kept, so a column named past it is treated as missing.
  */
-#define BS_EXCHANGE_FIELDS_MAX	64
+#define BS_CSVHDR_FIELDS_MAX	64
+#define BS_CSVHDR_NAMES_MAX	24
+
+/*
+ * Document entries one code row can match (bs_description in catalog.h):
+ * its basic code one, its enhanced code one, and its connection failures
+ * the two connection entries (1.1.1 refused, 1.0.1 any other): four.
+ */
+#define BS_DOC_MAX		4
 
 /*
  * The -o writer (outfile.c).  A temporary file of a dead process is only

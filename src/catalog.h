@@ -24,10 +24,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bslimits.h"
 #include "diag.h"
 #include "event.h"
-
-#define BS_DOC_MAX 4
 
 struct bs_description {
 	const char *category;	/* "1xx" .. "5xx"; NULL if nothing fits */

@@ -31,8 +31,10 @@
  * An empty column is not stated (NULL), whether it is quoted or not,
  * because tools that re-export the log quote every field.
  *
- * The per-input state holds the column map, the CSV scratch buffer and the
- * PCRE2 match data, all allocated by open(); parse() allocates nothing.
+ * The columns are read through csvhdr.h, which maps a "#Fields:" line by
+ * name and lends each row's fields.  The per-input state holds the column
+ * maps, that reader (with its scratch buffer) and the PCRE2 match data, all
+ * allocated by open(); parse() allocates nothing.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -40,6 +42,7 @@
 
 #include "bslimits.h"
 #include "csv.h"
+#include "csvhdr.h"
 #include "extract.h"
 #include "format.h"
 #include "patterns.h"
@@ -106,12 +109,6 @@ static const char *const std_fields[] = {
 
 #define STD_LAYOUTS (sizeof(std_fields) / sizeof(std_fields[0]))
 
-/* Where each column is (-1: absent), and how many columns the list has. */
-struct layout {
-	size_t ncols;
-	int col[COL_COUNT];
-};
-
 enum header {
 	HDR_NONE,	/* no "#Fields:" yet: rows use the standard layouts */
 	HDR_OK,		/* rows use the columns of the last "#Fields:" */
@@ -126,10 +123,9 @@ struct exchange {
 	int led_reply;			/* group "reply" of led */
 	pcre2_match_data *md;
 	enum header hdr;
-	struct layout cur;		/* valid when hdr == HDR_OK */
-	struct layout std[STD_LAYOUTS];
-	char *scratch;			/* BS_LINE_MAX bytes for csv.c */
-	struct bs_csv_field f[BS_EXCHANGE_FIELDS_MAX];
+	struct bs_csvhdr_map cur;	/* valid when hdr == HDR_OK */
+	struct bs_csvhdr_map std[STD_LAYOUTS];
+	struct bs_csvhdr csv;		/* the columns by name, the row */
 };
 
 static bool
@@ -180,29 +176,10 @@ trim(const char **s, size_t *n)
  */
 static bool
 map_fields(struct exchange *ex, const char *list, size_t len,
-    struct layout *l)
+    struct bs_csvhdr_map *l)
 {
-	size_t nf, i, k;
-
-	nf = bs_csv_split(list, len, ex->scratch, BS_LINE_MAX, ex->f,
-	    BS_EXCHANGE_FIELDS_MAX);
-	l->ncols = nf;
-	for (k = 0; k < COL_COUNT; k++)
-		l->col[k] = -1;
-	for (i = 0; i < nf && i < BS_EXCHANGE_FIELDS_MAX; i++) {
-		const char *s = ex->f[i].ptr;
-		size_t n = ex->f[i].len;
-
-		trim(&s, &n);
-		for (k = 0; k < COL_COUNT; k++) {
-			size_t kn = strlen(col_names[k]);
-
-			if (l->col[k] < 0 && n == kn &&
-			    prefix_ci(s, n, col_names[k], kn))
-				l->col[k] = (int)i;
-		}
-	}
-	return l->col[COL_EVENT] >= 0;
+	bs_csvhdr_map(&ex->csv, list, len, l);
+	return bs_csvhdr_has(l, COL_EVENT);
 }
 
 static void
@@ -214,7 +191,7 @@ exchange_close(void *state)
 		return;
 	pcre2_match_data_free(ex->md);
 	bs_extract_free(ex->x);
-	free(ex->scratch);
+	bs_csvhdr_fini(&ex->csv);
 	free(ex);
 }
 
@@ -243,9 +220,11 @@ exchange_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 	st = bs_extract_new(p, &ex->x, d);
 	if (st != BS_OK)
 		goto out;
-	ex->scratch = malloc(BS_LINE_MAX);
+	st = bs_csvhdr_init(&ex->csv, col_names, COL_COUNT, d);
+	if (st != BS_OK)
+		goto out;
 	ex->md = pcre2_match_data_create(8, NULL);
-	if (ex->scratch == NULL || ex->md == NULL) {
+	if (ex->md == NULL) {
 		st = bs_diag_set(d, BS_ERR_NOMEM, "", 0, "out of memory");
 		goto out;
 	}
@@ -276,7 +255,7 @@ read_header(struct exchange *ex, const char *s, size_t n)
 }
 
 /* The layout of a data row with nf fields, or NULL to pass it over. */
-static const struct layout *
+static const struct bs_csvhdr_map *
 row_layout(const struct exchange *ex, size_t nf)
 {
 	size_t i;
@@ -291,23 +270,12 @@ row_layout(const struct exchange *ex, size_t nf)
 	return NULL;
 }
 
-/*
- * Column k of the current row.  An absent column is an empty string rather
- * than NULL, so that the span can be scanned like any other.
- */
-static void
-column(const struct exchange *ex, const struct layout *l, size_t nf,
-    enum col k, const char **s, size_t *n)
+/* Column k of the current row (an empty span when absent). */
+static inline void
+column(const struct exchange *ex, const struct bs_csvhdr_map *l, enum col k,
+    const char **s, size_t *n)
 {
-	int c = l->col[k];
-
-	if (c < 0 || (size_t)c >= nf || c >= BS_EXCHANGE_FIELDS_MAX) {
-		*s = "";
-		*n = 0;
-		return;
-	}
-	*s = ex->f[c].ptr;
-	*n = ex->f[c].len;
+	bs_csvhdr_get(&ex->csv, l, k, s, n);
 }
 
 /*
@@ -551,7 +519,7 @@ exchange_parse(void *state, const struct bs_line *line, bs_event_fn emit,
     void *ctx)
 {
 	struct exchange *ex = state;
-	const struct layout *l;
+	const struct bs_csvhdr_map *l;
 	const char *s = line->ptr, *ev_id, *rcpt, *status, *mid, *v;
 	size_t n = line->len, nf, ev_n, rcpt_n, status_n, mid_n, vn;
 	size_t pos = 0, rpos = 0;
@@ -571,40 +539,39 @@ exchange_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		return BS_OK;
 	}
 
-	nf = bs_csv_split(s, n, ex->scratch, BS_LINE_MAX, ex->f,
-	    BS_EXCHANGE_FIELDS_MAX);
+	nf = bs_csvhdr_row(&ex->csv, s, n);
 	l = row_layout(ex, nf);
 	if (l == NULL)
 		return BS_OK;
-	column(ex, l, nf, COL_EVENT, &ev_id, &ev_n);
+	column(ex, l, COL_EVENT, &ev_id, &ev_n);
 	if (!event_kind(ev_id, ev_n, &kind, &hop))
 		return BS_OK;
 
 	bs_event_init(&ev);
-	column(ex, l, nf, COL_STAMP, &ev.stamp, &ev.stamp_len);
+	column(ex, l, COL_STAMP, &ev.stamp, &ev.stamp_len);
 	if (ev.stamp_len == 0)
 		ev.stamp = NULL;
-	column(ex, l, nf, COL_MSGID, &mid, &mid_n);
+	column(ex, l, COL_MSGID, &mid, &mid_n);
 	if (mid_n > 0)
 		trim(&mid, &mid_n);
 	if (mid_n == 0) {
-		column(ex, l, nf, COL_IMSGID, &mid, &mid_n);
+		column(ex, l, COL_IMSGID, &mid, &mid_n);
 		if (mid_n > 0)
 			trim(&mid, &mid_n);
 	}
 	ev.msgid = mid_n > 0 ? mid : NULL;
 	ev.msgid_len = mid_n;
-	column(ex, l, nf, COL_SENDER, &v, &vn);
+	column(ex, l, COL_SENDER, &v, &vn);
 	ev.sender = address_of(v, vn);
 	if (hop) {
-		column(ex, l, nf, COL_SHOST, &v, &vn);
+		column(ex, l, COL_SHOST, &v, &vn);
 		ev.remote = text_of(v, vn);
-		column(ex, l, nf, COL_SIP, &v, &vn);
+		column(ex, l, COL_SIP, &v, &vn);
 		ev.remote_ip = text_of(v, vn);
 	}
 
-	column(ex, l, nf, COL_RCPT, &rcpt, &rcpt_n);
-	column(ex, l, nf, COL_STATUS, &status, &status_n);
+	column(ex, l, COL_RCPT, &rcpt, &rcpt_n);
+	column(ex, l, COL_STATUS, &status, &status_n);
 	/*
 	 * One event per recipient, and one for a row with no recipient,
 	 * which still states an outcome.  The recipient after the current
