@@ -37,6 +37,46 @@ ifeq ($(ISAL),1)
 DEPS_CFLAGS += -DBS_HAVE_ISAL $(shell $(PKG_CONFIG) --cflags libisal)
 DEPS_LIBS   += $(shell $(PKG_CONFIG) --libs libisal)
 endif
+# The other compressors, each when pkg-config finds its library (bzip2 has
+# no .pc file on Debian: its header is looked for), else inputs of that
+# kind fail with a message that names the package: XZ (liblzma-dev), ZSTD
+# (libzstd-dev), BZ2 (libbz2-dev), LZ4 (liblz4-dev); =0 leaves one out,
+# =1 insists on it.
+XZ ?= auto
+ifeq ($(XZ),auto)
+XZ := $(shell $(PKG_CONFIG) --exists liblzma && echo 1 || echo 0)
+endif
+ifeq ($(XZ),1)
+DEPS_CFLAGS += -DBS_HAVE_LZMA $(shell $(PKG_CONFIG) --cflags liblzma)
+DEPS_LIBS   += $(shell $(PKG_CONFIG) --libs liblzma)
+endif
+ZSTD ?= auto
+ifeq ($(ZSTD),auto)
+ZSTD := $(shell $(PKG_CONFIG) --exists libzstd && echo 1 || echo 0)
+endif
+ifeq ($(ZSTD),1)
+DEPS_CFLAGS += -DBS_HAVE_ZSTD $(shell $(PKG_CONFIG) --cflags libzstd)
+DEPS_LIBS   += $(shell $(PKG_CONFIG) --libs libzstd)
+endif
+BZ2 ?= auto
+ifeq ($(BZ2),auto)
+BZ2 := $(shell $(PKG_CONFIG) --exists bzip2 && echo 1 || \
+	(printf '\043include <bzlib.h>\n' | $(CC) -E -x c - \
+	> /dev/null 2>&1 && echo 1) || echo 0)
+endif
+ifeq ($(BZ2),1)
+DEPS_CFLAGS += -DBS_HAVE_BZ2
+DEPS_LIBS   += $(shell $(PKG_CONFIG) --exists bzip2 && \
+	$(PKG_CONFIG) --libs bzip2 || echo -lbz2)
+endif
+LZ4 ?= auto
+ifeq ($(LZ4),auto)
+LZ4 := $(shell $(PKG_CONFIG) --exists liblz4 && echo 1 || echo 0)
+endif
+ifeq ($(LZ4),1)
+DEPS_CFLAGS += -DBS_HAVE_LZ4 $(shell $(PKG_CONFIG) --cflags liblz4)
+DEPS_LIBS   += $(shell $(PKG_CONFIG) --libs liblz4)
+endif
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 

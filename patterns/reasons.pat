@@ -7,9 +7,12 @@
 #
 # command: NAME text=REGEX
 #   The SMTP command a reply answered, told by its wording: Postfix
-#   "(in reply to RCPT TO command)", Exim "after RCPT TO:<...>".  NAME is
-#   conn (greeting), helo, mail, rcpt or data.  The first command row
-#   that matches decides; a reply that matches none answered "none".
+#   "(in reply to RCPT TO command)", or Exim's "after RCPT TO:<...>" in a
+#   pasted reply.  NAME is conn (greeting), helo, mail, rcpt or data.  The
+#   first command row that matches decides; a reply that matches none
+#   answered "none".  The Exim reader states the command itself (what
+#   its "after ..." names, or the command a refusal names: STARTTLS and
+#   AUTH count as none), and then these rows are not read.
 #
 # reason: NAME [key=value]... [text=REGEX]
 #   A rule.  The first rule, in file order, whose conditions all hold
@@ -108,9 +111,15 @@ reason: blocked name="Microsoft 365" url=https://sender.office.com/ label="Micro
 reason: blocked name="Microsoft (Outlook.com)" url=https://olcsupport.office.com/ label="Outlook.com refuses the sending network or IP" text=
 	weren't sent\. Please contact your Internet service provider|\b(?:SC|DY|OU)-00[0-9]\b|
 	traffic not accepted from this IP
-reason: blocked name="Proofpoint" url=https://ipcheck.proofpoint.com/ label="Proofpoint refuses the sending IP by reputation" text=
+# Proofpoint's PDR FAQ (proofpoint.com/us/support-services/ip-blocked-faq):
+# an IP is delayed for a while, or blocked until it stops, because spam
+# came from it; its replies point to the IP check page.
+reason: blocked name="Proofpoint" url=https://ipcheck.proofpoint.com/ label="Proofpoint Dynamic Reputation delays or blocks the sending IP (spam was seen from it)" text=
 	ipcheck\.proofpoint|proofpoint\.com/dnsbl
-reason: blocked name="Cisco Talos / SenderBase" url=https://talosintelligence.com/reputation_center label="Cisco IronPort refuses the sending IP by its SenderBase reputation" text=
+# Cisco Secure Email (IronPort): the BLOCKED mail flow policy answers a
+# sender group chosen by the Talos (SenderBase) reputation score with a
+# 5xx at connection (cisco.com, ESA document 118214): a score, not a list.
+reason: badreputation name="Cisco Talos / SenderBase" url=https://talosintelligence.com/reputation_center label="Cisco Secure Email (IronPort) refuses the sending IP for its Talos reputation score" text=
 	senderbase|talosintelligence
 reason: badreputation name=Yahoo url=https://senders.yahooinc.com/smtp-error-codes/ label="Yahoo defers you for complaints, volume or reputation (TSS04, TS01, TS02)" text=
 	unexpected volume or user complaints|deferred due to user complaints|\[TSS04\]|\[TS0[12]\]
@@ -183,25 +192,56 @@ reason: requireptr name="GMX/web.de" url=https://postmaster.gmx.net/en/error-mes
 	Bad DNS PTR resource record
 reason: blocked name="GMX/web.de" url=https://postmaster.gmx.net/en/error-messages label="GMX and web.de refuse the sending IP" text=
 	Nemesis ESMTP Service not available|postmaster\.(?:gmx|web)\.(?:net|de)
-reason: spamdetected name=Orange label="Orange judged the message spam" text=OFR_506|Mail rejete
-reason: toomanyconn name=Orange label="Orange: too many connections" text=OFR004|trop de connexions
-reason: blocked name=Orange label="Orange refuses the sending IP" text=OFR_?[0-9]+|mwinf[0-9a-z]+ ME
+# Orange (postmaster.orange.fr): OFR codes, bilingual texts.  OFR004_104
+# is the connection limit; the other OFR codes (OFR004_105 and OFR_999
+# "Service refuse", OFR006 "Adresse IP source bloquee") refuse the IP.
+reason: spamdetected name=Orange url=https://postmaster.orange.fr/ label="Orange judged the message spam" text=OFR_506|Mail rejete
+reason: toomanyconn name=Orange url=https://postmaster.orange.fr/ label="Orange: too many connections from the sending IP" text=OFR004_104|trop de connexions
+reason: blocked name=Orange url=https://postmaster.orange.fr/ label="Orange refuses the sending IP (service refused or IP blocked)" text=OFR_?[0-9]+|mwinf[0-9a-z]+ ME
 reason: spamdetected name="Mail.ru" url=https://help.mail.ru/mail/postmaster label="Mail.ru judged the message spam" text=spam message rejected|notspam-support
 reason: suspend name="Mail.ru" label="the Mail.ru mailbox is disabled" text=account is disabled|Mailbox is frozen
-reason: spamdetected name=Yandex url=https://yandex.com/support/mail/ label="Yandex judged the message spam" text=under suspicion of SPAM
+# Yandex's non-delivery table (yandex.com/support/mail/bounces/yandex.html).
+reason: spamdetected name=Yandex url=https://yandex.com/support/mail/bounces/yandex.html label="Yandex judged the message spam" text=under suspicion of SPAM
+reason: blocked name=Yandex url=https://yandex.com/support/mail/bounces/yandex.html label="Yandex blocks the sending host for a day after spam from it" text=
+	Blocked by spam statistics|spamsource\.yandex
+reason: suspend name=Yandex url=https://yandex.com/support/mail/bounces/yandex.html label="Yandex blocked the recipient's account (terms of use)" text=
+	Policy rejection on the target address
+reason: mailboxfull name=Yandex url=https://yandex.com/support/mail/bounces/yandex.html label="the Yandex mailbox is full" text=Mailbox size (?:limit )?exceeded
+reason: userunknown kind=out name=Yandex url=https://yandex.com/support/mail/bounces/yandex.html label="Yandex has no such address" text=
+	Bad recipient address syntax|Bad address mailbox syntax|No correct recipients
+# Zoho: ZeptoMail's SMTP error table (zoho.com/zeptomail/help/api/
+# smtp-error-codes.html) and Zoho Mail's usage policy (zoho.com/mail/help/
+# usage-policy.html: unusual sending activity restricts an account).
 reason: authfailure name=Zoho label="Zoho refused the message by the sender domain's DMARC policy" text=rejected per DMARC policy
+reason: filtered name=Zoho label="a filter of the recipient's domain at Zoho refused the message" text=
+	Mail rejected by destination domain|Mailbox delivery (?:restricted by|failure) policy
+reason: speeding name=Zoho url=https://www.zoho.com/mail/help/usage-policy.html label="Zoho restricted the sending account for unusual activity (volume, bounces, recipients)" text=
+	Unusual sending activity
+reason: rejected name=Zoho url=https://www.zoho.com/zeptomail/help/api/smtp-error-codes.html label="Zoho does not let this account send from that address's domain" text=
+	Relaying disallowed as
+reason: mesgtoobig name=Zoho url=https://www.zoho.com/zeptomail/help/api/smtp-error-codes.html label="the message exceeds the account's size policy" text=
+	Email size exceeded the policy
+reason: policyviolation name=Zoho url=https://www.zoho.com/zeptomail/help/api/smtp-error-codes.html label="Zoho requires a Subject:" text=
+	Subject is Mandatory
 reason: spamdetected name=Mimecast url=https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes label="Mimecast's spam checks refused the message" text=
 	Mimecast'?s? spam|spam engine|spam signature
 reason: rejected name=Mimecast url=https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes label="Mimecast blocks the envelope sender" text=
 	Envelope blocked|Anti-Spoofing
 reason: policyviolation name=Mimecast url=https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes label="Mimecast's policy refused the message" text=
 	rejected due to security policies|Attachment (?:Policy|Management)
-reason: badreputation name="Cisco IronPort" label="IronPort refuses the sending MTA for its reputation" text=
+reason: badreputation name="Cisco IronPort" url=https://talosintelligence.com/reputation_center label="IronPort refuses the sending MTA for its reputation" text=
 	poor reputation|sending MTA's poor|reputation of the sending|due to IP reputation|reputation (?:score|block)
 reason: spamdetected name=Barracuda label="Barracuda judged the message spam (UBE)" text=\bUBE\b|Barracuda.*spam
 
 # ------------------------------------------------------ generic wording
 reason: delivered code=2.
+# Exim did not try: the host, the domain's routing or the address failed
+# before and its retry time has not come ("retry time not reached [for
+# any host for 'example.com']").  The hold names no cause; the failure
+# before it does, and may be in another part of the log (or an earlier
+# log), so the hold stays onhold and says where to look.
+reason: onhold kind=deferred,bounced label="Exim's retry hold: an earlier failure of this host or domain, not this attempt" hint="Exim did not try this time: the host, domain or address failed before and waits for its retry time. The cause is that earlier failure: look for the last deferral to this domain in the log, or ask Exim (exinext DOMAIN, exim -brt DOMAIN)." text=
+	retry time not (?:yet )?reached
 reason: spamdetected text=rejected due to spam|spam classification|classified as spam|scored as spam|looks like spam|
 	(?:is|was|as) spam\b|spam detected|spam content|blocked for spam|spam score|high spam
 reason: virusdetected text=virus|malware|infected|\bmalicious

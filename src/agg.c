@@ -21,6 +21,7 @@
 #include "hash.h"
 #include "hll.h"
 #include "normalize.h"
+#include "outcome.h"
 #include "topk.h"
 
 /* Precision of a tag's estimate: the five kind totals can afford more. */
@@ -114,6 +115,7 @@ struct bs_agg {
 	/* --by, in the order asked for; and the period the events cover. */
 	struct bs_breakdown *by[BS_BY_COUNT];
 	size_t nby;
+	struct bs_outcome *outcome;	/* what happened in the end */
 	bool timed;
 	time_t first, last;
 };
@@ -144,6 +146,10 @@ bs_agg_new(bool detail)
 	atomic_init(&a->budget->refs, 1);
 	atomic_init(&a->budget->exhausted, false);
 	a->detail = detail;
+	if ((a->outcome = bs_outcome_new()) == NULL) {
+		bs_agg_free(a);
+		return NULL;
+	}
 	return a;
 }
 
@@ -213,6 +219,11 @@ new_like(const struct bs_agg *a)
 	free(n->budget);
 	n->budget = a->budget;
 	atomic_fetch_add(&a->budget->refs, 1);
+	bs_outcome_free(n->outcome);
+	if ((n->outcome = bs_outcome_new_after(a->outcome, false)) == NULL) {
+		bs_agg_free(n);
+		return NULL;
+	}
 	for (i = 0; i < a->nby; i++)
 		keys[i] = bs_breakdown_by(a->by[i]);
 	if (bs_agg_set_by(n, keys, a->nby, a->nby > 0 &&
@@ -236,6 +247,15 @@ bs_agg_new_piece(const struct bs_agg *a)
 
 	if (n != NULL)
 		n->piece = true;
+	/* Bounded by its piece, like its message set. */
+	if (n != NULL) {
+		bs_outcome_free(n->outcome);
+		if ((n->outcome = bs_outcome_new_after(a->outcome, true)) ==
+		    NULL) {
+			bs_agg_free(n);
+			return NULL;
+		}
+	}
 	return n;
 }
 
@@ -297,6 +317,7 @@ bs_agg_free(struct bs_agg *a)
 	free_ids(a);
 	for (i = 0; i < a->nby; i++)
 		bs_breakdown_free(a->by[i]);
+	bs_outcome_free(a->outcome);
 	for (i = 0; i < a->ninputs; i++)
 		free(a->inputs[i].path);
 	free(a->inputs);
@@ -711,6 +732,8 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 		if (bs_breakdown_event(a->by[i], ev, has_id ? h | 1 : 0) !=
 		    BS_OK)
 			return BS_ERR_NOMEM;
+	if (has_id && bs_outcome_event(a->outcome, ev, h) != BS_OK)
+		return BS_ERR_NOMEM;
 	if (has_id) {
 		struct pending *pe = &a->pend[a->npend++];
 
@@ -809,6 +832,8 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 	for (i = 0; i < dst->nby && i < src->nby; i++)
 		if (bs_breakdown_merge(dst->by[i], src->by[i]) != BS_OK)
 			return BS_ERR_NOMEM;
+	if (bs_outcome_merge(dst->outcome, src->outcome) != BS_OK)
+		return BS_ERR_NOMEM;
 	if (src->timed) {
 		if (!dst->timed || src->first < dst->first)
 			dst->first = src->first;
@@ -1036,6 +1061,8 @@ bs_agg_finish(struct bs_agg *a)
 	for (i = 0; i < a->nby; i++)
 		if (bs_breakdown_finish(a->by[i]) != BS_OK)
 			return BS_ERR_NOMEM;
+	if (bs_outcome_finish(a->outcome) != BS_OK)
+		return BS_ERR_NOMEM;
 	free(a->order);
 	a->order = malloc((a->nrows ? a->nrows : 1) * sizeof(*a->order));
 	if (a->order == NULL)
@@ -1064,6 +1091,7 @@ bs_agg_reset_counts(struct bs_agg *a)
 	a->timed = false;
 	for (i = 0; i < a->nby; i++)
 		bs_breakdown_reset(a->by[i]);
+	bs_outcome_reset(a->outcome);
 	for (i = 0; i < a->ninputs; i++) {
 		a->inputs[i].lines = a->inputs[i].events = 0;
 		a->inputs[i].cut = a->inputs[i].match_errors = 0;
@@ -1112,6 +1140,12 @@ const struct bs_breakdown *
 bs_agg_by(const struct bs_agg *a, size_t i)
 {
 	return a->by[i];
+}
+
+const struct bs_outcomes *
+bs_agg_outcomes(const struct bs_agg *a)
+{
+	return bs_outcome_results(a->outcome);
 }
 
 bool

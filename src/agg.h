@@ -22,6 +22,7 @@
 #include "bslimits.h"
 #include "diag.h"
 #include "event.h"
+#include "outcome.h"
 
 /*
  * One reply text of a row, for --detail: normalised (normalize.h), so that
@@ -157,6 +158,9 @@ const struct bs_totals *bs_agg_totals(const struct bs_agg *a);
 /* The breakdowns, in the order they were asked for (after finish). */
 size_t bs_agg_nby(const struct bs_agg *a);
 const struct bs_breakdown *bs_agg_by(const struct bs_agg *a, size_t i);
+
+/* What happened in the end to the recipients (outcome.h; after finish). */
+const struct bs_outcomes *bs_agg_outcomes(const struct bs_agg *a);
 
 /*
  * The times of the first and the last event whose time could be read;

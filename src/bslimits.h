@@ -16,6 +16,30 @@
 /* Size of one read from a file or from the decompressor. */
 #define BS_READ_CHUNK		(256 * 1024)
 
+/*
+ * Bytes of the data's start a byte source can be asked to show ahead
+ * (source.h): enough for the longest magic (xz's six bytes) and for four
+ * UTF-16 units, by which text without a byte-order mark is recognised.
+ */
+#define BS_SOURCE_PEEK_MAX	8
+
+/*
+ * Memory an xz or zstd decoder may take (its dictionary or window): xz -9
+ * needs 65 MiB, zstd's own default limit is a 128 MiB window (--long=27).
+ * Data that needs more (a window chosen at compression, or a hostile
+ * header) fails with a message rather than taking what it asks.
+ */
+#define BS_DECODE_MEM_MAX	(256ULL * 1024 * 1024)
+
+/*
+ * Follow mode (source_follow.c): the bytes just before the read offset
+ * that are compared with what the file holds now, to notice a
+ * copytruncate after which the writer has already written past the old
+ * offset.  Longer than one log line, so that a changing field (queue id,
+ * time) of some line is always inside it.
+ */
+#define BS_FOLLOW_CHECK_BYTES	512
+
 /* Longest enhanced status code text, "5.123.123", with its NUL. */
 #define BS_ENHANCED_MAX		12
 
@@ -90,6 +114,21 @@
 #define BS_BY_PAIRS		(1u << 16)
 #define BS_BY_HLL_BITS		8
 
+/*
+ * Outcomes (outcome.h): recipients in flight (deferred, not yet ended)
+ * are followed by a hash of message id and recipient, 24 bytes a record
+ * in a table at most three quarters full: 98304 records in 2^17 slots,
+ * 3 MiB (4.5 MiB for a moment while the table doubles), shared by the
+ * run's first aggregate and the whole inputs read beside it (pieces of a
+ * split file are bounded by their size instead).  More recipients in
+ * flight than a busy relay keeps queued; past it a recipient is not
+ * followed and the outcome counts are marked as estimates.  Domains of
+ * recipients in flight are named up to BS_OUTCOME_DOMAINS per aggregate
+ * (further ones are counted as "(other)").
+ */
+#define BS_OUTCOME_RECIPIENTS	(3u << 15)
+#define BS_OUTCOME_DOMAINS	1024
+
 /* PCRE2 limits that turn a runaway pattern into a reported error. */
 #define BS_MATCH_LIMIT		1000000u
 #define BS_DEPTH_LIMIT		10000u
@@ -110,6 +149,18 @@
  */
 #define BS_SPLIT_MIN		(64ULL * 1024 * 1024)
 #define BS_SPLIT_PIECE		(16ULL * 1024 * 1024)
+
+/*
+ * Follow mode (tail.c): the sleep between looks at the files where
+ * inotify cannot be used; how long a rotated-away file is still read
+ * after its last new data (writers reopen their log some time after the
+ * rotator has created the new one); and the reads (of up to
+ * BS_READ_CHUNK) of one file per round, so that no file starves the
+ * others.
+ */
+#define BS_FOLLOW_POLL_MS	250
+#define BS_FOLLOW_RETIRE_MS	5000
+#define BS_FOLLOW_BURST		16
 
 /* Progress display: how often it is redrawn. */
 #define BS_PROGRESS_MS		250

@@ -72,12 +72,22 @@ bs_csvhdr_map(struct bs_csvhdr *r, const char *list, size_t len,
 		const char *s = r->f[i].ptr;
 		size_t n = r->f[i].len;
 
-		while (n > 0 && is_blank(*s)) {
+		/*
+		 * Blanks around a name, and around a quoted one: a quote
+		 * after a blank ( " a ") is no quoting to csv.c.
+		 */
+		for (;;) {
+			while (n > 0 && is_blank(*s)) {
+				s++;
+				n--;
+			}
+			while (n > 0 && is_blank(s[n - 1]))
+				n--;
+			if (n < 2 || s[0] != '"' || s[n - 1] != '"')
+				break;
 			s++;
-			n--;
+			n -= 2;
 		}
-		while (n > 0 && is_blank(s[n - 1]))
-			n--;
 		for (k = 0; k < r->nnames; k++)
 			if (m->col[k] < 0 && same_name(s, n, r->names[k]))
 				m->col[k] = (int)i;

@@ -39,6 +39,23 @@ enum {
 };
 
 /*
+ * The SMTP command a reply answered, where the parser reads it apart from
+ * the reply text (Exim: "after RCPT TO:<a>: 550 ...", "rejected RCPT
+ * <a>: ...").  A reply that carries it in its own words (Postfix's "(in
+ * reply to RCPT TO command)") is left BS_CMD_UNSTATED, and the reason
+ * rules read it there (reasons.pat's command rows).
+ */
+enum bs_command {
+	BS_CMD_UNSTATED = 0,
+	BS_CMD_CONN,		/* the connection or its greeting */
+	BS_CMD_HELO,		/* EHLO, HELO, LHLO */
+	BS_CMD_MAIL,		/* MAIL FROM */
+	BS_CMD_RCPT,		/* RCPT TO */
+	BS_CMD_DATA,		/* DATA, BDAT, the end of the data */
+	BS_CMD_OTHER		/* stated, but none of those (STARTTLS, AUTH) */
+};
+
+/*
  * The codes of one reply.  Empty strings mean "absent".  basic is three
  * digits; enhanced is class.subject.detail with one to three digits each.
  */
@@ -73,6 +90,7 @@ struct bs_event {
 	enum bs_kind kind;
 	struct bs_codes codes;
 	unsigned connfail;	/* BS_CONN_* bits, 0 for none */
+	enum bs_command command;	/* what the reply answered */
 	const char *msgid;	/* queue or message id; NULL when none yet */
 	size_t msgid_len;
 	const char *reply;	/* the reply text that decided it, or NULL */

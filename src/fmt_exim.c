@@ -927,16 +927,79 @@ read_outcome(const char *s, size_t n, struct bs_event *ev)
 	read_remote(s + rt, n - rt, ev);
 }
 
+/* Whether s[0..n) starts with word. */
+static bool
+opens(const char *s, size_t n, const char *word)
+{
+	size_t k = strlen(word);
+
+	return n >= k && memcmp(s, word, k) == 0;
+}
+
+/*
+ * The command that Exim names at s[0..n): what its smtp transport writes
+ * after "after " ("RCPT TO:<a>", "end of data", "initial connection",
+ * "EHLO name", with "pipelined " in front when it was sent so), and the
+ * commands a refusal names.  Unknown words leave it unstated.
+ */
+static enum bs_command
+command_at(const char *s, size_t n)
+{
+	static const struct {
+		const char *word;
+		enum bs_command cmd;
+	} words[] = {
+		{ "RCPT", BS_CMD_RCPT }, { "MAIL", BS_CMD_MAIL },
+		{ "end of data", BS_CMD_DATA }, { "DATA", BS_CMD_DATA },
+		{ "BDAT", BS_CMD_DATA }, { "sending data block", BS_CMD_DATA },
+		{ "initial connection", BS_CMD_CONN },
+		{ "connection", BS_CMD_CONN }, { "QUIT", BS_CMD_CONN },
+		{ "EHLO", BS_CMD_HELO }, { "HELO", BS_CMD_HELO },
+		{ "LHLO", BS_CMD_HELO }, { "STARTTLS", BS_CMD_OTHER },
+		{ "AUTH", BS_CMD_OTHER },
+	};
+	size_t i;
+
+	if (opens(s, n, "pipelined ")) {
+		s += 10;
+		n -= 10;
+	}
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (opens(s, n, words[i].word))
+			return words[i].cmd;
+	return BS_CMD_UNSTATED;
+}
+
+/*
+ * The command a quoted reply answered, from its opening o[0..n) as the
+ * reply pattern found it: "SMTP error from remote mail server after
+ * RCPT TO:<a>: ", "LMTP error after end of data: ", or a callout's
+ * 'response to "MAIL FROM:<a>" from host [ip] was: '.
+ */
+static enum bs_command
+opening_command(const char *o, size_t n)
+{
+	const char *a;
+
+	if (opens(o, n, "response to \""))
+		return command_at(o + 13, n - 13);
+	a = memmem(o, n, "after ", 6);
+	return a == NULL ? BS_CMD_UNSTATED :
+	    command_at(a + 6, n - (size_t)(a + 6 - o));
+}
+
 /*
  * Codes of the reply that starts where the reply pattern finds it in
- * s[0..n).  Returns 1 when it found a reply (codes may still be empty),
- * 0 when there is none, -1 on a PCRE2 error.
+ * s[0..n), and the command it answered unless ev already has one (a
+ * refusal names the command this server refused, not the callout's).
+ * Returns 1 when it found a reply (codes may still be empty), 0 when
+ * there is none, -1 on a PCRE2 error.
  */
 static int
 quoted_reply(struct exim *e, const char *s, size_t n, struct bs_event *ev)
 {
-	const char *r;
-	size_t rl;
+	const char *r, *o;
+	size_t rl, ol;
 	int rc;
 
 	rc = bs_match(e->p, e->reply, s, n, 0, e->md);
@@ -944,6 +1007,9 @@ quoted_reply(struct exim *e, const char *s, size_t n, struct bs_event *ev)
 		return rc;
 	if (!bs_group_span(e->md, e->g_reply, &r, s, &rl))
 		return 0;
+	if (ev->command == BS_CMD_UNSTATED &&
+	    bs_group_span(e->md, 0, &o, s, &ol))
+		ev->command = opening_command(o, ol);
 	rl = n - (size_t)(r - s);
 	ev->reply = r;
 	ev->reply_len = rl;
@@ -1067,6 +1133,35 @@ read_rcpt(const char *cmd, size_t cmdl, const char *end, struct bs_event *ev)
 }
 
 /*
+ * The command of a refusal as the reject pattern names it: the ACL that
+ * refused (RCPT, MAIL, "after DATA", "connection", EHLO ...).  The ACLs
+ * that run once the message is read (DATA, MIME, DKIM, PRDR,
+ * local_scan(), the non-SMTP ACL) answer its data; MAILAUTH is MAIL's.
+ */
+static enum bs_command
+refused_command(const char *c, size_t n)
+{
+	static const char *const data[] = {
+		"after DATA", "PREDATA", "MIME", "during MIME", "DKIM",
+		"PRDR", "by local_scan()", "by non-SMTP ACL",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(data) / sizeof(data[0]); i++)
+		if (n == strlen(data[i]) && memcmp(c, data[i], n) == 0)
+			return BS_CMD_DATA;
+	if (n == 8 && memcmp(c, "MAILAUTH", 8) == 0)
+		return BS_CMD_MAIL;
+	if (n == 4 && (memcmp(c, "RCPT", 4) == 0 || memcmp(c, "MAIL", 4) == 0 ||
+	    memcmp(c, "DATA", 4) == 0 || memcmp(c, "BDAT", 4) == 0 ||
+	    memcmp(c, "EHLO", 4) == 0 || memcmp(c, "HELO", 4) == 0))
+		return command_at(c, n);
+	if (n == 10 && memcmp(c, "connection", 10) == 0)
+		return BS_CMD_CONN;
+	return BS_CMD_OTHER;
+}
+
+/*
  * "[temporarily ]rejected COMMAND": this server's reply when the reason
  * opens with one, else a callout's reply quoted in the reason.  A
  * connection failure quoted in the reason is the callout's, not this
@@ -1089,8 +1184,10 @@ parse_reject(struct exim *e, const char *s, size_t n, struct bs_event *ev)
 	 * anyone's text; without a reason ("rejected connection from
 	 * H=[ip]") the whole line is Exim's.
 	 */
-	if (bs_group_span(e->md, e->g_command, &cmd, s, &cmdl))
+	if (bs_group_span(e->md, e->g_command, &cmd, s, &cmdl)) {
 		read_rcpt(cmd, cmdl, s + n, ev);
+		ev->command = refused_command(cmd, cmdl);
+	}
 	head = bs_group_span(e->md, e->g_rej_reason, &why, s, &whyl) ?
 	    (size_t)(why - s) : n;
 	read_remote(s, head, ev);
@@ -1212,6 +1309,7 @@ exim_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	} else if (is_scan_failure(l.body, l.body_len)) {
 		/* A refusal without a code; Exim's words are its text. */
 		ev.kind = BS_REJECTED;
+		ev.command = BS_CMD_DATA;
 		ev.reply = l.body;
 		ev.reply_len = l.body_len;
 		st = BS_OK;

@@ -7,16 +7,29 @@
  * a signal arrives; it never spins.  When the caller names its signals,
  * they stay blocked except inside that wait, so a flag set by a handler
  * is always seen before the next sleep.
+ *
+ * The year of classic syslog stamps comes from a reference time
+ * (window.h), which for a follower is the wall clock: each stream's is
+ * set again when the clock has moved REF_EVERY_S seconds past it, so that
+ * a follower running for days, or across New Year, places each day's
+ * stamps in the right year.  Setting it starts a stream's stamp reader
+ * afresh (bs_stream_set_ref), and in the hour that comes twice when
+ * summer time ends the reader tells the two passes apart by the stamps it
+ * has read before; so the reference is left alone within REF_QUIET_S of
+ * a change of the local clock's offset (the year needs no better than a
+ * few hours: a day of slack is allowed).
  */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "agg.h"
+#include "bslimits.h"
 #include "follow.h"
 #include "run.h"
 #include "tail.h"
@@ -29,6 +42,18 @@
 /* The longest sleep when a signal could slip in before it (no mask). */
 #define UNMASKED_WAIT_MS	1000
 
+/* Setting the streams' reference time: see above. */
+#define REF_EVERY_S		60
+#define REF_QUIET_S		(2 * 3600)
+#define REF_RETRY_S		600
+
+/* The streams' reference time and when it was set. */
+struct refclock {
+	const struct bs_follow_signals *sig;
+	time_t ref;		/* set last */
+	time_t retry;		/* near an offset change: look again then */
+};
+
 static int64_t
 mono_ms(void)
 {
@@ -36,6 +61,50 @@ mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static time_t
+wall_now(const struct bs_follow_signals *sig)
+{
+	return sig->clock != NULL ? sig->clock(sig->clock_ctx) : time(NULL);
+}
+
+/* Whether the local clock's offset changes within REF_QUIET_S of t. */
+static bool
+offset_changes_near(time_t t)
+{
+	time_t lo = t - REF_QUIET_S, hi = t + REF_QUIET_S;
+	struct tm a, b;
+
+	if (localtime_r(&lo, &a) == NULL || localtime_r(&hi, &b) == NULL)
+		return false;
+	return a.tm_isdst != b.tm_isdst || a.tm_gmtoff != b.tm_gmtoff;
+}
+
+/*
+ * Give every stream the wall clock as its reference, when it is due
+ * (always with force: at the start).  A clock set back counts as moved.
+ */
+static void
+set_refs(struct refclock *rc, struct bs_stream **ss, size_t n, bool force)
+{
+	time_t now = wall_now(rc->sig);
+	size_t i;
+
+	if (!force) {
+		if (now >= rc->ref && now - rc->ref < REF_EVERY_S)
+			return;
+		if (now >= rc->ref && now < rc->retry)
+			return;
+		if (offset_changes_near(now)) {
+			rc->retry = now + REF_RETRY_S;
+			return;
+		}
+	}
+	for (i = 0; i < n; i++)
+		bs_stream_set_ref(ss[i], now);
+	rc->ref = now;
+	rc->retry = now;
 }
 
 /* Hot: once per line read. */
@@ -57,7 +126,7 @@ static bs_status
 read_all(const struct bs_run_config *cfg, struct bs_tail **ts,
     struct bs_stream **ss, size_t n, bool *reported, bool *ended)
 {
-	struct bs_diag d;
+	struct bs_diag d, note;
 	size_t i;
 
 	*ended = true;
@@ -66,6 +135,9 @@ read_all(const struct bs_run_config *cfg, struct bs_tail **ts,
 
 		bs_diag_clear(&d);
 		st = bs_tail_read_lines(ts[i], to_stream, ss[i], &d);
+		/* A truncation, and what is done about it. */
+		if (bs_tail_notice(ts[i], &note))
+			bs_run_warn(cfg, &note);
 		if (st == BS_ERR_IO) {
 			bs_run_warn(cfg, &d);
 			if (reported != NULL)
@@ -150,6 +222,7 @@ bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	bool *reported = calloc(n > 0 ? n : 1, sizeof(*reported));
 	int64_t interval_ms = (int64_t)interval_s * 1000, next, now;
 	bs_status st = BS_OK, refused = BS_OK;
+	struct refclock rc = { sig, 0, 0 };
 	sigset_t old_mask, wait_mask;
 	bool masked = false, ended = false;
 	size_t i, k = 0;
@@ -189,6 +262,7 @@ bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	st = BS_OK;
 	if (k == 0)
 		goto out;
+	set_refs(&rc, ss, k, true);
 	if (sig->mask != NULL &&
 	    sigprocmask(SIG_BLOCK, sig->mask, &old_mask) == 0) {
 		masked = true;
@@ -224,6 +298,7 @@ bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
 		if (bs_tail_wait(ts, k, (int)timeout,
 		    masked ? &wait_mask : NULL) < 0 && errno != EINTR)
 			pause_briefly();
+		set_refs(&rc, ss, k, false);
 		st = read_all(cfg, ts, ss, k, NULL, &ended);
 		if (st != BS_OK)
 			goto out;
@@ -234,6 +309,7 @@ bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	 * so that a writer faster than us cannot keep us here), report.
 	 */
 	for (pass = 0; pass < 64 && !ended; pass++) {
+		set_refs(&rc, ss, k, false);
 		st = read_all(cfg, ts, ss, k, NULL, &ended);
 		if (st != BS_OK)
 			goto out;

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "diag.h"
 
@@ -16,17 +17,24 @@ struct bs_agg;
 struct bs_run_config;
 
 /*
- * Flags set by the caller's signal handlers.  report_now (SIGUSR1): report
- * at once; stop (SIGINT, SIGTERM): read what is available, report once
- * more and return.  mask, optional, holds the signals whose handlers set
- * them: bs_run_follow blocks them while it works and lets them in only
- * while it waits, so that none is noticed late.  Without a mask a wait
- * lasts at most one second.
+ * The caller's hold on the loop.  Flags set by its signal handlers:
+ * report_now (SIGUSR1): report at once; stop (SIGINT, SIGTERM, SIGHUP):
+ * read what is available, report once more and return.  mask, optional,
+ * holds the signals whose handlers set them: bs_run_follow blocks them
+ * while it works and lets them in only while it waits, so that none is
+ * noticed late.  Without a mask a wait lasts at most one second.
+ *
+ * clock, optional (NULL: time(NULL)), is the wall clock that the year of
+ * classic syslog stamps is taken from (window.h): a follower that runs
+ * for days, or across New Year, reads today's stamps as today's.  Tests
+ * give their own, to play days in a moment.
  */
 struct bs_follow_signals {
 	volatile sig_atomic_t *report_now;
 	volatile sig_atomic_t *stop;
 	const sigset_t *mask;
+	time_t (*clock)(void *ctx);
+	void *clock_ctx;
 };
 
 /*
@@ -38,7 +46,8 @@ struct bs_follow_signals {
  * last report comes before returning.  A path that is a directory fails
  * as an input (its error recorded in agg, and passed to cfg->warn) and
  * the others are followed; problems that follow mode retries on its own
- * (a file not there yet, unreadable for now) only go to cfg->warn.
+ * (a file not there yet, unreadable for now), and notices (a file
+ * truncated), only go to cfg->warn.
  * Returns BS_OK after the last report; BS_ERR_IO after it if a path was
  * refused, or at once, without a report, if every path was; BS_ERR_NOMEM.
  * The caller's signal mask is as it was on return.

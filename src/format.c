@@ -6,10 +6,14 @@
 
 #include "format.h"
 
+/* Declared here, where its row is: a format is its file and its row. */
+extern const struct bs_format bs_format_m365;
+
 const struct bs_format *const bs_formats[] = {
 	&bs_format_postfix,
 	&bs_format_exim,
 	&bs_format_exchange,
+	&bs_format_m365, /* after Exchange: a tie of rows is Exchange's */
 	NULL,
 };
 

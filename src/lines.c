@@ -14,6 +14,15 @@
  * BS_LINES_AGAIN and keeps the unfinished line for the next call) or
  * start over (copytruncate: the unfinished line is dropped).
  *
+ * What is not part of a line is dropped from its start: a run of NUL
+ * bytes (what a copytruncate leaves when the writer goes on at its old
+ * offset: the file's start is a hole, read as zeros, up to the first new
+ * line) and a UTF-8 byte-order mark (Windows tools write one at the start
+ * of a file; concatenated files have one at a line start).  Only the first
+ * byte of a line is looked at to decide; NUL runs of any length, even
+ * longer than the buffer, are skipped, and a line is too long or not by
+ * what is left.
+ *
  * With needles set (a format's prefilter), the splitter searches the
  * buffer for the needles instead of looking at every line: each needle is
  * searched once over the data, the lines before the nearest hit are only
@@ -36,6 +45,7 @@ struct bs_lines {
 	size_t cap, start, end;
 	bool eof;
 	bool skipping;		/* discarding the rest of a cut line */
+	bool junk_tail;		/* the data ends in a line's junk (NULs) */
 	uint64_t count, cut;
 
 	bool filter;		/* needles are set */
@@ -114,10 +124,74 @@ emit(struct bs_lines *ls, struct bs_line *line, size_t len, bool cut)
 		line->needle = ls->hit - ls->start + 1;
 }
 
-/* Whether a line of len bytes (newline excluded) is too long. */
+/* The UTF-8 byte-order mark. */
+static const char bom[3] = { '\xef', '\xbb', '\xbf' };
+
+/*
+ * Hot: whether a line starting with byte c may start with what is not
+ * part of it (NUL bytes, a byte-order mark): one compare for most lines.
+ */
+static inline bool
+odd_start(char c)
+{
+	return c == '\0' || c == bom[0];
+}
+
+/*
+ * The bytes at the start of the len bytes at p that are not part of the
+ * line: NULs and byte-order marks, in any order.  A mark cut short by len
+ * is not one.
+ */
+static size_t
+junk_len(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	for (;;) {
+		while (i < len && p[i] == '\0')
+			i++;
+		if (len - i >= sizeof(bom) && memcmp(p + i, bom,
+		    sizeof(bom)) == 0)
+			i += sizeof(bom);
+		else
+			return i;
+	}
+}
+
+/*
+ * Skip the NULs and byte-order marks at start, of the have bytes there.
+ * Returns whether start moved.  (A mark's first bytes at the end of the
+ * data stay: with no newline in them, the splitter reads on before it
+ * looks again.)
+ */
+static bool
+skip_junk(struct bs_lines *ls, size_t have)
+{
+	size_t j = junk_len(ls->cur + ls->start, have);
+
+	if (j == 0)
+		return false;
+	ls->start += j;
+	/* A line of nothing but junk, if no more bytes come. */
+	ls->junk_tail = j == have;
+	return true;
+}
+
+/*
+ * Whether a line of len bytes (newline excluded) is too long: longer than
+ * BS_LINE_MAX without its junk (junk_len) and a trailing CR.
+ */
 static bool
 too_long(const char *line, size_t len)
 {
+	if (len <= BS_LINE_MAX)
+		return false;
+	if (odd_start(line[0])) {
+		size_t j = junk_len(line, len);
+
+		line += j;
+		len -= j;
+	}
 	return len > BS_LINE_MAX + 1 ||
 	    (len == BS_LINE_MAX + 1 && line[len - 1] != '\r');
 }
@@ -217,6 +291,7 @@ read_more(struct bs_lines *ls, struct bs_diag *d)
 	    ls->cap - ls->end, d)) == BS_SOURCE_RESTART) {
 		ls->end = 0;
 		ls->skipping = false;
+		ls->junk_tail = false;
 		ls->hit = SIZE_MAX;
 		ls->clear = 0;
 	}
@@ -266,6 +341,8 @@ refill(struct bs_lines *ls, struct bs_diag *d)
 	}
 	if (r == 0)
 		ls->eof = true;
+	else
+		ls->junk_tail = false;	/* the line goes on, or not: look */
 	ls->end += (size_t)r;
 	return 0;
 }
@@ -294,6 +371,9 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 			if (ls->filter)
 				hit = skip_to_hit(ls);
 			have = ls->end - ls->start;
+			if (have > 0 && odd_start(ls->cur[ls->start]) &&
+			    skip_junk(ls, have))
+				continue;
 			if (have > 0)
 				nl = memchr(ls->cur + ls->start, '\n', have);
 			if (nl != NULL && hit) {
@@ -322,8 +402,9 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 				continue;
 			}
 			if (ls->eof) {
-				if (have == 0)
+				if (have == 0 && !ls->junk_tail)
 					return 0;
+				ls->junk_tail = false;
 				if (hit) {
 					emit(ls, line, have, false);
 					ls->start = ls->end;

@@ -435,18 +435,28 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
 	struct follow_ctx fc = { o, 0 };
 	struct sigaction sa;
 	sigset_t mask;
-	struct bs_follow_signals sig = { &report_now, &stop_now, &mask };
+	struct bs_follow_signals sig = { .report_now = &report_now,
+	    .stop = &stop_now, .mask = &mask };
 	bs_status st;
 
 	/*
 	 * The handlers only set flags; bs_run_follow keeps these signals
 	 * blocked while it works and lets them in while it waits, so none
 	 * is noticed late.
+	 *
+	 * SIGHUP ends the run as SIGTERM does, with a last report.  A daemon
+	 * would reopen its log or configuration, but a follower has none to
+	 * reopen (it notices rotation by itself, by name), so the meaning
+	 * left is the terminal's: the session is over.  Unhandled, SIGHUP
+	 * killed the process without that report.  Started with SIGHUP
+	 * ignored (nohup), it stays ignored: that is what nohup asked for.
 	 */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGUSR1);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	if (sigaction(SIGHUP, NULL, &sa) != 0 || sa.sa_handler != SIG_IGN)
+		sigaddset(&mask, SIGHUP);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sa.sa_mask = mask;
@@ -454,6 +464,8 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (sigismember(&mask, SIGHUP) == 1)
+		sigaction(SIGHUP, &sa, NULL);
 	st = bs_run_follow(cfg, o->args, o->nargs, o->from_start, o->interval,
 	    agg, &sig, on_follow_report, &fc);
 	if (st == BS_ERR_NOMEM) {
@@ -462,7 +474,7 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
 	}
 	if (st != BS_OK)
 		return EXIT_INPUT;
-	/* Stopped by SIGINT or SIGTERM after the last report: success. */
+	/* Stopped by SIGINT, SIGTERM or SIGHUP after the last report. */
 	return fc.rc == EXIT_CROSSED ? EXIT_CROSSED : fc.rc;
 }
 
@@ -666,8 +678,8 @@ main(int argc, char **argv)
 		bs_options_help(stdout);
 		return EXIT_SUCCESS;
 	case BS_ACT_VERSION:
-		printf("bouncestat %s\ngzip: %s\n", BS_VERSION,
-		    bs_source_gzip_backend());
+		printf("bouncestat %s\ngzip: %s\nreads: %s\n", BS_VERSION,
+		    bs_source_gzip_backend(), bs_source_decoders());
 		return EXIT_SUCCESS;
 	case BS_ACT_EXPLAIN:
 		return explain(&o);

@@ -169,7 +169,8 @@ static const struct reason_info reasons[] = {
 	  "Fix the generating software's headers.", NULL,
 	  "This server refused a message that breaks RFC 5322." },
 	{ "onhold", H_SOFT,
-	  "A reply was seen but says too little to decide.",
+	  "A reply was seen but says too little to decide (so is an Exim "
+	  "retry hold: the failure before it holds the cause).",
 	  "Read the reply text; nothing in it names a cause.", NULL,
 	  "Read the reply text; nothing in it names a cause." },
 	{ "policyviolation", H_SOFT,
@@ -1509,11 +1510,37 @@ cmd_index(unsigned cmd)
 }
 
 /*
+ * The command bit of what the parser read apart from the reply (Exim's
+ * "after RCPT TO:"), or 0 when the reply's own words must tell.
+ */
+static unsigned
+cmd_stated(enum bs_command c)
+{
+	switch (c) {
+	case BS_CMD_CONN:
+		return CMD_CONN;
+	case BS_CMD_HELO:
+		return CMD_HELO;
+	case BS_CMD_MAIL:
+		return CMD_MAIL;
+	case BS_CMD_RCPT:
+		return CMD_RCPT;
+	case BS_CMD_DATA:
+		return CMD_DATA;
+	case BS_CMD_OTHER:
+		return CMD_NONE;
+	default:
+		return 0;
+	}
+}
+
+/*
  * Hot for failure events: once each.  The rules that the event's kind
  * and codes allow come from a per-thread table; the reply is read by the
- * prefilter only when such a rule has a text or cmd= condition, and
- * PCRE2 runs (once, over the texts left undecided) only when the first
- * rule left standing depends on one of them.
+ * prefilter only when such a rule has a text condition, or a cmd=
+ * condition and the parser did not state the command, and PCRE2 runs
+ * (once, over the texts left undecided) only when the first rule left
+ * standing depends on one of them.
  */
 void
 bs_reasons_classify(const struct bs_reasons *r, const struct bs_event *ev,
@@ -1524,7 +1551,8 @@ bs_reasons_classify(const struct bs_reasons *r, const struct bs_event *ev,
 	struct bs_lit_found *f = NULL;
 	rmask tmpc, tmpm;
 	const uint64_t *allowed, *tm = NULL;
-	unsigned cmd = 0;
+	unsigned cmd = cmd_stated(ev->command);
+	bool stated = cmd != 0;
 	size_t w, from = 0;
 
 	memset(v, 0, sizeof(*v));
@@ -1541,11 +1569,10 @@ again:
 	for (w = from >> 6; w < r->nw; w++) {
 		uint64_t b = allowed[w];
 
-		if (f != NULL) {
+		if (f != NULL)
 			b &= tm[w];
-			if (cmd != 0)
-				b &= r->cmdmask[cmd_index(cmd)][w];
-		}
+		if (cmd != 0)
+			b &= r->cmdmask[cmd_index(cmd)][w];
 		if (w == from >> 6)
 			b &= ~0ull << (from & 63);
 		while (b != 0) {
@@ -1557,7 +1584,7 @@ again:
 			if (ru->nhosts > 0 && (ev->kind == BS_REJECTED ||
 			    !host_holds(ru, ev)))
 				continue;
-			if (ru->text != 0 || ru->cmds != 0) {
+			if (ru->text != 0 || (ru->cmds != 0 && cmd == 0)) {
 				if (f == NULL) {
 					rf = reply_facts(r, s, ev->reply,
 					    ev->reply_len, &tmpf);
@@ -1573,7 +1600,8 @@ again:
 					    ev->reply_len);
 					rf->has_tm = false;
 					tm = rule_mask(r, rf, tmpm);
-					cmd = command_of(r, f);
+					if (!stated)
+						cmd = command_of(r, f);
 				} else {
 					fire(ru, ev, v);
 					return;

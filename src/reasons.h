@@ -64,7 +64,9 @@ const struct bs_reasons *bs_reasons_of(const struct bs_patterns *p,
     struct bs_diag *d);
 
 /*
- * Decide ev's reason (ev->kind, codes, reply, remote).  Deliveries are
+ * Decide ev's reason (ev->kind, codes, reply, remote, and the command
+ * when the parser stated it; else the reply's wording tells, through the
+ * command rows).  Deliveries are
  * "delivered" at no cost; other kinds run the rules.  Thread-safe: the
  * one match uses the calling thread's own match data.
  */

@@ -211,6 +211,95 @@ write_by(FILE *out, const struct bs_agg *a)
 	fputs(n ? "\n  },\n" : "},\n", out);
 }
 
+/* Seconds to the hundredth, without trailing zeros. */
+static void
+json_seconds(FILE *out, double s)
+{
+	char buf[48];
+	size_t n;
+
+	snprintf(buf, sizeof(buf), "%.2f", s);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	fputs(buf, out);
+}
+
+static void
+write_delays(FILE *out, const char *name, const struct bs_delays *d,
+    bool more)
+{
+	fprintf(out, "      \"%s\": {\"samples\": %" PRIu64, name,
+	    d->samples);
+	if (d->samples == 0) {
+		fputs(", \"p50\": null, \"p90\": null, \"p99\": null, "
+		    "\"max\": null}", out);
+	} else {
+		fputs(", \"p50\": ", out);
+		json_seconds(out, d->p50);
+		fputs(", \"p90\": ", out);
+		json_seconds(out, d->p90);
+		fputs(", \"p99\": ", out);
+		json_seconds(out, d->p99);
+		fputs(", \"max\": ", out);
+		json_seconds(out, d->max);
+		fputs("}", out);
+	}
+	fputs(more ? ",\n" : "\n", out);
+}
+
+/*
+ * "outcomes" (DESIGN.md): recipients by how they ended.  Percentiles are
+ * within delay_relative_error of the truth; with "estimated", every
+ * count is within error_bound.
+ */
+static void
+write_outcomes(FILE *out, const struct bs_agg *a)
+{
+	const struct bs_outcomes *r = bs_agg_outcomes(a);
+	size_t i;
+
+	fprintf(out, "  \"outcomes\": {\n    \"recipients\": %" PRIu64
+	    ",\n    \"delivered_first\": %" PRIu64
+	    ",\n    \"delivered_after_deferral\": %" PRIu64
+	    ",\n    \"bounced_first\": %" PRIu64
+	    ",\n    \"bounced_after_deferral\": %" PRIu64
+	    ",\n    \"expired\": %" PRIu64
+	    ",\n    \"still_deferred\": %" PRIu64
+	    ",\n    \"deferred\": %" PRIu64
+	    ",\n    \"deferrals_before\": {\"1\": %" PRIu64 ", \"2-3\": %"
+	    PRIu64 ", \"4-10\": %" PRIu64 ", \"more\": %" PRIu64 "},\n",
+	    r->recipients, r->delivered_first, r->delivered_after_deferral,
+	    r->bounced_first, r->bounced_after_deferral, r->expired,
+	    r->still_deferred, r->deferred,
+	    r->deferrals_before[BS_DEFERRALS_1],
+	    r->deferrals_before[BS_DEFERRALS_2_3],
+	    r->deferrals_before[BS_DEFERRALS_4_10],
+	    r->deferrals_before[BS_DEFERRALS_MORE]);
+	fputs("    \"delay_seconds\": {\n", out);
+	write_delays(out, "delivered", &r->delay_delivered, true);
+	write_delays(out, "delivered_after_deferral",
+	    &r->delay_after_deferral, false);
+	fprintf(out, "    },\n    \"delay_relative_error\": %.4f,\n",
+	    BS_OUTCOME_DELAY_ERROR);
+	fputs("    \"still_deferred_domains\": [", out);
+	for (i = 0; i < r->ndomains; i++) {
+		fputs(i ? ", {\"key\": " : "{\"key\": ", out);
+		if (r->domains[i].name == NULL)
+			fputs("\"(other)\"", out);
+		else
+			bs_safe_json(out, r->domains[i].name,
+			    r->domains[i].len);
+		fprintf(out, ", \"count\": %" PRIu64 "}",
+		    r->domains[i].count);
+	}
+	fprintf(out, "],\n    \"estimated\": %s,\n    \"error_bound\": %"
+	    PRIu64 "\n  },\n", r->estimated ? "true" : "false",
+	    r->error_bound);
+}
+
 int
 bs_report_json(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
@@ -221,6 +310,7 @@ bs_report_json(FILE *out, const struct bs_agg *a,
 	write_inputs(out, a);
 	write_totals(out, a);
 	write_period(out, a, o);
+	write_outcomes(out, a);
 	write_by(out, a);
 	fputs("  \"codes\": [", out);
 	for (i = 0; i < n; i++) {

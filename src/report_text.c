@@ -222,6 +222,103 @@ write_period(FILE *out, const struct bs_agg *a,
 		    p.until[0] ? p.until : "the end");
 }
 
+/* A delay for people: "1.9 s", "14 min", "2.1 h", "3.5 d". */
+static const char *
+duration(char *buf, size_t n, double s)
+{
+	if (s < 9.95)
+		snprintf(buf, n, "%.1f s", s);
+	else if (s < 59.5)
+		snprintf(buf, n, "%.0f s", s);
+	else if (s < 3600 - 30)
+		snprintf(buf, n, "%.0f min", s / 60);
+	else if (s < 86400 - 1800)
+		snprintf(buf, n, "%.1f h", s / 3600);
+	else
+		snprintf(buf, n, "%.1f d", s / 86400);
+	return buf;
+}
+
+/*
+ * What happened in the end (outcome.h): two short paragraphs for cron
+ * mail, the recipients that ended at their first attempt and those that
+ * were deferred, with delays and where the ones still queued wait.
+ */
+static void
+write_outcomes(FILE *out, const struct bs_agg *a, int width)
+{
+	const struct bs_outcomes *r = bs_agg_outcomes(a);
+	const char *e = r->estimated ? "~" : "";
+	uint64_t exp_after = r->deferred - r->delivered_after_deferral -
+	    r->bounced_after_deferral - r->still_deferred;
+	char text[1024], d[4][32];
+	size_t n;
+
+	if (r->recipients == 0 && !r->estimated)
+		return;
+	fputs("\nWhat happened in the end (recipients of queued mail):\n",
+	    out);
+	n = (size_t)snprintf(text, sizeof(text), "%s%" PRIu64 " recipient%s: "
+	    "%s%" PRIu64 " delivered at the first attempt, %s%" PRIu64
+	    " bounced at once", e, r->recipients,
+	    r->recipients == 1 ? "" : "s", e, r->delivered_first, e,
+	    r->bounced_first);
+	if (r->expired > exp_after)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", %s%"
+		    PRIu64 " expired with no deferral read", e,
+		    r->expired - exp_after);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, ".");
+	if (r->delay_delivered.samples > 0)
+		snprintf(text + n, sizeof(text) - n, " Delivered mail took "
+		    "median %s, p90 %s, p99 %s, at most %s.",
+		    duration(d[0], 32, r->delay_delivered.p50),
+		    duration(d[1], 32, r->delay_delivered.p90),
+		    duration(d[2], 32, r->delay_delivered.p99),
+		    duration(d[3], 32, r->delay_delivered.max));
+	wrap_at(out, 2, "", text, width);
+	if (r->deferred > 0) {
+		n = (size_t)snprintf(text, sizeof(text), "%s%" PRIu64
+		    " recipient%s deferred: %s%" PRIu64 " delivered later",
+		    e, r->deferred, r->deferred == 1 ? "" : "s", e,
+		    r->delivered_after_deferral);
+		if (r->delay_after_deferral.samples > 0)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    ", median %s, p90 %s",
+			    duration(d[0], 32, r->delay_after_deferral.p50),
+			    duration(d[1], 32, r->delay_after_deferral.p90));
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "; %s%"
+		    PRIu64 " bounced; %s%" PRIu64 " expired; %s%" PRIu64
+		    " still queued at the end of the log", e,
+		    r->bounced_after_deferral, e, exp_after, e,
+		    r->still_deferred);
+		if (r->still_deferred > 0 && r->ndomains > 0 &&
+		    r->domains[0].name != NULL) {
+			char dom[4 * 255 + 1];
+
+			bs_safe_term(dom, sizeof(dom), r->domains[0].name,
+			    r->domains[0].len);
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    " (%s%" PRIu64 " of them at %s)", e,
+			    r->domains[0].count, dom);
+		}
+		snprintf(text + n, sizeof(text) - n, ". Deferrals before: 1 "
+		    "for %s%" PRIu64 ", 2-3 for %s%" PRIu64 ", 4-10 for %s%"
+		    PRIu64 ", more for %s%" PRIu64 ".", e,
+		    r->deferrals_before[BS_DEFERRALS_1], e,
+		    r->deferrals_before[BS_DEFERRALS_2_3], e,
+		    r->deferrals_before[BS_DEFERRALS_4_10], e,
+		    r->deferrals_before[BS_DEFERRALS_MORE]);
+		wrap_at(out, 2, "", text, width);
+	}
+	if (r->estimated) {
+		snprintf(text, sizeof(text), "~: more than %u recipients in "
+		    "flight at once; %" PRIu64 " could not be followed, and a "
+		    "count marked ~ may be off by up to that many.",
+		    (unsigned)BS_OUTCOME_RECIPIENTS, r->error_bound);
+		wrap_at(out, 2, "", text, width);
+	}
+}
+
 /* "1234" or "~1234" for a count that is a lower bound. */
 static const char *
 num(char *buf, size_t n, uint64_t v, bool est)
@@ -235,9 +332,8 @@ static void
 row_key(const struct bs_by_row *r, enum bs_by by, char *buf, size_t n)
 {
 	if (r->type == BS_BY_ROW_NULL)
-		snprintf(buf, n, by == BS_BY_REMOTE ? "(none: refusals, "
-		    "local)" : by == BS_BY_CLIENT ? "(none: not refusals)" :
-		    "(none)");
+		snprintf(buf, n, by == BS_BY_REMOTE ? "(none: refused/local)"
+		    : by == BS_BY_CLIENT ? "(none: not refusals)" : "(none)");
 	else if (r->keylen == 0 && by == BS_BY_SENDER)
 		snprintf(buf, n, "<> (bounces)");
 	else
@@ -478,6 +574,7 @@ bs_report_text(FILE *out, const struct bs_agg *a,
 
 	write_totals(out, a);
 	write_period(out, a, o);
+	write_outcomes(out, a, o->width);
 	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		bool header = false;
 

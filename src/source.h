@@ -10,15 +10,22 @@
  *                    regular file, cut at line starts (a piece of a large
  *                    file read on several cores, jobs.c)
  *   source_gzip.c    the data of the gzip members read from another source
+ *   source_xz.c, source_zstd.c, source_bzip2.c, source_lz4.c
+ *                    likewise for the other compressors' streams, each
+ *                    through its library where the build has it
+ *   source_utf16.c   UTF-16 text of another source, transcoded to UTF-8
  *   source_ahead.c   another source read ahead by a thread into a ring of
  *                    buffers, which it lends
  *   source_follow.c  a file or pipe read as it grows (follow mode)
  *
- * bs_source_open stacks the first three as a batch run reads an input: the
- * file, a gzip decoder when the data starts with gzip's magic (gzip is
- * recognised by its content, not its name), and read-ahead for gzip data
- * where two CPUs can share the work.  Within a build, the bytes handed out
- * and how the data ends never depend on read sizes or on read-ahead.
+ * bs_source_open stacks them as a batch run reads an input: the file, a
+ * decoder when the data starts with the magic bytes of gzip, xz, zstd,
+ * bzip2 or lz4 (data is recognised by its content, not its name), the
+ * transcoder when the text is UTF-16, and read-ahead for decoded data where
+ * two CPUs can share the work.  Within a build, the bytes handed out and
+ * how the data ends never depend on read sizes or on read-ahead.  (A UTF-8
+ * byte-order mark and NUL bytes at the start of a line are dropped by the
+ * line splitter, lines.c, which every way of reading shares.)
  *
  * Invariants: a source allocates when it is opened, never while reading;
  * after the end (0) or a failure (-1) every further read returns 0.
@@ -39,9 +46,6 @@
 #define BS_SOURCE_AGAIN		(-3)	/* nothing now; more may come */
 #define BS_SOURCE_RESTART	(-4)	/* the data starts over (below) */
 #define BS_SOURCE_CHECK		(-5)	/* a member ended (deferred CRC-32) */
-
-/* The bytes of the data's start a source can be asked to show ahead. */
-#define BS_SOURCE_PEEK_MAX	2
 
 struct bs_source;
 
@@ -86,8 +90,9 @@ struct bs_source_ops {
 
 /*
  * The part every source shares.  An implementation fills ops, name, size,
- * mtime, gzip and may_block when it is opened (a wrapper copies them from
- * the source below); the rest belongs to source.c.
+ * mtime, gzip, decoded and may_block when it is opened (a wrapper copies
+ * them from the source below and sets its own); the rest belongs to
+ * source.c.
  */
 struct bs_source {
 	const struct bs_source_ops *ops;
@@ -95,6 +100,12 @@ struct bs_source {
 	unsigned long long size;	/* raw bytes, 0 if unknown */
 	time_t mtime;		/* see bs_source_mtime */
 	bool gzip;		/* the data is gzip-compressed */
+	/*
+	 * The bytes handed out are not the file's own (decompressed or
+	 * transcoded): the file cannot be cut into pieces at byte offsets,
+	 * and the peeked bytes of this source are not raw bytes.
+	 */
+	bool decoded;
 	bool may_block;		/* reads may wait: a pipe, a terminal */
 	bool done;		/* the end or a failure was returned */
 	size_t head_len;	/* peeked bytes, handed out first */
@@ -107,15 +118,61 @@ struct bs_source {
 #define BS_SOURCE_SYNC	1u	/* never read ahead in a thread */
 
 /*
- * Open path ("-" for standard input) as a batch run reads it: gzip
- * decoded by the fastest decoder built in, and read ahead by a thread for
- * gzip data when the process may use two CPUs, unless flags has
- * BS_SOURCE_SYNC.  Looks at the first two bytes, so on a pipe it waits
- * for them.  On failure returns BS_ERR_IO (cannot open or read, a
- * directory) or BS_ERR_NOMEM, with d filled.
+ * Open path ("-" for standard input) as a batch run reads it: compressed
+ * data decoded (bs_source_decode; gzip by the fastest decoder built in),
+ * UTF-16 text transcoded (bs_source_utf16), and decoded data read ahead
+ * by a thread when the process may use two CPUs, unless flags has
+ * BS_SOURCE_SYNC.  Looks at the first BS_SOURCE_PEEK_MAX bytes, so on a
+ * pipe it waits for them (or the end).  On failure returns BS_ERR_IO
+ * (cannot open or read, a directory), BS_ERR_FORMAT (data this build
+ * cannot decode, or text it cannot read) or BS_ERR_NOMEM, with d filled.
  */
 bs_status bs_source_open(const char *path, unsigned flags,
     struct bs_source **out, struct bs_diag *d);
+
+/* What the first bytes of the data say it is (bs_source_data). */
+enum bs_data {
+	BS_DATA_PLAIN = 0,	/* anything else: text as it is */
+	BS_DATA_GZIP,		/* 1f 8b */
+	BS_DATA_XZ,		/* fd '7zXZ' 00 */
+	BS_DATA_ZSTD,		/* 28 b5 2f fd (a zstd frame) */
+	BS_DATA_BZIP2,		/* 'BZh' and a block size '1'..'9' */
+	BS_DATA_LZ4,		/* 04 22 4d 18 (an lz4 frame) */
+	BS_DATA_UTF16LE,	/* ff fe, or ASCII with every odd byte 0 */
+	BS_DATA_UTF16BE,	/* fe ff, or ASCII with every even byte 0 */
+	BS_DATA_UTF32		/* ff fe 00 00 or 00 00 fe ff */
+};
+
+/*
+ * What the n bytes at p (the start of the data) are.  Text without a
+ * byte-order mark is taken for UTF-16 only when its first four units
+ * (BS_SOURCE_PEEK_MAX bytes) are ASCII characters other than NUL.
+ */
+enum bs_data bs_source_data(const unsigned char *p, size_t n);
+
+/*
+ * The compressor's name of a compressed kind ("gzip", "xz", ...), the
+ * encoding's ("UTF-16LE" ...) of text, or NULL for plain data.
+ */
+const char *bs_source_data_name(enum bs_data k);
+
+/*
+ * Which compressed data and text encodings this build reads, for
+ * --version: "gzip (isal), xz, zstd, bzip2, lz4; text: UTF-8, UTF-16",
+ * with the compressors whose library the build lacks left out.
+ */
+const char *bs_source_decoders(void);
+
+/*
+ * When the data of in is compressed (its magic bytes), *out decodes it
+ * with the decoder for its kind, gzip with the fastest decoder built in;
+ * otherwise *out is in itself.  Either way *out owns in.  On failure in
+ * is closed and d filled: BS_ERR_FORMAT for a compressor whose library
+ * this build lacks ("xz-compressed, and this build cannot read xz (build
+ * with liblzma-dev)"), BS_ERR_IO when in cannot be read, or BS_ERR_NOMEM.
+ */
+bs_status bs_source_decode(struct bs_source *in, struct bs_source **out,
+    struct bs_diag *d);
 
 /* source_file.c: the bytes of path ("-": standard input) as they are. */
 bs_status bs_source_file(const char *path, struct bs_source **out,
@@ -155,6 +212,44 @@ enum bs_gzip {
  */
 bs_status bs_source_gzip(struct bs_source *in, enum bs_gzip which,
     struct bs_source **out, struct bs_diag *d);
+
+/*
+ * source_xz.c, source_zstd.c, source_bzip2.c, source_lz4.c: *out decodes
+ * the data of in, which the caller has recognised by its magic bytes
+ * (bs_source_data), to its end: concatenated streams (xz, bzip2) or
+ * frames (zstd, lz4) are read one after the other, as gzip members are,
+ * and what a decoder ignores between them (xz's stream padding, zstd's
+ * and lz4's skippable frames) is skipped.  *out owns in.  A fault in the
+ * data (a cut, corruption, a failed check, trailing garbage) is returned
+ * by a read, after every byte decoded before it.  On failure in is closed
+ * and d filled: BS_ERR_FORMAT when the build lacks the library (the
+ * message says which), else BS_ERR_NOMEM.  bs_source_has_* says whether
+ * the build has it.
+ */
+bs_status bs_source_xz(struct bs_source *in, struct bs_source **out,
+    struct bs_diag *d);
+bs_status bs_source_zstd(struct bs_source *in, struct bs_source **out,
+    struct bs_diag *d);
+bs_status bs_source_bzip2(struct bs_source *in, struct bs_source **out,
+    struct bs_diag *d);
+bs_status bs_source_lz4(struct bs_source *in, struct bs_source **out,
+    struct bs_diag *d);
+bool bs_source_has_xz(void);
+bool bs_source_has_zstd(void);
+bool bs_source_has_bzip2(void);
+bool bs_source_has_lz4(void);
+
+/*
+ * source_utf16.c: when the text of in is UTF-16 (bs_source_data: a
+ * byte-order mark, or ASCII with every other byte 0), *out hands it out
+ * as UTF-8, without the byte-order mark; otherwise *out is in itself.
+ * Either way *out owns in.  An unpaired surrogate, and an odd byte at the
+ * end, become U+FFFD.  UTF-32 text is refused (BS_ERR_FORMAT, in closed,
+ * d filled), as is a failure to read in (BS_ERR_IO) or memory
+ * (BS_ERR_NOMEM).
+ */
+bs_status bs_source_utf16(struct bs_source *in, struct bs_source **out,
+    struct bs_diag *d);
 
 /* The gzip decoder BS_GZIP_AUTO uses: "isal" or "zlib". */
 const char *bs_source_gzip_backend(void);
@@ -203,8 +298,10 @@ ssize_t bs_source_lend(struct bs_source *s, const char *keep,
 /*
  * Read until the first n (at most BS_SOURCE_PEEK_MAX) bytes are known and
  * point *p at them, without consuming them: reads hand them out first.
- * Returns how many there are (fewer at the end), or -1 with d filled.
- * Only for a source that does not lend (the bottom of a stack).
+ * Returns how many there are (fewer at the end), or -1 with d filled (a
+ * decoded source returns its fault again on the next read, so that it is
+ * reported where the data fails).  Only for a source that does not lend,
+ * before its first read.
  */
 ssize_t bs_source_peek(struct bs_source *s, size_t n,
     const unsigned char **p, struct bs_diag *d);
@@ -221,6 +318,12 @@ unsigned long long bs_source_raw_size(const struct bs_source *s);
 bool bs_source_is_gzip(const struct bs_source *s);
 
 /*
+ * Whether the bytes handed out are not the file's own: compressed data
+ * of any kind, or transcoded text.  Such a file cannot be read in pieces.
+ */
+bool bs_source_is_decoded(const struct bs_source *s);
+
+/*
  * The file's modification time, or the time of opening for anything that
  * is not a regular file (standard input, a FIFO): the reference from
  * which the year of classic syslog timestamps is inferred.
@@ -234,14 +337,6 @@ const char *bs_source_name(const struct bs_source *s);
 void bs_source_close(struct bs_source *s);
 
 /* --- a followed file (source_follow.c) ----------------------------------- */
-
-/*
- * Bytes just before the read offset that are compared with what the file
- * holds now, to notice a copytruncate after which the writer has already
- * written past the old offset.  Longer than one log line, so that a
- * changing field (queue id, time) of some line is always inside it.
- */
-#define BS_FOLLOW_CHECK_BYTES	512
 
 /*
  * Follow the open file fd, named name in messages; the source owns fd

@@ -14,6 +14,11 @@
  * carry times and queue ids, so new content never repeats them at the
  * same place.  A read from content that has replaced the old one is thrown
  * away, and the file is read again from 0 after BS_SOURCE_RESTART.
+ *
+ * A file cut back to a part already read is different: it still starts
+ * with the bytes it started with (the first BS_FOLLOW_CHECK_BYTES, kept
+ * from when they were read), and reading goes on from its new end (see
+ * source_follow.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -23,7 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bslimits.h"
 #include "source.h"
+#include "source_follow.h"
 
 struct follow_source {
 	struct bs_source base;
@@ -42,6 +49,10 @@ struct follow_source {
 	bool err_new;		/* read_err not reported yet */
 	size_t ntail;
 	char tail[BS_FOLLOW_CHECK_BYTES];	/* the bytes before off */
+	size_t nhead;
+	char head[BS_FOLLOW_CHECK_BYTES];	/* the file's first bytes */
+	enum bs_follow_cut cut;			/* not told yet */
+	unsigned long long cut_was, cut_now;
 };
 
 /* Forget the position: the file is read from its start. */
@@ -51,7 +62,104 @@ rewind_to_start(struct follow_source *f)
 	lseek(f->fd, 0, SEEK_SET);
 	f->off = 0;
 	f->ntail = 0;
+	f->nhead = 0;
 	f->skipping = false;
+}
+
+/*
+ * Go on at offset end of the file (which has at least that many bytes),
+ * or after the partial line there if there is one.
+ */
+static void
+position_at(struct follow_source *f, off_t end)
+{
+	size_t n;
+
+	f->ntail = 0;
+	f->skipping = false;
+	if (end <= 0) {
+		f->off = 0;
+		lseek(f->fd, 0, SEEK_SET);
+		return;
+	}
+	f->off = end;
+	lseek(f->fd, end, SEEK_SET);
+	n = (size_t)end < sizeof(f->tail) ? (size_t)end : sizeof(f->tail);
+	if (pread(f->fd, f->tail, n, end - (off_t)n) == (ssize_t)n) {
+		f->ntail = n;
+		f->skipping = f->tail[n - 1] != '\n';
+	}
+}
+
+/* Note a cut for bs_source_follow_cut; the size is looked up for it. */
+static void
+note_cut(struct follow_source *f, enum bs_follow_cut kind)
+{
+	struct stat sb;
+
+	f->cut = kind;
+	f->cut_was = (unsigned long long)f->off;
+	f->cut_now = fstat(f->fd, &sb) == 0 ?
+	    (unsigned long long)sb.st_size : 0;
+}
+
+/* The first bytes of the file, as they are read from offset off. */
+static void
+head_add(struct follow_source *f, const char *p, size_t n)
+{
+	size_t k;
+
+	if (!f->regular || f->off != (off_t)f->nhead ||
+	    f->nhead == sizeof(f->head))
+		return;
+	k = sizeof(f->head) - f->nhead;
+	if (k > n)
+		k = n;
+	memcpy(f->head + f->nhead, p, k);
+	f->nhead += k;
+}
+
+/* Read the first bytes of the file as they are now (at open). */
+static void
+head_load(struct follow_source *f, off_t size)
+{
+	size_t n = (size_t)size < sizeof(f->head) ? (size_t)size :
+	    sizeof(f->head);
+	ssize_t r;
+
+	f->nhead = 0;
+	do
+		r = pread(f->fd, f->head, n, 0);
+	while (r < 0 && errno == EINTR);
+	if (r == (ssize_t)n)
+		f->nhead = n;
+}
+
+/*
+ * Whether the file, now size bytes long, still starts as it did: its
+ * first line as it was read (or all the bytes kept from its start, when
+ * they hold no whole line).  A few bytes are not enough: log lines of one
+ * second from one process share their first tens of bytes (the time, the
+ * host, the program), and a new first line would match them by chance.
+ */
+static bool
+starts_as_before(struct follow_source *f, off_t size)
+{
+	char buf[BS_FOLLOW_CHECK_BYTES];
+	size_t n, m;
+	ssize_t r;
+
+	if (f->nhead == 0 || size <= 0)
+		return false;
+	n = (size_t)size < f->nhead ? (size_t)size : f->nhead;
+	do
+		r = pread(f->fd, buf, n, 0);
+	while (r < 0 && errno == EINTR);
+	if (r != (ssize_t)n)
+		return false;
+	for (m = 0; m < n && buf[m] == f->head[m]; m++)
+		;
+	return m == f->nhead || memchr(f->head, '\n', m) != NULL;
 }
 
 /* Remember the last bytes consumed, to recognise the file later. */
@@ -125,6 +233,28 @@ skip_partial(struct follow_source *f, char *buf, size_t got)
 	return got - from;
 }
 
+/*
+ * The file was cut back (its bytes before the offset are not those read
+ * there).  If it still starts as it did, it was truncated to a part
+ * already read - and maybe written past the old offset again before this
+ * look, when where the cut was is unknown: either way reading goes on
+ * from its end now.  Otherwise it was rewritten (copytruncate): it is
+ * read again from its start.
+ */
+static void
+cut_back(struct follow_source *f)
+{
+	struct stat sb;
+
+	if (fstat(f->fd, &sb) == 0 && starts_as_before(f, sb.st_size)) {
+		note_cut(f, BS_FOLLOW_CUT_KEPT);
+		position_at(f, sb.st_size);
+	} else {
+		note_cut(f, BS_FOLLOW_CUT_REWRITTEN);
+		rewind_to_start(f);
+	}
+}
+
 static ssize_t
 follow_read(struct bs_source *s, char *buf, size_t n, struct bs_diag *d)
 {
@@ -165,10 +295,11 @@ follow_read(struct bs_source *s, char *buf, size_t n, struct bs_diag *d)
 		f->reads_left--;
 		f->nread += (uint64_t)r;
 		if (!unchanged(f)) {
-			/* The bytes are from what replaced the old content. */
-			rewind_to_start(f);
+			/* The bytes are not from what was read before. */
+			cut_back(f);
 			return BS_SOURCE_RESTART;
 		}
+		head_add(f, buf, (size_t)r);
 		f->off += (off_t)r;
 		tail_add(f, buf, (size_t)r);
 		if (f->skipping)
@@ -201,25 +332,6 @@ static const struct bs_source_ops follow_ops = {
 	.close = follow_close,
 };
 
-/* Start at the end, or after the partial line there if there is one. */
-static void
-position_at_end(struct follow_source *f)
-{
-	off_t end = lseek(f->fd, 0, SEEK_END);
-	size_t n;
-
-	if (end <= 0) {
-		lseek(f->fd, 0, SEEK_SET);
-		return;
-	}
-	f->off = end;
-	n = (size_t)end < sizeof(f->tail) ? (size_t)end : sizeof(f->tail);
-	if (pread(f->fd, f->tail, n, end - (off_t)n) == (ssize_t)n) {
-		f->ntail = n;
-		f->skipping = f->tail[n - 1] != '\n';
-	}
-}
-
 bs_status
 bs_source_follow(int fd, const char *name, bool at_end, bool ends_at_eof,
     struct bs_source **out, struct bs_diag *d)
@@ -248,12 +360,16 @@ bs_source_follow(int fd, const char *name, bool at_end, bool ends_at_eof,
 		f->off = lseek(fd, 0, SEEK_CUR);
 		if (f->off < 0)
 			f->off = 0;
+		if (at_end)
+			f->off = lseek(fd, 0, SEEK_END);
+		if (f->off > 0)
+			head_load(f, f->off);
 	}
 	f->base.may_block = !f->regular;
 	if (f->base.mtime == 0)
 		f->base.mtime = time(NULL);
 	if (at_end && f->regular)
-		position_at_end(f);
+		position_at(f, f->off);
 	*out = &f->base;
 	return BS_OK;
 }
@@ -267,9 +383,24 @@ bs_source_follow_rewritten(struct bs_source *s)
 	if (!f->regular || fstat(f->fd, &sb) != 0 ||
 	    (sb.st_size >= f->off && unchanged(f)))
 		return false;
-	rewind_to_start(f);
+	cut_back(f);
 	f->restart_due = true;
 	return true;
+}
+
+enum bs_follow_cut
+bs_source_follow_cut(struct bs_source *s, unsigned long long *was,
+    unsigned long long *now)
+{
+	struct follow_source *f = (struct follow_source *)s;
+	enum bs_follow_cut cut = f->cut;
+
+	if (cut != BS_FOLLOW_CUT_NONE) {
+		*was = f->cut_was;
+		*now = f->cut_now;
+		f->cut = BS_FOLLOW_CUT_NONE;
+	}
+	return cut;
 }
 
 void

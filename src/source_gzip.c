@@ -387,6 +387,7 @@ bs_source_gzip(struct bs_source *in, enum bs_gzip which,
 	g->base = *in;
 	g->base.ops = &gzip_ops;
 	g->base.gzip = true;
+	g->base.decoded = true;
 	g->base.done = false;
 	g->base.head_len = 0;
 	g->in = in;

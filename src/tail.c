@@ -41,7 +41,9 @@
 #define BS_HAVE_INOTIFY
 #endif
 
+#include "bslimits.h"
 #include "source.h"
+#include "source_follow.h"
 #include "tail.h"
 
 #ifdef BS_HAVE_INOTIFY
@@ -71,6 +73,8 @@ struct bs_tail {
 	bool more;		/* stopped at BS_FOLLOW_BURST: data is left */
 	bool ended;		/* standard input's pipe has ended */
 	int open_err;		/* last open error reported, 0: none */
+	bool has_notice;	/* notice not taken yet (bs_tail_notice) */
+	struct bs_diag notice;
 	int ifd;		/* inotify instance, -1: poll */
 	int wd_dir;
 	bs_tail_line_fn fn;
@@ -187,6 +191,43 @@ file_open(struct bs_tail *t, struct file *fl, int fd, bool at_end,
 }
 
 /*
+ * Tell the operator that fl was cut back (source_follow.h), and what is
+ * done about it.  One notice waits at a time: the first is kept.
+ */
+static void
+note_cut(struct bs_tail *t, struct file *fl)
+{
+	const char *name = t->is_stdin ? "(stdin)" : t->path;
+	unsigned long long was, now;
+
+	switch (bs_source_follow_cut(fl->src, &was, &now)) {
+	case BS_FOLLOW_CUT_NONE:
+		return;
+	case BS_FOLLOW_CUT_KEPT:
+		if (t->has_notice)
+			break;
+		if (now < was)
+			bs_diag_set(&t->notice, BS_OK, name, 0, "truncated "
+			    "from %llu to %llu bytes; what it kept was read "
+			    "already, reading on from its new end", was, now);
+		else
+			bs_diag_set(&t->notice, BS_OK, name, 0, "truncated "
+			    "below %llu bytes and written past that again "
+			    "(now %llu); what it kept was read already, "
+			    "reading on from its end (the lines written since "
+			    "the cut are passed over)", was, now);
+		break;
+	case BS_FOLLOW_CUT_REWRITTEN:
+		if (!t->has_notice)
+			bs_diag_set(&t->notice, BS_OK, name, 0, "truncated "
+			    "(copytruncate?) after %llu bytes, now %llu; "
+			    "reading it again from its start", was, now);
+		break;
+	}
+	t->has_notice = true;
+}
+
+/*
  * Hot: hand out the whole lines fl has now, at most reads reads of it.
  * *ended: its data has ended (finished, or standard input's pipe closed),
  * its last line handed out.  Returns the callback's status, or BS_ERR_IO
@@ -210,6 +251,7 @@ drain(struct bs_tail *t, struct file *fl, int reads, bool *ended,
 			return st;
 	}
 	*ended = r != BS_LINES_AGAIN;
+	note_cut(t, fl);
 	return bs_source_follow_error(fl->src, d);
 }
 
@@ -317,8 +359,10 @@ rotated(struct bs_tail *t, bs_status *st, struct bs_diag *d)
 	struct stat sb;
 
 	*st = BS_OK;
-	if (bs_source_follow_rewritten(t->cur.src))
+	if (bs_source_follow_rewritten(t->cur.src)) {
+		note_cut(t, &t->cur);
 		return true;
+	}
 	if (t->is_stdin || (stat(t->path, &sb) == 0 &&
 	    sb.st_dev == t->cur.dev && sb.st_ino == t->cur.ino))
 		return false;
@@ -485,6 +529,16 @@ out:
 	}
 	*out = t;
 	return BS_OK;
+}
+
+bool
+bs_tail_notice(struct bs_tail *t, struct bs_diag *d)
+{
+	if (!t->has_notice)
+		return false;
+	*d = t->notice;
+	t->has_notice = false;
+	return true;
 }
 
 bool

@@ -21,7 +21,10 @@
  *   - the current file is shorter than what was read, or the bytes just
  *     before the read offset have changed (copytruncate, even when the
  *     writer has already written past the old offset): the held partial
- *     line is dropped and the file is read again from offset 0.
+ *     line is dropped and the file is read again from offset 0 - unless
+ *     it was only cut back to a part already read, which is not read
+ *     twice: reading goes on from the new end (source_follow.h).  Either
+ *     way a notice for the operator waits in bs_tail_notice.
  *
  * "-" is standard input, followed by its descriptor: a pipe until its
  * writer closes it (then the tail has ended), a regular file as it grows
@@ -38,15 +41,6 @@
 
 #include "diag.h"
 #include "lines.h"
-
-/* Sleep between looks at the files where inotify cannot be used. */
-#define BS_FOLLOW_POLL_MS	250
-
-/* A rotated-away file is closed after this long without new data. */
-#define BS_FOLLOW_RETIRE_MS	5000
-
-/* Reads (of up to BS_READ_CHUNK) per file per call, so no file starves. */
-#define BS_FOLLOW_BURST		16
 
 struct bs_tail;
 
@@ -93,6 +87,13 @@ bs_status bs_tail_read_lines(struct bs_tail *t, bs_tail_line_fn fn,
  */
 int bs_tail_wait(struct bs_tail *const *tails, size_t n, int timeout_ms,
     const sigset_t *sigmask);
+
+/*
+ * A notice for the operator, with status BS_OK, when one is waiting:
+ * "mail.log: truncated from 4096 to 1024 bytes; ...".  Returns false when
+ * there is none.  Take it after each bs_tail_read_lines.
+ */
+bool bs_tail_notice(struct bs_tail *t, struct bs_diag *d);
 
 /* Whether a file is open (false while waiting for the path to appear). */
 bool bs_tail_is_open(const struct bs_tail *t);

@@ -9,6 +9,19 @@
  * arithmetic when the stamp carries its zone, through mktime, once per
  * local day, when it is local time.  The only state is the caller's
  * bs_window_reader.
+ *
+ * The hour that comes twice when summer time ends (02:00-03:00 in Berlin
+ * on 25 October 2026, 01:00-02:00 in New York on 1 November) is read in
+ * the log's order: a stamp in it is of the first pass, unless the stamp
+ * read just before it on that day was already past the change, or the
+ * first pass would place it more than BS_WINDOW_FALLBACK_DISORDER before
+ * that one (the log went back by about an hour: the second pass has
+ * begun).  Lines of a log are in order to within seconds; a quarter of an
+ * hour of slack still recognises a second pass that starts up to three
+ * quarters of an hour after the last line of the first.  A stamp read
+ * with nothing before it on that day (a piece of a file split on several
+ * cores, or a log that begins in the second pass) is taken as the first
+ * pass.
  */
 #include <stdint.h>
 #include <string.h>
@@ -16,6 +29,9 @@
 #include "window.h"
 
 #define DAY	86400
+
+/* How far back a log may go in the repeated hour within one pass. */
+#define BS_WINDOW_FALLBACK_DISORDER	(15 * 60)
 
 /*
  * The fields of one stamp as written; offset is in seconds east of UTC.
@@ -164,6 +180,83 @@ wall(const struct stamp *st)
 	    day_seconds(st);
 }
 
+/* The local clock's offset east of UTC at t, in seconds. */
+static bool
+offset_at(long long t, long *off)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if ((long long)tt != t || localtime_r(&tt, &tm) == NULL)
+		return false;
+	*off = (long)(days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday) * DAY + tm.tm_hour * 3600LL + tm.tm_min * 60LL +
+	    tm.tm_sec - t);
+	return true;
+}
+
+/*
+ * On a day that is not 86400 seconds long, find when the local clock's
+ * offset changes, if it changes once around that day: between an instant
+ * whose wall clock is before the day and one whose wall clock is after it
+ * (offsets lie within -12 and +14 hours), by bisection (about 18 calls of
+ * localtime_r, once per such day).  False when it does not change once.
+ */
+static bool
+find_change(struct bs_window_reader *r, const struct stamp *st)
+{
+	long long w0 = days_from_civil(st->year, st->mon, st->mday) * DAY;
+	long long lo = w0 - 15 * 3600LL, hi = w0 + DAY + 13 * 3600LL, mid;
+	long off;
+
+	if (!offset_at(lo, &r->day_off1) || !offset_at(hi, &r->day_off2) ||
+	    r->day_off1 == r->day_off2)
+		return false;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (!offset_at(mid, &off))
+			return false;
+		if (off == r->day_off1)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!offset_at(hi, &off) || off != r->day_off2)
+		return false;
+	r->day_wall = w0;
+	r->day_change = hi;
+	return true;
+}
+
+/*
+ * A local time on a day whose offset changes once.  A wall clock read
+ * with the offset before the change must fall before it, read with the
+ * offset after, at or after it.  In the hour that comes twice both
+ * readings fit, and the order of the log decides (see the top of this
+ * file); in the hour skipped in spring neither does, and the offset
+ * before is taken, which is what the clock that wrote it meant (02:30
+ * becomes 03:30, as mktime makes it).
+ */
+static bool
+split_time(struct bs_window_reader *r, const struct stamp *st, time_t *out)
+{
+	long long w = r->day_wall + day_seconds(st);
+	long long t1 = w - r->day_off1, t2 = w - r->day_off2, t;
+	bool first = t1 < r->day_change, second = t2 >= r->day_change;
+
+	if (first && second)
+		t = r->have_last && (r->last >= r->day_change || t1 <
+		    r->last - BS_WINDOW_FALLBACK_DISORDER) ? t2 : t1;
+	else
+		t = second ? t2 : t1;
+	if ((long long)(time_t)t != t)
+		return false;
+	r->have_last = true;
+	r->last = t;
+	*out = (time_t)t;
+	return true;
+}
+
 /*
  * The time of a checked stamp.  Zoned stamps need no time zone at all.
  * Local ones go through mktime, which knows the zone's daylight saving
@@ -172,7 +265,9 @@ wall(const struct stamp *st)
  * once per day: when the day has 86400 seconds from local midnight to
  * local midnight, its offset does not change within it, and every time
  * of the day is its midnight plus the seconds since.  Days of a clock
- * change, and a day whose midnight does not exist, take mktime per stamp.
+ * change are read through the instant of the change, found once
+ * (split_time); a day whose offset does not change once takes mktime per
+ * stamp.
  */
 static bool
 to_time(struct bs_window_reader *r, const struct stamp *st, time_t *out)
@@ -197,12 +292,17 @@ to_time(struct bs_window_reader *r, const struct stamp *st, time_t *out)
 		    0, &t0) && mktime_local(st->year, st->mon, st->mday + 1,
 		    0, 0, 0, &t1) && t1 - t0 == DAY;
 		r->day_start = t0;
+		r->day_split = !r->day_even && find_change(r, st);
+		r->have_last = false;
 	}
-	if (!r->day_even)
-		return mktime_local(st->year, st->mon, st->mday, st->hour,
-		    st->min, st->sec, out);
-	*out = r->day_start + (time_t)day_seconds(st);
-	return true;
+	if (r->day_even) {
+		*out = r->day_start + (time_t)day_seconds(st);
+		return true;
+	}
+	if (r->day_split)
+		return split_time(r, st, out);
+	return mktime_local(st->year, st->mon, st->mday, st->hour, st->min,
+	    st->sec, out);
 }
 
 static bool
@@ -440,12 +540,16 @@ stamp_time(struct bs_window_reader *r, const struct stamp *st, time_t *out)
 }
 
 /*
- * Give a classic stamp its year: ref's year, unless that puts it more
- * than a day after ref (a "Dec 31" line in a file last written on Jan 1
- * is last year's).  The day of slack absorbs a file whose mtime lags its
- * last line, or a zone offset between writer and reader; being that
- * coarse, the test compares wall clocks and needs no mktime.  Feb 29 in
- * a year without one is also taken as last year's, once.  A stamp that
+ * Give a classic stamp its year: the one that puts it at most a day after
+ * ref and less than a year before.  That is ref's year, unless that puts
+ * it more than a day after ref (a "Dec 31" line in a file last written on
+ * Jan 1 is last year's); or, when ref is within a day of New Year, next
+ * year's for a January stamp that fits (a "Jan  1 00:00:05" line read by
+ * a follower whose clock says Dec 31 23:59:58).  The day of slack absorbs
+ * a file whose mtime lags its last line, a follower's clock a little
+ * behind the writer's, or a zone offset between writer and reader; being
+ * that coarse, the test compares wall clocks and needs no mktime.  Feb 29
+ * in a year without one is also taken as last year's, once.  A stamp that
  * names its year keeps it.
  */
 static bool
@@ -455,6 +559,11 @@ classic_time(struct bs_window_reader *r, struct stamp *st, time_t *out)
 		return stamp_time(r, st, out);
 	if (r->ref_year < 0)
 		return false;
+	if (st->mon == 1 && r->ref_new_year) {
+		st->year = r->ref_year + 1;
+		if (wall(st) <= r->ref_wall + DAY)
+			return stamp_time(r, st, out);
+	}
 	st->year = r->ref_year;
 	if (!valid(st) || wall(st) > r->ref_wall + DAY) {
 		st->year--;
@@ -483,6 +592,8 @@ bs_window_reader_init(struct bs_window_reader *r, time_t ref)
 	st.sec = tm.tm_sec;
 	r->ref_year = st.year;
 	r->ref_wall = wall(&st);
+	r->ref_new_year = days_from_civil(st.year + 1, 1, 1) * DAY <=
+	    r->ref_wall + DAY;
 }
 
 /*

@@ -2,10 +2,19 @@
  * window.h - time windows (--since, --until) and reading log timestamps.
  *
  * Classic syslog timestamps ("Nov 28 10:00:00") carry no year: it is
- * inferred from a reference time (the file's modification time, or now
- * for standard input), rolling back across New Year: a date that would
- * be more than a day after the reference is last year's, so a "Dec 31"
- * line read with a reference in early January is last year's.
+ * inferred from a reference time (the file's modification time, now for
+ * standard input, the wall clock as it goes for a follower), as the year
+ * that puts the date at most a day after the reference and less than a
+ * year before it: a "Dec 31" line read with a reference in early January
+ * is last year's, a "Jan  1" line read on the evening of Dec 31 next
+ * year's.
+ *
+ * Local time without a zone is ambiguous in the hour that comes twice
+ * when summer time ends.  A reader takes such a stamp as the first pass
+ * of that hour, unless the stamp it read last was past the change, or the
+ * first pass would put this one more than a quarter of an hour before it:
+ * the log went back by about an hour, so the second pass has begun (see
+ * window.c).
  */
 #ifndef BS_WINDOW_H
 #define BS_WINDOW_H
@@ -56,9 +65,17 @@ bool bs_window_stamp(const char *s, size_t n, time_t ref, time_t *out);
 struct bs_window_reader {
 	int ref_year;		/* ref's local year; -1 if unknown */
 	long long ref_wall;	/* ref's local wall clock, as if UTC */
+	bool ref_new_year;	/* ref is within a day of next New Year */
 	bool have_day, day_even;
 	int day_year, day_mon, day_mday;
 	time_t day_start;	/* the cached day's local midnight */
+	/* A day on which the local clock's offset changes once: */
+	bool day_split;
+	long long day_wall;	/* its midnight's wall clock, as if UTC */
+	long day_off1, day_off2;	/* offsets east of UTC, before/after */
+	long long day_change;	/* when the offset changes */
+	bool have_last;
+	long long last;		/* the time of its stamp read last */
 };
 
 void bs_window_reader_init(struct bs_window_reader *r, time_t ref);

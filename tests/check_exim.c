@@ -20,6 +20,7 @@
 #include "event.h"
 #include "format.h"
 #include "patterns.h"
+#include "reasons.h"
 #include "suites.h"
 
 #define MAX_EVENTS 4
@@ -837,6 +838,9 @@ struct field_recorder {
 	enum bs_kind kind;
 	struct got_text msgid, recipient, remote, remote_ip, sender;
 	double delay;
+	enum bs_command command;
+	const char *reason;	/* the shipped rules' verdict */
+	unsigned line;		/* and the rule's line */
 };
 
 static void
@@ -862,6 +866,14 @@ record_fields(void *ctx, const struct bs_event *ev)
 	got_copy(&r->remote_ip, ev->remote_ip.ptr, ev->remote_ip.len);
 	got_copy(&r->sender, ev->sender.ptr, ev->sender.len);
 	r->delay = ev->delay;
+	r->command = ev->command;
+	if (ev->note == BS_NOTE_EVENT) {
+		struct bs_verdict v;
+
+		bs_reasons_classify(bs_reasons_of(pats, NULL), ev, &v);
+		r->reason = v.reason;
+		r->line = v.line;
+	}
 }
 
 static void
@@ -973,6 +985,109 @@ START_TEST(test_reply_text)
 	    "permitted", strlen(TS CLIENT " rejected RCPT <b@example.org>: "
 	    "relay not permitted"), &r);
 	ck_assert_str_eq(r.reply[0], "relay not permitted");
+}
+END_TEST
+
+/*
+ * The SMTP command a reply answered, put on the event as Exim names it
+ * apart from the reply ("after RCPT TO:<a>: 550 ..."), and what the
+ * shipped reason rules make of it: the same "No such user here" is an
+ * unknown recipient after RCPT TO and a filter after the data (Sisimai's
+ * reading, taxonomy.md).  A refusal carries the command this server
+ * refused, never the one of a callout's reply quoted in its reason.
+ */
+static const struct command_case {
+	const char *line;
+	enum bs_command cmd;
+	const char *reason;
+} commands[] = {
+	{ TS ID " ** a@example.net R=dnslookup T=remote_smtp " MX ": SMTP "
+	  "error from remote mail server after RCPT TO:<a@example.net>: 550 "
+	  "No such user here", BS_CMD_RCPT, "userunknown" },
+	{ TS ID " ** a@example.net R=dnslookup T=remote_smtp " MX ": SMTP "
+	  "error from remote mail server after pipelined RCPT "
+	  "TO:<a@example.net>: 550 Unknown local part a in <a@example.net>",
+	  BS_CMD_RCPT, "userunknown" },
+	{ TS ID " ** a@example.net R=dnslookup T=remote_smtp " MX ": SMTP "
+	  "error from remote mail server after end of data: 550 No such user "
+	  "here", BS_CMD_DATA, "filtered" },
+	{ TS ID " == a@example.net R=dnslookup T=remote_smtp defer (-46) " MX
+	  ": SMTP error from remote mail server after pipelined end of data: "
+	  "451 Temporary local problem - please try later", BS_CMD_DATA,
+	  "systemerror" },
+	{ TS ID " ** a@example.net R=dnslookup T=remote_smtp " MX ": SMTP "
+	  "error from remote mail server after DATA: 554 Transaction failed",
+	  BS_CMD_DATA, "onhold" },
+	{ TS ID " ** a@example.net R=dnslookup T=remote_smtp " MX ": SMTP "
+	  "error from remote mail server after MAIL FROM:<b@example.com> "
+	  "SIZE=2345: 550 Address unknown", BS_CMD_MAIL, "rejected" },
+	{ TS ID " ** a@example.net R=dnslookup T=remote_smtp " MX ": SMTP "
+	  "error from remote mail server after RCPT TO:<a@example.net>: 550 "
+	  "Address unknown", BS_CMD_RCPT, "userunknown" },
+	{ TS ID " == a@example.net R=dnslookup T=remote_smtp defer (-45) " MX
+	  ": SMTP error from remote mail server after pipelined MAIL "
+	  "FROM:<b@example.com> SIZE=2345: 451 Please try again later",
+	  BS_CMD_MAIL, "onhold" },
+	{ TS ID " ** a@example.net R=dnslookup T=remote_smtp " MX ": SMTP "
+	  "error from remote mail server after initial connection: 554 Go "
+	  "away", BS_CMD_CONN, "blocked" },
+	{ TS ID " == a@example.net R=dnslookup T=remote_smtp defer (0) " MX
+	  ": SMTP error from remote mail server after EHLO mail.example.com: "
+	  "450 Not now", BS_CMD_HELO, "blocked" },
+	{ TS ID " ** a@example.net R=dnslookup T=remote_smtp " MX ": SMTP "
+	  "error from remote mail server after HELO mail.example.com: 550 "
+	  "Who are you", BS_CMD_HELO, "blocked" },
+	{ TS ID " == a@example.net R=dnslookup T=remote_smtp defer (0) " MX
+	  ": SMTP error from remote mail server after STARTTLS: 454 TLS not "
+	  "available due to temporary reason", BS_CMD_OTHER, "securityerror" },
+	/* Older releases: "remote mailer", the host after the command. */
+	{ TS ID " ** a@example.net R=dnslookup T=remote_smtp: SMTP error "
+	  "from remote mailer after RCPT TO:<a@example.net>: host "
+	  "mx.example.net [192.0.2.20]: 550 mailbox unavailable",
+	  BS_CMD_RCPT, "userunknown" },
+	{ TS ID " ** b@example.org R=local T=lmtp : LMTP error after end of "
+	  "data: 550 No such user here", BS_CMD_DATA, "filtered" },
+	/* Refusals by this server. */
+	{ TS CLIENT " rejected RCPT <b@example.org>: Unknown user",
+	  BS_CMD_RCPT, "userunknown" },
+	{ TS "H=(helo.example.com) [198.51.100.7] temporarily rejected MAIL "
+	  "<a@example.com>: Could not complete sender verify callout",
+	  BS_CMD_MAIL, "rejected" },
+	{ TS ID " " CLIENT " rejected after DATA: Your message looks like "
+	  "spam", BS_CMD_DATA, "spamdetected" },
+	{ TS "H=[198.51.100.7] rejected connection in \"connect\" ACL: go "
+	  "away", BS_CMD_CONN, "blocked" },
+	{ TS "rejected EHLO from [198.51.100.7]: syntactically invalid "
+	  "argument(s): x_y", BS_CMD_HELO, "syntaxerror" },
+	{ TS CLIENT " rejected RCPT b@example.org: mx.example.com "
+	  "[192.0.2.30] : response to \"MAIL FROM:<>\" was: 550 Sender "
+	  "address rejected", BS_CMD_RCPT, "rejected" },
+	/* No reply quoted: the reason's own words, read by the rules. */
+	{ TS ID " == a@example.net R=dnslookup T=remote_smtp defer (110): "
+	  "Connection timed out " MX ": SMTP timeout after RCPT "
+	  "TO:<a@example.net>", BS_CMD_UNSTATED, "networkerror" },
+};
+
+START_TEST(test_command)
+{
+	const struct command_case *c = &commands[_i];
+	struct field_recorder r;
+	struct bs_diag d;
+	struct bs_line line = { .ptr = c->line, .len = strlen(c->line),
+	    .lineno = 1 };
+	void *st;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(bs_format_exim.open(pats, &st, &d), BS_OK);
+	ck_assert_int_eq(bs_format_exim.parse(st, &line, record_fields, &r),
+	    BS_OK);
+	bs_format_exim.close(st);
+	ck_assert_msg(r.n == 1 && r.note == BS_NOTE_EVENT, "row %d: %zu "
+	    "records", _i, r.n);
+	ck_assert_msg(r.command == c->cmd, "row %d: command %d, expected %d",
+	    _i, (int)r.command, (int)c->cmd);
+	ck_assert_msg(strcmp(r.reason, c->reason) == 0, "row %d: reason %s, "
+	    "expected %s (rule line %u)", _i, r.reason, c->reason, r.line);
 }
 END_TEST
 
@@ -1125,6 +1240,8 @@ exim_suite(void)
 	tcase_add_loop_test(tc, test_fields, 0,
 	    (int)(sizeof(fields) / sizeof(fields[0])));
 	tcase_add_test(tc, test_joined_needles);
+	tcase_add_loop_test(tc, test_command, 0,
+	    (int)(sizeof(commands) / sizeof(commands[0])));
 	tcase_add_loop_test(tc, test_fields_every_prefix, 0,
 	    (int)(sizeof(fields) / sizeof(fields[0])));
 	tcase_add_loop_test(tc, test_every_prefix, 0,

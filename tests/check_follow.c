@@ -36,6 +36,7 @@
 #include "suites.h"
 #include "tail.h"
 #include "testutil.h"
+#include "window.h"
 
 /* --- fixtures ------------------------------------------------------------ */
 
@@ -143,6 +144,18 @@ read_now(struct bs_tail *f, struct got *g)
 		    sizeof(g->joined) - pos, "%s%s", i ? "|" : "",
 		    g->line[i].text);
 	return g->joined;
+}
+
+/* The notice waiting in f, or "" (its file must be logpath). */
+static const char *
+notice(struct bs_tail *f)
+{
+	static struct bs_diag d;
+
+	if (!bs_tail_notice(f, &d))
+		return "";
+	ck_assert_str_eq(d.file, logpath);
+	return d.msg;
 }
 
 static struct bs_tail *
@@ -626,6 +639,8 @@ START_TEST(test_copytruncate)
 	/* Copy elsewhere (not needed here), then truncate in place. */
 	ck_assert_int_eq(truncate(logpath, 0), 0);
 	ck_assert_str_eq(read_now(f, &g), "");
+	ck_assert_str_eq(notice(f), "truncated (copytruncate?) after 26 "
+	    "bytes, now 0; reading it again from its start");
 	writer_put(w, "new\n");
 	ck_assert_str_eq(read_now(f, &g), "new");
 	close(w);
@@ -660,6 +675,125 @@ START_TEST(test_copytruncate_regrown)
 	ck_assert_str_eq(read_now(f, &g), "Nov 28 10:00:06 new F|"
 	    "Nov 28 10:00:07 new G|Nov 28 10:00:08 new H");
 	ck_assert_str_eq(read_now(f, &g), "");
+	close(w);
+	bs_tail_close(f);
+}
+END_TEST
+
+/*
+ * Truncated to a part already read (issue 19): reading goes on from the
+ * new end, and the part kept is not read again (before, it was: "A|B|D").
+ * The operator is told, in one notice naming the file.
+ */
+#define TR_A	"Nov 28 10:00:01 kept A\n"
+#define TR_B	"Nov 28 10:00:02 kept B\n"
+#define TR_C	"Nov 28 10:00:03 cut C\n"
+
+START_TEST(test_truncate_kept)
+{
+	struct bs_tail *f;
+	struct got g;
+	int w;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, TR_A TR_B TR_C);
+	ck_assert_str_eq(read_now(f, &g),
+	    "Nov 28 10:00:01 kept A|Nov 28 10:00:02 kept B|"
+	    "Nov 28 10:00:03 cut C");
+	ck_assert_str_eq(notice(f), "");
+	ck_assert_int_eq(truncate(logpath, strlen(TR_A TR_B)), 0);
+	ck_assert_str_eq(read_now(f, &g), "");
+	ck_assert_str_eq(notice(f), "truncated from 68 to 46 bytes; what it "
+	    "kept was read already, reading on from its new end");
+	writer_put(w, "Nov 28 10:00:04 new D\n");
+	ck_assert_str_eq(read_now(f, &g), "Nov 28 10:00:04 new D");
+	ck_assert_str_eq(read_now(f, &g), "");
+	ck_assert_str_eq(notice(f), "");
+	close(w);
+	bs_tail_close(f);
+}
+END_TEST
+
+/*
+ * Cut inside a line: the rest of that line, whatever is appended to it,
+ * is no line (as where a file is first opened at its end).  Before, the
+ * file was read again from its start: "A|B|Nov 2Nov 28 ... D|E".
+ */
+START_TEST(test_truncate_mid_line)
+{
+	struct bs_tail *f;
+	struct got g;
+	int w;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, TR_A TR_B TR_C);
+	ck_assert_uint_eq(strlen(read_now(f, &g)), 67);
+	ck_assert_int_eq(truncate(logpath, strlen(TR_A TR_B) + 5), 0);
+	ck_assert_str_eq(read_now(f, &g), "");
+	ck_assert_str_eq(notice(f), "truncated from 68 to 51 bytes; what it "
+	    "kept was read already, reading on from its new end");
+	writer_put(w, "Nov 28 10:00:04 new D\nNov 28 10:00:05 new E\n");
+	ck_assert_str_eq(read_now(f, &g), "Nov 28 10:00:05 new E");
+	close(w);
+	bs_tail_close(f);
+}
+END_TEST
+
+/*
+ * Cut back and written past the old offset before the follower looks
+ * (a busy log trimmed by a few lines): where the cut was cannot be known,
+ * and reading goes on from the end; before, the whole file was read
+ * again ("A|B|Nov 28 10:00:04 new D|Nov 28 10:00:05 new E").
+ */
+START_TEST(test_truncate_regrown)
+{
+	struct bs_tail *f;
+	struct got g;
+	int w;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, TR_A TR_B TR_C);
+	ck_assert_uint_eq(strlen(read_now(f, &g)), 67);
+	ck_assert_int_eq(truncate(logpath, strlen(TR_A TR_B)), 0);
+	writer_put(w, "Nov 28 10:00:04 new D\nNov 28 10:00:05 new E\n");
+	ck_assert_str_eq(read_now(f, &g), "");
+	ck_assert_str_eq(notice(f), "truncated below 68 bytes and written "
+	    "past that again (now 90); what it kept was read already, "
+	    "reading on from its end (the lines written since the cut are "
+	    "passed over)");
+	writer_put(w, "Nov 28 10:00:06 new F\n");
+	ck_assert_str_eq(read_now(f, &g), "Nov 28 10:00:06 new F");
+	close(w);
+	bs_tail_close(f);
+}
+END_TEST
+
+/*
+ * Emptied (copytruncate), and the writer's first bytes since are the
+ * first bytes of the old content, as lines of one second from one
+ * process are: too few to say the file still starts as it did, so it is
+ * read from its start and the new line is whole.
+ */
+START_TEST(test_truncate_shared_prefix)
+{
+	struct bs_tail *f;
+	struct got g;
+	int w;
+
+	f = follow(logpath, true);
+	w = writer_open(logpath);
+	writer_put(w, TR_A TR_B);
+	ck_assert_uint_eq(strlen(read_now(f, &g)), 45);
+	ck_assert_int_eq(truncate(logpath, 0), 0);
+	writer_put(w, "Nov 28 10:00:01 ");
+	ck_assert_str_eq(read_now(f, &g), "");
+	ck_assert_str_eq(notice(f), "truncated (copytruncate?) after 46 "
+	    "bytes, now 16; reading it again from its start");
+	writer_put(w, "new F\n");
+	ck_assert_str_eq(read_now(f, &g), "Nov 28 10:00:01 new F");
 	close(w);
 	bs_tail_close(f);
 }
@@ -992,7 +1126,8 @@ START_TEST(test_run_report_now_and_stop)
 {
 	struct loop_test t = { .report_now = 1, .append_on_first = "BBBBB2",
 	    .stop_after = 1 };
-	struct bs_follow_signals sig = { &t.report_now, &t.stop, NULL };
+	struct bs_follow_signals sig = { .report_now = &t.report_now,
+	    .stop = &t.stop };
 	struct loop_env e;
 	char *paths[] = { logpath };
 
@@ -1017,7 +1152,8 @@ START_TEST(test_run_interval_idle)
 {
 	struct loop_test t = { .stop_after = 2 };
 	sigset_t mask;
-	struct bs_follow_signals sig = { &t.report_now, &t.stop, &mask };
+	struct bs_follow_signals sig = { .report_now = &t.report_now,
+	    .stop = &t.stop, .mask = &mask };
 	struct rusage before, after;
 	struct loop_env e;
 	char *paths[] = { logpath };
@@ -1050,7 +1186,8 @@ END_TEST
 START_TEST(test_run_directory)
 {
 	struct loop_test t = { .stop = 1 };
-	struct bs_follow_signals sig = { &t.report_now, &t.stop, NULL };
+	struct bs_follow_signals sig = { .report_now = &t.report_now,
+	    .stop = &t.stop };
 	struct loop_env e;
 	char *paths[] = { tmpdir, logpath };
 
@@ -1065,6 +1202,125 @@ START_TEST(test_run_directory)
 	    "directory"));
 	ck_assert_str_eq(bs_agg_input(e.agg, 1)->error, "");
 	loop_env_fini(&e);
+}
+END_TEST
+
+/*
+ * --follow --since on a follower that runs for weeks, across New Year
+ * (issue 19): the year of classic stamps follows the wall clock, which
+ * the test plays (no sleeping).  Each report moves the clock on and
+ * writes the lines of that moment; every one of them is inside the
+ * window.  Before, the reference stayed at the start: the Dec 9 line was
+ * put in 2025, outside the window, and so were all after it.
+ */
+#define STAMPED_LINE "%s mx1 postfix/smtp[1]: %s: to=<u@example.org>, " \
+	"relay=none, delay=1, delays=1/0/0/0, dsn=5.1.1, status=bounced " \
+	"(host x[192.0.2.1] said: 550 5.1.1 no such user)\n"
+
+struct clock_step {
+	time_t clock;		/* the wall clock from then on */
+	const char *stamps[2];	/* lines written then (NULL: none) */
+};
+
+static const struct clock_step clock_steps[] = {
+	/* 2026-12-05T10:00:10Z: the start. */
+	{ 1796464810, { "Dec  5 10:00:00", NULL } },
+	/* Four days later. */
+	{ 1796810410, { "Dec  9 10:00:00", NULL } },
+	/* New Year's Eve, 23:59:58, and a writer two seconds ahead. */
+	{ 1798761598, { "Dec 31 23:59:57", "Jan  1 00:00:03" } },
+	/* 2027-01-01T00:01:00Z. */
+	{ 1798761660, { "Jan  1 00:00:59", NULL } },
+};
+
+struct clock_test {
+	struct loop_test t;
+	size_t step;
+	uint64_t outside[4];
+	struct bs_agg *agg;
+};
+
+static time_t
+test_clock(void *ctx)
+{
+	const struct clock_test *c = ctx;
+
+	return clock_steps[c->step].clock;
+}
+
+static void
+write_step(size_t step)
+{
+	char line[512];
+	size_t i;
+
+	for (i = 0; i < 2 && clock_steps[step].stamps[i] != NULL; i++) {
+		char qid[16];
+
+		snprintf(qid, sizeof(qid), "ABCDE%zu%zu", step, i);
+		snprintf(line, sizeof(line), STAMPED_LINE,
+		    clock_steps[step].stamps[i], qid);
+		append(logpath, line);
+	}
+}
+
+static void
+on_clock_report(void *ctx, struct bs_agg *agg)
+{
+	struct clock_test *c = ctx;
+	size_t n = c->t.reports;
+
+	if (n < 4) {
+		c->t.events[n] = bs_agg_totals(agg)->events;
+		c->outside[n] = bs_agg_input(agg, 0)->outside;
+	}
+	c->t.reports++;
+	if (c->step + 1 < sizeof(clock_steps) / sizeof(clock_steps[0])) {
+		c->step++;
+		write_step(c->step);
+		c->t.report_now = 1;
+	} else
+		c->t.stop = 1;
+}
+
+START_TEST(test_run_clock_follows)
+{
+	struct clock_test c = { .t = { .report_now = 1 } };
+	struct bs_follow_signals sig = { .report_now = &c.t.report_now,
+	    .stop = &c.t.stop, .clock = test_clock, .clock_ctx = &c };
+	struct bs_window w = { .has_since = true, .since = 1796428800 };
+	const char *tz = getenv("TZ");
+	char saved[128] = "";
+	struct loop_env e;
+	char *paths[] = { logpath };
+	size_t i;
+
+	if (tz != NULL)
+		snprintf(saved, sizeof(saved), "%s", tz);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	loop_env_init(&e);
+	e.cfg.window = &w;
+	write_step(0);
+	ck_assert_int_eq(bs_run_follow(&e.cfg, paths, 1, true, 0, e.agg,
+	    &sig, on_clock_report, &c), BS_OK);
+	/* Four steps, and the last report. */
+	ck_assert_uint_eq(c.t.reports, 5);
+	for (i = 0; i < 4; i++) {
+		static const uint64_t want[4] = { 1, 2, 4, 5 };
+
+		ck_assert_msg(c.t.events[i] == want[i] && c.outside[i] == 0,
+		    "report %zu: %llu events, %llu outside; expected %llu, 0",
+		    i, (unsigned long long)c.t.events[i],
+		    (unsigned long long)c.outside[i],
+		    (unsigned long long)want[i]);
+	}
+	loop_env_fini(&e);
+	if (tz != NULL)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
 }
 END_TEST
 
@@ -1083,7 +1339,8 @@ count_warning(void *ctx, const struct bs_diag *d)
 START_TEST(test_run_stdin_ends)
 {
 	struct loop_test t = { 0 };
-	struct bs_follow_signals sig = { &t.report_now, &t.stop, NULL };
+	struct bs_follow_signals sig = { .report_now = &t.report_now,
+	    .stop = &t.stop };
 	struct loop_env e;
 	char line[512], dash[] = "-", *paths[] = { dash };
 	unsigned warnings = 0;
@@ -1146,6 +1403,10 @@ follow_suite(void)
 	tcase_add_test(tc, test_rename_unread_rest);
 	tcase_add_test(tc, test_copytruncate);
 	tcase_add_test(tc, test_copytruncate_regrown);
+	tcase_add_test(tc, test_truncate_kept);
+	tcase_add_test(tc, test_truncate_mid_line);
+	tcase_add_test(tc, test_truncate_regrown);
+	tcase_add_test(tc, test_truncate_shared_prefix);
 	tcase_add_test(tc, test_delete_and_recreate);
 	tcase_add_test(tc, test_moved_back);
 	tcase_add_test(tc, test_rotated_twice);
@@ -1165,6 +1426,7 @@ follow_suite(void)
 	tcase_add_test(tc, test_run_interval_idle);
 	tcase_add_test(tc, test_run_directory);
 	tcase_add_test(tc, test_run_stdin_ends);
+	tcase_add_test(tc, test_run_clock_follows);
 	suite_add_tcase(s, tc);
 	return s;
 }

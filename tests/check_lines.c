@@ -18,6 +18,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "bslimits.h"
@@ -346,6 +347,43 @@ b_exact_max_crlf(struct bytes *b)
 	bytes_add(b, "\r\nnext\r\n", 8);
 }
 
+/*
+ * Issue 19: what a copytruncate leaves when the writer goes on at its old
+ * offset: NUL bytes up to the first new line.  Before lines.c dropped
+ * them, the NULs and the line were one line, which no parser read (and
+ * past BS_LINE_MAX one cut line).
+ */
+static void
+b_nul_run(struct bytes *b)
+{
+	bytes_add(b, "one\n", 4);
+	bytes_fill(b, '\0', 5000);
+	bytes_add(b, "two\nthree\n", 10);
+}
+
+/* A run longer than a line, and than the splitter's whole buffer. */
+static void
+b_nul_run_huge(struct bytes *b)
+{
+	bytes_fill(b, '\0', BS_LINE_MAX + 2 * BS_READ_CHUNK + 17);
+	bytes_add(b, "two\n", 4);
+}
+
+/* NULs and a line together longer than BS_LINE_MAX: the line is not. */
+static void
+b_nul_run_long_line(struct bytes *b)
+{
+	bytes_fill(b, '\0', BS_LINE_MAX - 10);
+	bytes_fill(b, 'n', 100);
+	bytes_add(b, "\nnext\n", 6);
+}
+
+LITERAL(b_bom, "\xef\xbb\xbfone\ntwo\n")
+LITERAL(b_bom_inside, "one\n\xef\xbb\xbftwo\r\n")
+LITERAL(b_bom_cut_short, "one\n\xef\xbb")
+LITERAL(b_bom_not, "\xef\xbbx\n\xefy\n")
+LITERAL(b_nul_bom_nul, "\0\0\xef\xbb\xbf\0x\n")
+
 static const struct lines_case cases[] = {
 	{ "LF", b_lf, 3, { T("one"), T("two"), T("three") }, 0 },
 	{ "CRLF", b_crlf, 3, { T("one"), T("two"), T("three") }, 0 },
@@ -362,8 +400,22 @@ static const struct lines_case cases[] = {
 	{ "a single newline", b_single_nl, 1, { T("") }, 0 },
 	{ "only the trailing CR goes", b_inner_cr, 2,
 	    { T("a\rb"), T("c\r") }, 0 },
-	{ "NUL bytes are data", b_nul, 3,
-	    { T("x\0y"), T("\0"), T("\0\0\0") }, 0 },
+	{ "NUL bytes inside a line are data, at its start not", b_nul, 3,
+	    { T("x\0y"), T(""), T("") }, 0 },
+	{ "a NUL run before a line", b_nul_run, 3,
+	    { T("one"), T("two"), T("three") }, 0 },
+	{ "a NUL run longer than the buffer", b_nul_run_huge, 1,
+	    { T("two") }, 0 },
+	{ "a NUL run and a line longer than BS_LINE_MAX", b_nul_run_long_line,
+	    2, { FILL('n', 100), T("next") }, 0 },
+	{ "a UTF-8 byte-order mark", b_bom, 2, { T("one"), T("two") }, 0 },
+	{ "a byte-order mark at a line start", b_bom_inside, 2,
+	    { T("one"), T("two") }, 0 },
+	{ "a byte-order mark cut short at the end", b_bom_cut_short, 2,
+	    { T("one"), T("\xef\xbb") }, 0 },
+	{ "bytes like a byte-order mark", b_bom_not, 2,
+	    { T("\xef\xbbx"), T("\xefy") }, 0 },
+	{ "NULs, a byte-order mark, NULs", b_nul_bom_nul, 1, { T("x") }, 0 },
 	{ "exactly BS_LINE_MAX", b_exact_max, 2,
 	    { FILL('a', BS_LINE_MAX), T("next") }, 0 },
 	{ "BS_LINE_MAX + 1", b_max_plus_one, 2, { CUT('b'), T("next") }, 1 },
@@ -708,6 +760,27 @@ n_exact_max_without(struct bytes *b)
 	bytes_add(b, "\r\nstatus=\n", 10);
 }
 
+/* Issue 19: a NUL run in front of the line with the needle. */
+static void
+n_nul_run(struct bytes *b)
+{
+	bytes_add(b, "a\n", 2);
+	bytes_fill(b, '\0', 3000);
+	bytes_add(b, "x status=1\n", 11);
+}
+
+/* Longer than the buffer; the line without a needle is counted, not cut. */
+static void
+n_nul_run_huge(struct bytes *b)
+{
+	bytes_fill(b, '\0', BS_LINE_MAX + 2 * BS_READ_CHUNK + 17);
+	bytes_add(b, "noise\n", 6);
+	bytes_fill(b, '\0', BS_LINE_MAX);
+	bytes_add(b, "status=2\n", 9);
+}
+
+LITERAL(n_bom, "\xef\xbb\xbfstatus=1\nb\n")
+
 #define H(n, s)		{ n, T(s) }
 
 static const struct needle_case ncases[] = {
@@ -733,7 +806,12 @@ static const struct needle_case ncases[] = {
 	{ "skipped line of exactly BS_LINE_MAX", n_exact_max_without, 1,
 	    { H(2, "status=") }, 2, 0 },
 	{ "skipped overlong last line without newline",
-	    n_unfinished_long_without, 1, { H(1, "status=x") }, 2, 1 }
+	    n_unfinished_long_without, 1, { H(1, "status=x") }, 2, 1 },
+	{ "a NUL run before the line", n_nul_run, 1,
+	    { H(2, "x status=1") }, 2, 0 },
+	{ "NUL runs longer than the buffer", n_nul_run_huge, 1,
+	    { H(2, "status=2") }, 2, 0 },
+	{ "a byte-order mark", n_bom, 1, { H(1, "status=1") }, 2, 0 }
 };
 
 #define NNCASES	(sizeof(ncases) / sizeof(ncases[0]))
@@ -767,6 +845,11 @@ run_needles_case(const struct needle_case *c, int level)
 		ck_assert_msg(line_matches(&l, &c->want[k].line, why,
 		    sizeof(why)), "%s (%s): hit %zu: %s", c->name, how, k + 1,
 		    why);
+		/* Where the splitter says the needle is, it is. */
+		ck_assert_msg(l.needle == 0 || memcmp(l.ptr + l.needle - 1,
+		    "status=", 7) == 0 || memcmp(l.ptr + l.needle - 1,
+		    "reject:", 7) == 0, "%s (%s): hit %zu: no needle at %zu",
+		    c->name, how, k + 1, l.needle);
 	}
 	r = next_line(ls, &l, &d);
 	ck_assert_msg(r == 0, "%s (%s): %d instead of the end", c->name, how,
@@ -1142,6 +1225,52 @@ START_TEST(test_follow_volume)
 }
 END_TEST
 
+/*
+ * Issue 19: a followed log after a copytruncate whose writer goes on at
+ * its old offset.  The file is now NUL bytes (a hole) up to that offset
+ * and the new line; the followed source starts over at its start, and the
+ * splitter hands out the new line, not NULs and the line as one.
+ */
+START_TEST(test_follow_copytruncate_nul)
+{
+	char path[128];
+	struct bs_source *src;
+	struct bs_lines *ls;
+	struct bs_line l;
+	struct bs_diag d;
+	int fd, w, r, tries;
+
+	snprintf(path, sizeof(path), "%s/followed", tmpdir);
+	w = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_int_ge(w, 0);
+	ck_assert_int_eq(write(w, "line1\nline2\n", 12), 12);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bs_source_follow(fd, path, false, false, &src, &d),
+	    BS_OK);
+	ls = bs_lines_new(src);
+	ck_assert_ptr_nonnull(ls);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert(l.len == 5 && memcmp(l.ptr, "line1", 5) == 0);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), 1);
+	ck_assert(l.len == 5 && memcmp(l.ptr, "line2", 5) == 0);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), BS_LINES_AGAIN);
+	/* The copy is made; the log is cut; the writer writes at 12. */
+	ck_assert_int_eq(ftruncate(w, 0), 0);
+	ck_assert_int_eq(pwrite(w, "line3\n", 6, 12), 6);
+	close(w);
+	for (tries = 0; (r = bs_lines_next(ls, &l, &d)) == BS_LINES_AGAIN &&
+	    tries < 10; tries++)
+		;
+	ck_assert_int_eq(r, 1);
+	ck_assert_msg(l.len == 5 && memcmp(l.ptr, "line3", 5) == 0,
+	    "the line after the hole is %zu bytes", l.len);
+	ck_assert_int_eq(bs_lines_next(ls, &l, &d), BS_LINES_AGAIN);
+	bs_lines_free(ls);
+	bs_source_close(src);
+}
+END_TEST
+
 Suite *
 lines_suite(void)
 {
@@ -1176,6 +1305,7 @@ lines_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_follow_table, 0, NFOLLOW);
 	tcase_add_loop_test(tc, test_follow_volume, 0, 2);
+	tcase_add_test(tc, test_follow_copytruncate_nul);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -184,6 +184,16 @@ static const struct row {
 	  "come back later", BS_DEFERRED, "blocked", -1 },
 	{ "exim", "2026-11-28 08:05:04 1vAbCe-000AbD-2c ** g@example.net: "
 	  "retry timeout exceeded", BS_EXPIRED, "expired", 0 },
+	/* Exim's retry holds: no cause of their own (see test_retry_hold). */
+	{ "exim", "2026-11-28 08:05:05 1vAbCe-000AbD-2d == h@example.net "
+	  "R=dnslookup T=remote_smtp defer (-53): retry time not reached for "
+	  "any host for 'example.net'", BS_DEFERRED, "onhold", -1 },
+	{ "exim", "2026-11-28 08:05:06 1vAbCe-000AbD-2e == h@example.net "
+	  "routing defer (-51): retry time not reached", BS_DEFERRED, "onhold",
+	  -1 },
+	{ "exim", "2026-11-28 08:05:07 1vAbCe-000AbD-2f ** h@example.net "
+	  "R=dnslookup T=remote_smtp: retry time not reached for any host "
+	  "after a long failure period", BS_EXPIRED, "expired", 0 },
 	{ "exim", "2026-11-28 08:10:05 H=(x) [203.0.113.51] F=<x@example.biz> "
 	  "rejected RCPT <victim@example.net>: relay not permitted",
 	  BS_REJECTED, "norelaying", 0 },
@@ -209,66 +219,134 @@ static const struct row {
 /*
  * Provider wordings as their public pages give them (Gmail's SMTP error
  * table, support.google.com/a/answer/3726730; Yahoo's
- * senders.yahooinc.com/smtp-error-codes; Microsoft 365's NDR pages):
- * host, reply, and the reason the shipped rules must give.
+ * senders.yahooinc.com/smtp-error-codes; Microsoft 365's NDR pages;
+ * Yandex's non-delivery table, yandex.com/support/mail/bounces/
+ * yandex.html; Zoho's ZeptoMail error table and Zoho Mail's usage policy;
+ * Orange's OFR codes, postmaster.orange.fr; Proofpoint's PDR FAQ; Cisco's
+ * BLOCKED mail flow policy and Barracuda's reputation list in the form
+ * their refusals take): host, reply, the reason the shipped rules must
+ * give, and the command it answered where that decides (as the Exim
+ * reader states it; 0: the reply does not say).
  */
 static const struct provider_row {
 	const char *host, *reply, *reason;
+	enum bs_command cmd;
 } provider_rows[] = {
 	{ "gmail-smtp-in.l.google.com", "450 4.2.1 The user you are trying to "
 	  "contact is receiving email too quickly. Please resend your "
-	  "message at a later time.", "speeding" },
+	  "message at a later time.", "speeding", 0 },
 	{ "gmail-smtp-in.l.google.com", "452 4.2.2 The recipient's inbox is "
-	  "out of storage space.", "mailboxfull" },
+	  "out of storage space.", "mailboxfull", 0 },
 	{ "gmail-smtp-in.l.google.com", "421 4.7.0 This message is suspicious "
 	  "due to the very low reputation of the sending IP address.",
-	  "badreputation" },
+	  "badreputation", 0 },
 	{ "gmail-smtp-in.l.google.com", "421 4.7.28 Gmail has detected an "
 	  "unusual rate of unsolicited email originating from your IP "
-	  "Netblock 192.0.2.0/24.", "badreputation" },
+	  "Netblock 192.0.2.0/24.", "badreputation", 0 },
 	{ "gmail-smtp-in.l.google.com", "421 4.7.28 Gmail has detected an "
 	  "unusual rate of email. To protect our users from spam, email has "
-	  "been temporarily rate limited.", "speeding" },
+	  "been temporarily rate limited.", "speeding", 0 },
 	{ "gmail-smtp-in.l.google.com", "421 4.7.27 Your email has been rate "
 	  "limited because SPF authentication didn't pass for this message.",
-	  "authfailure" },
+	  "authfailure", 0 },
 	{ "gmail-smtp-in.l.google.com", "550 5.7.27 This message was blocked "
-	  "because it didn't pass SPF authentication.", "authfailure" },
+	  "because it didn't pass SPF authentication.", "authfailure", 0 },
 	{ "gmail-smtp-in.l.google.com", "421 4.7.29 Your email has been rate "
 	  "limited because you're not using a TLS connection.",
-	  "securityerror" },
+	  "securityerror", 0 },
 	{ "gmail-smtp-in.l.google.com", "550 5.7.1 This message is likely "
 	  "unsolicited email. To reduce the amount of spam sent to Gmail, "
-	  "this message has been blocked.", "spamdetected" },
+	  "this message has been blocked.", "spamdetected", 0 },
 	{ "gmail-smtp-in.l.google.com", "550 5.7.1 Messages missing a valid "
 	  "address in the From: header, or having no From: header, are not "
-	  "accepted.", "notcompliantrfc" },
+	  "accepted.", "notcompliantrfc", 0 },
 	{ "smtp-relay.gmail.com", "550 5.4.5 Daily SMTP relay limit exceeded "
-	  "for user.", "speeding" },
+	  "for user.", "speeding", 0 },
 	{ "example-com.mail.protection.outlook.com", "550 5.7.606 Access "
 	  "denied, banned sending IP [192.0.2.9]. To request removal from "
-	  "this list please visit https://sender.office.com/", "blocked" },
+	  "this list please visit https://sender.office.com/", "blocked", 0 },
 	{ "outlook-com.olc.protection.outlook.com", "550 5.7.1 Unfortunately, "
 	  "messages from [192.0.2.9] weren't sent. Please contact your "
 	  "Internet service provider since part of their network is on our "
-	  "block list (AS3150).", "blocked" },
+	  "block list (AS3150).", "blocked", 0 },
 	{ "example-com.mail.protection.outlook.com", "550 5.7.509 Access "
 	  "denied, sending domain example.org does not pass DMARC "
-	  "verification and has a DMARC policy of reject.", "authfailure" },
+	  "verification and has a DMARC policy of reject.", "authfailure", 0 },
 	{ "example-com.mail.protection.outlook.com", "550 5.7.511 Access "
-	  "denied, banned sender[a@example.org].", "rejected" },
+	  "denied, banned sender[a@example.org].", "rejected", 0 },
 	{ "example-com.mail.protection.outlook.com", "550 5.7.512 Access "
 	  "denied, message must be RFC 5322 section 3.6.2 compliant.",
-	  "notcompliantrfc" },
+	  "notcompliantrfc", 0 },
 	{ "mta5.am0.yahoodns.net", "421 4.7.0 [TS01] Messages from 192.0.2.9 "
-	  "temporarily deferred due to user complaints", "badreputation" },
+	  "temporarily deferred due to user complaints", "badreputation", 0 },
 	{ "mta5.am0.yahoodns.net", "553 5.7.2 [TSS09] All messages from "
 	  "192.0.2.9 will be permanently deferred; Retrying will NOT "
-	  "succeed.", "blocked" },
+	  "succeed.", "blocked", 0 },
 	{ "mta5.am0.yahoodns.net", "451 Message temporarily deferred due to "
-	  "unresolvable RFC.5321 from domain", "rejected" },
+	  "unresolvable RFC.5321 from domain", "rejected", 0 },
 	{ "mta6.am0.yahoodns.net", "554 Message not allowed - [PH01] Email not "
-	  "accepted for policy reasons.", "policyviolation" },
+	  "accepted for policy reasons.", "policyviolation", 0 },
+	/* Yandex. */
+	{ "mx.yandex.ru", "550 5.7.1 No such user!", "userunknown",
+	  BS_CMD_RCPT },
+	{ "mx.yandex.ru", "501 5.1.3 Bad recipient address syntax",
+	  "userunknown", BS_CMD_RCPT },
+	{ "mx.yandex.ru", "550 5.7.1 No correct recipients", "userunknown",
+	  BS_CMD_DATA },
+	{ "mx.yandex.ru", "554 5.7.1 Message rejected under suspicion of SPAM; "
+	  "https://ya.cc/1IrBc 1700000000-AbCdEfGh", "spamdetected",
+	  BS_CMD_DATA },
+	{ "mx.yandex.ru", "554 5.7.1 Service unavailable; Client host "
+	  "[192.0.2.9] blocked using spamsource.yandex.ru; Blocked by spam "
+	  "statistics - see http://feedback.yandex.ru/?from=mail-rejects&"
+	  "subject=192.0.2.9", "blocked", BS_CMD_CONN },
+	{ "mx.yandex.ru", "550 5.7.1 Policy rejection on the target address",
+	  "suspend", BS_CMD_RCPT },
+	{ "mx.yandex.ru", "552 5.2.2 Mailbox size limit exceeded",
+	  "mailboxfull", BS_CMD_RCPT },
+	{ "mx.yandex.ru", "452 4.2.2 Mailbox size exceeded", "mailboxfull",
+	  BS_CMD_RCPT },
+	/* Zoho. */
+	{ "mx.zoho.com", "550 5.7.1 Email rejected per DMARC policy for "
+	  "example.org", "authfailure", BS_CMD_DATA },
+	{ "mx.zoho.com", "541 5.4.1 Mail rejected by destination domain",
+	  "filtered", BS_CMD_RCPT },
+	{ "mx.zoho.com", "452 <a@example.com> Mailbox delivery restricted by "
+	  "policy error", "filtered", BS_CMD_RCPT },
+	{ "mx.zoho.com", "552 5.7.1 virus Win.Test.EICAR_HDB-1 detected by "
+	  "Zoho Mail", "virusdetected", BS_CMD_DATA },
+	{ "smtp.zoho.com", "550 5.4.6 Unusual sending activity detected.",
+	  "speeding", BS_CMD_DATA },
+	{ "smtp.zeptomail.com", "553 Relaying disallowed as a@example.org",
+	  "rejected", BS_CMD_MAIL },
+	{ "smtp.zeptomail.com", "550 5.2.0 Email size exceeded the policy.",
+	  "mesgtoobig", BS_CMD_DATA },
+	{ "smtp.zeptomail.com", "550 5.2.1 Subject is Mandatory.",
+	  "policyviolation", BS_CMD_DATA },
+	/* Orange. */
+	{ "smtp-in.orange.fr", "421 mwinf5c10 ME Trop de connexions, veuillez "
+	  "verifier votre configuration. Too many connections, slow down. "
+	  "OFR004_104 [104]", "toomanyconn", BS_CMD_CONN },
+	{ "smtp-in.orange.fr", "421 mwinf5c79 ME Service refuse. Veuillez "
+	  "essayer plus tard. Service refused, please try later. OFR004_105 "
+	  "[105]", "blocked", BS_CMD_CONN },
+	{ "smtp-in.orange.fr", "421 mwinf5c20 ME Service refuse. Veuillez "
+	  "essayer plus tard. Service refused, please try later. OFR_999 "
+	  "[999]", "blocked", BS_CMD_CONN },
+	{ "smtp-in.orange.fr", "550 5.2.0 Mail rejete. Mail rejected. ofr_506 "
+	  "[506]", "spamdetected", BS_CMD_DATA },
+	/* Proofpoint, Cisco, Barracuda. */
+	{ "mx0a.pphosted.com", "554 5.7.0 Blocked - see "
+	  "https://ipcheck.proofpoint.com/?ip=192.0.2.9", "blocked",
+	  BS_CMD_CONN },
+	{ "mx1.example.com", "554 Your access to this mail system has been "
+	  "rejected due to the sending MTA's poor reputation. If you believe "
+	  "that this failure is in error, please contact the intended "
+	  "recipient via alternate means.", "badreputation", BS_CMD_CONN },
+	{ "mx1.example.com", "554 5.7.1 Service unavailable; Client host "
+	  "[192.0.2.9] blocked using Barracuda Reputation; "
+	  "http://bbl.barracudacentral.com/q.cgi?ip=192.0.2.9", "blocked",
+	  BS_CMD_RCPT },
 };
 
 START_TEST(test_provider_rows)
@@ -289,6 +367,7 @@ START_TEST(test_provider_rows)
 	ev.kind = ev.codes.basic[0] == '4' ? BS_DEFERRED : BS_BOUNCED;
 	ev.remote.ptr = p->host;
 	ev.remote.len = strlen(p->host);
+	ev.command = p->cmd;
 	bs_reasons_classify(r, &ev, &v);
 	ck_assert_msg(strcmp(v.reason, p->reason) == 0, "%s: %s, expected %s "
 	    "(rule %s:%u)", p->reply, v.reason, p->reason,
@@ -326,6 +405,36 @@ START_TEST(test_rows)
 	    r->reason, g.v.origin ? g.v.origin : "-", g.v.line);
 	ck_assert_msg(g.v.hard == r->hard, "row %d: hard %d, expected %d",
 	    _i, g.v.hard, r->hard);
+}
+END_TEST
+
+/*
+ * A retry hold says where its cause is: the rule's label and hint, for
+ * --explain, name the earlier failure and how to ask Exim for it.
+ */
+START_TEST(test_retry_hold)
+{
+	static const char line[] = "2026-11-28 08:05:05 1vAbCe-000AbD-2d == "
+	    "h@example.net R=dnslookup T=remote_smtp defer (-53): retry time "
+	    "not reached for any host for 'example.net'";
+	const struct bs_format *f = bs_format_find("exim");
+	struct bs_line l = { .ptr = line, .len = sizeof(line) - 1,
+	    .lineno = 1 };
+	struct got g = { 0 };
+	struct bs_diag d;
+	void *state;
+
+	ck_assert_int_eq(f->open(pats, &state, &d), BS_OK);
+	f->parse(state, &l, collect, &g);
+	f->close(state);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_str_eq(g.v.reason, "onhold");
+	ck_assert_ptr_nonnull(g.v.label);
+	ck_assert_ptr_nonnull(strstr(g.v.label, "retry hold"));
+	ck_assert_ptr_nonnull(g.v.hint);
+	ck_assert_ptr_nonnull(strstr(g.v.hint, "exinext"));
+	ck_assert_ptr_nonnull(strstr(bs_reason_meaning("onhold"),
+	    "retry hold"));
 }
 END_TEST
 
@@ -394,6 +503,59 @@ START_TEST(test_order_and_conditions)
 	    "delivered");
 	ck_assert_str_eq(classify(set, BS_DEFERRED, "", "", NULL, NULL),
 	    "undefined");
+}
+END_TEST
+
+/*
+ * A command the parser stated (Exim's "after RCPT TO:") is the one the
+ * cmd= conditions see: the command rows are not read, and a rule with
+ * cmd= and no text fires without a look at the reply.
+ */
+START_TEST(test_stated_command)
+{
+	const char *set =
+	    "command: data text=in reply to end of DATA command\n"
+	    "reason: filtered cmd=rcpt text=nope\n"
+	    "reason: blocked cmd=conn,helo\n"
+	    "reason: userunknown cmd=data\n";
+	static const struct {
+		enum bs_command cmd;
+		const char *reply, *reason;
+	} cases[] = {
+		{ BS_CMD_RCPT, "nope (in reply to end of DATA command)",
+		  "filtered" },
+		{ BS_CMD_UNSTATED, "nope (in reply to end of DATA command)",
+		  "userunknown" },
+		{ BS_CMD_CONN, "go away", "blocked" },
+		{ BS_CMD_HELO, NULL, "blocked" },
+		{ BS_CMD_DATA, "nope", "userunknown" },
+		{ BS_CMD_OTHER, "nope", "onhold" },
+		{ BS_CMD_MAIL, "nope", "onhold" },
+	};
+	struct bs_patterns *p = bs_patterns_new();
+	const struct bs_reasons *r;
+	struct bs_diag d;
+	size_t i;
+
+	ck_assert_int_eq(bs_patterns_add_text(p, "reasons", "t.pat", set,
+	    strlen(set), &d), BS_OK);
+	r = bs_reasons_of(p, &d);
+	ck_assert_ptr_nonnull(r);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bs_verdict v;
+		struct bs_event ev;
+
+		bs_event_init(&ev);
+		ev.kind = BS_BOUNCED;
+		snprintf(ev.codes.basic, sizeof(ev.codes.basic), "550");
+		ev.reply = cases[i].reply;
+		ev.reply_len = ev.reply ? strlen(ev.reply) : 0;
+		ev.command = cases[i].cmd;
+		bs_reasons_classify(r, &ev, &v);
+		ck_assert_msg(strcmp(v.reason, cases[i].reason) == 0,
+		    "case %zu: %s, expected %s", i, v.reason, cases[i].reason);
+	}
+	bs_patterns_free(p);
 }
 END_TEST
 
@@ -930,6 +1092,8 @@ reasons_suite(void)
 	tcase_add_loop_test(tc, test_provider_rows, 0,
 	    (int)(sizeof(provider_rows) / sizeof(provider_rows[0])));
 	tcase_add_test(tc, test_order_and_conditions);
+	tcase_add_test(tc, test_stated_command);
+	tcase_add_test(tc, test_retry_hold);
 	tcase_add_test(tc, test_grammar_errors);
 	tcase_add_test(tc, test_hints_by_side);
 	tcase_add_test(tc, test_rows_grammar);

@@ -604,6 +604,136 @@ START_TEST(test_reader_utc)
 }
 END_TEST
 
+/*
+ * The hour that comes twice when summer time ends, read in the log's
+ * order (issue 19): a year-less local stamp in it is of the first pass
+ * until the log goes back by about an hour, then of the second.  Before,
+ * every stamp of that hour was read as the second pass.  Berlin on 25
+ * October 2026 (03:00 CEST -> 02:00 CET at 01:00Z) and New York on 1
+ * November 2026 (02:00 EDT -> 01:00 EST at 06:00Z); a step back of five
+ * minutes within a pass is disorder, not the second pass.
+ */
+struct fallback_case {
+	const char *zone;	/* below /usr/share/zoneinfo */
+	struct stamp_case s[10];
+};
+
+static const struct fallback_case fallbacks[] = {
+	{ "Europe/Berlin", {
+		{ "Oct 25 01:59:59", REF_NOV28, 1, 1792886399 },
+		{ "Oct 25 02:00:00", REF_NOV28, 1, 1792886400 },
+		{ "Oct 25 02:30:00", REF_NOV28, 1, 1792888200 },
+		{ "Oct 25 02:25:00", REF_NOV28, 1, 1792887900 },
+		{ "Oct 25 02:59:59", REF_NOV28, 1, 1792889999 },
+		{ "Oct 25 02:00:00", REF_NOV28, 1, 1792890000 },
+		{ "Oct 25 02:30:00", REF_NOV28, 1, 1792891800 },
+		{ "Oct 25 02:59:59", REF_NOV28, 1, 1792893599 },
+		{ "Oct 25 03:00:00", REF_NOV28, 1, 1792893600 },
+		{ NULL, 0, 0, 0 } } },
+	{ "America/New_York", {
+		{ "Nov  1 00:59:59", REF_NOV28, 1, 1793509199 },
+		{ "Nov  1 01:00:00", REF_NOV28, 1, 1793509200 },
+		{ "Nov  1 01:45:00", REF_NOV28, 1, 1793511900 },
+		{ "Nov  1 01:40:00", REF_NOV28, 1, 1793511600 },
+		{ "Nov  1 01:10:00", REF_NOV28, 1, 1793513400 },
+		{ "Nov  1 01:59:59", REF_NOV28, 1, 1793516399 },
+		{ "Nov  1 02:00:00", REF_NOV28, 1, 1793516400 },
+		{ NULL, 0, 0, 0 } } },
+};
+
+static int
+have_zone(const char *zone)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
+	return access(path, R_OK) == 0;
+}
+
+START_TEST(test_fallback_order)
+{
+	const struct fallback_case *fc = &fallbacks[_i];
+	struct bs_window_reader r;
+	time_t t;
+	size_t i;
+
+	if (!have_zone(fc->zone))
+		return;
+	tz_set(fc->zone);
+	bs_window_reader_init(&r, REF_NOV28);
+	for (i = 0; fc->s[i].in != NULL; i++) {
+		const struct stamp_case *c = &fc->s[i];
+
+		ck_assert_msg(bs_window_read(&r, c->in, strlen(c->in), &t),
+		    "%s: '%s' not read", fc->zone, c->in);
+		ck_assert_msg((long long)t == c->want, "%s: stamp %zu '%s': "
+		    "%lld, expected %lld", fc->zone, i, c->in, (long long)t,
+		    c->want);
+	}
+}
+END_TEST
+
+/*
+ * With nothing read before it, a stamp of the repeated hour is the first
+ * pass (an argument too); a reader that has gone on to the next day
+ * starts afresh.
+ */
+START_TEST(test_fallback_alone)
+{
+	struct bs_window_reader r;
+	struct bs_diag d;
+	time_t t;
+
+	if (!have_zone("Europe/Berlin"))
+		return;
+	tz_set("Europe/Berlin");
+	ck_assert(bs_window_stamp("Oct 25 02:30:00", 15, REF_NOV28, &t));
+	ck_assert_int_eq((long long)t, 1792888200);
+	bs_diag_clear(&d);
+	ck_assert_int_eq(bs_window_parse_arg("2026-10-25T02:30", REF_NOV28,
+	    &t, &d), BS_OK);
+	ck_assert_int_eq((long long)t, 1792888200);
+	bs_window_reader_init(&r, REF_NOV28);
+	ck_assert(bs_window_read(&r, "Oct 25 02:50:00", 15, &t));
+	ck_assert_int_eq((long long)t, 1792889400);
+	ck_assert(bs_window_read(&r, "Oct 25 02:10:00", 15, &t));
+	ck_assert_int_eq((long long)t, 1792890600);	/* second pass */
+	ck_assert(bs_window_read(&r, "Oct 26 12:00:00", 15, &t));
+	ck_assert(bs_window_read(&r, "Oct 25 02:10:00", 15, &t));
+	ck_assert_int_eq((long long)t, 1792887000);	/* afresh: first */
+	/* The spring hour that does not exist still moves on by an hour. */
+	ck_assert(bs_window_read(&r, "Mar 29 02:30:00", 15, &t));
+	ck_assert_int_eq((long long)t, 1774747800);
+}
+END_TEST
+
+/*
+ * The year of a classic stamp lies within a day after the reference and
+ * less than a year before it, across New Year in both directions: a
+ * follower whose clock says Dec 31 23:59:58 reads a "Jan  1 00:00:05"
+ * line as next year's (before: as 1 January of the current year, eleven
+ * months back).
+ */
+static const struct stamp_case new_year[] = {
+	{ "Jan  1 00:00:05", 1798761598, 1, 1798761605 },
+	{ "Dec 31 23:59:50", 1798761598, 1, 1798761590 },
+	{ "Jan  1 00:00:05", 1798632000, 1, 1767225605 },
+	{ "Jan  1 00:00:05", 1798761605, 1, 1798761605 },
+	{ "Dec 31 23:59:50", 1798761605, 1, 1798761590 },
+};
+
+START_TEST(test_new_year)
+{
+	const struct stamp_case *c = &new_year[_i];
+	time_t t;
+
+	tz_set("UTC");
+	ck_assert(bs_window_stamp(c->in, strlen(c->in), c->ref, &t));
+	ck_assert_msg((long long)t == c->want, "'%s' at %lld: %lld, "
+	    "expected %lld", c->in, (long long)c->ref, (long long)t, c->want);
+}
+END_TEST
+
 #define N(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -624,6 +754,9 @@ window_suite(void)
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_reader_berlin);
 	tcase_add_test(tc, test_reader_utc);
+	tcase_add_loop_test(tc, test_fallback_order, 0, N(fallbacks));
+	tcase_add_test(tc, test_fallback_alone);
+	tcase_add_loop_test(tc, test_new_year, 0, N(new_year));
 	suite_add_tcase(s, tc);
 	return s;
 }

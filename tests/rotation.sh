@@ -7,6 +7,12 @@
 # report) and with --follow --from-start FILE (stopped by SIGTERM) give
 # the same lines, cut lines and events.
 #
+# Then, from issue 19: a file truncated to a part already read is read on
+# from its new end, not again from its start, and the operator is told in
+# one line naming it; SIGHUP ends the follower as SIGTERM does, with a
+# last report and status 0 (it killed it, status 129, without one); and a
+# follower started with SIGHUP ignored (nohup) keeps it ignored.
+#
 # Then the rotations.
 # Starts "bouncestat --follow --from-start" on a log that does not exist
 # yet, runs tests/rotwriter.c (compiled here with cc) to append N distinct
@@ -93,6 +99,88 @@ esac
 [ "$(counts file.json)" = "$want" ] ||
     fail "--follow FILE counted $(counts file.json), a batch run $want"
 echo "rotation: 65,536 bytes and CR LF: $want(batch, -, FILE)"
+
+# --- truncation, SIGHUP -----------------------------------------------------
+line() {
+	printf '%s\n' "Nov 28 10:00:00 mx1 postfix/smtp[1]: $1: \
+to=<u@example.org>, relay=none, delay=1, delays=1/0/0/0, dsn=5.1.1, \
+status=bounced (host x[192.0.2.1] said: 550 5.1.1 no such user)"
+}
+# Wait (10 s at most) until file $1 exists and is not empty.
+await() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+follow_json() {
+	"$bin" --type postfix --format json --follow --from-start \
+	    --interval 1 --output "$1.json" "$1.log" 2> follower.err &
+	pid=$!
+	await "$1.json"
+}
+
+for q in 0A0001 0A0002 0A0003 0A0004; do line $q; done > trunc.log
+follow_json trunc
+# Two of the four lines (all are as long) stay; then two new ones.
+size=$(wc -c < trunc.log)
+truncate -s $((size / 2)) trunc.log
+i=0
+while ! grep -q truncated follower.err && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+line 0B0001 >> trunc.log
+line 0B0002 >> trunc.log
+kill -TERM "$pid"
+wait "$pid" || fail "the truncation run exited with status $?"
+pid=
+case $(counts trunc.json) in
+*'cut_lines=0 lines=6 events=6 ') ;;
+*) fail "truncated to two lines of four, then two more: counted \
+$(counts trunc.json), expected lines=6 events=6" ;;
+esac
+[ "$(cat follower.err)" = "bouncestat: trunc.log: truncated from $size to \
+$((size / 2)) bytes; what it kept was read already, reading on from its \
+new end" ] || fail "the truncation was not told in one line"
+echo "rotation: truncated to a part read: lines=6 events=6, told on stderr"
+
+line 0C0001 > hup.log
+follow_json hup
+line 0C0002 >> hup.log
+kill -HUP "$pid"
+wait "$pid"
+status=$?
+pid=
+[ $status -eq 0 ] || fail "SIGHUP: exit status $status, expected 0"
+case $(counts hup.json) in
+*'cut_lines=0 lines=2 events=2 ') ;;
+*) fail "SIGHUP: the last report counted $(counts hup.json)" ;;
+esac
+
+line 0D0001 > nohup.log
+(
+	trap '' HUP
+	exec "$bin" --type postfix --format json --follow --from-start \
+	    --interval 1 --output nohup.json nohup.log 2> follower.err
+) &
+pid=$!
+await nohup.json
+kill -HUP "$pid"
+# Still running: the next report comes, and the last counts a new line.
+rm -f nohup.json
+await nohup.json
+line 0D0002 >> nohup.log
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" || fail "nohup: exit status $?"
+pid=
+case $(counts nohup.json) in
+*'cut_lines=0 lines=2 events=2 ') ;;
+*) fail "SIGHUP ignored by nohup ended the run: counted \
+$(counts nohup.json)" ;;
+esac
+echo "rotation: SIGHUP: the last report, status 0; under nohup, ignored"
 
 # --- the rotations ----------------------------------------------------------
 "$bin" --type postfix --format json --follow --from-start --interval 1 \

@@ -11,6 +11,7 @@
 #define SUITES(X) \
 	X(safe) \
 	X(input) \
+	X(decoders) \
 	X(scan) \
 	X(lines) \
 	X(patterns) \
@@ -19,12 +20,15 @@
 	X(postfix) \
 	X(exim) \
 	X(csv) \
+	X(csvhdr) \
 	X(exchange) \
+	X(m365) \
 	X(agg) \
 	X(run) \
 	X(normalize) \
 	X(topk) \
 	X(breakdown) \
+	X(outcome) \
 	X(reasons) \
 	X(join) \
 	X(catalog) \

@@ -13,7 +13,10 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # libisal-dev is optional: gzip decodes about 2.5 times faster with it.
-packages="build-essential pkg-config libpcre2-dev zlib1g-dev check libisal-dev"
+# The xz, zstd, bzip2 and lz4 libraries are optional too: without one,
+# logs compressed that way are refused with a message naming it.
+packages="build-essential pkg-config libpcre2-dev zlib1g-dev check libisal-dev \
+liblzma-dev libzstd-dev libbz2-dev liblz4-dev"
 
 missing() {
 	command -v cc >/dev/null 2>&1 || return 0
