@@ -328,10 +328,17 @@ bs_agg_free(struct bs_agg *a)
 
 /* --- rows ------------------------------------------------------------ */
 
+/*
+ * A row is (kind, codes, connection failure): a row's connfail describes
+ * every event in it, so a code-less deferral whose text says "Connection
+ * refused" does not pull the code-less DNS failures beside it into the
+ * document's 1.1.1.
+ */
 static uint64_t
-row_hash(enum bs_kind kind, const struct bs_codes *c)
+row_hash(enum bs_kind kind, const struct bs_codes *c, unsigned connfail)
 {
-	return bs_hash_bytes(c, sizeof(*c)) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15ULL);
+	return bs_hash_bytes(c, sizeof(*c)) ^
+	    ((uint64_t)(kind * 4 + connfail) * 0x9e3779b97f4a7c15ULL);
 }
 
 static bool
@@ -343,8 +350,8 @@ rindex_grow(struct bs_agg *a)
 	if (ni == NULL)
 		return false;
 	for (i = 0; i < a->nrows; i++) {
-		size_t j = row_hash(a->rows[i].r.kind, &a->rows[i].r.codes) &
-		    (ncap - 1);
+		size_t j = row_hash(a->rows[i].r.kind, &a->rows[i].r.codes,
+		    a->rows[i].r.connfail) & (ncap - 1);
 
 		while (ni[j] != 0)
 			j = (j + 1) & (ncap - 1);
@@ -357,21 +364,24 @@ rindex_grow(struct bs_agg *a)
 }
 
 /*
- * The row for (kind, codes), created if new.  codes must be zero-padded.
- * Returns its index, or -1 when out of memory, or -2 past BS_ROWS_MAX.
+ * The row for (kind, codes, connfail), created if new.  codes must be
+ * zero-padded.  Returns its index, or -1 when out of memory, or -2 past
+ * BS_ROWS_MAX.
  */
 static long
-row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c)
+row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c,
+    unsigned connfail)
 {
 	size_t j;
 	struct row *r;
 
 	if (a->rindex_cap == 0 && !rindex_grow(a))
 		return -1;
-	j = row_hash(kind, c) & (a->rindex_cap - 1);
+	j = row_hash(kind, c, connfail) & (a->rindex_cap - 1);
 	while (a->rindex[j] != 0) {
 		r = &a->rows[a->rindex[j] - 1];
-		if (r->r.kind == kind && memcmp(&r->r.codes, c, sizeof(*c)) == 0)
+		if (r->r.kind == kind && r->r.connfail == connfail &&
+		    memcmp(&r->r.codes, c, sizeof(*c)) == 0)
 			return (long)a->rindex[j] - 1;
 		j = (j + 1) & (a->rindex_cap - 1);
 	}
@@ -391,6 +401,7 @@ row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c)
 	memset(r, 0, sizeof(*r));
 	r->r.kind = kind;
 	r->r.codes = *c;
+	r->r.connfail = connfail;
 	if (a->detail && (r->texts = bs_topk_new(BS_DETAIL_SLOTS)) == NULL)
 		return -1;
 	a->rindex[j] = (uint32_t)a->nrows + 1;
@@ -413,7 +424,8 @@ bs_agg_new_with_rows(const struct bs_agg *a)
 		return NULL;
 	/* In a's order: each coded row was made below the cap in a too. */
 	for (i = 0; i < a->nrows; i++) {
-		if (row_find(n, a->rows[i].r.kind, &a->rows[i].r.codes) < 0) {
+		if (row_find(n, a->rows[i].r.kind, &a->rows[i].r.codes,
+		    a->rows[i].r.connfail) < 0) {
 			bs_agg_free(n);
 			return NULL;
 		}
@@ -706,18 +718,17 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	/* Zero padding makes the codes comparable and hashable as bytes. */
 	copy_str(key.basic, sizeof(key.basic), ev->codes.basic);
 	copy_str(key.enhanced, sizeof(key.enhanced), ev->codes.enhanced);
-	row = row_find(a, ev->kind, &key);
+	row = row_find(a, ev->kind, &key, ev->connfail);
 	if (row == -2) {
 		/* Too many distinct codes: fold into the kind's bare row. */
 		memset(&key, 0, sizeof(key));
 		a->folded++;
-		row = row_find(a, ev->kind, &key);
+		row = row_find(a, ev->kind, &key, ev->connfail);
 	}
 	if (row < 0)
 		return BS_ERR_NOMEM;
 	r = &a->rows[row];
 	r->r.count++;
-	r->r.connfail |= ev->connfail;
 	a->kind_count[ev->kind]++;
 	if (a->detail && ev->reply != NULL && ev->reply_len > 0)
 		detail_add(r, ev->reply, ev->reply_len, 1, 0, false);
@@ -860,7 +871,7 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 	}
 	for (i = 0; i < src->nrows; i++) {
 		const struct bs_row *sr = &src->rows[i].r;
-		long row = row_find(dst, sr->kind, &sr->codes);
+		long row = row_find(dst, sr->kind, &sr->codes, sr->connfail);
 		struct bs_row *dr;
 
 		if (row == -2) {
@@ -868,14 +879,13 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 
 			memset(&none, 0, sizeof(none));
 			dst->folded += sr->count;
-			row = row_find(dst, sr->kind, &none);
+			row = row_find(dst, sr->kind, &none, sr->connfail);
 		}
 		if (row < 0)
 			return BS_ERR_NOMEM;
 		map[i] = (uint32_t)row;
 		dr = &dst->rows[row].r;
 		dr->count += sr->count;
-		dr->connfail |= sr->connfail;
 		if (dst->detail && src->rows[i].texts != NULL)
 			merge_texts(&dst->rows[row], &src->rows[i]);
 	}
@@ -1021,6 +1031,9 @@ cmp_order(const void *x, const void *y)
 	if ((c = strcmp(a->codes.enhanced, b->codes.enhanced)) != 0)
 		return a->codes.enhanced[0] == '\0' ? 1 :
 		    b->codes.enhanced[0] == '\0' ? -1 : c;
+	/* No connection failure first, then refused, then failed. */
+	if (a->connfail != b->connfail)
+		return a->connfail < b->connfail ? -1 : 1;
 	return 0;
 }
 

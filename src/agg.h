@@ -40,7 +40,7 @@ struct bs_detail {
 struct bs_row {
 	enum bs_kind kind;
 	struct bs_codes codes;
-	unsigned connfail;		/* BS_CONN_* seen among its events */
+	unsigned connfail;		/* its events' BS_CONN_* value (part of the key) */
 	uint64_t count;			/* events */
 	uint64_t messages;		/* distinct message ids */
 	bool messages_estimated;

@@ -30,13 +30,16 @@ const char *bs_kind_name(enum bs_kind k);
 
 /*
  * Connection failures that carry no SMTP reply, told apart by their text;
- * the catalog maps them onto the document's 1.1.1 and 1.0.1.  A bit mask so
- * that a row can say which of them it has seen.
+ * the catalog maps them onto the document's 1.1.1 and 1.0.1.  An event has
+ * one of them or none; a count row has the one of all its events (agg.h).
  */
 enum {
 	BS_CONN_REFUSED = 1u << 0,	/* "Connection refused" */
 	BS_CONN_FAILED = 1u << 1	/* timed out, no route, unreachable ... */
 };
+
+/* "refused", "failed", or NULL for none: the writers' name of a value. */
+const char *bs_conn_name(unsigned connfail);
 
 /*
  * The SMTP command a reply answered, where the parser reads it apart from

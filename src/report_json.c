@@ -83,6 +83,8 @@ write_row(FILE *out, const struct bs_row *r, bool detail)
 	    "      \"category\": ", r->count, r->messages,
 	    r->messages_estimated ? "true" : "false");
 	json_str(out, desc.category);
+	fputs(",\n      \"connection\": ", out);
+	json_str(out, bs_conn_name(r->connfail));
 	fputs(",\n      \"document\": [", out);
 	for (i = 0; i < desc.ndocument; i++) {
 		fputs(i ? ", " : "", out);

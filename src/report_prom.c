@@ -56,6 +56,8 @@ row_labels(FILE *out, const struct bs_row *r)
 	label(out, "kind", bs_kind_name(r->kind), true);
 	label(out, "basic", r->codes.basic, false);
 	label(out, "enhanced", r->codes.enhanced, false);
+	/* Rows differ by it too: without it two series could be one. */
+	label(out, "connection", bs_conn_name(r->connfail), false);
 }
 
 static void

@@ -143,12 +143,13 @@ write_row(FILE *out, const struct bs_row *r, const struct bs_description *d,
 		wrap(out, "meaning: ", d->meaning, o->width);
 	if (d->hint != NULL)
 		wrap(out, "hint:    ", d->hint, o->width);
+	/* A row's events share it (agg.c keys rows by it). */
 	if (r->connfail & BS_CONN_REFUSED)
-		wrap(out, "note:    ", "includes connections refused by "
-		    "the remote host (document entry 1.1.1)", o->width);
-	if (r->connfail & BS_CONN_FAILED)
-		wrap(out, "note:    ", "includes connections that could not "
-		    "be opened (document entry 1.0.1)", o->width);
+		wrap(out, "note:    ", "each a connection refused by the "
+		    "remote host (document entry 1.1.1)", o->width);
+	else if (r->connfail & BS_CONN_FAILED)
+		wrap(out, "note:    ", "each a connection that could not be "
+		    "opened (document entry 1.0.1)", o->width);
 	if (o->detail && r->ndetail > 0) {
 		fprintf(out, "%*sreplies (addresses, ids and numbers made "
 		    "placeholders):\n", INDENT, "");

@@ -347,10 +347,17 @@ START_TEST(test_inputs_and_lines)
 }
 END_TEST
 
+/*
+ * A row's connection failure describes every event in it: code-less
+ * deferrals that were refused, that could not connect and that failed
+ * otherwise (a DNS failure) are three rows, not one row marked as both
+ * connection entries.
+ */
 START_TEST(test_kinds_and_connfail)
 {
 	struct bs_agg *a = bs_agg_new(false);
 	struct bs_event ev = event(DF, "", "", "m");
+	size_t i;
 
 	ck_assert_str_eq(bs_kind_name(BS_DELIVERED), "delivered");
 	ck_assert_str_eq(bs_kind_name(BS_DEFERRED), "deferred");
@@ -360,20 +367,55 @@ START_TEST(test_kinds_and_connfail)
 	ck_assert_str_eq(bs_kind_name(BS_KIND_COUNT), "unknown");
 	ev.connfail = BS_CONN_REFUSED;
 	ck_assert_int_eq(bs_agg_event(a, &ev), BS_OK);
+	ck_assert_int_eq(bs_agg_event(a, &ev), BS_OK);
 	ev.connfail = BS_CONN_FAILED;
 	ck_assert_int_eq(bs_agg_event(a, &ev), BS_OK);
 	ev.connfail = 0;
-	ck_assert_int_eq(bs_agg_event(a, &ev), BS_OK);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(bs_agg_event(a, &ev), BS_OK);
 	/* An event of no known kind is ignored. */
 	ev.kind = BS_KIND_COUNT;
 	ck_assert_int_eq(bs_agg_event(a, &ev), BS_OK);
 	bs_agg_finish(a);
-	ck_assert_uint_eq(bs_agg_nrows(a), 1);
+	ck_assert_uint_eq(bs_agg_nrows(a), 3);
 	ck_assert_uint_eq(bs_agg_row(a, 0)->count, 3);
-	ck_assert_uint_eq(bs_agg_row(a, 0)->connfail,
-	    BS_CONN_REFUSED | BS_CONN_FAILED);
-	ck_assert_uint_eq(bs_agg_totals(a)->events, 3);
+	ck_assert_uint_eq(bs_agg_row(a, 0)->connfail, 0);
+	ck_assert_uint_eq(bs_agg_row(a, 1)->count, 2);
+	ck_assert_uint_eq(bs_agg_row(a, 1)->connfail, BS_CONN_REFUSED);
+	ck_assert_uint_eq(bs_agg_row(a, 2)->count, 1);
+	ck_assert_uint_eq(bs_agg_row(a, 2)->connfail, BS_CONN_FAILED);
+	ck_assert_uint_eq(bs_agg_totals(a)->events, 6);
+	ck_assert_str_eq(bs_conn_name(BS_CONN_REFUSED), "refused");
+	ck_assert_str_eq(bs_conn_name(BS_CONN_FAILED), "failed");
+	ck_assert_ptr_null(bs_conn_name(0));
 	bs_agg_free(a);
+}
+END_TEST
+
+/* Merged aggregates keep the connection failures apart, in order. */
+START_TEST(test_merge_connfail_rows)
+{
+	struct bs_agg *a = bs_agg_new(false), *b = bs_agg_new(false);
+	struct bs_event ev = event(DF, "", "", "m");
+
+	ev.connfail = BS_CONN_REFUSED;
+	ck_assert_int_eq(bs_agg_event(a, &ev), BS_OK);
+	ev.connfail = 0;
+	ck_assert_int_eq(bs_agg_event(b, &ev), BS_OK);
+	ev.connfail = BS_CONN_FAILED;
+	ck_assert_int_eq(bs_agg_event(b, &ev), BS_OK);
+	ev.connfail = BS_CONN_REFUSED;
+	ck_assert_int_eq(bs_agg_event(b, &ev), BS_OK);
+	ck_assert_int_eq(bs_agg_merge(a, b), BS_OK);
+	bs_agg_finish(a);
+	ck_assert_uint_eq(bs_agg_nrows(a), 3);
+	ck_assert_uint_eq(bs_agg_row(a, 0)->count, 2);
+	ck_assert_uint_eq(bs_agg_row(a, 0)->connfail, BS_CONN_REFUSED);
+	/* Equal counts: none before failed. */
+	ck_assert_uint_eq(bs_agg_row(a, 1)->connfail, 0);
+	ck_assert_uint_eq(bs_agg_row(a, 2)->connfail, BS_CONN_FAILED);
+	bs_agg_free(a);
+	bs_agg_free(b);
 }
 END_TEST
 
@@ -1145,6 +1187,7 @@ agg_suite(void)
 	tcase_add_test(tc, test_rows_max_fold);
 	tcase_add_test(tc, test_rows_max_fold_without_bare_row);
 	tcase_add_test(tc, test_merge_rows_max);
+	tcase_add_test(tc, test_merge_connfail_rows);
 	tcase_add_test(tc, test_merge_full_aggregates);
 	tcase_add_test(tc, test_messages_exact);
 	tcase_add_test(tc, test_messages_estimated);

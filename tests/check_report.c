@@ -291,35 +291,37 @@ END_TEST
 	"counted in this run, per kind and status code.\n" \
 	"# TYPE bouncestat_events_total counter\n" \
 	"bouncestat_events_total{kind=\"bounced\",basic=\"550\"," \
-	"enhanced=\"5.1.1\",category=\"5xx\"} 3\n" \
+	"enhanced=\"5.1.1\",connection=\"\",category=\"5xx\"} 3\n" \
 	"bouncestat_events_total{kind=\"deferred\",basic=\"451\"," \
-	"enhanced=\"4.7.1\",category=\"4xx\"} 2\n" \
+	"enhanced=\"4.7.1\",connection=\"\",category=\"4xx\"} 2\n" \
 	"bouncestat_events_total{kind=\"delivered\",basic=\"250\"," \
-	"enhanced=\"2.0.0\",category=\"2xx\"} 1\n" \
+	"enhanced=\"2.0.0\",connection=\"\",category=\"2xx\"} 1\n" \
 	"bouncestat_events_total{kind=\"deferred\",basic=\"\"," \
-	"enhanced=\"\",category=\"1xx\"} 1\n" \
+	"enhanced=\"\",connection=\"refused\",category=\"1xx\"} 1\n" \
 	"bouncestat_events_total{kind=\"bounced\",basic=\"\"," \
-	"enhanced=\"5.7.26\",category=\"5xx\"} 1\n" \
+	"enhanced=\"5.7.26\",connection=\"\",category=\"5xx\"} 1\n" \
 	"bouncestat_events_total{kind=\"expired\",basic=\"\"," \
-	"enhanced=\"\",category=\"\"} 1\n" \
+	"enhanced=\"\",connection=\"\",category=\"\"} 1\n" \
 	"bouncestat_events_total{kind=\"rejected\",basic=\"554\"," \
-	"enhanced=\"5.7.1\",category=\"5xx\"} 1\n" \
+	"enhanced=\"5.7.1\",connection=\"\",category=\"5xx\"} 1\n" \
 	"# HELP bouncestat_messages Distinct messages among the events of " \
 	"a kind and status code (an estimate past about a million message " \
 	"ids).\n" \
 	"# TYPE bouncestat_messages gauge\n" \
 	"bouncestat_messages{kind=\"bounced\",basic=\"550\"," \
-	"enhanced=\"5.1.1\"} 2\n" \
+	"enhanced=\"5.1.1\",connection=\"\"} 2\n" \
 	"bouncestat_messages{kind=\"deferred\",basic=\"451\"," \
-	"enhanced=\"4.7.1\"} 1\n" \
+	"enhanced=\"4.7.1\",connection=\"\"} 1\n" \
 	"bouncestat_messages{kind=\"delivered\",basic=\"250\"," \
-	"enhanced=\"2.0.0\"} 1\n" \
-	"bouncestat_messages{kind=\"deferred\",basic=\"\",enhanced=\"\"} 1\n" \
+	"enhanced=\"2.0.0\",connection=\"\"} 1\n" \
+	"bouncestat_messages{kind=\"deferred\",basic=\"\",enhanced=\"\"," \
+	"connection=\"refused\"} 1\n" \
 	"bouncestat_messages{kind=\"bounced\",basic=\"\"," \
-	"enhanced=\"5.7.26\"} 1\n" \
-	"bouncestat_messages{kind=\"expired\",basic=\"\",enhanced=\"\"} 1\n" \
+	"enhanced=\"5.7.26\",connection=\"\"} 1\n" \
+	"bouncestat_messages{kind=\"expired\",basic=\"\",enhanced=\"\"," \
+	"connection=\"\"} 1\n" \
 	"bouncestat_messages{kind=\"rejected\",basic=\"554\"," \
-	"enhanced=\"5.7.1\"} 0\n"
+	"enhanced=\"5.7.1\",connection=\"\"} 0\n"
 
 #define PROM_TOTALS(d, f, b, e, r, out, unt) \
 	"# HELP bouncestat_kind_events_total Events counted in this run, " \
