@@ -110,6 +110,8 @@ struct bs_agg {
 	size_t ninputs, capinputs;
 
 	struct bs_totals totals;
+	bool joined;			/* bs_agg_set_join */
+	uint64_t senders_forgotten;
 	struct row **order;	/* the rows sorted by bs_agg_finish */
 
 	/* --by, in the order asked for; and the period the events cover. */
@@ -1047,6 +1049,8 @@ bs_agg_finish(struct bs_agg *a)
 	if (flush_pending(a) != BS_OK)
 		return BS_ERR_NOMEM;
 	memset(t, 0, sizeof(*t));
+	t->joined = a->joined;
+	t->senders_forgotten = a->senders_forgotten;
 	for (i = 0; i < a->ninputs; i++)
 		t->lines += a->inputs[i].lines;
 	for (k = 0; k < BS_KIND_COUNT; k++) {
@@ -1141,6 +1145,15 @@ const struct bs_totals *
 bs_agg_totals(const struct bs_agg *a)
 {
 	return &a->totals;
+}
+
+void
+bs_agg_set_join(struct bs_agg *a, uint64_t senders_forgotten)
+{
+	a->joined = true;
+	a->senders_forgotten = senders_forgotten;
+	a->totals.joined = true;
+	a->totals.senders_forgotten = senders_forgotten;
 }
 
 size_t

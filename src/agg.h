@@ -72,6 +72,13 @@ struct bs_totals {
 	uint64_t messages[BS_KIND_COUNT];	/* distinct messages per kind */
 	bool messages_estimated;
 	uint64_t folded;	/* events folded because of BS_ROWS_MAX */
+	/*
+	 * The sender join (join.h), when the run had one: messages whose
+	 * sender it forgot while they were still queued (past its budget),
+	 * so that their later events have no sender.
+	 */
+	bool joined;
+	uint64_t senders_forgotten;
 };
 
 struct bs_agg;
@@ -154,6 +161,9 @@ const struct bs_row *bs_agg_row(const struct bs_agg *a, size_t i);
 size_t bs_agg_ninputs(const struct bs_agg *a);
 const struct bs_input_stats *bs_agg_input(const struct bs_agg *a, size_t i);
 const struct bs_totals *bs_agg_totals(const struct bs_agg *a);
+
+/* The run joined senders, and its join forgot this many (bs_totals). */
+void bs_agg_set_join(struct bs_agg *a, uint64_t senders_forgotten);
 
 /* The breakdowns, in the order they were asked for (after finish). */
 size_t bs_agg_nby(const struct bs_agg *a);

@@ -8,6 +8,7 @@
  * that holds on partial counts holds on the whole).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "agg.h"
+#include "bslimits.h"
 #include "catalog.h"
 #include "extract.h"
 #include "follow.h"
@@ -644,6 +646,17 @@ run(const struct bs_options *o)
 		wr = EXIT_INPUT;
 	}
 	st = rd.st;
+	if (join != NULL) {
+		uint64_t n = bs_join_evicted(join);
+
+		bs_agg_set_join(agg, n);
+		if (n > 0)
+			fprintf(stderr, "bouncestat: the senders of %" PRIu64
+			    " messages were forgotten while still queued (more "
+			    "than %u messages or %u MiB of ids and senders at "
+			    "once): their later events have no sender\n", n,
+			    BS_JOIN_MESSAGES, BS_JOIN_BYTES >> 20);
+	}
 	/* Whatever went wrong, report what was counted. */
 	if (bs_agg_finish(agg) != BS_OK)
 		st = BS_ERR_NOMEM;

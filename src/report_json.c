@@ -62,8 +62,12 @@ write_totals(FILE *out, const struct bs_agg *a)
 		fprintf(out, "%s\n      \"%s\": %" PRIu64, k ? "," : "",
 		    bs_kind_name((enum bs_kind)k), t->messages[k]);
 	fprintf(out, "\n    },\n    \"messages_estimated\": %s,\n"
-	    "    \"folded_rows\": %" PRIu64 "\n  },\n",
+	    "    \"folded_rows\": %" PRIu64 ",\n    \"senders_forgotten\": ",
 	    t->messages_estimated ? "true" : "false", t->folded);
+	if (t->joined)
+		fprintf(out, "%" PRIu64 "\n  },\n", t->senders_forgotten);
+	else
+		fputs("null\n  },\n", out);
 }
 
 static void

@@ -527,6 +527,32 @@ then
 else
 	no "1.2 million ids" "messages $msgs, estimated $est"
 fi
+# More messages queued at once than the sender join keeps (BS_JOIN_MESSAGES,
+# 131072): the oldest are forgotten, counted, and said so; their events
+# have no sender, never a guessed one.
+awk 'BEGIN { n = 200000
+	for (i = 0; i < n; i++)
+		printf "Nov 28 10:00:%02d mx1 postfix/qmgr[9]: %010X: " \
+		    "from=<s%d@sender.example>, size=100, nrcpt=1 " \
+		    "(queue active)\n", i % 60, i, i
+	for (i = 0; i < n; i++)
+		printf "Nov 28 11:00:%02d mx1 postfix/smtp[7]: %010X: " \
+		    "to=<u%d@example.com>, relay=mx.example.com" \
+		    "[198.51.100.7]:25, delay=1, dsn=2.0.0, status=sent " \
+		    "(250 2.0.0 ok)\n", i % 60, i, i }' > "$tmp/join.log"
+run 90 --by sender --format json "$tmp/join.log"
+expect "200000 messages queued at once" 0 "bouncestat: the senders of \
+68928 messages were forgotten while still queued (more than 131072 \
+messages or 8 MiB of ids and senders at once): their later events have no \
+sender" && rss_below "200000 messages queued at once" 64
+forgot=$(check field "$tmp/out" totals.senders_forgotten)
+if [ "$forgot" = 68928 ]; then
+	ok "200000 messages queued at once: 68928 senders forgotten, told"
+else
+	no "200000 messages queued at once" "senders_forgotten $forgot"
+fi
+rm -f "$tmp/join.log"
+
 # ... with 5000 distinct codes as well: rows past BS_ROWS_MAX are folded
 # and the text report says so.
 ids 1200000 5000 > "$tmp/ids.log"
