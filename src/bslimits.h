@@ -224,5 +224,21 @@
 #define BS_OUTFILE_STALE_S	60
 #define BS_OUTFILE_LINK_HOPS	40
 #define BS_OUTFILE_TMP_ATTEMPTS	100
+/* Room for any temporary name and its NUL (see bs_outfile_tmpname). */
+#define BS_OUTFILE_TMPNAME_MAX	64
+
+/*
+ * Reason rules (reasons.c): at most BS_REASON_RULES_MAX rules in all, and
+ * BS_REASON_TEXTS_MAX of them (and command rows) with a text, each a
+ * callout of the one joined pattern (PCRE2 numbers callouts up to 255).
+ * The literal prefilter (reasons_lit.c) gives text ids 1 to
+ * BS_LIT_TEXTS_MAX - 1, a bit each in a set of four 64-bit words, and
+ * names at most BS_LIT_ALTS_MAX alternatives for PCRE2 to run; more
+ * undecided alternatives and PCRE2 runs the joined pattern whole.
+ */
+#define BS_REASON_RULES_MAX	1024
+#define BS_REASON_TEXTS_MAX	255
+#define BS_LIT_TEXTS_MAX	256
+#define BS_LIT_ALTS_MAX		16
 
 #endif

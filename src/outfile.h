@@ -30,10 +30,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "bslimits.h"
 #include "diag.h"
 
-/* Room for any temporary name and its NUL (see bs_outfile_tmpname). */
-#define BS_OUTFILE_TMPNAME_MAX	64
 
 /*
  * Write a report to path: fn writes the whole content to out (returning

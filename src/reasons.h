@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bslimits.h"
 #include "diag.h"
 #include "event.h"
 
@@ -34,10 +35,6 @@ struct bs_litset;
 struct bs_patterns;
 struct bs_reasons;
 
-/* At most this many rules and command rows with text (one callout each). */
-#define BS_REASON_TEXTS_MAX 255
-/* At most this many rules in all. */
-#define BS_REASON_RULES_MAX 1024
 
 /* hard: no verdict (deliveries, deferrals), soft, hard. */
 enum { BS_HARD_NONE = -1, BS_HARD_NO = 0, BS_HARD_YES = 1 };

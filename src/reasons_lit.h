@@ -23,8 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bslimits.h"
+
 /* Text ids are 1 .. BS_LIT_TEXTS_MAX - 1; bit sets hold BS_LIT_WORDS. */
-#define BS_LIT_TEXTS_MAX 256
 #define BS_LIT_WORDS (BS_LIT_TEXTS_MAX / 64)
 
 struct bs_litset;
@@ -47,8 +48,6 @@ const char *bs_litset_add(struct bs_litset *ls, int id, const char *rx,
 /* Index the literals added; false when out of memory. */
 bool bs_litset_finish(struct bs_litset *ls);
 
-/* At most this many alternatives are named for PCRE2 to run. */
-#define BS_LIT_ALTS_MAX 16
 
 /*
  * What one scan found.  sure: texts that certainly match.  maybe: texts
