@@ -122,16 +122,6 @@ struct bs_agg {
 	time_t first, last;
 };
 
-static const char *const kind_names[BS_KIND_COUNT] = {
-	"delivered", "deferred", "bounced", "expired", "rejected"
-};
-
-const char *
-bs_kind_name(enum bs_kind k)
-{
-	return (unsigned)k < BS_KIND_COUNT ? kind_names[k] : "unknown";
-}
-
 struct bs_agg *
 bs_agg_new(bool detail)
 {

@@ -144,13 +144,6 @@ has(const char *s, size_t n, const char *needle)
 	return memmem(s, n, needle, strlen(needle)) != NULL;
 }
 
-const char *
-bs_conn_name(unsigned connfail)
-{
-	return connfail & BS_CONN_REFUSED ? "refused" :
-	    connfail & BS_CONN_FAILED ? "failed" : NULL;
-}
-
 unsigned
 bs_extract_connfail(const char *s, size_t n)
 {
