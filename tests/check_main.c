@@ -6,10 +6,8 @@
  *
  * With BS_CHECK_EACH=1 in the environment each suite gets a runner
  * process of its own instead, and a last line sums them up.  make
- * sanitize uses it: under ASan each test, forked from the runner, got
- * slower the more tests the runner had run before it (measured: 6 min
- * 53 s in one runner, 3 min 12 s with one per suite, for 2 min 43 s of
- * tests either way).
+ * sanitize uses it: under ASan a test forked from a runner that has run
+ * many tests is slower (bench/README.md, "Test runners under ASan").
  */
 #include <stdbool.h>
 #include <stdio.h>
