@@ -792,5 +792,61 @@ postfix/dialects.log 18 15 8 2 3 1 1 0
 exim/dialects.log 17 14 5 2 2 0 5 0
 EOF
 
+# Compressed and encoded inputs (issue 19): each is read as the plain
+# sample is (17 events), with --type forced and without; before, xz, zstd,
+# bzip2 and lz4 were read as text (0 events, exit 0, not a word), a UTF-8
+# byte-order mark cost the first line, UTF-16 gave nothing and a run of NUL
+# bytes swallowed the line after it.
+have=$(LC_ALL=C "$bin" --version | sed -n 's/^reads: //p')
+# A mark before an extract's first line (no syslog prefix to skip over).
+{
+	printf '\357\273\277'
+	for q in 4F1A2B3C4D 4F1A2B3C4E; do
+		printf '%s: to=<a@example.com>, relay=mx.example.com' "$q"
+		printf '[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced '
+		printf '(host mx.example.com said: 550 5.1.1 unknown)\n'
+	done
+} > "$tmp/bom.log"
+iconv -f UTF-8 -t UTF-16 postfix/sample.log > "$tmp/utf16.log" 2> /dev/null ||
+    : > "$tmp/utf16.log"
+head -c 100000 /dev/zero > "$tmp/nul.log"
+cat postfix/sample.log >> "$tmp/nul.log"
+while read -r f want; do
+	case $f in
+	*.xz) lib=xz ;; *.zst) lib=zstd ;; *.bz2) lib=bzip2 ;;
+	*.lz4) lib=lz4 ;; *) lib= ;;
+	esac
+	f=$(printf '%s' "$f" | sed "s|^TMP|$tmp|")
+	# A build that lists what it reads and leaves this one out.
+	if [ -n "$lib" ] && [ -n "$have" ] &&
+	    ! printf '%s' "$have" | grep -q "$lib"; then
+		skip "$f" "this build does not read $lib"
+		continue
+	fi
+	if [ ! -s "$f" ]; then
+		skip "$f" "iconv could not make it"
+		continue
+	fi
+	for t in "" "--type=postfix"; do
+		run 20 $t --format json "$f" "$good"
+		expect "$f ${t:-detected}" 0 "" || continue
+		got=$(check field "$tmp/out" inputs.0.events)
+		if [ "$got" = "$want" ]; then
+			ok "$f ${t:-detected}: $want events, as the plain text"
+		else
+			no "$f ${t:-detected}" "$got events, expected $want"
+		fi
+	done
+done <<EOF
+compressed/sample.log.xz 17
+compressed/sample.log.zst 17
+compressed/sample.log.bz2 17
+compressed/sample.log.lz4 17
+TMP/bom.log 2
+TMP/utf16.log 17
+TMP/nul.log 17
+EOF
+rm -f "$tmp/bom.log" "$tmp/utf16.log" "$tmp/nul.log"
+
 echo "badinput: $pass passed, $fail failed${skipped:+, $skipped skipped}"
 [ $fail = 0 ]
