@@ -407,9 +407,9 @@ row_find(struct bs_agg *a, enum bs_kind kind, const struct bs_codes *c,
 }
 
 struct bs_agg *
-bs_agg_new_with_rows(const struct bs_agg *a)
+bs_agg_new_with_rows(const struct bs_agg *a, bool piece)
 {
-	struct bs_agg *n = new_like(a);
+	struct bs_agg *n = piece ? bs_agg_new_piece(a) : new_like(a);
 	size_t i;
 
 	if (n == NULL)

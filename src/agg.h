@@ -109,9 +109,10 @@ struct bs_agg *bs_agg_new_like(const struct bs_agg *a);
  * A new aggregate with a's settings and a's rows, in a's order, nothing
  * counted in them: its events make and fold rows (BS_ROWS_MAX) exactly
  * as they would in a, so that merging it into a gives what counting them
- * in a would.  NULL if out of memory.
+ * in a would.  piece: for a piece of a split file (as bs_agg_new_piece).
+ * NULL if out of memory.
  */
-struct bs_agg *bs_agg_new_with_rows(const struct bs_agg *a);
+struct bs_agg *bs_agg_new_with_rows(const struct bs_agg *a, bool piece);
 
 /*
  * Whether a remembers reply texts.  Their top-k summary depends on the

@@ -253,7 +253,12 @@ read_here(struct pool *p, struct job *j, const struct bs_agg *agg)
 	pthread_mutex_unlock(&p->lock);
 	bs_agg_free(j->agg);
 	j->nwarn = 0;
-	if ((j->agg = bs_agg_new_with_rows(agg)) == NULL)
+	/*
+	 * A piece read again stays a piece: taking from the run's budget,
+	 * it would estimate with a 32 KiB sketch for each of up to
+	 * BS_ROWS_MAX rows.
+	 */
+	if ((j->agg = bs_agg_new_with_rows(agg, j->piece)) == NULL)
 		return BS_ERR_NOMEM;
 	run_job(p->cfg, j);
 	return j->status == BS_ERR_NOMEM || j->warn_nomem ? BS_ERR_NOMEM :
