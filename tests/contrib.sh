@@ -394,7 +394,7 @@ expect "prometheus -o: the file is the whole report" \
 expect "prometheus -o: HELP and TYPE for every family, complete" \
     'prom_ok "$prom"'
 expect "prometheus -o: the counts" \
-    'grep -qxF "bouncestat_kind_events_total{kind=\"bounced\"} 3" "$prom"'
+    'grep -qxF "bouncestat_window_kind_events{kind=\"bounced\"} 3" "$prom"'
 expect "prometheus -o: no temporary file left" \
     '[ "$(ls -A "$tmp/tf")" = bouncestat.prom ]'
 if command -v promtool > /dev/null 2>&1; then
@@ -487,7 +487,13 @@ pids=$fpid
 started "$fpid" "$flog"
 cat "$log" >> "$flog"
 kill -USR1 "$fpid"
-expect "follow: SIGUSR1 reports at once" 'wait_for "$fprom" "$(bounced 3)" 30'
+# The first report writes every counter as 0 (README: counters start at
+# zero, so that increase() sees the first events), the next one the counts.
+expect "follow: SIGUSR1 reports at once, counters at 0 first" \
+    'wait_for "$fprom" "$(bounced 0)" 30'
+kill -USR1 "$fpid"
+expect "follow: a second SIGUSR1, the counts" \
+    'wait_for "$fprom" "$(bounced 3)" 30'
 kill -TERM "$fpid"
 wait "$fpid"
 st=$?
