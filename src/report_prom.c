@@ -77,6 +77,7 @@ static const struct {
 	const char *follow, *batch;
 	bool counter;
 	const char *help;
+	bool time;		/* a time_t, which may be negative */
 } fams[F_COUNT] = {
 	[F_EVENTS] = { "bouncestat_events_total", "bouncestat_window_events",
 	    true, "Delivery outcomes and refusals per kind and status code," },
@@ -108,13 +109,14 @@ static const struct {
 	    "without the key as key=\"(none)\"," },
 	[F_FIRST] = { "bouncestat_period_first_event_timestamp_seconds",
 	    "bouncestat_period_first_event_timestamp_seconds", false,
-	    "Time of the first event counted." },
+	    "Time of the first event counted.", true },
 	[F_LAST] = { "bouncestat_period_last_event_timestamp_seconds",
 	    "bouncestat_period_last_event_timestamp_seconds", false,
-	    "Time of the last event counted." },
+	    "Time of the last event counted.", true },
 	[F_RUN] = { "bouncestat_last_run_timestamp_seconds",
 	    "bouncestat_last_run_timestamp_seconds", false,
-	    "When this report was made, in seconds since the Unix epoch." },
+	    "When this report was made, in seconds since the Unix epoch.",
+	    true },
 };
 
 /* One series: its family and label text ("{...}", or "" for none). */
@@ -369,7 +371,12 @@ flush(struct em *em, enum fam fam)
 			v = 0;
 		else
 			v = e->touched && e->cur > e->last ? e->cur : e->last;
-		fprintf(em->out, "%s%s %" PRIu64 "\n", name, e->labels, v);
+		if (fams[fam].time)
+			fprintf(em->out, "%s%s %" PRId64 "\n", name, e->labels,
+			    (int64_t)v);
+		else
+			fprintf(em->out, "%s%s %" PRIu64 "\n", name,
+			    e->labels, v);
 		e->last = v;
 		e->fresh = false;
 		e->touched = false;
