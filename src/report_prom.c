@@ -80,33 +80,34 @@ static const struct {
 	bool time;		/* a time_t, which may be negative */
 } fams[F_COUNT] = {
 	[F_EVENTS] = { "bouncestat_events_total", "bouncestat_window_events",
-	    true, "Delivery outcomes and refusals per kind and status code," },
+	    true, "Delivery outcomes and refusals per kind and status code,",
+	    false },
 	[F_MESSAGES] = { "bouncestat_messages", "bouncestat_window_messages",
 	    false, "Distinct messages among the events of a kind and status "
-	    "code (an estimate past about a million message ids)," },
+	    "code (an estimate past about a million message ids),", false },
 	[F_KIND] = { "bouncestat_kind_events_total",
-	    "bouncestat_window_kind_events", true, "Events per kind," },
+	    "bouncestat_window_kind_events", true, "Events per kind,", false },
 	[F_LINES] = { "bouncestat_lines_total", "bouncestat_window_lines",
-	    true, "Log lines read," },
+	    true, "Log lines read,", false },
 	[F_REASON] = { "bouncestat_reason_events_total",
 	    "bouncestat_window_reason_events", true,
 	    "Events per reason (why it failed; delivered for deliveries) "
-	    "and kind," },
+	    "and kind,", false },
 	[F_REASON_HARD] = { "bouncestat_reason_hard_events_total",
 	    "bouncestat_window_reason_hard_events", true,
 	    "Failures of a reason with a hard verdict (bounced, expired or "
-	    "rejected for good)," },
+	    "rejected for good),", false },
 	[F_INPUT_ERRORS] = { "bouncestat_input_errors",
 	    "bouncestat_window_input_errors", false,
-	    "Inputs that could not be read completely," },
+	    "Inputs that could not be read completely,", false },
 	[F_EXCLUDED] = { "bouncestat_window_excluded_events_total",
 	    "bouncestat_window_excluded_events", true,
 	    "Events left out by --since/--until: outside the window, or "
-	    "untimed (no readable timestamp)," },
+	    "untimed (no readable timestamp),", false },
 	[F_BY] = { "bouncestat_by_events_total", "bouncestat_window_by_events",
 	    true, "Events per kind and breakdown key (--by); keys without "
 	    "a label of their own are summed as key=\"other\", events "
-	    "without the key as key=\"(none)\"," },
+	    "without the key as key=\"(none)\",", false },
 	[F_FIRST] = { "bouncestat_period_first_event_timestamp_seconds",
 	    "bouncestat_period_first_event_timestamp_seconds", false,
 	    "Time of the first event counted.", true },
