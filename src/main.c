@@ -284,6 +284,7 @@ now(void)
 struct writer {
 	const struct bs_options *o;
 	const struct bs_agg *agg;
+	struct bs_prom_state *prom;	/* follow mode's, or NULL */
 };
 
 static int
@@ -297,6 +298,7 @@ write_report(void *ctx, FILE *out)
 		.top = w->o->top,
 		.window = bs_window_active(&w->o->window) ?
 		    &w->o->window : NULL,
+		.prom = w->prom,
 	};
 
 	switch (w->o->output) {
@@ -319,9 +321,10 @@ write_report(void *ctx, FILE *out)
  * outfile.h says.  Returns 0 or EXIT_INPUT.
  */
 static int
-emit_report(const struct bs_options *o, const struct bs_agg *agg)
+emit_report(const struct bs_options *o, const struct bs_agg *agg,
+    struct bs_prom_state *prom)
 {
-	struct writer w = { o, agg };
+	struct writer w = { o, agg, prom };
 	struct bs_diag d;
 
 	if (o->output_path != NULL) {
@@ -406,6 +409,8 @@ default_jobs(void)
 
 struct follow_ctx {
 	const struct bs_options *o;
+	/* What the Prometheus reports wrote so far (counters). */
+	struct bs_prom_state *prom;
 	int rc;
 };
 
@@ -413,7 +418,7 @@ static void
 on_follow_report(void *ctx, struct bs_agg *agg)
 {
 	struct follow_ctx *fc = ctx;
-	int rc = emit_report(fc->o, agg);
+	int rc = emit_report(fc->o, agg, fc->prom);
 
 	if (rc != 0)
 		fc->rc = rc;
@@ -434,7 +439,7 @@ static int
 follow(const struct bs_options *o, const struct bs_run_config *cfg,
     struct bs_agg *agg)
 {
-	struct follow_ctx fc = { o, 0 };
+	struct follow_ctx fc = { o, NULL, 0 };
 	struct sigaction sa;
 	sigset_t mask;
 	struct bs_follow_signals sig = { .report_now = &report_now,
@@ -468,8 +473,16 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
 	sigaction(SIGTERM, &sa, NULL);
 	if (sigismember(&mask, SIGHUP) == 1)
 		sigaction(SIGHUP, &sa, NULL);
+	if (o->output == BS_OUT_PROM) {
+		fc.prom = bs_prom_state_new();
+		if (fc.prom == NULL) {
+			fputs("bouncestat: out of memory\n", stderr);
+			return EXIT_INPUT;
+		}
+	}
 	st = bs_run_follow(cfg, o->args, o->nargs, o->from_start, o->interval,
 	    agg, &sig, on_follow_report, &fc);
+	bs_prom_state_free(fc.prom);
 	if (st == BS_ERR_NOMEM) {
 		fputs("bouncestat: out of memory\n", stderr);
 		return EXIT_INPUT;
@@ -484,7 +497,8 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
  * The breakdowns the report counts: --by's, or, for the text report
  * without --by, the reasons, recipient domains, remote hosts and hours
  * it ends with (without their distinct messages, which would cost the
- * default report more than all the rest of it).  The events format
+ * default report more than all the rest of it); Prometheus adds the
+ * reasons when --by has not (report_prom.c).  The events format
  * counts none.
  */
 static size_t
@@ -503,7 +517,14 @@ breakdowns(const struct bs_options *o, enum bs_by *keys)
 	}
 	for (i = 0; i < o->nby; i++)
 		keys[i] = o->by[i];
-	return o->nby;
+	/* Prometheus always has the reasons (report_prom.c). */
+	if (o->output == BS_OUT_PROM) {
+		for (i = 0; i < o->nby; i++)
+			if (keys[i] == BS_BY_REASON)
+				return o->nby;
+		keys[i++] = BS_BY_REASON;
+	}
+	return i;
 }
 
 /* Whether the run needs each message's sender from its arrival line. */
@@ -665,7 +686,7 @@ run(const struct bs_options *o)
 	if (st != BS_OK)
 		rc = EXIT_INPUT;
 	if (wr == 0)
-		wr = emit_report(o, agg);
+		wr = emit_report(o, agg, NULL);
 	if (wr != 0)
 		rc = wr;
 	if (check_thresholds(o, agg))

@@ -29,6 +29,11 @@ struct bs_report_opts {
 	unsigned top;		/* rows per breakdown in text (--top) */
 	/* The window asked for (--since/--until), for "period". */
 	const struct bs_window *window;
+	/*
+	 * Prometheus only: the series written by the reports before, in a
+	 * follow run (counters); NULL for a batch run (gauges).
+	 */
+	struct bs_prom_state *prom;
 };
 
 /* Each returns 0, or -1 if writing failed (errno set). */
@@ -41,7 +46,17 @@ int bs_report_json(FILE *out, const struct bs_agg *a,
 int bs_report_csv(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o);
 
-/* The Prometheus text exposition format (node_exporter textfile). */
+/*
+ * The Prometheus text exposition format (node_exporter textfile).  With
+ * o->prom, a report of a follow run: counters, which need what the
+ * reports before wrote (report_prom.c says why); the state is the
+ * caller's, made by bs_prom_state_new (NULL if out of memory) and freed
+ * by bs_prom_state_free (NULL: nothing done), one per run.  Returns -1
+ * with errno ENOMEM when memory ran out.
+ */
+struct bs_prom_state;
+struct bs_prom_state *bs_prom_state_new(void);
+void bs_prom_state_free(struct bs_prom_state *st);
 int bs_report_prom(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o);
 

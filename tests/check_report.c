@@ -286,67 +286,66 @@ END_TEST
 
 /* --- Prometheus ----------------------------------------------------------- */
 
+#define W_IN " in the window this run read.\n"
+
 #define PROM_ROWS \
-	"# HELP bouncestat_events_total Delivery outcomes and refusals " \
-	"counted in this run, per kind and status code.\n" \
-	"# TYPE bouncestat_events_total counter\n" \
-	"bouncestat_events_total{kind=\"bounced\",basic=\"550\"," \
-	"enhanced=\"5.1.1\",connection=\"\",category=\"5xx\"} 3\n" \
-	"bouncestat_events_total{kind=\"deferred\",basic=\"451\"," \
-	"enhanced=\"4.7.1\",connection=\"\",category=\"4xx\"} 2\n" \
-	"bouncestat_events_total{kind=\"delivered\",basic=\"250\"," \
-	"enhanced=\"2.0.0\",connection=\"\",category=\"2xx\"} 1\n" \
-	"bouncestat_events_total{kind=\"deferred\",basic=\"\"," \
-	"enhanced=\"\",connection=\"refused\",category=\"1xx\"} 1\n" \
-	"bouncestat_events_total{kind=\"bounced\",basic=\"\"," \
-	"enhanced=\"5.7.26\",connection=\"\",category=\"5xx\"} 1\n" \
-	"bouncestat_events_total{kind=\"expired\",basic=\"\"," \
-	"enhanced=\"\",connection=\"\",category=\"\"} 1\n" \
-	"bouncestat_events_total{kind=\"rejected\",basic=\"554\"," \
-	"enhanced=\"5.7.1\",connection=\"\",category=\"5xx\"} 1\n" \
-	"# HELP bouncestat_messages Distinct messages among the events of " \
-	"a kind and status code (an estimate past about a million message " \
-	"ids).\n" \
-	"# TYPE bouncestat_messages gauge\n" \
-	"bouncestat_messages{kind=\"bounced\",basic=\"550\"," \
-	"enhanced=\"5.1.1\",connection=\"\"} 2\n" \
-	"bouncestat_messages{kind=\"deferred\",basic=\"451\"," \
-	"enhanced=\"4.7.1\",connection=\"\"} 1\n" \
-	"bouncestat_messages{kind=\"delivered\",basic=\"250\"," \
+	"# HELP bouncestat_window_events Delivery outcomes and refusals " \
+	"per kind and status code," W_IN \
+	"# TYPE bouncestat_window_events gauge\n" \
+	"bouncestat_window_events{kind=\"bounced\",basic=\"550\"," \
+	"enhanced=\"5.1.1\",connection=\"\"} 3\n" \
+	"bouncestat_window_events{kind=\"deferred\",basic=\"451\"," \
+	"enhanced=\"4.7.1\",connection=\"\"} 2\n" \
+	"bouncestat_window_events{kind=\"delivered\",basic=\"250\"," \
 	"enhanced=\"2.0.0\",connection=\"\"} 1\n" \
-	"bouncestat_messages{kind=\"deferred\",basic=\"\",enhanced=\"\"," \
-	"connection=\"refused\"} 1\n" \
-	"bouncestat_messages{kind=\"bounced\",basic=\"\"," \
+	"bouncestat_window_events{kind=\"deferred\",basic=\"\"," \
+	"enhanced=\"\",connection=\"refused\"} 1\n" \
+	"bouncestat_window_events{kind=\"bounced\",basic=\"\"," \
 	"enhanced=\"5.7.26\",connection=\"\"} 1\n" \
-	"bouncestat_messages{kind=\"expired\",basic=\"\",enhanced=\"\"," \
-	"connection=\"\"} 1\n" \
-	"bouncestat_messages{kind=\"rejected\",basic=\"554\"," \
+	"bouncestat_window_events{kind=\"expired\",basic=\"\"," \
+	"enhanced=\"\",connection=\"\"} 1\n" \
+	"bouncestat_window_events{kind=\"rejected\",basic=\"554\"," \
+	"enhanced=\"5.7.1\",connection=\"\"} 1\n" \
+	"# HELP bouncestat_window_messages Distinct messages among the " \
+	"events of a kind and status code (an estimate past about a million " \
+	"message ids)," W_IN \
+	"# TYPE bouncestat_window_messages gauge\n" \
+	"bouncestat_window_messages{kind=\"bounced\",basic=\"550\"," \
+	"enhanced=\"5.1.1\",connection=\"\"} 2\n" \
+	"bouncestat_window_messages{kind=\"deferred\",basic=\"451\"," \
+	"enhanced=\"4.7.1\",connection=\"\"} 1\n" \
+	"bouncestat_window_messages{kind=\"delivered\",basic=\"250\"," \
+	"enhanced=\"2.0.0\",connection=\"\"} 1\n" \
+	"bouncestat_window_messages{kind=\"deferred\",basic=\"\"," \
+	"enhanced=\"\",connection=\"refused\"} 1\n" \
+	"bouncestat_window_messages{kind=\"bounced\",basic=\"\"," \
+	"enhanced=\"5.7.26\",connection=\"\"} 1\n" \
+	"bouncestat_window_messages{kind=\"expired\",basic=\"\"," \
+	"enhanced=\"\",connection=\"\"} 1\n" \
+	"bouncestat_window_messages{kind=\"rejected\",basic=\"554\"," \
 	"enhanced=\"5.7.1\",connection=\"\"} 0\n"
 
 #define PROM_TOTALS(d, f, b, e, r, out, unt) \
-	"# HELP bouncestat_kind_events_total Events counted in this run, " \
-	"per kind.\n" \
-	"# TYPE bouncestat_kind_events_total counter\n" \
-	"bouncestat_kind_events_total{kind=\"delivered\"} " d "\n" \
-	"bouncestat_kind_events_total{kind=\"deferred\"} " f "\n" \
-	"bouncestat_kind_events_total{kind=\"bounced\"} " b "\n" \
-	"bouncestat_kind_events_total{kind=\"expired\"} " e "\n" \
-	"bouncestat_kind_events_total{kind=\"rejected\"} " r "\n" \
-	"# HELP bouncestat_lines_total Log lines read in this run.\n" \
-	"# TYPE bouncestat_lines_total counter\n" \
-	"bouncestat_lines_total 42\n" \
-	"# HELP bouncestat_input_errors Inputs that could not be read " \
-	"completely in this run.\n" \
-	"# TYPE bouncestat_input_errors gauge\n" \
-	"bouncestat_input_errors 1\n" \
-	"# HELP bouncestat_window_excluded_events_total Events left out by " \
+	"# HELP bouncestat_window_kind_events Events per kind," W_IN \
+	"# TYPE bouncestat_window_kind_events gauge\n" \
+	"bouncestat_window_kind_events{kind=\"delivered\"} " d "\n" \
+	"bouncestat_window_kind_events{kind=\"deferred\"} " f "\n" \
+	"bouncestat_window_kind_events{kind=\"bounced\"} " b "\n" \
+	"bouncestat_window_kind_events{kind=\"expired\"} " e "\n" \
+	"bouncestat_window_kind_events{kind=\"rejected\"} " r "\n" \
+	"# HELP bouncestat_window_lines Log lines read," W_IN \
+	"# TYPE bouncestat_window_lines gauge\n" \
+	"bouncestat_window_lines 42\n" \
+	"# HELP bouncestat_window_input_errors Inputs that could not be " \
+	"read completely," W_IN \
+	"# TYPE bouncestat_window_input_errors gauge\n" \
+	"bouncestat_window_input_errors 1\n" \
+	"# HELP bouncestat_window_excluded_events Events left out by " \
 	"--since/--until: outside the window, or untimed (no readable " \
-	"timestamp).\n" \
-	"# TYPE bouncestat_window_excluded_events_total counter\n" \
-	"bouncestat_window_excluded_events_total{reason=\"outside\"} " out \
-	"\n" \
-	"bouncestat_window_excluded_events_total{reason=\"untimed\"} " unt \
-	"\n"
+	"timestamp)," W_IN \
+	"# TYPE bouncestat_window_excluded_events gauge\n" \
+	"bouncestat_window_excluded_events{reason=\"outside\"} " out "\n" \
+	"bouncestat_window_excluded_events{reason=\"untimed\"} " unt "\n"
 
 START_TEST(test_prom)
 {
@@ -387,15 +386,224 @@ START_TEST(test_prom_empty)
 	char *got = render(bs_report_prom, a, &o);
 
 	ck_assert_str_eq(got,
-	    "# HELP bouncestat_events_total Delivery outcomes and refusals "
-	    "counted in this run, per kind and status code.\n"
-	    "# TYPE bouncestat_events_total counter\n"
-	    "# HELP bouncestat_messages Distinct messages among the events of "
-	    "a kind and status code (an estimate past about a million message "
-	    "ids).\n"
-	    "# TYPE bouncestat_messages gauge\n"
+	    "# HELP bouncestat_window_events Delivery outcomes and refusals "
+	    "per kind and status code," W_IN
+	    "# TYPE bouncestat_window_events gauge\n"
+	    "# HELP bouncestat_window_messages Distinct messages among the "
+	    "events of a kind and status code (an estimate past about a "
+	    "million message ids)," W_IN
+	    "# TYPE bouncestat_window_messages gauge\n"
 	    PROM_TOTALS("0", "0", "0", "0", "0", "0", "0"));
 	free(got);
+	bs_agg_free(a);
+}
+END_TEST
+
+/*
+ * The value of the sample whose name and labels are series in a report,
+ * or -1 when the report has no such sample.
+ */
+static long long
+value_of(const char *report, const char *series)
+{
+	size_t n = strlen(series);
+	const char *p = report;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, series, n) == 0 && p[n] == ' ')
+			return strtoll(p + n + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return -1;
+}
+
+#define EV_550 "bouncestat_events_total{kind=\"bounced\",basic=\"550\"," \
+	"enhanced=\"5.1.1\",connection=\"\"}"
+#define KIND_B "bouncestat_kind_events_total{kind=\"bounced\"}"
+
+/*
+ * A follow run: counters.  Each series is written first with 0, then
+ * with its count, so that increase() sees the first events; it is
+ * written in every later report, and never goes down.
+ */
+START_TEST(test_prom_follow)
+{
+	struct bs_prom_state *st = bs_prom_state_new();
+	struct bs_report_opts o = { .width = 80, .prom = st };
+	struct bs_agg *a = build(true), *empty = build(false);
+	char *r1, *r2, *r3;
+
+	ck_assert_ptr_nonnull(st);
+	r1 = render(bs_report_prom, a, &o);
+	r2 = render(bs_report_prom, a, &o);
+	r3 = render(bs_report_prom, empty, &o);
+	ck_assert_ptr_nonnull(strstr(r1,
+	    "# HELP bouncestat_events_total Delivery outcomes and refusals "
+	    "per kind and status code, since following started.\n"
+	    "# TYPE bouncestat_events_total counter\n" EV_550 " 0\n"));
+	ck_assert_ptr_nonnull(strstr(r1,
+	    "# TYPE bouncestat_kind_events_total counter\n"
+	    "bouncestat_kind_events_total{kind=\"delivered\"} 0\n"));
+	ck_assert_int_eq(value_of(r1, KIND_B), 0);
+	ck_assert_int_eq(value_of(r1, "bouncestat_lines_total"), 0);
+	ck_assert_int_eq(value_of(r1, "bouncestat_window_excluded_events_total"
+	    "{reason=\"outside\"}"), 0);
+	/* Gauges are what they are at once. */
+	ck_assert_ptr_nonnull(strstr(r1, "# TYPE bouncestat_messages gauge\n"
+	    "bouncestat_messages{kind=\"bounced\",basic=\"550\","
+	    "enhanced=\"5.1.1\",connection=\"\"} 2\n"));
+	ck_assert_int_eq(value_of(r1, "bouncestat_input_errors"), 1);
+	ck_assert_ptr_null(strstr(r1, "window_events"));
+
+	ck_assert_int_eq(value_of(r2, EV_550), 3);
+	ck_assert_int_eq(value_of(r2, KIND_B), 4);
+	ck_assert_int_eq(value_of(r2, "bouncestat_lines_total"), 42);
+	ck_assert_int_eq(value_of(r2, "bouncestat_window_excluded_events_total"
+	    "{reason=\"outside\"}"), 7);
+	ck_assert_int_eq(value_of(r2, "bouncestat_events_total{"
+	    "kind=\"expired\",basic=\"\",enhanced=\"\",connection=\"\"}"), 1);
+	ck_assert_str_eq(r2 + strlen(r2) - 1, "\n");
+
+	/* Counts that went down (they cannot, in one run) are held. */
+	ck_assert_int_eq(value_of(r3, EV_550), 3);
+	ck_assert_int_eq(value_of(r3, KIND_B), 4);
+	ck_assert_int_eq(value_of(r3, "bouncestat_lines_total"), 42);
+	ck_assert_int_eq(value_of(r3, "bouncestat_events_total{"
+	    "kind=\"rejected\",basic=\"554\",enhanced=\"5.7.1\","
+	    "connection=\"\"}"), 1);
+	/* A gauge is written on too: its last value. */
+	ck_assert_int_eq(value_of(r3, "bouncestat_messages{kind=\"bounced\","
+	    "basic=\"550\",enhanced=\"5.1.1\",connection=\"\"}"), 2);
+	ck_assert_int_eq(value_of(r3, "bouncestat_input_errors"), 1);
+	free(r1);
+	free(r2);
+	free(r3);
+	bs_prom_state_free(st);
+	bs_prom_state_free(NULL);
+	bs_agg_free(a);
+	bs_agg_free(empty);
+}
+END_TEST
+
+/* One bounce to rcpt, with the reason "userunknown" (hard). */
+static void
+feed_domain(struct bs_agg *a, const char *rcpt)
+{
+	struct bs_event ev;
+
+	bs_event_init(&ev);
+	ev.kind = BS_BOUNCED;
+	snprintf(ev.codes.basic, sizeof(ev.codes.basic), "550");
+	snprintf(ev.codes.enhanced, sizeof(ev.codes.enhanced), "5.1.1");
+	ev.recipient.ptr = rcpt;
+	ev.recipient.len = strlen(rcpt);
+	ev.reason = "userunknown";
+	ev.hard = 1;
+	ck_assert_int_eq(bs_agg_event(a, &ev), BS_OK);
+}
+
+static struct bs_agg *
+by_agg(void)
+{
+	struct bs_agg *a = bs_agg_new(false);
+	enum bs_by keys[] = { BS_BY_DOMAIN, BS_BY_REASON };
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(bs_agg_set_by(a, keys, 2, false), BS_OK);
+	return a;
+}
+
+#define BY(key) "bouncestat_by_events_total{by=\"domain\",key=\"" key \
+	"\",kind=\"bounced\"}"
+
+/*
+ * Breakdown keys in a follow run: first come, first labelled, up to
+ * --top, and for good; the later ones are summed under "other" for good,
+ * however many events they get, so that no series goes down.
+ */
+START_TEST(test_prom_follow_by)
+{
+	struct bs_prom_state *st = bs_prom_state_new();
+	struct bs_report_opts o = { .width = 80, .top = 1, .prom = st };
+	struct bs_agg *a = by_agg();
+	char *r;
+	int i;
+
+	ck_assert_ptr_nonnull(st);
+	feed_domain(a, "x@a.example");
+	feed_domain(a, "y@a.example");
+	bs_agg_finish(a);
+	r = render(bs_report_prom, a, &o);
+	ck_assert_int_eq(value_of(r, BY("a.example")), 0);
+	ck_assert_int_eq(value_of(r, BY("other")), 0);
+	ck_assert_int_eq(value_of(r, "bouncestat_reason_events_total{"
+	    "reason=\"userunknown\",kind=\"bounced\"}"), 0);
+	ck_assert_int_eq(value_of(r, "bouncestat_reason_hard_events_total{"
+	    "reason=\"userunknown\"}"), 0);
+	/* The reasons are their own family, not a breakdown's. */
+	ck_assert_ptr_null(strstr(r, "by=\"reason\""));
+	free(r);
+	for (i = 0; i < 5; i++)
+		feed_domain(a, "z@b.example");
+	bs_agg_finish(a);
+	r = render(bs_report_prom, a, &o);
+	ck_assert_int_eq(value_of(r, BY("a.example")), 2);
+	/* Heavier, but later: summed under "other", never labelled. */
+	ck_assert_int_eq(value_of(r, BY("b.example")), -1);
+	ck_assert_int_eq(value_of(r, BY("other")), 5);
+	ck_assert_int_eq(value_of(r, "bouncestat_reason_events_total{"
+	    "reason=\"userunknown\",kind=\"bounced\"}"), 7);
+	ck_assert_int_eq(value_of(r, "bouncestat_reason_hard_events_total{"
+	    "reason=\"userunknown\"}"), 7);
+	free(r);
+	feed_domain(a, "w@a.example");
+	feed_domain(a, "v@c.example");
+	bs_agg_finish(a);
+	r = render(bs_report_prom, a, &o);
+	ck_assert_int_eq(value_of(r, BY("a.example")), 3);
+	ck_assert_int_eq(value_of(r, BY("b.example")), -1);
+	ck_assert_int_eq(value_of(r, BY("c.example")), -1);
+	ck_assert_int_eq(value_of(r, BY("other")), 6);
+	free(r);
+	bs_prom_state_free(st);
+	bs_agg_free(a);
+}
+END_TEST
+
+/*
+ * A batch run labels the top keys by failures; two keys that escape to
+ * the same label value are one series, their sum (a repeated series
+ * would make the collector drop the file).
+ */
+START_TEST(test_prom_by_batch)
+{
+	struct bs_report_opts o = { .width = 80, .top = 2 };
+	struct bs_agg *a = by_agg();
+	char *r;
+	int i;
+
+	feed_domain(a, "x@z.example");
+	for (i = 0; i < 3; i++)
+		feed_domain(a, "x@b.example");
+	feed_domain(a, "x@bad\x01");
+	feed_domain(a, "x@bad\x02");
+	feed_domain(a, "x@bad\x03");
+	bs_agg_finish(a);
+	r = render(bs_report_prom, a, &o);
+	ck_assert_int_eq(value_of(r, "bouncestat_window_by_events{"
+	    "by=\"domain\",key=\"b.example\",kind=\"bounced\"}"), 3);
+	/* The second label: one of the three, and all of them summed. */
+	ck_assert_int_eq(value_of(r, "bouncestat_window_by_events{"
+	    "by=\"domain\",key=\"bad \",kind=\"bounced\"}"), 3);
+	ck_assert_int_eq(value_of(r, "bouncestat_window_by_events{"
+	    "by=\"domain\",key=\"z.example\",kind=\"bounced\"}"), -1);
+	ck_assert_int_eq(value_of(r, "bouncestat_window_by_events{"
+	    "by=\"domain\",key=\"other\",kind=\"bounced\"}"), 1);
+	ck_assert_int_eq(value_of(r, "bouncestat_window_reason_events{"
+	    "reason=\"userunknown\",kind=\"bounced\"}"), 7);
+	free(r);
 	bs_agg_free(a);
 }
 END_TEST
@@ -508,6 +716,9 @@ report_suite(void)
 	tcase_add_test(tc, test_prom_now);
 	tcase_add_test(tc, test_prom_empty);
 	tcase_add_test(tc, test_prom_rules);
+	tcase_add_test(tc, test_prom_follow);
+	tcase_add_test(tc, test_prom_follow_by);
+	tcase_add_test(tc, test_prom_by_batch);
 	tcase_add_loop_test(tc, test_prom_label, 0, N(labels));
 	tcase_add_test(tc, test_write_error);
 	suite_add_tcase(s, tc);

@@ -18,6 +18,11 @@
 #   - the follow service's own ExecStart, run for a few seconds against a
 #     temporary log (interval 1): the file follows appended lines and a
 #     rotation, SIGUSR1 reports at once, SIGTERM reports and exits 0;
+#   - contrib/prometheus's alert rules (promtool check rules, and promtool
+#     test rules over bouncestat.rules.test.yml) and contrib/grafana's
+#     dashboard (every query parses, python3 and promtool): every metric
+#     they name is one that the reports above contain (skipped, and said
+#     so, without promtool or python3);
 #   - the man page: renders without warnings, names every long option.
 #
 # "Now" is pinned: SOURCE_DATE_EPOCH=1795953600 (2026-11-29 12:00 UTC) with
@@ -113,7 +118,8 @@ expect "the scripts are executable" '[ -x "$daily" ] && [ -x "$check" ]'
 
 # ---------------------------------------------------------------- shellcheck
 if command -v shellcheck > /dev/null 2>&1; then
-	for s in "$daily" "$check" "$root/tests/contrib.sh"; do
+	for s in "$daily" "$check" "$root/tests/contrib.sh" \
+	    "$root/tests/promtool.sh" "$root/tests/integration.sh"; do
 		expect "shellcheck ${s#"$root"/}" 'shellcheck "$s"'
 	done
 else
@@ -394,7 +400,7 @@ expect "prometheus -o: the file is the whole report" \
 expect "prometheus -o: HELP and TYPE for every family, complete" \
     'prom_ok "$prom"'
 expect "prometheus -o: the counts" \
-    'grep -qxF "bouncestat_kind_events_total{kind=\"bounced\"} 3" "$prom"'
+    'grep -qxF "bouncestat_window_kind_events{kind=\"bounced\"} 3" "$prom"'
 expect "prometheus -o: no temporary file left" \
     '[ "$(ls -A "$tmp/tf")" = bouncestat.prom ]'
 if command -v promtool > /dev/null 2>&1; then
@@ -477,6 +483,54 @@ expect "follow: the file is complete, no temporary file left" \
     'prom_ok "$fprom" && [ "$(ls -A "$tmp/tf2")" = bouncestat.prom ]'
 expect "follow: nothing on standard error" '[ ! -s "$tmp/follow.err" ]'
 
+# ----------------------------------------------- alert rules and dashboard
+# The metric names bouncestat writes: a follow run's (the unit's report
+# just made, counters) and a batch run's (gauges).
+{ grep -v '^#' "$fprom"; grep -v '^#' "$prom"; } | sed 's/[{ ].*//' |
+    sort -u > "$tmp/names"
+rules=$root/contrib/prometheus/bouncestat.rules.yml
+dash=$root/contrib/grafana/bouncestat.json
+# Every bouncestat_ name in the rules' expressions (comments left out),
+# and no other metric selected.
+grep -v '^ *#' "$rules" | grep -o 'bouncestat_[a-z_]*[a-z]' | sort -u \
+    > "$tmp/rule.names"
+missing=$(comm -23 "$tmp/rule.names" "$tmp/names" | tr '\n' ' ')
+expect "alert rules: every metric is one bouncestat writes${missing:+ (not written: $missing)}" \
+    '[ -s "$tmp/rule.names" ] && [ -z "$missing" ]'
+expect "alert rules: no other metric selected" \
+    '! grep -v "^ *#" "$rules" | grep -o "[a-zA-Z_:][a-zA-Z0-9_:]*{" |
+    grep -v "^bouncestat_"'
+if command -v python3 > /dev/null 2>&1; then
+	python3 "$root/tests/dashboard_exprs.py" "$dash" "$tmp/dash.rules.yml" \
+	    > "$tmp/dash.names" 2> "$tmp/dash.err"
+	st=$?
+	missing=$(comm -23 "$tmp/dash.names" "$tmp/names" | tr '\n' ' ')
+	expect "dashboard: every query selects a metric" \
+	    '[ "$st" = 0 ] && [ -s "$tmp/dash.names" ]'
+	sed 's/^/    /' "$tmp/dash.err"
+	expect "dashboard: every metric is one bouncestat writes${missing:+ (not written: $missing)}" \
+	    '[ -z "$missing" ]'
+else
+	skip "dashboard: python3 is not installed"
+fi
+if command -v promtool > /dev/null 2>&1; then
+	expect "alert rules: promtool check rules" \
+	    'promtool check rules "$rules" > "$tmp/promtool" 2>&1'
+	(cd "$root/contrib/prometheus" &&
+	    promtool test rules bouncestat.rules.test.yml) \
+	    > "$tmp/promtool.test" 2>&1
+	st=$?
+	expect "alert rules: promtool test rules (bouncestat.rules.test.yml)" \
+	    '[ "$st" = 0 ]'
+	[ "$st" = 0 ] || sed 's/^/    /' "$tmp/promtool.test"
+	if [ -f "$tmp/dash.rules.yml" ]; then
+		expect "dashboard: every query parses (promtool check rules)" \
+		    'promtool check rules "$tmp/dash.rules.yml" > "$tmp/promtool" 2>&1'
+	fi
+else
+	skip "alert rules and dashboard queries: promtool is not installed (Debian: apt-get install prometheus)"
+fi
+
 # SIGUSR1: a report at once, an hour before the next one is due.
 rm -f "$fprom"
 : > "$flog"
@@ -487,7 +541,13 @@ pids=$fpid
 started "$fpid" "$flog"
 cat "$log" >> "$flog"
 kill -USR1 "$fpid"
-expect "follow: SIGUSR1 reports at once" 'wait_for "$fprom" "$(bounced 3)" 30'
+# The first report writes every counter as 0 (README: counters start at
+# zero, so that increase() sees the first events), the next one the counts.
+expect "follow: SIGUSR1 reports at once, counters at 0 first" \
+    'wait_for "$fprom" "$(bounced 0)" 30'
+kill -USR1 "$fpid"
+expect "follow: a second SIGUSR1, the counts" \
+    'wait_for "$fprom" "$(bounced 3)" 30'
 kill -TERM "$fpid"
 wait "$fpid"
 st=$?
