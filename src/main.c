@@ -293,6 +293,7 @@ write_report(void *ctx, FILE *out)
 		.width = 80,
 		.now = now(),
 		.top = w->o->top,
+		.all = w->o->all,
 		.window = bs_window_active(&w->o->window) ?
 		    &w->o->window : NULL,
 	};

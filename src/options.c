@@ -46,6 +46,8 @@ static const char help_tail[] =
 "                       (repeatable; text, json, csv and prometheus)\n"
 "      --top=N          rows per breakdown in the text report, and\n"
 "                       labelled keys in prometheus (default 10)\n"
+"      --all            list delivered mail's code rows in the text report\n"
+"                       (default: one line of totals, failures first)\n"
 "  -o, --output=FILE    write the report to FILE (replaced atomically)\n"
 "  -d, --detail         show the most frequent reply texts of each code\n"
 "      --fail-on=EXPR   exit with status 3 when EXPR holds, e.g. bounced>100,\n"
@@ -111,7 +113,8 @@ enum {
 	OPT_FROM_START,
 	OPT_INTERVAL,
 	OPT_BY,
-	OPT_TOP
+	OPT_TOP,
+	OPT_ALL
 };
 
 /* A whole number in [lo, hi], or false. */
@@ -150,6 +153,7 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "top", required_argument, NULL, OPT_TOP },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -223,6 +227,9 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 				    "--top takes a number from 1 to %u, not "
 				    "'%s'", BS_TOP_MAX, optarg);
+			break;
+		case OPT_ALL:
+			o->all = true;
 			break;
 		case 'o':
 			o->output_path = optarg;

@@ -41,6 +41,7 @@ struct bs_options {
 	enum bs_by by[BS_BY_COUNT];	/* --by, in order, each once */
 	size_t nby;
 	unsigned top;			/* --top: rows per breakdown shown */
+	bool all;			/* --all: list delivered rows too */
 	bool quiet;			/* no progress display */
 	struct bs_window window;
 	struct bs_threshold fail_on[BS_FAIL_ON_MAX];

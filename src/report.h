@@ -27,6 +27,8 @@ struct bs_report_opts {
 	 */
 	time_t now;
 	unsigned top;		/* rows per breakdown in text (--top) */
+	/* --all: the text report lists delivered rows, not one line. */
+	bool all;
 	/* The window asked for (--since/--until), for "period". */
 	const struct bs_window *window;
 };
