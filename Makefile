@@ -121,6 +121,7 @@ $(BUILD) $(BUILD)/tests:
 check: $(BUILD)/bouncestat $(BUILD)/check_all
 	sh tests/e2e.sh $(BUILD)/bouncestat
 	sh tests/rotation.sh $(BUILD)/bouncestat
+	sh tests/live.sh $(BUILD)/bouncestat
 	sh tests/docs.sh $(BUILD)/bouncestat
 	cd tests && $(abspath $(BUILD))/check_all
 

@@ -48,6 +48,7 @@ struct bs_options {
 	size_t nfail_on;
 	bool from_start;		/* --follow: read what is there */
 	unsigned interval;		/* --follow: seconds between reports */
+	unsigned live_window;		/* --window: the live view's, seconds */
 	unsigned jobs;			/* inputs read at once; 0 = cores */
 	char **args;			/* files ("-" is stdin) or codes */
 	size_t nargs;
