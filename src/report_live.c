@@ -74,6 +74,9 @@ fit(char *dst, size_t dstsz, const char *src, int cols)
 }
 
 /* One line of the view, cut to the width, in colour c (NULL: none). */
+static void line(struct screen *s, const char *c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
 line(struct screen *s, const char *c, const char *fmt, ...)
 {
@@ -268,7 +271,7 @@ bs_report_live(FILE *out, const struct bs_live_view *v,
 			}
 	}
 
-	line(&s, NULL, "");
+	line(&s, NULL, "%s", "");
 	if (o->last == 0)
 		line(&s, BOLD, "New since the start:");
 	else
@@ -297,12 +300,12 @@ bs_report_live(FILE *out, const struct bs_live_view *v,
 			    "failing ", "");
 		}
 	}
-	line(&s, NULL, "");
+	line(&s, NULL, "%s", "");
 	header(&s, "Failure codes");
 	list(&s, v->codes, v->ncodes, v->more_codes, got[1], false,
 	    v->window_partial, NULL, "", "none in the window");
 	if (v->domains_counted) {
-		line(&s, NULL, "");
+		line(&s, NULL, "%s", "");
 		header(&s, "Failing recipient domains");
 		list(&s, v->domains, v->ndomains, v->more_domains, got[2],
 		    true, v->window_partial, NULL, "", "none in the window");
