@@ -679,7 +679,7 @@ write_delivered(FILE *out, const struct bs_agg *a, int width)
 		return;
 	if (more > 0)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
-		    ", %zu more", more);
+		    ", %zu more code%s", more, more == 1 ? "" : "s");
 	snprintf(text + len, sizeof(text) - len, "); --all lists them");
 	snprintf(label, sizeof(label), "Delivered: %" PRIu64 " (", total);
 	putc('\n', out);
