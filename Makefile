@@ -127,6 +127,7 @@ $(BUILD) $(BUILD)/tests:
 check: $(BUILD)/bouncestat $(BUILD)/check_all
 	sh tests/e2e.sh $(BUILD)/bouncestat
 	sh tests/rotation.sh $(BUILD)/bouncestat
+	sh tests/live.sh $(BUILD)/bouncestat
 	sh tests/docs.sh $(BUILD)/bouncestat
 	sh tests/promtool.sh $(BUILD)/bouncestat
 	cd tests && CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-3} \

@@ -196,6 +196,27 @@
 #define BS_INTERVAL_MAX		(7 * 86400)
 
 /*
+ * The live view (live.h; --follow on a terminal).  --window: at most a
+ * week, as --interval, and at most BS_LIVE_SLOTS intervals long (a day of
+ * minutes), since the ring keeps one slot per interval, plus
+ * BS_LIVE_SLOTS_SPARE for refreshes asked for in between (the first one,
+ * SIGUSR1); past that the oldest slot goes and the view says how much
+ * the window covers.  A slot keeps the BS_LIVE_SLOT_KEYS largest code and
+ * domain counts of its interval (16 bytes each: about 1 KiB a slot,
+ * 1.5 MiB at most).  Domains are followed up to BS_LIVE_DOMAINS names,
+ * as many as a breakdown counts exactly.  Each list of the view holds at
+ * most BS_LIVE_TOP rows (the terminal's height shows fewer), and a
+ * terminal narrower than BS_LIVE_MIN_WIDTH columns is drawn as that wide.
+ */
+#define BS_LIVE_WINDOW_MAX	(7 * 86400)
+#define BS_LIVE_SLOTS		1440
+#define BS_LIVE_SLOTS_SPARE	8
+#define BS_LIVE_SLOT_KEYS	32
+#define BS_LIVE_DOMAINS		BS_BY_KEYS
+#define BS_LIVE_TOP		20
+#define BS_LIVE_MIN_WIDTH	40
+
+/*
  * CSV with a header (csvhdr.h: Exchange tracking logs, Microsoft 365
  * message traces): fields kept from a row or a header line, and columns a
  * reader may ask for by name.  Tracking logs have at most 30 columns and

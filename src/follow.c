@@ -294,6 +294,14 @@ bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
 			timeout = UNMASKED_WAIT_MS;
 		if (timeout > INT_MAX)
 			timeout = INT_MAX;
+		/* All read for now: what convinces is parsed, and out. */
+		for (i = 0; i < k; i++)
+			if (bs_stream_settle(ss[i]) == BS_ERR_NOMEM) {
+				st = BS_ERR_NOMEM;
+				goto out;
+			}
+		if (sig->idle != NULL)
+			sig->idle(sig->idle_ctx);
 		/* Woken by data, the clock or a signal: all handled above. */
 		if (bs_tail_wait(ts, k, (int)timeout,
 		    masked ? &wait_mask : NULL) < 0 && errno != EINTR)

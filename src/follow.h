@@ -28,6 +28,10 @@ struct bs_run_config;
  * classic syslog stamps is taken from (window.h): a follower that runs
  * for days, or across New Year, reads today's stamps as today's.  Tests
  * give their own, to play days in a moment.
+ *
+ * idle, optional, is called before each wait for data: the caller
+ * flushes what it streams (--format events), so that what was read
+ * reaches a pipe or a file at once, not when a buffer fills.
  */
 struct bs_follow_signals {
 	volatile sig_atomic_t *report_now;
@@ -35,6 +39,8 @@ struct bs_follow_signals {
 	const sigset_t *mask;
 	time_t (*clock)(void *ctx);
 	void *clock_ctx;
+	void (*idle)(void *ctx);
+	void *idle_ctx;
 };
 
 /*

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include "source.h"
 #include "jobs.h"
 #include "join.h"
+#include "live.h"
 #include "options.h"
 #include "outfile.h"
 #include "patterns.h"
@@ -296,6 +298,7 @@ write_report(void *ctx, FILE *out)
 		.width = 80,
 		.now = now(),
 		.top = w->o->top,
+		.all = w->o->all,
 		.window = bs_window_active(&w->o->window) ?
 		    &w->o->window : NULL,
 		.prom = w->prom,
@@ -412,13 +415,83 @@ struct follow_ctx {
 	/* What the Prometheus reports wrote so far (counters). */
 	struct bs_prom_state *prom;
 	int rc;
+	struct bs_live *live;	/* the live view, or NULL: reports */
+	bool color;
+	time_t last;		/* the wall clock of the last refresh */
 };
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The live view replaces the periodic text report where a person watches
+ * it: standard output a terminal that can move its cursor (not TERM=dumb)
+ * and no -o.  Anywhere else the reports are written as they always were.
+ */
+static bool
+live_view_wanted(const struct bs_options *o)
+{
+	const char *term = getenv("TERM");
+
+	return o->output == BS_OUT_TEXT && o->output_path == NULL &&
+	    isatty(STDOUT_FILENO) && (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+/* NO_COLOR (no-color.org): set and not empty, no colour. */
+static bool
+color_wanted(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return nc == NULL || *nc == '\0';
+}
+
+/* Count the interval into the view and draw it over the last one. */
+static void
+live_refresh(struct follow_ctx *fc, const struct bs_agg *agg)
+{
+	struct bs_live_draw d = { .color = fc->color, .last = fc->last,
+	    .first = fc->last == 0, .interval_s = fc->o->interval };
+	struct winsize ws;
+
+	if (bs_live_update_agg(fc->live, agg, mono_ms()) != BS_OK) {
+		fputs("bouncestat: out of memory\n", stderr);
+		fc->rc = EXIT_INPUT;
+	}
+	/* Asked at each refresh: the window may have been resized. */
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {
+		d.width = ws.ws_col;
+		d.height = ws.ws_row;
+	}
+	d.now = time(NULL);
+	if (bs_report_live(stdout, bs_live_view(fc->live), &d) != 0 ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "bouncestat: cannot write the view: %s\n",
+		    strerror(errno));
+		fc->rc = EXIT_INPUT;
+	}
+	fc->last = d.now;
+}
 
 static void
 on_follow_report(void *ctx, struct bs_agg *agg)
 {
 	struct follow_ctx *fc = ctx;
-	int rc = emit_report(fc->o, agg, fc->prom);
+	int rc;
+
+	if (fc->live != NULL) {
+		live_refresh(fc, agg);
+		if (check_thresholds(fc->o, agg))
+			fc->rc = EXIT_CROSSED;
+		return;
+	}
+	rc = emit_report(fc->o, agg, fc->prom);
 
 	if (rc != 0)
 		fc->rc = rc;
@@ -435,16 +508,36 @@ on_signal(int sig)
 		stop_now = 1;
 }
 
+/* --format events: what was read reaches the pipe before each wait. */
+static void
+flush_stdout(void *ctx)
+{
+	(void)ctx;
+	fflush(stdout);
+}
+
 static int
 follow(const struct bs_options *o, const struct bs_run_config *cfg,
     struct bs_agg *agg)
 {
-	struct follow_ctx fc = { o, NULL, 0 };
+	struct follow_ctx fc = { o, NULL, 0, NULL, color_wanted(), 0 };
 	struct sigaction sa;
 	sigset_t mask;
 	struct bs_follow_signals sig = { .report_now = &report_now,
 	    .stop = &stop_now, .mask = &mask };
 	bs_status st;
+
+	if (o->output == BS_OUT_EVENTS)
+		sig.idle = flush_stdout;
+	if (live_view_wanted(o)) {
+		fc.live = bs_live_new(o->interval, o->live_window, mono_ms());
+		if (fc.live == NULL) {
+			fputs("bouncestat: out of memory\n", stderr);
+			return EXIT_INPUT;
+		}
+		/* The view shows at once, not after the first interval. */
+		report_now = 1;
+	}
 
 	/*
 	 * The handlers only set flags; bs_run_follow keeps these signals
@@ -483,6 +576,7 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
 	st = bs_run_follow(cfg, o->args, o->nargs, o->from_start, o->interval,
 	    agg, &sig, on_follow_report, &fc);
 	bs_prom_state_free(fc.prom);
+	bs_live_free(fc.live);
 	if (st == BS_ERR_NOMEM) {
 		fputs("bouncestat: out of memory\n", stderr);
 		return EXIT_INPUT;

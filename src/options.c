@@ -46,6 +46,8 @@ static const char help_tail[] =
 "                       (repeatable; text, json, csv and prometheus)\n"
 "      --top=N          rows per breakdown in the text report, and\n"
 "                       labelled keys in prometheus (default 10)\n"
+"      --all            list delivered mail's code rows in the text report\n"
+"                       (default: one line of totals, failures first)\n"
 "  -o, --output=FILE    write the report to FILE (replaced atomically)\n"
 "  -d, --detail         show the most frequent reply texts of each code\n"
 "      --fail-on=EXPR   exit with status 3 when EXPR holds, e.g. bounced>100,\n"
@@ -59,6 +61,11 @@ static const char help_tail[] =
 "      --interval=SECS  with --follow, seconds between reports (default 60)\n"
 "                       SIGUSR1 reports at once; SIGINT/SIGTERM/SIGHUP report\n"
 "                       and exit (status 0)\n"
+"      --window=TIME    with --follow on a terminal, the live view's sliding\n"
+"                       window: 90s, 15m, 2h (default: the interval)\n"
+"                       On a terminal, text is a live view redrawn in place\n"
+"                       (NO_COLOR: no colours); to a file, pipe or -o, the\n"
+"                       report is written every interval\n"
 "\n"
 "  -e, --explain        explain the CODEs (550, 5.1.1, '554 5.7.1') or REPLY\n"
 "                       texts given as arguments, and exit\n"
@@ -111,8 +118,38 @@ enum {
 	OPT_FROM_START,
 	OPT_INTERVAL,
 	OPT_BY,
-	OPT_TOP
+	OPT_TOP,
+	OPT_ALL,
+	OPT_WINDOW
 };
+
+/*
+ * --window: a number of seconds, or of minutes or hours with an m or h
+ * after it ("90s", "15m", "2h"), in [1, BS_LIVE_WINDOW_MAX]; or false.
+ */
+static bool
+parse_span(const char *s, unsigned *out)
+{
+	unsigned long long v;
+	unsigned unit = 1;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	v = strtoull(s, &end, 10);
+	if (*end == 'm')
+		unit = 60;
+	else if (*end == 'h')
+		unit = 3600;
+	else if (*end != 's' && *end != '\0')
+		return false;
+	if (*end != '\0' && end[1] != '\0')
+		return false;
+	if (v == 0 || v > BS_LIVE_WINDOW_MAX / unit)
+		return false;
+	*out = (unsigned)v * unit;
+	return true;
+}
 
 /* A whole number in [lo, hi], or false. */
 static bool
@@ -148,8 +185,10 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 		{ "follow", no_argument, NULL, 'f' },
 		{ "from-start", no_argument, NULL, OPT_FROM_START },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "top", required_argument, NULL, OPT_TOP },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -224,6 +263,9 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 				    "--top takes a number from 1 to %u, not "
 				    "'%s'", BS_TOP_MAX, optarg);
 			break;
+		case OPT_ALL:
+			o->all = true;
+			break;
 		case 'o':
 			o->output_path = optarg;
 			break;
@@ -274,6 +316,13 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 				    optarg);
 			interval_set = true;
 			break;
+		case OPT_WINDOW:
+			if (!parse_span(optarg, &o->live_window))
+				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+				    "--window takes a time such as 90s, 15m or "
+				    "2h, at most %uh, not '%s'",
+				    BS_LIVE_WINDOW_MAX / 3600, optarg);
+			break;
 		case 'e':
 			explain = true;
 			break;
@@ -304,9 +353,22 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 		if (o->nargs == 0)
 			return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 			    "--follow needs the log files to follow");
-	} else if (o->from_start || interval_set)
+		if (o->live_window == 0)
+			o->live_window = o->interval;
+		if (o->live_window < o->interval)
+			return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+			    "--window (%u s) is shorter than --interval "
+			    "(%u s)", o->live_window, o->interval);
+		/* The ring keeps one slot per interval (bslimits.h). */
+		if ((o->live_window + o->interval - 1) / o->interval >
+		    BS_LIVE_SLOTS)
+			return bs_diag_set(d, BS_ERR_USAGE, "", 0,
+			    "--window (%u s) spans more than %u intervals of "
+			    "%u s: give a longer --interval", o->live_window,
+			    BS_LIVE_SLOTS, o->interval);
+	} else if (o->from_start || interval_set || o->live_window > 0)
 		return bs_diag_set(d, BS_ERR_USAGE, "", 0,
-		    "--from-start and --interval go with --follow");
+		    "--from-start, --interval and --window go with --follow");
 	/* Names the option in its messages; refuses an empty window. */
 	return bs_window_init(&o->window, since, until, now, d);
 }

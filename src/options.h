@@ -41,12 +41,14 @@ struct bs_options {
 	enum bs_by by[BS_BY_COUNT];	/* --by, in order, each once */
 	size_t nby;
 	unsigned top;			/* --top: rows per breakdown shown */
+	bool all;			/* --all: list delivered rows too */
 	bool quiet;			/* no progress display */
 	struct bs_window window;
 	struct bs_threshold fail_on[BS_FAIL_ON_MAX];
 	size_t nfail_on;
 	bool from_start;		/* --follow: read what is there */
 	unsigned interval;		/* --follow: seconds between reports */
+	unsigned live_window;		/* --window: the live view's, seconds */
 	unsigned jobs;			/* inputs read at once; 0 = cores */
 	char **args;			/* files ("-" is stdin) or codes */
 	size_t nargs;

@@ -27,6 +27,8 @@ struct bs_report_opts {
 	 */
 	time_t now;
 	unsigned top;		/* rows per breakdown in text (--top) */
+	/* --all: the text report lists delivered rows, not one line. */
+	bool all;
 	/* The window asked for (--since/--until), for "period". */
 	const struct bs_window *window;
 	/*
@@ -95,6 +97,29 @@ struct bs_period {
 void bs_report_period(const struct bs_agg *a, const struct bs_report_opts *o,
     struct bs_period *p);
 
+
+/*
+ * The live view (live.h) drawn in place on a terminal: the cursor goes
+ * home, every line is rewritten and the rest of the screen cleared, so
+ * that refreshes replace each other instead of scrolling.  width and
+ * height are the terminal's (0: unknown, 80 by 24 then; narrower than
+ * BS_LIVE_MIN_WIDTH is drawn as that wide); no more lines than height - 1
+ * are written, and none wider than width.  color: ANSI colours (bold
+ * title, red and yellow counts, red news); off, only the cursor and
+ * erase sequences are written (NO_COLOR).  now and last: the wall clock
+ * of this refresh and of the one before (last 0: the first).  first:
+ * clear the whole screen before drawing.
+ */
+struct bs_live_view;
+struct bs_live_draw {
+	int width, height;
+	bool color;
+	bool first;
+	time_t now, last;
+	unsigned interval_s;
+};
+int bs_report_live(FILE *out, const struct bs_live_view *v,
+    const struct bs_live_draw *o);
 
 /*
  * --format events: a sink for bs_run_config (run.h) that writes each

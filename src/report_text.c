@@ -1,9 +1,14 @@
 /*
  * report_text.c - the report people read: on a terminal and in cron mail.
  *
- * Totals first, then the code rows grouped under the document's
- * categories (5xx first), most frequent first, each with its meaning and
- * hint wrapped to the width.  Text from logs (reply samples, paths) goes
+ * It leads with what needs action.  Totals and the period first; then
+ * the failures by reason and by recipient domain (when they are counted),
+ * then the failure code rows grouped under the document's categories
+ * (5xx first), most frequent first, each with its meaning and hint
+ * wrapped to the width; delivered mail as one line of totals per code
+ * (--all lists its rows too); then the other breakdowns, the outcomes and
+ * the inputs that could not be read.  Every line fits the width (80),
+ * counted in characters.  Text from logs (reply samples, paths) goes
  * through bs_safe_term; the catalog's text is the project's own.
  */
 #include <inttypes.h>
@@ -83,8 +88,27 @@ wrap(FILE *out, const char *label, const char *text, int width)
 	wrap_at(out, INDENT, label, text, width);
 }
 
+/* Columns that UTF-8 text takes: its characters (continuation bytes not). */
+static size_t
+columns(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* A note under a table, wrapped at width under its "~: ". */
 static void
-write_totals(FILE *out, const struct bs_agg *a)
+note(FILE *out, const char *text, int width)
+{
+	wrap_at(out, 2, "", text, width);
+}
+
+static void
+write_totals(FILE *out, const struct bs_agg *a, int width)
 {
 	const struct bs_totals *t = bs_agg_totals(a);
 	const char *est = t->messages_estimated ? "~" : "";
@@ -114,10 +138,14 @@ write_totals(FILE *out, const struct bs_agg *a)
 			    t->messages[k], t->messages[k] == 1 ? "" : "s");
 		putc('\n', out);
 	}
-	if (t->folded > 0)
-		fprintf(out, "  (%" PRIu64 " events had codes beyond the "
-		    "%d distinct rows kept; they are counted without codes)\n",
-		    t->folded, BS_ROWS_MAX);
+	if (t->folded > 0) {
+		char text[160];
+
+		snprintf(text, sizeof(text), "(%" PRIu64 " events had codes "
+		    "beyond the %d distinct rows kept; they are counted "
+		    "without codes)", t->folded, BS_ROWS_MAX);
+		wrap_at(out, 2, "", text, width);
+	}
 }
 
 static void
@@ -166,17 +194,21 @@ write_row(FILE *out, const struct bs_row *r, const struct bs_description *d,
 			snprintf(label, sizeof(label), "%8s  ", count);
 			wrap_at(out, INDENT, label, safe, o->width);
 		}
-		if (r->detail_estimated)
-			fprintf(out, "%*s~: more texts than the %d counted "
-			    "exactly; a count marked ~ may be up to %" PRIu64
-			    " below the truth; %" PRIu64 " events had other "
-			    "texts.\n", INDENT, "", BS_DETAIL_SLOTS,
+		if (r->detail_estimated) {
+			char text[200];
+
+			snprintf(text, sizeof(text), "~: more texts than the "
+			    "%d counted exactly; a count marked ~ may be up to "
+			    "%" PRIu64 " below the truth; %" PRIu64 " events "
+			    "had other texts.", BS_DETAIL_SLOTS,
 			    r->detail_bound, r->detail_other);
+			wrap(out, "", text, o->width);
+		}
 	}
 }
 
 static void
-write_problems(FILE *out, const struct bs_agg *a)
+write_problems(FILE *out, const struct bs_agg *a, int width)
 {
 	size_t i, n = bs_agg_ninputs(a);
 	uint64_t untimed = 0, outside = 0;
@@ -186,13 +218,19 @@ write_problems(FILE *out, const struct bs_agg *a)
 		untimed += bs_agg_input(a, i)->untimed;
 		outside += bs_agg_input(a, i)->outside;
 	}
-	if (untimed + outside > 0)
-		fprintf(out, "\nLeft out by the time window: %" PRIu64
-		    " event%s outside it, %" PRIu64 " without a readable "
-		    "time.\n", outside, outside == 1 ? "" : "s", untimed);
+	if (untimed + outside > 0) {
+		char text[160];
+
+		snprintf(text, sizeof(text), "Left out by the time window: %"
+		    PRIu64 " event%s outside it, %" PRIu64 " without a "
+		    "readable time.", outside, outside == 1 ? "" : "s",
+		    untimed);
+		putc('\n', out);
+		wrap_at(out, 0, "", text, width);
+	}
 	for (i = 0; i < n; i++) {
 		const struct bs_input_stats *s = bs_agg_input(a, i);
-		char path[1024];
+		char path[1024], text[sizeof(path) + BS_DIAG_MSG_MAX + 4];
 
 		if (s->error[0] == '\0')
 			continue;
@@ -202,7 +240,8 @@ write_problems(FILE *out, const struct bs_agg *a)
 			header = true;
 		}
 		bs_safe_term(path, sizeof(path), s->path, strlen(s->path));
-		fprintf(out, "  %s: %s\n", path, s->error);
+		snprintf(text, sizeof(text), "%s: %s", path, s->error);
+		wrap_at(out, 2, "", text, width);
 	}
 }
 
@@ -357,13 +396,25 @@ code_text(const struct bs_codes *c, char *buf, size_t n)
 	return buf;
 }
 
+/* Under a breakdown whose keys are more than it counted exactly. */
+static void
+estimated_note(FILE *out, const struct bs_breakdown *b, int width)
+{
+	char text[160];
+
+	snprintf(text, sizeof(text), "~: more keys than the %d counted "
+	    "exactly; a count marked ~ may be up to %" PRIu64 " below the "
+	    "truth.", BS_BY_KEYS, bs_breakdown_error_bound(b));
+	note(out, text, width);
+}
+
 /*
  * Failures by reason (reasons.h): per kind, how many were hard, and the
  * code that came with them most.  Every reason with a failure is shown:
  * there are 34 at most.
  */
 static void
-write_reasons(FILE *out, const struct bs_breakdown *b)
+write_reasons(FILE *out, const struct bs_breakdown *b, int width)
 {
 	size_t i, n = bs_breakdown_nrows(b), shown = 0;
 	bool est = bs_breakdown_estimated(b);
@@ -374,29 +425,33 @@ write_reasons(FILE *out, const struct bs_breakdown *b)
 	for (i = 0; i < n; i++) {
 		const struct bs_by_row *r = bs_breakdown_row(b, i);
 		char key[BS_TOPK_KEY_MAX * 4 + 16], c[6][24], code[48];
+		char top[56];
 		bool e = r->error > 0;
+		int len;
 
 		if (r->failures == 0)
 			continue;
 		row_key(r, BS_BY_REASON, key, sizeof(key));
-		fprintf(out, "  %7s %8s %7s %7s %8s %7s  %-15s  %s%s\n",
+		snprintf(top, sizeof(top), "%s%s", r->ncodes > 0 ?
+		    code_text(&r->codes[0].codes, code, sizeof(code)) : "-",
+		    r->ncodes > 0 && (e || r->codes[0].error > 0) ? " ~" : "");
+		len = fprintf(out, "  %7s %8s %7s %7s %8s %7s  %-15s  ",
 		    num(c[0], 24, r->failures, e),
 		    num(c[1], 24, r->kind[BS_DEFERRED], e),
 		    num(c[2], 24, r->kind[BS_BOUNCED], e),
 		    num(c[3], 24, r->kind[BS_EXPIRED], e),
 		    num(c[4], 24, r->kind[BS_REJECTED], e),
-		    num(c[5], 24, r->hard, e), key,
-		    r->ncodes > 0 ? code_text(&r->codes[0].codes, code,
-		    sizeof(code)) : "-", r->ncodes > 0 && (e ||
-		    r->codes[0].error > 0) ? " ~" : "");
+		    num(c[5], 24, r->hard, e), key);
+		/* A long code goes to a line of its own, flush right. */
+		if (len > 0 && len + (int)strlen(top) > width)
+			fprintf(out, "\n%*s", width - (int)strlen(top), "");
+		fprintf(out, "%s\n", top);
 		shown++;
 	}
 	if (shown == 0)
 		fputs("  (no failures)\n", out);
 	if (est)
-		fprintf(out, "  ~: more keys than the %d counted exactly; a "
-		    "count marked ~ may be up to %" PRIu64 " below the "
-		    "truth.\n", BS_BY_KEYS, bs_breakdown_error_bound(b));
+		estimated_note(out, b, width);
 }
 
 /*
@@ -425,11 +480,12 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
 		char key[BS_TOPK_KEY_MAX * 4 + 16], c[8][24], codes[256];
 		size_t k, len = 0;
 		bool e = r->error > 0;
+		int used;
 
 		if (r->failures == 0 && r->type == BS_BY_ROW_KEY)
 			continue;
 		row_key(r, by, key, sizeof(key));
-		fprintf(out, "  %8s %8s %8s %8s %8s %7s%s%*s  %s%s\n",
+		used = fprintf(out, "  %8s %8s %8s %8s %8s %7s%s%*s  ",
 		    num(c[0], 24, r->failures, e),
 		    num(c[1], 24, r->kind[BS_DEFERRED], e),
 		    num(c[2], 24, r->kind[BS_BOUNCED], e),
@@ -439,9 +495,16 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
 		    bs_breakdown_counts_messages(b) ? " " : "",
 		    bs_breakdown_counts_messages(b) ? 6 : 0,
 		    bs_breakdown_counts_messages(b) ?
-		    num(c[6], 24, r->messages, e || mest) : "",
-		    strlen(key) + 59 > (size_t)width ? "\n         " : "",
-		    key);
+		    num(c[6], 24, r->messages, e || mest) : "");
+		/*
+		 * A key too long for the rest of the line goes under it,
+		 * wrapped if it is longer than a line (a hostile name).
+		 */
+		if (used > 0 && used + (int)columns(key) > width) {
+			putc('\n', out);
+			wrap(out, "", key, width);
+		} else
+			fprintf(out, "%s\n", key);
 		codes[0] = '\0';
 		for (k = 0; k < r->ncodes && k < 3 && len < 200; k++) {
 			const struct bs_by_code *bc = &r->codes[k];
@@ -463,12 +526,10 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
 	if (shown == 0)
 		fputs("  (no failures)\n", out);
 	if (est)
-		fprintf(out, "  ~: more keys than the %d counted exactly; a "
-		    "count marked ~ may be up to %" PRIu64 " below the "
-		    "truth.\n", BS_BY_KEYS, bs_breakdown_error_bound(b));
+		estimated_note(out, b, width);
 	else if (mest)
-		fputs("  ~: distinct messages estimated (about 6.5% "
-		    "standard error).\n", out);
+		note(out, "~: distinct messages estimated (about 6.5% "
+		    "standard error).", width);
 }
 
 /*
@@ -547,24 +608,82 @@ write_chart(FILE *out, const struct bs_breakdown *b)
 	}
 }
 
+/* The breakdowns that say where mail fails: before the code rows. */
+static bool
+leads(enum bs_by by)
+{
+	return by == BS_BY_REASON || by == BS_BY_DOMAIN;
+}
+
+/* The breakdowns that lead (lead) or the others, in the order asked. */
 static void
 write_breakdowns(FILE *out, const struct bs_agg *a,
-    const struct bs_report_opts *o)
+    const struct bs_report_opts *o, bool lead)
 {
 	size_t i, n = bs_agg_nby(a);
 	unsigned top = o->top ? o->top : 10;
 
 	for (i = 0; i < n; i++) {
 		const struct bs_breakdown *b = bs_agg_by(a, i);
+		enum bs_by by = bs_breakdown_by(b);
 
-		if (bs_breakdown_by(b) == BS_BY_HOUR ||
-		    bs_breakdown_by(b) == BS_BY_DAY)
+		if (leads(by) != lead)
+			continue;
+		if (by == BS_BY_HOUR || by == BS_BY_DAY)
 			write_chart(out, b);
-		else if (bs_breakdown_by(b) == BS_BY_REASON)
-			write_reasons(out, b);
+		else if (by == BS_BY_REASON)
+			write_reasons(out, b, o->width);
 		else
 			write_table(out, b, top, o->width);
 	}
+}
+
+/*
+ * Delivered mail needs no action: its rows (2xx, and delivered without a
+ * code) are one line of totals per code unless --all asks for them.  A
+ * row of another kind with a 2xx code (a refusal after a 250) is a
+ * failure and listed.
+ */
+static bool
+folded_away(const struct bs_row *r, const struct bs_report_opts *o)
+{
+	return !o->all && r->kind == BS_DELIVERED;
+}
+
+/* "Delivered: 1234 (250 2.0.0 x1200, 250 x34); --all lists them" */
+static void
+write_delivered(FILE *out, const struct bs_agg *a, int width)
+{
+	size_t i, n = bs_agg_nrows(a), len = 0, listed = 0, more = 0;
+	uint64_t total = 0;
+	char text[512], code[48], label[40];
+
+	for (i = 0; i < n; i++) {
+		const struct bs_row *r = bs_agg_row(a, i);
+
+		if (r->kind != BS_DELIVERED)
+			continue;
+		total += r->count;
+		/* Rows come most frequent first: the top few name codes. */
+		if (listed == 4) {
+			more++;
+			continue;
+		}
+		code_text(&r->codes, code, sizeof(code));
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "%s%s x%" PRIu64, listed > 0 ? ", " : "",
+		    code[0] == '(' ? "no code" : code, r->count);
+		listed++;
+	}
+	if (total == 0)
+		return;
+	if (more > 0)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    ", %zu more code%s", more, more == 1 ? "" : "s");
+	snprintf(text + len, sizeof(text) - len, "); --all lists them");
+	snprintf(label, sizeof(label), "Delivered: %" PRIu64 " (", total);
+	putc('\n', out);
+	wrap_at(out, 0, label, text, width);
 }
 
 int
@@ -573,9 +692,9 @@ bs_report_text(FILE *out, const struct bs_agg *a,
 {
 	size_t g, i, n = bs_agg_nrows(a);
 
-	write_totals(out, a);
+	write_totals(out, a, o->width);
 	write_period(out, a, o);
-	write_outcomes(out, a, o->width);
+	write_breakdowns(out, a, o, true);
 	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		bool header = false;
 
@@ -583,6 +702,8 @@ bs_report_text(FILE *out, const struct bs_agg *a,
 			const struct bs_row *r = bs_agg_row(a, i);
 			struct bs_description d;
 
+			if (folded_away(r, o))
+				continue;
 			bs_catalog_describe(&r->codes, r->connfail, &d);
 			if (!same_category(d.category, groups[g].category))
 				continue;
@@ -597,7 +718,10 @@ bs_report_text(FILE *out, const struct bs_agg *a,
 			write_row(out, r, &d, o);
 		}
 	}
-	write_breakdowns(out, a, o);
-	write_problems(out, a);
+	if (!o->all)
+		write_delivered(out, a, o->width);
+	write_breakdowns(out, a, o, false);
+	write_outcomes(out, a, o->width);
+	write_problems(out, a, o->width);
 	return ferror(out) ? -1 : 0;
 }

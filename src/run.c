@@ -342,6 +342,12 @@ bs_stream_flush(struct bs_stream *s)
 	return decide(s, true);
 }
 
+bs_status
+bs_stream_settle(struct bs_stream *s)
+{
+	return decide(s, false);
+}
+
 /* Once per input: the warnings that do not fail it. */
 void
 bs_run_input_warnings(const struct bs_run_config *cfg,

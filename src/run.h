@@ -135,6 +135,14 @@ bs_status bs_stream_open(const struct bs_run_config *cfg, const char *path,
 void bs_stream_set_ref(struct bs_stream *s, time_t ref);
 bs_status bs_stream_line(struct bs_stream *s, const struct bs_line *line);
 bs_status bs_stream_flush(struct bs_stream *s);
+/*
+ * Decide the format now if the lines held so far convince (as the full
+ * sample would: a certain line or two plausible ones), and parse them;
+ * otherwise keep holding.  Follow mode calls it when its inputs are
+ * quiet, so that --format events streams from the first lines instead of
+ * at the next report.
+ */
+bs_status bs_stream_settle(struct bs_stream *s);
 void bs_stream_close(struct bs_stream *s);
 
 #endif

@@ -167,6 +167,12 @@ doc/bouncestat.1|BS_JOBS_MAX|n|inputs at once, 1 to [0-9,]+
 doc/bouncestat.1|BS_JOBS_AUTO_MAX|n|online processor, at most [0-9,]+\)
 doc/bouncestat.1|BS_INTERVAL_MAX|n|seconds between reports, 1 to [0-9,]+
 doc/bouncestat.1|BS_TOP_MAX|n|Rows per breakdown, 1 to [0-9,]+,
+README.md|BS_LIVE_SLOTS|n|at most [0-9,]+ intervals
+README.md|BS_LIVE_SLOT_KEYS|n|its [0-9,]+ largest code and domain counts
+README.md|BS_LIVE_SLOTS_SPARE|n|the ring keeps [0-9,]+ more
+README.md|BS_LIVE_MIN_WIDTH|n|at least [0-9,]+ columns are assumed
+doc/bouncestat.1|BS_LIVE_SLOTS|n|at most [0-9,]+ intervals
+doc/bouncestat.1|BS_LIVE_MIN_WIDTH|n|at least [0-9,]+ columns
 '
 echo "$LIMITS" | while IFS='|' read -r doc name unit re; do
 	[ -n "$doc" ] || continue

@@ -68,5 +68,53 @@ for f in postfix/*.log postfix/*.gz ../../shared/corpus/postfix/*; do
 		fail=$((fail + 1))
 	fi
 done
+# The text report is read in cron mail and on 80-column terminals: no line
+# of it may be wider than 80 characters (UTF-8 characters, not bytes:
+# deleting the continuation bytes leaves one byte per character), for
+# every log here, with and without --detail, --all and every --by, and
+# for a generated log that fills every table past its limits (code rows
+# folded, breakdown keys and reply texts estimated, a 259-byte domain).
+awk 'BEGIN {
+	for (i = 0; i < 2600; i++) {
+		printf "Nov 28 10:%02d:%02d mx1 postfix/smtp[1]: %X: ", \
+		    (i / 60) % 60, i % 60, 655360 + i
+		d = "d" i ".example"
+		if (i == 7) {
+			d = ""
+			for (k = 0; k < 25; k++)
+				d = d "longlabel."
+			d = d "example"
+		}
+		printf "to=<u@%s>, relay=none, delay=1, delays=1/0/0/0, ", d
+		printf "dsn=5.%d.%d, status=bounced (host x[192.0.2.1] said: ", \
+		    i % 40, i % 37
+		printf "550 5.%d.%d user w%c%c%c unknown)\n", i % 40, i % 37, \
+		    97 + i % 26, 97 + int(i / 26) % 26, 97 + int(i / 676) % 26
+	}
+}' > "$tmp/wide.log"
+for f in $(find . -type f ! -path './cases/*' ! -path './badpatterns/*' \
+    ! -name '*.md' | sort) "$tmp/wide.log"; do
+	for opts in "" "--detail --all" "--by domain --by remote --by sender \
+--by sender-domain --by client --by reason --by hour --by day --detail"; do
+		# shellcheck disable=SC2086
+		"$bin" $opts "$f" 2> /dev/null > "$tmp/text"
+		if LC_ALL=C tr -d '\200-\277' < "$tmp/text" | awk -v f="$f" \
+		    -v o="$opts" 'length($0) > 80 { bad = 1
+			print "FAIL width: " f " " o ": line " NR " has " \
+			    length($0) " characters: " substr($0, 1, 60) "..."
+		    } END { exit bad }'; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+		fi
+	done
+done
+# The generated log did reach every limit whose note it is there for.
+for want in 'codes beyond the' 'more keys than the' 'more texts than the'; do
+	if ! grep -q "$want" "$tmp/text"; then
+		echo "FAIL width: the generated log gave no '$want' note"
+		fail=$((fail + 1))
+	fi
+done
 echo "e2e: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -37,6 +37,7 @@
 	X(report) \
 	X(outfile) \
 	X(follow) \
+	X(live) \
 	X(jobs) \
 	X(split) \
 	X(regressions)
