@@ -41,6 +41,15 @@ int bs_report_json(FILE *out, const struct bs_agg *a,
 int bs_report_csv(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o);
 
+/*
+ * One self-contained HTML page (inline CSS, SVG and a small script; no
+ * request leaves the file): totals, events per hour by kind, the codes,
+ * the breakdowns, reasons and outcomes.  Text from logs goes through
+ * bs_safe_html.
+ */
+int bs_report_html(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o);
+
 /* The Prometheus text exposition format (node_exporter textfile). */
 int bs_report_prom(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o);
