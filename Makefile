@@ -8,6 +8,7 @@
 #   make sanitize   the same tests built with ASan and UBSan (build-san/)
 #   make install    PREFIX=/usr/local DESTDIR= : binary, patterns, man page
 #   make contrib-check   shellcheck and run the contrib/ scripts for real
+#   make html-check   the HTML report in headless Chromium (screenshots)
 #   make bench      generated logs, timed against pflogsumm, eximstats, grep
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS each); make badinput: the
 #                   bad-input matrix; make valgrind: transcripts under memcheck
@@ -179,10 +180,15 @@ reasons-score: $(BUILD)/bouncestat
 contrib-check: $(BUILD)/bouncestat
 	sh tests/contrib.sh $(BUILD)/bouncestat
 
+# The HTML report in headless Chromium (skipped, and said so, without it).
+html-check: $(BUILD)/bouncestat
+	sh tests/html-check.sh $(BUILD)/bouncestat
+
 clean:
 	rm -rf build build-san build-fuzz build-vg build-zlib
 
 .PHONY: all check docs format-check sanitize acceptance bench contrib-check \
+	html-check \
 	fuzz badinput valgrind reasons-score install uninstall clean
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)
