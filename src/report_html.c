@@ -853,9 +853,10 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top)
 	}
 	fprintf(out, "<section id=by-%s>\n<h2>%s by failures</h2>\n",
 	    bs_by_name(by), by_titles[by]);
-	fprintf(out, "<p class=mute>The top %zu of %s%zu.</p>\n",
-	    keys < top ? keys : (size_t)top,
-	    bs_breakdown_estimated(b) ? "more than " : "", keys);
+	if (keys > 0)
+		fprintf(out, "<p class=mute>The top %zu of %s%zu.</p>\n",
+		    keys < top ? keys : (size_t)top,
+		    bs_breakdown_estimated(b) ? "more than " : "", keys);
 	for (i = 0; i < n && shown < top; i++) {
 		const struct bs_by_row *r = bs_breakdown_row(b, i);
 		bool e = r->error > 0;
