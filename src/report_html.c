@@ -138,6 +138,13 @@ code_text(const struct bs_codes *c, char *buf, size_t n)
 static const char *const kind_titles[BS_KIND_COUNT] = { "delivered", "deferred",
 	"bounced", "expired", "rejected" };
 
+/*
+ * The light scheme's colours as SVG fill attributes too, for mail readers
+ * that drop the style sheet (the sheet's rules win where it is kept).
+ */
+static const char *const kind_fills[BS_KIND_COUNT] = { "#3f8f5b", "#c98a00",
+	"#c8374a", "#7b5ea7", "#2a7ab0" };
+
 /* Failures first: the order of the chart's stack, bottom up. */
 static const enum bs_kind stack_order[BS_KIND_COUNT] = { BS_BOUNCED, BS_EXPIRED,
 	BS_REJECTED, BS_DEFERRED, BS_DELIVERED };
@@ -452,9 +459,9 @@ write_svg(FILE *out, const struct bin *v, size_t nb, bool daily, bool est)
 				continue;
 			y -= h;
 			fprintf(out,
-			    "<rect class=k-%s x=%.1f y=%.1f width=%.1f "
-			    "height=%.1f />",
-			    kind_titles[kk], x, y, bw, h);
+			    "<rect class=k-%s fill=\"%s\" x=%.1f y=%.1f "
+			    "width=%.1f height=%.1f />",
+			    kind_titles[kk], kind_fills[kk], x, y, bw, h);
 		}
 		fputs("</g>\n", out);
 	}

@@ -132,7 +132,7 @@ HTML_TAGS = set("""html head meta title style body header h1 h2 h3 p br span
     rect line text footer script""".split())
 HTML_ATTRS = set("""lang charset name content http-equiv class id style
     role aria-labelledby viewbox x y x1 x2 y1 y2 width height
-    transform text-anchor data-l""".split())
+    transform text-anchor data-l fill""".split())
 
 class HtmlCheck(html.parser.HTMLParser):
     def __init__(self):
