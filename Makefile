@@ -12,6 +12,7 @@
 #   make prom-check promtool check metrics over the Prometheus output
 #   make integration    Prometheus and node_exporter for real (tests/
 #                   integration.sh; skipped when they are not installed)
+#   make html-check   the HTML report in headless Chromium (screenshots)
 #   make bench      generated logs, timed against pflogsumm, eximstats, grep
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS each); make badinput: the
 #                   bad-input matrix; make valgrind: transcripts under memcheck
@@ -198,11 +199,15 @@ reasons-score: $(BUILD)/bouncestat
 contrib-check: $(BUILD)/bouncestat
 	sh tests/contrib.sh $(BUILD)/bouncestat
 
+# The HTML report in headless Chromium (skipped, and said so, without it).
+html-check: $(BUILD)/bouncestat
+	sh tests/html-check.sh $(BUILD)/bouncestat
+
 clean:
 	rm -rf build build-san build-fuzz build-vg build-zlib
 
 .PHONY: all check docs format-check sanitize acceptance bench contrib-check \
-	prom-check integration \
+	prom-check integration html-check \
 	fuzz badinput valgrind reasons-score install uninstall clean
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -262,4 +262,21 @@
 #define BS_LIT_TEXTS_MAX	256
 #define BS_LIT_ALTS_MAX		16
 
+/*
+ * The HTML report (report_html.c) is mailed and kept in web folders, so
+ * it stays small (under 300 KB on any log): at most BS_HTML_CODE_ROWS
+ * code rows (a row with its meaning and hint is about 700 bytes; the
+ * rest are summed in one line, and CSV or JSON list them all), reply
+ * texts (--detail) for the first BS_HTML_DETAIL_ROWS of them, at most
+ * BS_HTML_DETAIL_TEXTS each.  The chart draws hours while the events span
+ * at most BS_HTML_HOURS of them, days after that, and fills the days
+ * without events only while they are at most BS_HTML_DAYS (beyond that it
+ * draws the days that have events, at most BS_BY_KEYS of them).
+ */
+#define BS_HTML_CODE_ROWS	100
+#define BS_HTML_DETAIL_ROWS	20
+#define BS_HTML_DETAIL_TEXTS	5
+#define BS_HTML_HOURS		72
+#define BS_HTML_DAYS		400
+
 #endif

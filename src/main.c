@@ -313,6 +313,8 @@ write_report(void *ctx, FILE *out)
 		return bs_report_csv(out, w->agg, &ro);
 	case BS_OUT_PROM:
 		return bs_report_prom(out, w->agg, &ro);
+	case BS_OUT_HTML:
+		return bs_report_html(out, w->agg, &ro);
 	case BS_OUT_TEXT:
 		break;
 	}
@@ -592,8 +594,8 @@ follow(const struct bs_options *o, const struct bs_run_config *cfg,
  * without --by, the reasons, recipient domains, remote hosts and hours
  * it ends with (without their distinct messages, which would cost the
  * default report more than all the rest of it); Prometheus adds the
- * reasons when --by has not (report_prom.c).  The events format
- * counts none.
+ * reasons when --by has not (report_prom.c), and the HTML report without
+ * --by counts the senders too.  The events format counts none.
  */
 static size_t
 breakdowns(const struct bs_options *o, enum bs_by *keys)
@@ -608,6 +610,14 @@ breakdowns(const struct bs_options *o, enum bs_by *keys)
 		keys[2] = BS_BY_REMOTE;
 		keys[3] = BS_BY_HOUR;
 		return 4;
+	}
+	if (o->nby == 0 && o->output == BS_OUT_HTML) {
+		keys[0] = BS_BY_HOUR;
+		keys[1] = BS_BY_REASON;
+		keys[2] = BS_BY_DOMAIN;
+		keys[3] = BS_BY_REMOTE;
+		keys[4] = BS_BY_SENDER;
+		return 5;
 	}
 	for (i = 0; i < o->nby; i++)
 		keys[i] = o->by[i];
@@ -629,6 +639,8 @@ needs_join(const struct bs_options *o)
 
 	if (o->output == BS_OUT_EVENTS)
 		return true;
+	if (o->output == BS_OUT_HTML && o->nby == 0)
+		return true;	/* its default senders */
 	for (i = 0; i < o->nby; i++)
 		if (o->by[i] == BS_BY_SENDER || o->by[i] == BS_BY_SENDER_DOMAIN)
 			return true;

@@ -39,13 +39,14 @@ static const char help_tail[] =
 "  -j, --jobs=N         read N inputs at once (default: one per core)\n"
 "\n"
 "Output:\n"
-"      --format=FMT     text (default), json, csv, prometheus, or events\n"
-"                       (one JSON object per event and line, as read)\n"
+"      --format=FMT     text (default), json, csv, prometheus, events\n"
+"                       (one JSON object per event and line, as read), or\n"
+"                       html (one self-contained page with charts)\n"
 "      --by=KEY         break the counts down by KEY: domain, remote,\n"
 "                       sender, sender-domain, client, reason, hour, day\n"
-"                       (repeatable; text, json, csv and prometheus)\n"
-"      --top=N          rows per breakdown in the text report, and\n"
-"                       labelled keys in prometheus (default 10)\n"
+"                       (repeatable; text, json, csv, prometheus and html)\n"
+"      --top=N          rows per breakdown in the text and html reports,\n"
+"                       and labelled keys in prometheus (default 10)\n"
 "      --all            list delivered mail's code rows in the text report\n"
 "                       (default: one line of totals, failures first)\n"
 "  -o, --output=FILE    write the report to FILE (replaced atomically)\n"
@@ -235,10 +236,13 @@ bs_options_parse(int argc, char **argv, time_t now, struct bs_options *o,
 				o->output = BS_OUT_PROM;
 			else if (strcmp(optarg, "events") == 0)
 				o->output = BS_OUT_EVENTS;
+			else if (strcmp(optarg, "html") == 0)
+				o->output = BS_OUT_HTML;
 			else
 				return bs_diag_set(d, BS_ERR_USAGE, "", 0,
 				    "unknown output format '%s' (expected "
-				    "text, json, csv, prometheus or events)",
+				    "text, json, csv, prometheus, events or "
+				    "html)",
 				    optarg);
 			break;
 		case OPT_BY: {

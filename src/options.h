@@ -20,6 +20,7 @@ enum bs_output {
 	BS_OUT_JSON,
 	BS_OUT_CSV,
 	BS_OUT_PROM,
+	BS_OUT_HTML,		/* one self-contained page (report_html.c) */
 	BS_OUT_EVENTS		/* JSON Lines, one event a line, streamed */
 };
 

@@ -49,6 +49,15 @@ int bs_report_csv(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o);
 
 /*
+ * One self-contained HTML page (inline CSS, SVG and a small script; no
+ * request leaves the file): totals, events per hour by kind, the codes,
+ * the breakdowns, reasons and outcomes.  Text from logs goes through
+ * bs_safe_html.
+ */
+int bs_report_html(FILE *out, const struct bs_agg *a,
+    const struct bs_report_opts *o);
+
+/*
  * The Prometheus text exposition format (node_exporter textfile).  With
  * o->prom, a report of a follow run: counters, which need what the
  * reports before wrote (report_prom.c says why); the state is the

@@ -1,5 +1,6 @@
 /*
- * safe.c - escaping text from logs for terminals and JSON.
+ * safe.c - escaping text from logs for terminals, JSON, CSV, Prometheus
+ * labels and HTML.
  *
  * Both writers walk the bytes as UTF-8 and decide per sequence: a valid,
  * printable sequence passes, anything else is replaced.  Decoding is
@@ -302,4 +303,44 @@ bs_safe_prom_label(FILE *out, const char *src, size_t n)
 		i += len;
 	}
 	putc('"', out);
+}
+
+void
+bs_safe_html(FILE *out, const char *src, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, len;
+	uint32_t cp;
+
+	while (i < n) {
+		len = utf8_seq(s + i, n - i, &cp);
+		if (len == 0) {
+			fputs("\xef\xbf\xbd", out);	/* U+FFFD */
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			if (term_unsafe(cp))
+				putc(' ', out);
+			else
+				fwrite(s + i, 1, len, out);
+		}
+		i += len;
+	}
 }

@@ -45,4 +45,12 @@ void bs_safe_csv(FILE *out, const char *s, size_t n);
  * invalid UTF-8 replaced. */
 void bs_safe_prom_label(FILE *out, const char *s, size_t n);
 
+/*
+ * HTML: text for an element's content or a quoted attribute value.  & < >
+ * " and ' become character references, so that nothing from a log can
+ * open a tag, end an attribute or start an entity; controls (as for the
+ * terminal) become a space and invalid UTF-8 bytes U+FFFD, as in CSV.
+ */
+void bs_safe_html(FILE *out, const char *s, size_t n);
+
 #endif

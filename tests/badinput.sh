@@ -5,7 +5,8 @@
 # same as when it is read alone, that the output is well-formed (JSON
 # through a strict parser, nothing a terminal would act on in the text
 # report, CSV cells that cannot become formulas, Prometheus lines as the
-# exposition format says), and, for the big rows, that memory stays flat
+# exposition format says, HTML with only the elements and attributes the
+# writer makes), and, for the big rows, that memory stays flat
 # (peak RSS from /usr/bin/time) and the run ends in time.
 #
 # Small, static inputs live in testdata/bad/ (their exact transcripts are
@@ -45,7 +46,7 @@ TIME=/usr/bin/time
 # --- strict readers --------------------------------------------------------
 
 cat > "$tmp/check.py" <<'EOF'
-import csv, io, json, re, sys
+import csv, html.parser, io, json, re, sys
 
 def load_json(path):
     raw = open(path, "rb").read()
@@ -124,6 +125,37 @@ def check_prom(path):
             raise ValueError("series repeated: %r" % series)
         seen.add(series)
 
+# The elements and attributes report_html.c writes; anything else in a
+# page (an <img>, an on* handler, a second script) came from a log.
+HTML_TAGS = set("""html head meta title style body header h1 h2 h3 p br span
+    time main section div b table caption thead tbody tr th td code svg g
+    rect line text footer script""".split())
+HTML_ATTRS = set("""lang charset name content http-equiv class id style
+    role aria-labelledby viewbox x y x1 x2 y1 y2 width height
+    transform text-anchor data-l fill""".split())
+
+class HtmlCheck(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts = 0
+    def handle_starttag(self, tag, attrs):
+        if tag not in HTML_TAGS:
+            raise ValueError("an element <%s>" % tag)
+        for k, _ in attrs:
+            if k not in HTML_ATTRS:
+                raise ValueError("an attribute %s on <%s>" % (k, tag))
+        if tag == "script":
+            self.scripts += 1
+
+def check_html(path):
+    raw = open(path, "rb").read()
+    term_safe(raw)
+    p = HtmlCheck()
+    p.feed(raw.decode("utf-8"))
+    p.close()
+    if p.scripts != 1:
+        raise ValueError("%d scripts" % p.scripts)
+
 def main():
     op, path = sys.argv[1], sys.argv[2]
     try:
@@ -135,6 +167,8 @@ def main():
             check_csv(path)
         elif op == "prom":
             check_prom(path)
+        elif op == "html":
+            check_html(path)
         elif op == "input":
             # The stats of input i (or the last), as one comparable line.
             i = int(sys.argv[3])
@@ -356,6 +390,8 @@ fi
 valid "hostile file names, text report" term
 run 20 --format json "$evil" "$evil.missing"
 valid "hostile file names" json
+run 20 --format html "$evil" "$evil.missing"
+valid "hostile file names" html
 
 echo "== FIFOs"
 mkfifo "$tmp/fifo" || exit 2
@@ -388,6 +424,12 @@ run 20 --format csv bad/hostile.log
 expect "hostile texts, CSV" 0 "" && valid "hostile texts" csv
 run 20 --format prometheus bad/hostile.log
 expect "hostile texts, Prometheus" 0 "" && valid "hostile texts" prom
+run 20 --detail --format html bad/hostile.log
+expect "hostile texts, HTML" 0 "" && valid "hostile texts" html
+run 20 --detail --format html bad/hostile-html.log
+expect "hostile markup, HTML" 0 "" && valid "hostile markup" html
+run 20 --detail --format html bad/invalid-utf8.log
+expect "invalid UTF-8, HTML" 0 "" && valid "invalid UTF-8" html
 run 20 --detail bad/invalid-utf8.log
 expect "invalid UTF-8, text report" 0 "" && valid "invalid UTF-8" term
 

@@ -695,6 +695,106 @@ START_TEST(test_json_pieces)
 }
 END_TEST
 
+/* --- HTML ---------------------------------------------------------------- */
+
+struct html_case {
+	const char *name;
+	const char *in;
+	size_t len;
+	const char *html;	/* bs_safe_html */
+};
+
+static const struct html_case html_cases[] = {
+	{ "empty", B(""), "" },
+	{ "plain", B("550 5.1.1 unknown"), "550 5.1.1 unknown" },
+	{ "script tag", B("<script>alert(1)</script>"),
+	    "&lt;script&gt;alert(1)&lt;/script&gt;" },
+	{ "attribute breakout", B("\"><img src=x onerror=alert(1)>"),
+	    "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" },
+	{ "single quotes", B("' onmouseover='x"),
+	    "&#39; onmouseover=&#39;x" },
+	{ "ampersand and entity", B("a&b &lt; &#60;"),
+	    "a&amp;b &amp;lt; &amp;#60;" },
+	{ "comment opener", B("<!-- x -->"), "&lt;!-- x --&gt;" },
+	{ "newline and tab", B("one\ntwo\tthree"), "one two three" },
+	{ "ESC sequence", B("\x1b[31mred"), " [31mred" },
+	{ "NUL", B("a\0b"), "a b" },
+	{ "DEL", B("a\x7f" "b"), "a b" },
+	{ "C1 control", B("\xc2\x9b" "x"), " x" },
+	{ "bidi override", B("a\xe2\x80\xae" "b"), "a b" },
+	{ "invalid byte", B("a\xff" "b"), "a" FFFD "b" },
+	{ "invalid byte before <", B("\xc3<"), FFFD "&lt;" },
+	{ "overlong <", B("\xc0\xbc" "script"), FFFD FFFD "script" },
+	{ "surrogate", B("\xed\xa0\x80"), FFFD FFFD FFFD },
+	{ "truncated at the end", B("x\xe2\x82"), "x" FFFD FFFD },
+	{ "valid UTF-8", B("Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac"),
+	    "Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac" },
+	{ "fullwidth < passes", B("\xef\xbc\x9c"), "\xef\xbc\x9c" },
+};
+
+#define NHTML	(sizeof(html_cases) / sizeof(html_cases[0]))
+
+START_TEST(test_html_table)
+{
+	const struct html_case *c = &html_cases[_i];
+	char *o = written_by(bs_safe_html, c->in, c->len, NULL);
+
+	ck_assert_msg(strcmp(o, c->html) == 0, "%s: got %s, expected %s",
+	    c->name, o, c->html);
+	free(o);
+}
+END_TEST
+
+/*
+ * Whether s[0..n) is safe as element text and as a quoted attribute
+ * value: no < > " ', every & opens one of the five references written,
+ * and the rest printable valid UTF-8.
+ */
+static const char *
+html_problem(const char *s, size_t n)
+{
+	static const char *const refs[] = {
+		"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"
+	};
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '<' || s[i] == '>' || s[i] == '"' || s[i] == '\'')
+			return "a raw markup character";
+		if (s[i] != '&')
+			continue;
+		for (k = 0; k < sizeof(refs) / sizeof(refs[0]); k++)
+			if (n - i >= strlen(refs[k]) &&
+			    memcmp(s + i, refs[k], strlen(refs[k])) == 0)
+				break;
+		if (k == sizeof(refs) / sizeof(refs[0]))
+			return "a bare ampersand";
+	}
+	return term_problem(s, n);
+}
+
+/* Random mixtures, with markup characters thrown in. */
+START_TEST(test_random_html)
+{
+	uint64_t st = 4242;
+	int round;
+
+	for (round = 0; round < 20000; round++) {
+		char in[128];
+		size_t n = random_text(&st, in, sizeof(in)), len, k;
+		char *o;
+
+		for (k = 0; k < n; k++)
+			if (rnd(&st) % 8 == 0)
+				in[k] = "<>\"'&;#"[rnd(&st) % 7];
+		o = written_by(bs_safe_html, in, n, &len);
+		QUIET_CHECK(html_problem(o, len) == NULL, "round %d: HTML %s "
+		    "holds %s", round, o, html_problem(o, len));
+		free(o);
+	}
+}
+END_TEST
+
 Suite *
 safe_suite(void)
 {
@@ -720,6 +820,11 @@ safe_suite(void)
 	tcase_add_loop_test(tc, test_csv_table, 0, NCELLS);
 	tcase_add_loop_test(tc, test_prom_table, 0, NCELLS);
 	tcase_add_test(tc, test_random_cells);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("html");
+	tcase_add_loop_test(tc, test_html_table, 0, NHTML);
+	tcase_add_test(tc, test_random_html);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -9,7 +9,8 @@
 #     stub that records its arguments and standard input: subject,
 #     recipients, headers, body, MAILTO empty, the exit status in the
 #     subject, the settings file, the day across month, year and leap-year
-#     ends, a run with cron's bare environment;
+#     ends, a run with cron's bare environment, the HTML report as the
+#     HTML part of a multipart/alternative mail and in a web folder;
 #   - the cron.d line and the systemd units (systemd-analyze verify, when
 #     it is installed);
 #   - the Nagios plugin for OK, WARNING, CRITICAL and UNKNOWN;
@@ -86,7 +87,8 @@ skip() {
 export TZ=UTC SOURCE_DATE_EPOCH=1795953600
 export BOUNCESTAT="$bin" BOUNCESTAT_CONFIG=/dev/null
 unset MAILTO BOUNCESTAT_LOGS BOUNCESTAT_ARGS BOUNCESTAT_SUBJECT \
-    BOUNCESTAT_FROM BOUNCESTAT_MAIL BOUNCESTAT_SENDMAIL
+    BOUNCESTAT_FROM BOUNCESTAT_MAIL BOUNCESTAT_SENDMAIL BOUNCESTAT_HTML \
+    BOUNCESTAT_HTML_DIR
 
 mkdir "$tmp/logs" "$tmp/stub" "$tmp/rec"
 log=$tmp/logs/mail.log
@@ -244,6 +246,57 @@ run_daily BOUNCESTAT_LOGS="$log" MAILTO=ops@example.org \
 expect "daily/a day later: report for 2026-11-29, 0 events" \
     'grep -qxF "[bouncestat] $host: report for 2026-11-29" "$tmp/rec/mail.args" &&
     grep -q "^bouncestat: 0 events in 39 lines" "$tmp/rec/mail.stdin"'
+
+# The HTML report: the mail is multipart/alternative, its text part the
+# text report and its HTML part bouncestat's HTML report, both UTF-8 in
+# base64, the boundary in neither (tests/mime_parts.py); the web folder
+# gets the same page.
+"$bin" -q --since yesterday --until today --format html -- "$log" \
+    > "$tmp/want.html" 2>&1
+mkdir "$tmp/www"
+run_daily BOUNCESTAT_LOGS="$log" MAILTO=ops@example.org BOUNCESTAT_HTML=yes \
+    BOUNCESTAT_HTML_DIR="$tmp/www"
+printf '%s\n' -t -i > "$tmp/args.want"
+expect "daily/html: exit 0, sendmail -t -i, mail not used" \
+    '[ "$st" = 0 ] && cmp -s "$tmp/rec/sendmail.args" "$tmp/args.want" &&
+    [ ! -e "$tmp/rec/mail.args" ]'
+if command -v python3 > /dev/null 2>&1; then
+	expect "daily/html: multipart/alternative, text and HTML parts are the reports" \
+	    '[ "$(python3 "$root/tests/mime_parts.py" "$tmp/rec/sendmail.stdin" \
+	    "$tmp/want" "$tmp/want.html")" = ok ]'
+else
+	skip "daily/html: python3 is not installed to read the MIME message"
+fi
+expect "daily/html: subject, recipient, multipart header" \
+    'grep -qxF "Subject: $subject" "$tmp/rec/sendmail.stdin" &&
+    grep -qxF "To: ops@example.org" "$tmp/rec/sendmail.stdin" &&
+    grep -q "^Content-Type: multipart/alternative; boundary=\"=_bouncestat_" \
+    "$tmp/rec/sendmail.stdin"'
+expect "daily/html: both parts are there, utf-8 and base64" \
+    '[ "$(grep -c "^Content-Transfer-Encoding: base64\$" "$tmp/rec/sendmail.stdin")" = 2 ] &&
+    grep -qxF "Content-Type: text/plain; charset=utf-8" "$tmp/rec/sendmail.stdin" &&
+    grep -qxF "Content-Type: text/html; charset=utf-8" "$tmp/rec/sendmail.stdin"'
+expect "daily/html: the web folder's page is the HTML report, mode 0644" \
+    'cmp -s "$tmp/www/bouncestat-2026-11-28.html" "$tmp/want.html" &&
+    [ "$(stat -c %a "$tmp/www/bouncestat-2026-11-28.html")" = 644 ] &&
+    [ "$(ls -A "$tmp/www")" = bouncestat-2026-11-28.html ]'
+
+rm -rf "$tmp/www"
+run_daily BOUNCESTAT_LOGS="$log" MAILTO=ops@example.org \
+    BOUNCESTAT_HTML_DIR="$tmp/www"
+expect "daily/html folder missing: a note, the text mailed as before" \
+    '[ "$st" = 0 ] && [ "$(head -n 1 "$tmp/rec/mail.stdin")" = "bouncestat-daily: note: could not write $tmp/www/bouncestat-2026-11-28.html" ] &&
+    [ ! -e "$tmp/rec/sendmail.args" ]'
+
+run_daily BOUNCESTAT_LOGS="$log" MAILTO=ops@example.org BOUNCESTAT_HTML=yes \
+    BOUNCESTAT_SENDMAIL=/nonexistent/sendmail
+{
+	echo "bouncestat-daily: note: the HTML report needs sendmail; mailed as text only"
+	echo
+	cat "$tmp/want"
+} > "$tmp/body.want"
+expect "daily/html without sendmail: mail(1) sends the text with a note" \
+    '[ "$st" = 0 ] && cmp -s "$tmp/rec/mail.stdin" "$tmp/body.want"'
 
 # The day in the subject across the ends of months, years, leap years, and
 # in a zone far from UTC (XYZ-14 is UTC+14 without any tzdata).
