@@ -66,8 +66,8 @@ struct bs_input_stats {
 	/*
 	 * What the input's first lines (the sample that recognises a format,
 	 * taken also when --type forces one) look like: sampled says whether
-	 * they were looked at (not in a later piece of a split file, nor in
-	 * follow mode's streams before their first report), looks_like names
+	 * they were looked at (a file read in pieces has them from its first
+	 * piece, which bs_run_split_format gave them), looks_like names
 	 * the format they look like (static, NULL for none), and the counts
 	 * say how many lines of the sample there were and how many Postfix
 	 * and Exim wrote (bs_format_look).

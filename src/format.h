@@ -99,6 +99,12 @@ enum bs_program {
 /* Which program wrote line[0..len); no PCRE2, a few dozen bytes read. */
 enum bs_program bs_mixed_program(const char *line, size_t len);
 
+/*
+ * The same answer, read word by word without bs_mixed_program's shortcut
+ * for the usual line: for the differential test.
+ */
+enum bs_program bs_mixed_program_by_words(const char *line, size_t len);
+
 /* The format called name, or NULL. */
 const struct bs_format *bs_format_find(const char *name);
 

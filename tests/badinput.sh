@@ -771,24 +771,26 @@ echo "== Postfix and Exim in one file, forced types"
 # A central syslog server's file of Postfix and Exim lines is recognised as
 # mixed and counts exactly what its Postfix lines and its Exim lines count
 # read apart (the two halves as two inputs of one run: the same totals and
-# the same code rows); read as either alone, it says how many of its first
+# the same code rows, and, through the sender join and its merged needles,
+# the same senders); read as either alone, it says how many of its first
 # lines the other wrote.  Before, the other's events vanished silently.
 mixed=mixed/central.log
 grep ' exim\[' "$mixed" > "$tmp/exim-half.log"
 grep -v ' exim\[' "$mixed" > "$tmp/postfix-half.log"
-run 20 --format json "$tmp/postfix-half.log" "$tmp/exim-half.log"
+run 20 --format json --by sender "$tmp/postfix-half.log" "$tmp/exim-half.log"
 halves="$(check field "$tmp/out" inputs.0.format) \
 $(check field "$tmp/out" inputs.1.format) $(check kinds "$tmp/out")"
-halves_codes=$(check field "$tmp/out" codes)
+halves_codes="$(check field "$tmp/out" codes) $(check field "$tmp/out" by)"
 for how in "" "--type mixed" "-j 2"; do
 	# shellcheck disable=SC2086 # $how is zero or two words
-	run 20 --format json $how "$mixed"
+	run 20 --format json --by sender $how "$mixed"
 	expect "$mixed ${how:-recognised}" 0 "" || continue
 	valid "$mixed ${how:-recognised}" json
 	got="$(check field "$tmp/out" inputs.0.format) $(check kinds "$tmp/out")"
 	want="\"mixed\" ${halves#\"postfix\" \"exim\" }"
 	if [ "$got" = "$want" ] && [ "${halves%% \"exim\" *}" = '"postfix"' ] &&
-	    [ "$(check field "$tmp/out" codes)" = "$halves_codes" ]; then
+	    [ "$(check field "$tmp/out" codes) $(check field "$tmp/out" by)" = \
+	    "$halves_codes" ]; then
 		ok "$mixed ${how:-recognised}: $got, the halves' sum"
 	else
 		no "$mixed ${how:-recognised}" "'$got', the halves '$halves'"

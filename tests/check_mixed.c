@@ -20,6 +20,7 @@
 #include "patterns.h"
 #include "scan.h"
 #include "suites.h"
+#include "testutil.h"
 
 static const struct {
 	const char *line;
@@ -81,6 +82,17 @@ static const struct {
 	{ "a b c d e f g h i j k l m postfix/smtp[1]: x", BS_PROGRAM_NONE },
 };
 
+/* bs_mixed_program's shortcut answers as the word-by-word reading. */
+static void
+same_answer(const char *line, size_t n)
+{
+	enum bs_program fast = bs_mixed_program(line, n);
+	enum bs_program words = bs_mixed_program_by_words(line, n);
+
+	ck_assert_msg(fast == words, "%.*s: %d, word by word %d", (int)n, line,
+	    fast, words);
+}
+
 START_TEST(test_program)
 {
 	const char *line = programs[_i].line;
@@ -90,12 +102,54 @@ START_TEST(test_program)
 	ck_assert_msg(bs_mixed_program(line, n) == programs[_i].want,
 	    "%s: %d, want %d", line, bs_mixed_program(line, n),
 	    programs[_i].want);
-	/* Every prefix, copied to the heap: nothing is read past its end. */
+	/*
+	 * Every prefix, copied to the heap: nothing is read past its end,
+	 * and the shortcut agrees.
+	 */
 	for (k = 0; k <= n; k++) {
 		copy = malloc(k + 1);
 		ck_assert_ptr_nonnull(copy);
 		memcpy(copy, line, k);
-		(void)bs_mixed_program(copy, k);
+		same_answer(copy, k);
+		free(copy);
+	}
+}
+END_TEST
+
+/*
+ * Random lines of the pieces syslog prefixes are made of: the shortcut
+ * and the word-by-word reading agree on every one.
+ */
+START_TEST(test_program_differential)
+{
+	static const char *const pieces[] = {
+		" ", "  ", "\t", ":", ": ", "[", "]", "[12]", "[ID 1 m.i]",
+		"=", "<22>", "1 ", "-", "Nov", "28", "10:00:00", "mx1",
+		"postfix", "postfix/smtp", "exim", "exim4", "dovecot", "x",
+		"2026-11-28T10:00:00Z", "4242", "- -", " [a]", "p", "e",
+	};
+	const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+	uint64_t seed = 19;
+	char line[256];
+	int round;
+
+	for (round = 0; round < 200000; round++) {
+		size_t len = 0, k, want = bs_test_rand(&seed) % 24;
+		char *copy;
+
+		for (k = 0; k < want; k++) {
+			const char *p = pieces[bs_test_rand(&seed) % npieces];
+			size_t pl = strlen(p);
+
+			if (len + pl >= sizeof(line))
+				break;
+			memcpy(line + len, p, pl);
+			len += pl;
+		}
+		copy = malloc(len + 1);
+		ck_assert_ptr_nonnull(copy);
+		memcpy(copy, line, len);
+		same_answer(copy, len);
 		free(copy);
 	}
 }
@@ -378,6 +432,7 @@ mixed_suite(void)
 
 	tcase_add_loop_test(tc, test_program, 0,
 	    sizeof(programs) / sizeof(programs[0]));
+	tcase_add_test(tc, test_program_differential);
 	tcase_add_loop_test(tc, test_look, 0, sizeof(looks) / sizeof(looks[0]));
 	tcase_add_test(tc, test_needles);
 	tcase_add_test(tc, test_probe);
