@@ -164,6 +164,7 @@ doc/bouncestat.1|BS_DETAIL_SLOTS|n|Up to [0-9,]+ texts per code
 doc/bouncestat.1|BS_SPLIT_MIN|MiB|Exim file of [0-9,]+ MiB or more
 doc/bouncestat.1|BS_DETECT_LINES|n|from its first [0-9,]+ lines
 doc/bouncestat.1|BS_DETECT_BYTES|KiB|lines \(at most [0-9,]+ KiB\)
+doc/bouncestat.1|BS_MIXED_MIN_LINES|n|each wrote at least [0-9,]+ of those lines
 doc/bouncestat.1|BS_FAIL_ON_MAX|n|repeatable \(up to [0-9,]+\)
 doc/bouncestat.1|BS_JOBS_MAX|n|inputs at once, 1 to [0-9,]+
 doc/bouncestat.1|BS_JOBS_AUTO_MAX|n|online processor, at most [0-9,]+\)
