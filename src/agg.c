@@ -798,6 +798,13 @@ continue_input(struct bs_input_stats *d, const struct bs_input_stats *s)
 		memcpy(d->error, s->error, sizeof(d->error));
 	if (d->format == NULL)
 		d->format = s->format;
+	if (!d->sampled && s->sampled) {
+		d->sampled = true;
+		d->looks_like = s->looks_like;
+		d->sample_lines = s->sample_lines;
+		d->sample_postfix = s->sample_postfix;
+		d->sample_exim = s->sample_exim;
+	}
 }
 
 /* src's reply texts into dst's (topk.c says how the bounds add up). */

@@ -63,6 +63,18 @@ struct bs_input_stats {
 	uint64_t untimed;		/* events left out: no readable time */
 	uint64_t outside;		/* events outside --since/--until */
 	char error[BS_DIAG_MSG_MAX];
+	/*
+	 * What the input's first lines (the sample that recognises a format,
+	 * taken also when --type forces one) look like: sampled says whether
+	 * they were looked at (a file read in pieces has them from its first
+	 * piece, which bs_run_split_format gave them), looks_like names
+	 * the format they look like (static, NULL for none), and the counts
+	 * say how many lines of the sample there were and how many Postfix
+	 * and Exim wrote (bs_format_look).
+	 */
+	bool sampled;
+	const char *looks_like;
+	uint64_t sample_lines, sample_postfix, sample_exim;
 };
 
 struct bs_totals {

@@ -169,6 +169,20 @@
 #define BS_DETECT_LINES		1000
 #define BS_DETECT_BYTES		(256 * 1024)
 
+/*
+ * A file is read as mixed (fmt_mixed.c: Postfix and Exim lines, as a
+ * central syslog server collects them) when each of the two wrote at
+ * least BS_MIXED_MIN_LINES of those first lines: one line could be a
+ * stray (a cron job named after one of them), two are a second writer.
+ * BS_MIXED_WORDS: words a syslog line may hold before its program name
+ * (a stamp of up to five, "Sat 2026-11-28 10:00:00 CET" or "Nov 28 2026
+ * 10:00:00 +0100", and the seven the readers allow: a host, a relay's
+ * own stamp and host, a facility); the search for the program stops
+ * there.
+ */
+#define BS_MIXED_MIN_LINES	2
+#define BS_MIXED_WORDS		12
+
 
 /*
  * A diagnostic (diag.h) is one line for the operator, kept in fixed

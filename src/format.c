@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "bslimits.h"
 #include "format.h"
 
 /* Declared here, where its row is: a format is its file and its row. */
@@ -13,7 +14,8 @@ const struct bs_format *const bs_formats[] = {
 	&bs_format_postfix,
 	&bs_format_exim,
 	&bs_format_exchange,
-	&bs_format_m365, /* after Exchange: a tie of rows is Exchange's */
+	&bs_format_m365,  /* after Exchange: a tie of rows is Exchange's */
+	&bs_format_mixed, /* never by score: bs_format_look chooses it */
 	NULL,
 };
 
@@ -33,15 +35,22 @@ bs_format_find(const char *name)
  * highest total wins, so a few odd lines at the top (a banner, another
  * daemon's messages in a shared mail.log) cannot decide alone.  A format
  * needs at least one certain line or two plausible ones.
+ *
+ * A file in which both Postfix and Exim wrote lines (a central syslog
+ * server's) is mixed when each wrote at least BS_MIXED_MIN_LINES of the
+ * sample: the scores would give it to one of them, and the other's events
+ * would be lost.  Below that, the few lines of the other program are
+ * counted (the caller warns), and the single reader, faster, reads the
+ * file.
  */
-const struct bs_format *
-bs_format_detect(const char *sample, size_t len)
+void
+bs_format_look(const char *sample, size_t len, struct bs_sample_look *out)
 {
 	unsigned long score[16] = { 0 };
-	const struct bs_format *best = NULL;
 	unsigned long best_score = 1;
 	size_t pos = 0, i;
 
+	memset(out, 0, sizeof(*out));
 	while (pos < len) {
 		const char *line = sample + pos;
 		const char *nl = memchr(line, '\n', len - pos);
@@ -52,13 +61,37 @@ bs_format_detect(const char *sample, size_t len)
 
 			score[i] += (unsigned long)sc;
 		}
+		switch (bs_mixed_program(line, ll)) {
+		case BS_PROGRAM_POSTFIX:
+			out->postfix++;
+			break;
+		case BS_PROGRAM_EXIM:
+			out->exim++;
+			break;
+		default:
+			break;
+		}
+		out->lines++;
 		pos += ll + 1;
+	}
+	if (out->postfix >= BS_MIXED_MIN_LINES &&
+	    out->exim >= BS_MIXED_MIN_LINES) {
+		out->format = &bs_format_mixed;
+		return;
 	}
 	for (i = 0; bs_formats[i] != NULL && i < 16; i++) {
 		if (score[i] > best_score) {
-			best = bs_formats[i];
+			out->format = bs_formats[i];
 			best_score = score[i];
 		}
 	}
-	return best;
+}
+
+const struct bs_format *
+bs_format_detect(const char *sample, size_t len)
+{
+	struct bs_sample_look look;
+
+	bs_format_look(sample, len, &look);
+	return look.format;
 }

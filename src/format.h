@@ -81,6 +81,29 @@ struct bs_format {
 extern const struct bs_format bs_format_postfix;
 extern const struct bs_format bs_format_exim;
 extern const struct bs_format bs_format_exchange;
+extern const struct bs_format bs_format_mixed;
+
+/*
+ * The program that wrote a syslog line, as far as the mixed reader
+ * (fmt_mixed.c) tells programs apart: the program name before "[pid]: "
+ * or ": " (or RFC 5424's app name) contains "postfix", or else "exim";
+ * another program; or no program name was found (not a syslog line).
+ */
+enum bs_program {
+	BS_PROGRAM_NONE,
+	BS_PROGRAM_OTHER,
+	BS_PROGRAM_POSTFIX,
+	BS_PROGRAM_EXIM,
+};
+
+/* Which program wrote line[0..len); no PCRE2, a few dozen bytes read. */
+enum bs_program bs_mixed_program(const char *line, size_t len);
+
+/*
+ * The same answer, read word by word without bs_mixed_program's shortcut
+ * for the usual line: for the differential test.
+ */
+enum bs_program bs_mixed_program_by_words(const char *line, size_t len);
 
 /* The format called name, or NULL. */
 const struct bs_format *bs_format_find(const char *name);
@@ -96,5 +119,21 @@ extern const struct bs_format *const bs_formats[];
  * separated by '\n').  Returns NULL when no format is convincing.
  */
 const struct bs_format *bs_format_detect(const char *sample, size_t len);
+
+/* What a sample of an input's first lines looks like. */
+struct bs_sample_look {
+	const struct bs_format *format; /* bs_format_detect's answer */
+	unsigned long lines;
+	/* Lines whose syslog program is Postfix's, Exim's (bs_program). */
+	unsigned long postfix, exim;
+};
+
+/*
+ * bs_format_detect, telling also how many lines of the sample each of
+ * Postfix and Exim wrote.  When both wrote at least BS_MIXED_MIN_LINES,
+ * the sample looks like bs_format_mixed (a central syslog server's file),
+ * whatever the scores say.
+ */
+void bs_format_look(const char *sample, size_t len, struct bs_sample_look *out);
 
 #endif

@@ -194,6 +194,7 @@ plan(struct pool *p, const char *path, unsigned jobs,
 {
 	const struct bs_run_config *cfg = p->cfg;
 	const struct bs_format *fmt = NULL;
+	struct bs_sample_look look;
 	unsigned long long size = 0, off, next, npieces = 0, k;
 	struct stat st;
 	struct job *j;
@@ -205,7 +206,7 @@ plan(struct pool *p, const char *path, unsigned jobs,
 		if (((forced && size > 0) ||
 		    (!forced && jobs > 1 && size >= BS_SPLIT_MIN)) &&
 		    !bs_agg_detail(agg))
-			fmt = bs_run_split_format(cfg, path);
+			fmt = bs_run_split_format(cfg, path, &look);
 	}
 	*total += size;
 	if (fmt == NULL)
@@ -227,6 +228,9 @@ plan(struct pool *p, const char *path, unsigned jobs,
 		j->pc.off = off;
 		j->pc.len = j->last ? ULLONG_MAX : next - off;
 		j->pc.ref = st.st_mtime;
+		j->pc.sampled = k == 0;
+		if (k == 0)
+			j->pc.look = look;
 	}
 	return BS_OK;
 }
@@ -296,8 +300,8 @@ merge_job(struct pool *p, struct job *j, struct bs_agg *agg)
 			snprintf(st->error, sizeof(st->error), "%s", d.msg);
 		bs_run_warn(cfg, &d);
 	}
-	if (j->last)
-		bs_run_input_warnings(cfg, st);
+	if (j->last && bs_run_input_warnings(cfg, st) != BS_OK)
+		return BS_ERR_IO;
 	return j->status == BS_OK ? BS_OK : BS_ERR_IO;
 }
 

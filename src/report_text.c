@@ -112,13 +112,29 @@ write_totals(FILE *out, const struct bs_agg *a, int width)
 {
 	const struct bs_totals *t = bs_agg_totals(a);
 	const char *est = t->messages_estimated ? "~" : "";
-	size_t n = bs_agg_ninputs(a);
+	size_t n = bs_agg_ninputs(a), mixed = 0, i;
 	int k;
 
+	/*
+	 * The header names no format (JSON's inputs[] does), but a file
+	 * read as mixed says so: its counts add up two readers' events.
+	 */
+	for (i = 0; i < n; i++) {
+		const char *f = bs_agg_input(a, i)->format;
+
+		if (f != NULL && strcmp(f, "mixed") == 0)
+			mixed++;
+	}
 	fprintf(out, "bouncestat: %" PRIu64 " event%s in %" PRIu64
-	    " line%s from %zu input%s\n\n", t->events,
+	    " line%s from %zu input%s", t->events,
 	    t->events == 1 ? "" : "s", t->lines, t->lines == 1 ? "" : "s",
 	    n, n == 1 ? "" : "s");
+	if (mixed == n && n > 0)
+		fputs(" (mixed: Postfix and Exim)", out);
+	else if (mixed > 0)
+		fprintf(out, " (%zu mixed: Postfix and Exim)",
+		    mixed);
+	fputs("\n\n", out);
 	for (k = 0; k < BS_KIND_COUNT; k++) {
 		if (k == BS_DEFERRED) {
 			char num[32];

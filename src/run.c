@@ -6,7 +6,10 @@
  * the input's opening lines (BS_DETECT_LINES, at most BS_DETECT_BYTES),
  * recognises the format from them, and then parses them like the rest, so
  * nothing is read twice and standard input or a followed file works the
- * same way as a file.
+ * same way as a file.  With --type it parses every line at once but still
+ * copies the opening lines aside: what they look like (bs_format_look)
+ * tells, at the end of the input, whether it was read in the wrong format
+ * or holds lines the format's reader passes over.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -36,6 +39,7 @@ struct bs_stream {
 	const struct bs_format *fmt;	/* NULL while still recognising */
 	void *state;
 	bool failed;			/* unrecognised: lines are ignored */
+	bool sampling;			/* fmt known, first lines still held */
 	struct bs_window_reader reader;	/* stamps; years from a reference */
 	bs_status status;		/* fatal error from the aggregate */
 	uint64_t lineno;		/* of the line being parsed */
@@ -53,7 +57,7 @@ struct bs_stream {
 	const struct bs_reasons *reasons;
 	bool reasons_asked;
 
-	/* Lines held back until the format is known. */
+	/* Lines held back until the format is known, or as the sample. */
 	char *held;
 	size_t held_len;
 	struct held_line *hl;
@@ -73,14 +77,19 @@ bs_run_warn(const struct bs_run_config *cfg, const struct bs_diag *d)
 		cfg->warn(cfg->warn_ctx, d);
 }
 
-/* Record a failure of the input in its stats and tell the caller. */
+/* Record a failure of an input in its stats and tell the caller. */
+static void
+input_failed_stats(const struct bs_run_config *cfg,
+    struct bs_input_stats *st, const struct bs_diag *d)
+{
+	snprintf(st->error, sizeof(st->error), "%s", d->msg);
+	bs_run_warn(cfg, d);
+}
+
 static void
 input_failed(struct bs_stream *s, const struct bs_diag *d)
 {
-	struct bs_input_stats *st = stats_of(s);
-
-	snprintf(st->error, sizeof(st->error), "%s", d->msg);
-	bs_run_warn(s->cfg, d);
+	input_failed_stats(s->cfg, stats_of(s), d);
 }
 
 /*
@@ -200,9 +209,14 @@ parse_line(struct bs_stream *s, const struct bs_line *line)
 	}
 }
 
-bs_status
-bs_stream_open(const struct bs_run_config *cfg, const char *path,
-    struct bs_agg *agg, struct bs_stream **out)
+/*
+ * bs_stream_open; with sample, a forced format's stream still holds its
+ * first lines as the sample (not for a later piece of a file, whose first
+ * lines are not the file's).
+ */
+static bs_status
+stream_open(const struct bs_run_config *cfg, const char *path,
+    struct bs_agg *agg, bool sample, struct bs_stream **out)
 {
 	struct bs_stream *s;
 	struct bs_diag d;
@@ -224,7 +238,7 @@ bs_stream_open(const struct bs_run_config *cfg, const char *path,
 	bs_window_reader_init(&s->reader, time(NULL));
 	s->idx = (size_t)idx;
 	s->fmt = cfg->format;
-	if (s->fmt == NULL) {
+	if (s->fmt == NULL || sample) {
 		/* Zeroed for the JIT's reads past a line (see lines.c). */
 		s->held = calloc(1, BS_DETECT_BYTES);
 		s->hl = malloc(BS_DETECT_LINES * sizeof(*s->hl));
@@ -232,7 +246,8 @@ bs_stream_open(const struct bs_run_config *cfg, const char *path,
 			bs_stream_close(s);
 			return BS_ERR_NOMEM;
 		}
-	} else {
+	}
+	if (s->fmt != NULL) {
 		bs_diag_clear(&d);
 		if (s->fmt->open(cfg->patterns, &s->state, &d) != BS_OK) {
 			/* Checked at start-up; only memory can fail here. */
@@ -240,9 +255,68 @@ bs_stream_open(const struct bs_run_config *cfg, const char *path,
 			return BS_ERR_NOMEM;
 		}
 		stats_of(s)->format = s->fmt->name;
+		s->sampling = sample;
 	}
 	*out = s;
 	return BS_OK;
+}
+
+bs_status
+bs_stream_open(const struct bs_run_config *cfg, const char *path,
+    struct bs_agg *agg, struct bs_stream **out)
+{
+	return stream_open(cfg, path, agg, true, out);
+}
+
+/* Record in the input's stats what its sample looks like. */
+static void
+note_look(struct bs_stream *s, const struct bs_sample_look *lk)
+{
+	struct bs_input_stats *st = stats_of(s);
+
+	st->sampled = true;
+	st->looks_like = lk->format != NULL ? lk->format->name : NULL;
+	st->sample_lines = lk->lines;
+	st->sample_postfix = lk->postfix;
+	st->sample_exim = lk->exim;
+}
+
+/* Whether line still fits into the held lines. */
+static bool
+room_for(const struct bs_stream *s, const struct bs_line *line)
+{
+	return s->nheld < BS_DETECT_LINES &&
+	    s->held_len + line->len + 1 <= BS_DETECT_BYTES;
+}
+
+/* Copy line to the held lines (room_for said it fits). */
+static void
+hold(struct bs_stream *s, const struct bs_line *line)
+{
+	memcpy(s->held + s->held_len, line->ptr, line->len);
+	s->hl[s->nheld].off = s->held_len;
+	s->hl[s->nheld].len = line->len;
+	s->hl[s->nheld].lineno = line->lineno;
+	s->hl[s->nheld].cut = line->cut;
+	s->held_len += line->len;
+	s->held[s->held_len++] = '\n';
+	s->nheld++;
+}
+
+/* A forced format's sample is complete: look at it, and let it go. */
+static void
+end_sample(struct bs_stream *s)
+{
+	struct bs_sample_look lk;
+
+	if (!s->sampling)
+		return;
+	s->sampling = false;
+	if (s->nheld > 0) {
+		bs_format_look(s->held, s->held_len, &lk);
+		note_look(s, &lk);
+	}
+	s->nheld = s->held_len = 0;
 }
 
 /*
@@ -252,14 +326,18 @@ bs_stream_open(const struct bs_run_config *cfg, const char *path,
 static bs_status
 decide(struct bs_stream *s, bool force)
 {
+	struct bs_sample_look lk;
 	struct bs_diag d;
 	size_t i;
 
 	if (s->fmt != NULL || s->failed)
 		return s->status;
-	s->fmt = bs_format_detect(s->held, s->held_len);
+	bs_format_look(s->held, s->held_len, &lk);
+	s->fmt = lk.format;
 	if (s->fmt == NULL && !force)
 		return BS_OK;
+	if (s->nheld > 0)
+		note_look(s, &lk);
 	bs_diag_clear(&d);
 	if (s->fmt == NULL) {
 		if (s->nheld == 0)
@@ -310,14 +388,19 @@ bs_stream_line(struct bs_stream *s, const struct bs_line *line)
 
 	if (s->fmt != NULL) {
 		parse_line(s, line);
+		if (s->sampling) {
+			if (room_for(s, line))
+				hold(s, line);
+			else
+				end_sample(s);
+		}
 		return s->status;
 	}
 	if (s->failed) {
 		stats_of(s)->lines++;
 		return BS_ERR_FORMAT;
 	}
-	if (s->nheld == BS_DETECT_LINES ||
-	    s->held_len + line->len + 1 > BS_DETECT_BYTES) {
+	if (!room_for(s, line)) {
 		/* The sample is full: decide, then this line is parsed. */
 		st = decide(s, true);
 		if (st != BS_OK)
@@ -325,20 +408,14 @@ bs_stream_line(struct bs_stream *s, const struct bs_line *line)
 			    bs_stream_line(s, line) : st;
 		return bs_stream_line(s, line);
 	}
-	memcpy(s->held + s->held_len, line->ptr, line->len);
-	s->hl[s->nheld].off = s->held_len;
-	s->hl[s->nheld].len = line->len;
-	s->hl[s->nheld].lineno = line->lineno;
-	s->hl[s->nheld].cut = line->cut;
-	s->held_len += line->len;
-	s->held[s->held_len++] = '\n';
-	s->nheld++;
+	hold(s, line);
 	return BS_OK;
 }
 
 bs_status
 bs_stream_flush(struct bs_stream *s)
 {
+	end_sample(s);
 	return decide(s, true);
 }
 
@@ -348,10 +425,74 @@ bs_stream_settle(struct bs_stream *s)
 	return decide(s, false);
 }
 
+static bool
+is(const char *name, const char *what)
+{
+	return name != NULL && strcmp(name, what) == 0;
+}
+
+/*
+ * Whether reading as format read would read the lines of a sample that
+ * looks like looks: the mixed reader reads the Postfix and Exim lines
+ * that carry their syslog program, and Postfix or Exim read their part
+ * of a mixed file (the other part is warned about on its own).
+ */
+static bool
+covers(const struct bs_input_stats *st, const char *read, const char *looks)
+{
+	if (is(read, "mixed"))
+		return (is(looks, "postfix") && st->sample_postfix > 0) ||
+		    (is(looks, "exim") && st->sample_exim > 0);
+	return is(looks, "mixed") && (is(read, "postfix") || is(read, "exim"));
+}
+
+/*
+ * An input read in one format whose first lines look like another: with
+ * no event found, it was surely read in the wrong one (--type), and the
+ * input fails (BS_ERR_FORMAT), so that a check that forced the type
+ * never says OK on an input it did not read.  Otherwise, lines of the
+ * sample that the other of Postfix and Exim wrote were passed over: a
+ * warning.
+ */
+static bs_status
+format_warnings(const struct bs_run_config *cfg, struct bs_input_stats *st,
+    const char *name)
+{
+	const char *read = st->format, *looks = st->looks_like, *other;
+	uint64_t n;
+	struct bs_diag d;
+
+	if (!st->sampled || read == NULL)
+		return BS_OK;
+	if (st->events + st->untimed + st->outside == 0 && looks != NULL &&
+	    strcmp(looks, read) != 0 && !covers(st, read, looks) &&
+	    st->error[0] == '\0') {
+		bs_diag_set(&d, BS_ERR_FORMAT, name, 0, "--type %s found no "
+		    "events; it looks like %s", read, looks);
+		input_failed_stats(cfg, st, &d);
+		return BS_ERR_FORMAT;
+	}
+	if (is(read, "postfix") && st->sample_exim > 0) {
+		other = "exim";
+		n = st->sample_exim;
+	} else if (is(read, "exim") && st->sample_postfix > 0) {
+		other = "postfix";
+		n = st->sample_postfix;
+	} else
+		return BS_OK;
+	bs_diag_set(&d, BS_OK, name, 0, "read as %s, but %llu of its first "
+	    "%llu lines %s from %s: such lines are not read (--type mixed "
+	    "reads both)", read, (unsigned long long)n,
+	    (unsigned long long)st->sample_lines, n == 1 ? "is" : "are",
+	    other);
+	bs_run_warn(cfg, &d);
+	return BS_OK;
+}
+
 /* Once per input: the warnings that do not fail it. */
-void
+bs_status
 bs_run_input_warnings(const struct bs_run_config *cfg,
-    const struct bs_input_stats *st)
+    struct bs_input_stats *st)
 {
 	const char *name = strcmp(st->path, "-") == 0 ? "(stdin)" : st->path;
 	struct bs_diag d;
@@ -378,6 +519,7 @@ bs_run_input_warnings(const struct bs_run_config *cfg,
 		    st->match_errors == 1 ? " was" : "s were");
 		bs_run_warn(cfg, &d);
 	}
+	return format_warnings(cfg, st, name);
 }
 
 void
@@ -429,9 +571,11 @@ run_file(const struct bs_run_config *cfg, const char *path,
 	bool needles_set = false;
 	int r;
 
-	st = bs_stream_open(cfg, path, agg, &s);
+	st = stream_open(cfg, path, agg, pc == NULL, &s);
 	if (st != BS_OK)
 		return st;
+	if (pc != NULL && pc->sampled)
+		note_look(s, &pc->look);
 	bs_diag_clear(&d);
 	if (pc == NULL)
 		st = bs_source_open(path, 0, &in, &d);
@@ -452,8 +596,11 @@ run_file(const struct bs_run_config *cfg, const char *path,
 		if (done != NULL && (++tick & 255) == 0)
 			atomic_store_explicit(done, bs_source_raw_offset(in),
 			    memory_order_relaxed);
-		/* Once the format is known, its needles skip the noise. */
-		if (!needles_set && s->fmt != NULL) {
+		/*
+		 * Once the format is known and the sample taken, its needles
+		 * skip the noise.
+		 */
+		if (!needles_set && s->fmt != NULL && !s->sampling) {
 			bs_lines_set_needles(ls, cfg->join != NULL &&
 			    s->fmt->joined_needles != NULL ?
 			    s->fmt->joined_needles : s->fmt->needles);
@@ -516,7 +663,8 @@ bs_run_piece(const struct bs_run_config *cfg, const char *path,
 }
 
 const struct bs_format *
-bs_run_split_format(const struct bs_run_config *cfg, const char *path)
+bs_run_split_format(const struct bs_run_config *cfg, const char *path,
+    struct bs_sample_look *look)
 {
 	/* No window, no warnings: the head is parsed into a scratch agg. */
 	struct bs_run_config c = {
@@ -542,18 +690,30 @@ bs_run_split_format(const struct bs_run_config *cfg, const char *path)
 	r = bs_lines_next(ls, &line, &d);
 	if (r != 1 || bs_source_is_gzip(in))
 		goto out;
-	/* The stream decides as in a whole read: when its sample is full. */
+	/*
+	 * The stream decides as in a whole read: when its sample is full;
+	 * a forced format's stream takes its sample all the same.
+	 */
 	do {
 		if (bs_stream_line(s, &line) == BS_ERR_NOMEM)
 			goto out;
-	} while (s->fmt == NULL && !s->failed &&
+	} while (((s->fmt == NULL && !s->failed) || s->sampling) &&
 	    (r = bs_lines_next(ls, &line, &d)) == 1);
 	if (r < 0)
 		goto out;
-	if (s->fmt == NULL && bs_stream_flush(s) != BS_OK)
+	if ((s->fmt == NULL || s->sampling) && bs_stream_flush(s) != BS_OK)
 		goto out;
-	if (s->fmt != NULL && s->fmt->splittable)
+	if (s->fmt != NULL && s->fmt->splittable) {
+		const struct bs_input_stats *st = stats_of(s);
+
 		fmt = s->fmt;
+		memset(look, 0, sizeof(*look));
+		look->format = st->looks_like != NULL ?
+		    bs_format_find(st->looks_like) : NULL;
+		look->lines = st->sample_lines;
+		look->postfix = st->sample_postfix;
+		look->exim = st->sample_exim;
+	}
 out:
 	bs_stream_close(s);
 	bs_agg_free(scratch);

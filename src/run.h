@@ -6,6 +6,7 @@
 #define BS_RUN_H
 
 #include "diag.h"
+#include "format.h"
 #include "lines.h"
 
 #include <stdatomic.h>
@@ -51,14 +52,18 @@ struct bs_run_config {
 void bs_run_warn(const struct bs_run_config *cfg, const struct bs_diag *d);
 
 /*
- * The warnings that do not fail an input (cut lines, lines the patterns
- * gave up on, events without a readable time), from its finished stats.
+ * The warnings at the end of an input (cut lines, lines the patterns gave
+ * up on, events without a readable time, lines of its first ones that
+ * the other of Postfix and Exim wrote), from its finished stats.
  * bs_run_input_counted leaves them to its caller, which may first add up
- * the parts of a file read in pieces.
+ * the parts of a file read in pieces.  Returns BS_ERR_FORMAT, with the
+ * message also in st->error, when the input was not read as asked: no
+ * event found in a format (--type) other than the one its first lines
+ * look like; otherwise BS_OK.
  */
 struct bs_input_stats;
-void bs_run_input_warnings(const struct bs_run_config *cfg,
-    const struct bs_input_stats *st);
+bs_status bs_run_input_warnings(const struct bs_run_config *cfg,
+    struct bs_input_stats *st);
 
 /*
  * Read path ("-" for stdin) into agg as a new input, publishing in *done
@@ -81,6 +86,13 @@ struct bs_piece {
 	unsigned long long off, len;
 	time_t ref;	/* the file's mtime: the year of classic stamps */
 	char fault[BS_DIAG_MSG_MAX];	/* out: a read fault, or empty */
+	/*
+	 * For the first piece: what the file's first lines look like, as
+	 * bs_run_split_format found (a piece may be shorter than the
+	 * sample, and the others do not start the file).
+	 */
+	bool sampled;
+	struct bs_sample_look look;
 };
 
 /*
@@ -107,13 +119,15 @@ void bs_run_fault_diag(struct bs_diag *d, const char *path,
 /*
  * The format in which to read the file at path in pieces: cfg->format,
  * or else the one recognised from its first lines exactly as
- * bs_run_input_counted recognises it.  NULL when the file should be read
- * whole: it is compressed, empty, fails in its first lines, is of no
- * known format, or of one whose lines do not parse on their own (struct
- * bs_format's splittable).  Reading it whole then reports any problem.
+ * bs_run_input_counted recognises it, with what those lines look like in
+ * *look (for the first piece's bs_piece).  NULL when the file should be
+ * read whole: it is compressed, empty, fails in its first lines, is of
+ * no known format, or of one whose lines do not parse on their own
+ * (struct bs_format's splittable).  Reading it whole then reports any
+ * problem.
  */
 const struct bs_format *bs_run_split_format(const struct bs_run_config *cfg,
-    const char *path);
+    const char *path, struct bs_sample_look *look);
 
 /*
  * A stream: one input's parser and counters, fed line by line by a caller

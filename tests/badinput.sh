@@ -890,5 +890,94 @@ TMP/nul.log 17
 EOF
 rm -f "$tmp/bom.log" "$tmp/utf16.log" "$tmp/nul.log"
 
+# --- two formats in one file; a forced type that finds nothing (issue 19) --
+echo "== Postfix and Exim in one file, forced types"
+# A central syslog server's file of Postfix and Exim lines is recognised as
+# mixed and counts exactly what its Postfix lines and its Exim lines count
+# read apart (the two halves as two inputs of one run: the same totals and
+# the same code rows, and, through the sender join and its merged needles,
+# the same senders); read as either alone, it says how many of its first
+# lines the other wrote.  Before, the other's events vanished silently.
+mixed=mixed/central.log
+grep ' exim\[' "$mixed" > "$tmp/exim-half.log"
+grep -v ' exim\[' "$mixed" > "$tmp/postfix-half.log"
+run 20 --format json --by sender "$tmp/postfix-half.log" "$tmp/exim-half.log"
+halves="$(check field "$tmp/out" inputs.0.format) \
+$(check field "$tmp/out" inputs.1.format) $(check kinds "$tmp/out")"
+halves_codes="$(check field "$tmp/out" codes) $(check field "$tmp/out" by)"
+for how in "" "--type mixed" "-j 2"; do
+	# shellcheck disable=SC2086 # $how is zero or two words
+	run 20 --format json --by sender $how "$mixed"
+	expect "$mixed ${how:-recognised}" 0 "" || continue
+	valid "$mixed ${how:-recognised}" json
+	got="$(check field "$tmp/out" inputs.0.format) $(check kinds "$tmp/out")"
+	want="\"mixed\" ${halves#\"postfix\" \"exim\" }"
+	if [ "$got" = "$want" ] && [ "${halves%% \"exim\" *}" = '"postfix"' ] &&
+	    [ "$(check field "$tmp/out" codes) $(check field "$tmp/out" by)" = \
+	    "$halves_codes" ]; then
+		ok "$mixed ${how:-recognised}: $got, the halves' sum"
+	else
+		no "$mixed ${how:-recognised}" "'$got', the halves '$halves'"
+	fi
+done
+for t in postfix:exim:30:17 exim:postfix:39:17; do
+	read_as=${t%%:*} t=${t#*:}
+	other=${t%%:*} t=${t#*:}
+	n=${t%%:*} events=${t#*:}
+	run 20 --format json --type "$read_as" "$mixed"
+	expect "$mixed as $read_as" 0 "bouncestat: $mixed: read as \
+$read_as, but $n of its first 72 lines are from $other: such lines are \
+not read (--type mixed reads both)" || continue
+	got=$(check field "$tmp/out" inputs.0.events)
+	if [ "$got" = "$events" ]; then
+		ok "$mixed as $read_as: its $events events of $read_as"
+	else
+		no "$mixed as $read_as" "$got events, expected $events"
+	fi
+done
+
+# A forced type that finds no event in an input whose first lines look
+# like another format fails that input (exit 1, so that a monitoring check
+# cannot say OK on a misconfigured type), for every pair of formats, on
+# compressed input and standard input too; an input of the forced type
+# after it is counted as alone.  Not a failure: a quiet log of the forced
+# type, and the mixed reader on a file of syslog-prefixed Postfix lines.
+while read -r type file looks next; do
+	run 20 --format json --type "$type" "$next"
+	alone_stats=$(check input "$tmp/out" 0)
+	run 20 --format json --type "$type" "$file" "$next"
+	expect "--type $type on $file" 1 "bouncestat: $file: --type $type \
+found no events; it looks like $looks" || continue
+	valid "--type $type on $file" json
+	got=$(check input "$tmp/out" -1)
+	if [ "$got" = "$alone_stats" ]; then
+		ok "--type $type on $file: $next counted as alone"
+	else
+		no "--type $type on $file" "$next '$got', alone '$alone_stats'"
+	fi
+done <<EOF
+exim postfix/sample.log postfix exim/mainlog
+exim postfix/sample.log.gz postfix exim/mainlog
+exim exchange/MSGTRK20261128-1.LOG exchange exim/mainlog
+postfix exim/mainlog exim postfix/sample.log
+postfix exim/syslog.log exim postfix/sample.log
+postfix exchange/MSGTRK20261128-1.LOG exchange postfix/sample.log
+mixed exim/mainlog exim mixed/central.log
+mixed exchange/MSGTRK20261128-1.LOG exchange mixed/central.log
+exchange postfix/sample.log postfix exchange/MSGTRK20261128-1.LOG
+exchange mixed/central.log mixed exchange/MSGTRK20261128-1.LOG
+m365 exim/mainlog exim m365/messagetrace.csv
+EOF
+timeout -k 5 20 "$bin" -q --type exim - < postfix/sample.log > "$tmp/out" \
+    2> "$tmp/err"
+status=$?
+expect "--type exim on standard input" 1 "bouncestat: (stdin): --type exim \
+found no events; it looks like postfix"
+grep -v -e 'status=' -e 'reject' postfix/sample.log > "$tmp/quiet.log"
+run 20 --type postfix "$tmp/quiet.log"
+expect "--type postfix on a quiet Postfix log" 0 ""
+run 20 --type mixed postfix/sample.log
+expect "--type mixed on a Postfix syslog file" 0 ""
+
 echo "badinput: $pass passed, $fail failed${skipped:+, $skipped skipped}"
 [ $fail = 0 ]

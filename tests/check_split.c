@@ -235,6 +235,20 @@ static const struct {
 	{ "../testdata/exim/syslog.log", NULL, true, "\"format\": \"exim\"" },
 	{ "../testdata/exim/mainlog-ms-pid", NULL, true,
 	    "\"format\": \"exim\"" },
+	/*
+	 * Postfix and Exim in one syslog file; the same read as Postfix only
+	 * (a warning from its first lines, which a first piece shorter than
+	 * they are must still give); a Postfix file read as Exim (a failure).
+	 */
+	{ "../testdata/mixed/central.log", NULL, false,
+	    "\"format\": \"mixed\",\n      \"lines\": 72,\n"
+	    "      \"events\": 34," },
+	{ "../testdata/mixed/central.log", "postfix", false,
+	    "\"format\": \"postfix\",\n      \"lines\": 72,\n"
+	    "      \"events\": 17," },
+	{ "../testdata/postfix/sample.log", "exim", false,
+	    "\"error\": \"--type exim found no events; it looks like "
+	    "postfix\"" },
 };
 
 START_TEST(test_pieces_equal_whole)
@@ -448,6 +462,7 @@ START_TEST(test_split_format)
 		{ "../testdata/postfix/sample.log", NULL, "postfix" },
 		{ "../testdata/exim/mainlog", NULL, "exim" },
 		{ "../testdata/postfix/sample.log", "exim", "exim" },
+		{ "../testdata/mixed/central.log", NULL, "mixed" },
 		/* gzip, Exchange, unknown, empty, missing: read whole. */
 		{ "../testdata/postfix/sample.log.gz", NULL, NULL },
 		{ "../testdata/postfix/sample.log.gz", "postfix", NULL },
@@ -458,13 +473,29 @@ START_TEST(test_split_format)
 		{ "../testdata/postfix", "postfix", NULL },
 	};
 	struct bs_run_config cfg = { 0 };
+	struct bs_sample_look look;
 	const struct bs_format *f;
 	size_t i;
 
 	cfg.patterns = builtin_patterns();
+	/* What the first lines look like, for the first piece. */
+	cfg.format = bs_format_find("exim");
+	f = bs_run_split_format(&cfg, "../testdata/mixed/central.log", &look);
+	ck_assert_ptr_eq(f, &bs_format_exim);
+	ck_assert_ptr_eq(look.format, &bs_format_mixed);
+	ck_assert_uint_eq(look.lines, 72);
+	ck_assert_uint_eq(look.postfix, 39);
+	ck_assert_uint_eq(look.exim, 30);
+	cfg.format = NULL;
+	f = bs_run_split_format(&cfg, "../testdata/postfix/sample.log", &look);
+	ck_assert_ptr_eq(f, &bs_format_postfix);
+	ck_assert_ptr_eq(look.format, &bs_format_postfix);
+	ck_assert_uint_eq(look.lines, 39);
+	ck_assert_uint_eq(look.postfix, 39);
+	ck_assert_uint_eq(look.exim, 0);
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		cfg.format = c[i].type ? bs_format_find(c[i].type) : NULL;
-		f = bs_run_split_format(&cfg, c[i].path);
+		f = bs_run_split_format(&cfg, c[i].path, &look);
 		if (c[i].want == NULL)
 			ck_assert_msg(f == NULL, "%s as %s: split as %s",
 			    c[i].path, c[i].type, f->name);

@@ -146,6 +146,8 @@ README.md|BS_SPLIT_MIN|MiB|file \([0-9,]+ MiB or more\)
 README.md|BS_SPLIT_PIECE|MiB|cut into [0-9,]+ MiB pieces
 README.md|BS_DETECT_LINES|n|looks at the first [0-9,]+ lines
 README.md|BS_DETECT_BYTES|KiB|lines \(at most [0-9,]+ KiB\)
+README.md|BS_MIXED_MIN_LINES|n|when at least [0-9,]+ of its first
+README.md|BS_DETECT_LINES|n|mixed. when at least [0-9,]+ of its first [0-9,]+ lines
 README.md|BS_OUTFILE_STALE_S|=60|it is a minute old
 README.md|BS_FOLLOW_POLL_MS|n|polling every [0-9,]+ ms
 README.md|BS_FOLLOW_RETIRE_MS|s|after [0-9,]+ seconds without new data
@@ -162,6 +164,7 @@ doc/bouncestat.1|BS_DETAIL_SLOTS|n|Up to [0-9,]+ texts per code
 doc/bouncestat.1|BS_SPLIT_MIN|MiB|Exim file of [0-9,]+ MiB or more
 doc/bouncestat.1|BS_DETECT_LINES|n|from its first [0-9,]+ lines
 doc/bouncestat.1|BS_DETECT_BYTES|KiB|lines \(at most [0-9,]+ KiB\)
+doc/bouncestat.1|BS_MIXED_MIN_LINES|n|each wrote at least [0-9,]+ of those lines
 doc/bouncestat.1|BS_FAIL_ON_MAX|n|repeatable \(up to [0-9,]+\)
 doc/bouncestat.1|BS_JOBS_MAX|n|inputs at once, 1 to [0-9,]+
 doc/bouncestat.1|BS_JOBS_AUTO_MAX|n|online processor, at most [0-9,]+\)

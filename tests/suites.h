@@ -19,6 +19,7 @@
 	X(postfix_fast) \
 	X(postfix) \
 	X(exim) \
+	X(mixed) \
 	X(csv) \
 	X(csvhdr) \
 	X(exchange) \
