@@ -41,11 +41,11 @@ fi
 
 case "${1:-demo}" in
 demo)
-	make -s
+	make -s -j"$(nproc 2>/dev/null || echo 2)"
 	./build/bouncestat testdata/postfix/sample.log
 	;;
 test)
-	make -s
+	make -s -j"$(nproc 2>/dev/null || echo 2)"
 	make -s check
 	;;
 *)
