@@ -8,12 +8,19 @@
 
 /* Declared here, where its row is: a format is its file and its row. */
 extern const struct bs_format bs_format_m365;
+extern const struct bs_format bs_format_journal;
 
 const struct bs_format *const bs_formats[] = {
 	&bs_format_postfix,
 	&bs_format_exim,
 	&bs_format_exchange,
 	&bs_format_m365, /* after Exchange: a tie of rows is Exchange's */
+	/*
+	 * A journal entry is certain (2) on every line; Postfix's and Exim's
+	 * probes find at most a plausible message in it (1), as no entry
+	 * holds "postfix/smtp[" or an Exim stamp at its start.
+	 */
+	&bs_format_journal,
 	NULL,
 };
 
