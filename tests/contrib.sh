@@ -26,7 +26,8 @@
 #     as they come, a last report and exit 0 when the writer ends;
 #   - the logrotate stanza: logrotate -d, and a forced rotation under a
 #     follower whose postrotate signal reports at once;
-#   - the man page: renders without warnings, names every long option.
+#   - the man pages: render without warnings; bouncestat(1) names every
+#     long option, bouncestat-daily(8) every setting of the script.
 #
 # "Now" is pinned: SOURCE_DATE_EPOCH=1795953600 (2026-11-29 12:00 UTC) with
 # TZ=UTC, so "yesterday" is 2026-11-28, the day of the sample's lines.  The
@@ -651,9 +652,12 @@ fi
 # ------------------------------------------------------------- the man page
 man1=$root/doc/bouncestat.1
 if command -v groff > /dev/null 2>&1; then
-	groff -man -Tutf8 -ww "$man1" > /dev/null 2> "$tmp/groff"
-	expect "man page: groff -ww, no warnings" '[ ! -s "$tmp/groff" ]'
-	sed 's/^/    /' "$tmp/groff"
+	for m in "$man1" "$root/doc/bouncestat-daily.8"; do
+		groff -man -Tutf8 -ww "$m" > /dev/null 2> "$tmp/groff"
+		expect "man page ${m##*/}: groff -ww, no warnings" \
+		    '[ ! -s "$tmp/groff" ]'
+		sed 's/^/    /' "$tmp/groff"
+	done
 else
 	skip "man page: groff is not installed"
 fi
@@ -669,6 +673,16 @@ for o in $("$bin" --help | grep -o -- '--[a-z][a-z-]*' | sort -u) \
 done
 expect "man page: an entry for every option of --help${missing:+ (missing:$missing)}" \
     '[ -z "$missing" ]'
+
+# bouncestat-daily(8) names every setting the script's header lists.
+sed -n 's/^#   \([A-Z_]*\) .*/\1/p' "$daily" > "$tmp/settings"
+missing=
+while IFS= read -r v; do
+	grep -q -w -- "$v" "$root/doc/bouncestat-daily.8" ||
+	    missing="$missing $v"
+done < "$tmp/settings"
+expect "bouncestat-daily(8): every setting${missing:+ (missing:$missing)}" \
+    '[ -z "$missing" ] && [ -s "$tmp/settings" ]'
 
 echo "contrib: $pass passed, $fail failed"
 [ "$fail" = 0 ]
