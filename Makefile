@@ -7,6 +7,7 @@
 #   make format-check   clang-format over the files of .clang-format-files
 #   make sanitize   the same tests built with ASan and UBSan (build-san/)
 #   make install    PREFIX=/usr/local DESTDIR= : binary, patterns, man page
+#   make deb        the Debian package (debian/), into build/deb, and lintian
 #   make contrib-check   shellcheck and run the contrib/ scripts for real,
 #                   promtool over the alert rules and their tests
 #   make prom-check promtool check metrics over the Prometheus output
@@ -86,9 +87,10 @@ CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 
 VERSION := 0.1.0
+# CPPFLAGS too: dpkg-buildflags puts -D_FORTIFY_SOURCE=2 there.
 ALL_CFLAGS = -std=c11 -pthread -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 	-DBS_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) \
-	$(WARN) $(DEPS_CFLAGS) $(CFLAGS)
+	$(WARN) $(DEPS_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/patterns_builtin.o
@@ -178,6 +180,23 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(MANDIR)/man1/bouncestat.1
 
+# The Debian package, built from a copy of this tree (everything but the
+# build folders and .git) in build/deb, so that neither the tree nor
+# its parent folder gets dpkg-buildpackage's files; the .deb, .changes and
+# .buildinfo stay in build/deb, the copy is removed, lintian reads the
+# .changes (errors fail the target).  DEB_BUILD_OPTIONS=nocheck skips the
+# package build's own make check.  Needs: devscripts debhelper lintian
+# dpkg-dev fakeroot, and the Build-Depends of debian/control.
+deb:
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/bouncestat-$(VERSION)
+	tar -cf - --exclude=./build --exclude='./build-*' --exclude=./.git \
+	    --exclude=./bench/out . | \
+	    tar -xf - -C $(BUILD)/deb/bouncestat-$(VERSION)
+	cd $(BUILD)/deb/bouncestat-$(VERSION) && dpkg-buildpackage -us -uc -b
+	rm -rf $(BUILD)/deb/bouncestat-$(VERSION)
+	lintian --fail-on error $(BUILD)/deb/bouncestat_$(VERSION)_*.changes
+
 # FUZZ_SECONDS per target (default 60); needs clang with libFuzzer.
 fuzz:
 	sh tests/fuzz/run.sh
@@ -208,6 +227,6 @@ clean:
 
 .PHONY: all check docs format-check sanitize acceptance bench contrib-check \
 	prom-check integration html-check \
-	fuzz badinput valgrind reasons-score install uninstall clean
+	fuzz badinput valgrind reasons-score install uninstall deb clean
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

@@ -10,6 +10,16 @@
 /* Longest line handed to a parser; longer lines are cut here and counted. */
 #define BS_LINE_MAX		(64 * 1024)
 
+/*
+ * The journal reader (fmt_journal.c): the longest host name or syslog
+ * identifier kept from an entry (a DNS name has at most 253 bytes; longer
+ * values are cut), and how deep arrays and objects may nest inside one
+ * entry (journalctl writes at most an array of arrays; deeper is not an
+ * entry, and the scanner's recursion stays bounded).
+ */
+#define BS_JOURNAL_FIELD_MAX	256
+#define BS_JOURNAL_DEPTH_MAX	8
+
 /* Needles a format may give the line splitter (see format.h). */
 #define BS_NEEDLES_MAX		8
 

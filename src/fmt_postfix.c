@@ -951,13 +951,17 @@ rfc5424_after(const char *p, const char *end)
 /*
  * A line certainly from Postfix names a postfix program followed by
  * "[pid]: ", or by RFC 5424's pid and message id; a bare "QUEUEID: to=<"
- * message could be.
+ * message could be.  A line that opens with '{' is not Postfix's, however
+ * much of a Postfix message it quotes.
  */
 static int
 postfix_probe(const char *s, size_t n)
 {
 	const char *p = memmem(s, n, "postfix", 7);
 
+	/* A JSON object (a journal entry, fmt_journal.c) is no syslog line. */
+	if (n > 0 && s[0] == '{')
+		return 0;
 	if (p != NULL) {
 		const char *end = s + n;
 

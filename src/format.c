@@ -9,6 +9,7 @@
 
 /* Declared here, where its row is: a format is its file and its row. */
 extern const struct bs_format bs_format_m365;
+extern const struct bs_format bs_format_journal;
 
 const struct bs_format *const bs_formats[] = {
 	&bs_format_postfix,
@@ -16,6 +17,12 @@ const struct bs_format *const bs_formats[] = {
 	&bs_format_exchange,
 	&bs_format_m365,  /* after Exchange: a tie of rows is Exchange's */
 	&bs_format_mixed, /* never by score: bs_format_look chooses it */
+	/*
+	 * A journal entry is certain (2) on every line; Postfix's and Exim's
+	 * probes find at most a plausible message in it (1), as no entry
+	 * holds "postfix/smtp[" or an Exim stamp at its start.
+	 */
+	&bs_format_journal,
 	NULL,
 };
 

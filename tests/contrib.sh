@@ -11,8 +11,10 @@
 #     subject, the settings file, the day across month, year and leap-year
 #     ends, a run with cron's bare environment, the HTML report as the
 #     HTML part of a multipart/alternative mail and in a web folder;
-#   - the cron.d line and the systemd units (systemd-analyze verify, when
-#     it is installed);
+#   - the cron.d line and the systemd units (systemd-analyze verify, and
+#     systemd-analyze security --offline against each service's score,
+#     when it is installed; '-' before writable folders that may be
+#     absent);
 #   - the Nagios plugin for OK, WARNING, CRITICAL and UNKNOWN;
 #   - the Prometheus textfile written with -o: complete, HELP and TYPE
 #     lines, no temporary file left;
@@ -24,7 +26,14 @@
 #     dashboard (every query parses, python3 and promtool): every metric
 #     they name is one that the reports above contain (skipped, and said
 #     so, without promtool or python3);
-#   - the man page: renders without warnings, names every long option.
+#   - the journal service's own ExecStart run by bash with journalctl
+#     replaced by a stub writing testdata/journal/journal.json, and
+#     journalctl's short-iso lines through a pipe (--follow -): counted
+#     as they come, a last report and exit 0 when the writer ends;
+#   - the logrotate stanza: logrotate -d, and a forced rotation under a
+#     follower whose postrotate signal reports at once;
+#   - the man pages: render without warnings; bouncestat(1) names every
+#     long option, bouncestat-daily(8) every setting of the script.
 #
 # "Now" is pinned: SOURCE_DATE_EPOCH=1795953600 (2026-11-29 12:00 UTC) with
 # TZ=UTC, so "yesterday" is 2026-11-28, the day of the sample's lines.  The
@@ -366,9 +375,32 @@ if command -v systemd-analyze > /dev/null 2>&1; then
 	expect "systemd-analyze verify: no complaints" \
 	    '[ "$st" = 0 ] && [ ! -s "$tmp/verify" ]'
 	sed 's/^/    /' "$tmp/verify"
+	# The exposure score of each service (0 best, 10 worst), offline:
+	# what the unit file asks for, on any host.  The report runs as root
+	# for the mailers (bouncestat-report.service says why).
+	for c in bouncestat-follow.service:0.8 bouncestat-journal.service:0.8 \
+	    bouncestat-report.service:2.5; do
+		u=${c%%:*}
+		max=${c#*:}
+		(cd "$tmp/units" &&
+		    systemd-analyze security --offline=yes --no-pager "$u") \
+		    > "$tmp/security" 2>&1
+		score=$(sed -n \
+		    's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' \
+		    "$tmp/security")
+		expect "systemd-analyze security: $u at most $max (${score:-none})" \
+		    '[ -n "$score" ] &&
+		    awk -v s="$score" -v m="$max" "BEGIN { exit !(s <= m) }"'
+	done
 else
 	skip "systemd-analyze verify: systemd-analyze is not installed"
 fi
+expect "journal service: bouncestat follows journalctl's JSON on stdin" \
+    '[ "$(unit_value bouncestat-journal.service Type)" = exec ] &&
+    unit_value bouncestat-journal.service ExecStart | grep -q "^/bin/bash -c .exec /usr/local/bin/bouncestat --follow .* - < <(exec journalctl --follow --lines=0 --output=json --unit=\"postfix@\*\")"'
+expect "writable folders that may be absent have their - prefix" \
+    '! grep -h "^ReadWritePaths=" "$units"/*.service | tr " =" "\n\n" |
+    grep -v "^ReadWritePaths$" | grep -qv "^-/"'
 
 # ------------------------------------------------------------ Nagios plugin
 # nagios NAME WANT-STATUS WANT-STATE ARGS...: one line on standard output,
@@ -473,7 +505,7 @@ flog=$tmp/follow/mail.log
 fprom=$tmp/tf2/bouncestat.prom
 cmd=$(unit_value bouncestat-follow.service ExecStart | sed \
     -e "s#^/usr/local/bin/bouncestat #$bin #" \
-    -e "s#/var/lib/node_exporter/textfile_collector/#$tmp/tf2/#" \
+    -e "s#/var/lib/prometheus/node-exporter/#$tmp/tf2/#" \
     -e "s#/var/log/mail.log\$#$flog#" \
     -e 's#--interval 60 #--interval 1 #')
 expect "follow: ExecStart: --follow --interval --format prometheus -o, paths" \
@@ -607,12 +639,138 @@ st=$?
 pids=
 expect "follow: SIGTERM after SIGUSR1: exit 0" '[ "$st" = 0 ]'
 
+# ------------------------------------------ the journal service, and pipes
+# Its own ExecStart run by bash as systemd would, with journalctl replaced
+# by a stub that writes testdata/journal/journal.json (three bounces), once
+# more when asked, and ends when asked, as journalctl does when the
+# journal goes away: bouncestat then reports once more and exits 0.
+mkdir "$tmp/tf3"
+jprom=$tmp/tf3/bouncestat.prom
+if command -v bash > /dev/null 2>&1; then
+	export JOURNAL_JSON="$root/testdata/journal/journal.json"
+	cat > "$tmp/stub/journalctl" <<'EOF'
+#!/bin/sh
+printf '%s\n' "$@" > "$STUB_REC/journalctl.args"
+cat "$JOURNAL_JSON"
+while [ ! -e "$STUB_REC/more" ]; do sleep 0.1; done
+cat "$JOURNAL_JSON"
+while [ ! -e "$STUB_REC/end" ]; do sleep 0.1; done
+EOF
+	chmod 755 "$tmp/stub/journalctl"
+	rm -f "$tmp/rec/"*
+	jcmd=$(unit_value bouncestat-journal.service ExecStart |
+	    sed -n "s/^\/bin\/bash -c '\(.*\)'\$/\1/p" | sed \
+	    -e "s#/usr/local/bin/bouncestat #$bin #" \
+	    -e "s#/var/lib/prometheus/node-exporter/#$tmp/tf3/#" \
+	    -e 's#--interval 60 #--interval 1 #' \
+	    -e "s#exec journalctl #exec $tmp/stub/journalctl #")
+	bash -c "$jcmd" 2> "$tmp/journal.err" &
+	jpid=$!
+	pids=$jpid
+	expect "journal: the entries of the pipe are counted" \
+	    'wait_for "$jprom" "$(bounced 3)"'
+	printf '%s\n' --follow --lines=0 --output=json '--unit=postfix@*' \
+	    > "$tmp/jargs.want"
+	expect "journal: journalctl --follow --lines=0 --output=json --unit=postfix@*" \
+	    'cmp -s "$tmp/rec/journalctl.args" "$tmp/jargs.want"'
+	touch "$tmp/rec/more"
+	expect "journal: ... and what it writes later" \
+	    'wait_for "$jprom" "$(bounced 6)"'
+	touch "$tmp/rec/end"
+	wait "$jpid"
+	st=$?
+	pids=
+	expect "journal: journalctl ends: exit 0, the file complete" \
+	    '[ "$st" = 0 ] && prom_ok "$jprom" &&
+	    grep -qxF "$(bounced 6)" "$jprom" &&
+	    [ "$(ls -A "$tmp/tf3")" = bouncestat.prom ]'
+	expect "journal: nothing on standard error" \
+	    '[ ! -s "$tmp/journal.err" ]'
+else
+	skip "journal service: bash is not installed"
+fi
+
+# journalctl -o short-iso through a pipe: syslog lines, --follow -.
+rm -f "$tmp/rec/more" "$tmp/tf3/"*
+{
+	cat "$root/testdata/journal/short-iso.log"
+	while [ ! -e "$tmp/rec/more" ]; do sleep 0.1; done
+	cat "$root/testdata/journal/short-iso.log"
+} | "$bin" --follow --interval 1 --format prometheus -q -o "$jprom" - \
+    2> "$tmp/journal.err" &
+jpid=$!
+pids=$jpid
+expect "pipe: short-iso lines are counted" 'wait_for "$jprom" "$(bounced 1)"'
+touch "$tmp/rec/more"
+wait "$jpid"
+st=$?
+pids=
+expect "pipe: the writer ends: exit 0, every line counted" \
+    '[ "$st" = 0 ] && grep -qxF "$(bounced 2)" "$jprom" &&
+    grep -qxF "bouncestat_kind_events_total{kind=\"deferred\"} 4" "$jprom"'
+expect "pipe: nothing on standard error" '[ ! -s "$tmp/journal.err" ]'
+
+# ------------------------------------------------------------ logrotate
+# The stanza of contrib/logrotate/, its paths moved here, rsyslog's
+# reopen replaced by a note, and the reload by the signal systemctl
+# would send: logrotate -d reads it without a complaint; a forced rotation
+# under a follower runs the postrotate script, whose SIGUSR1 reports the
+# lines before the rotation at once (the interval is an hour), and the
+# follower goes on in the new file.
+lrconf=$root/contrib/logrotate/bouncestat-mail
+if command -v logrotate > /dev/null 2>&1; then
+	mkdir "$tmp/lr" "$tmp/tf4"
+	lrlog=$tmp/lr/mail.log
+	lrprom=$tmp/tf4/bouncestat.prom
+	sed -e "s#^/var/log/mail\\.#$tmp/lr/mail.#" \
+	    -e "s#/usr/lib/rsyslog/rsyslog-rotate#echo rotated >> $tmp/lr/post#" \
+	    -e "s#systemctl reload bouncestat-follow.service#kill -USR1 \$(cat $tmp/lr/pid)#" \
+	    "$lrconf" > "$tmp/lr/conf"
+	: > "$lrlog"
+	logrotate -d -s "$tmp/lr/state" "$tmp/lr/conf" > "$tmp/lr/debug" 2>&1
+	st=$?
+	expect "logrotate -d: the stanza reads without an error" \
+	    '[ "$st" = 0 ] && ! grep -qi "error" "$tmp/lr/debug" &&
+	    grep -q "rotating pattern: $tmp/lr/mail.log" "$tmp/lr/debug"'
+	"$bin" --follow --interval 3600 --format prometheus -q -o "$lrprom" \
+	    "$lrlog" 2> "$tmp/lr/err" &
+	fpid=$!
+	pids=$fpid
+	echo "$fpid" > "$tmp/lr/pid"
+	started "$fpid" "$lrlog"
+	cat "$log" >> "$lrlog"
+	sleep 1
+	logrotate -f -s "$tmp/lr/state" "$tmp/lr/conf" > "$tmp/lr/out" 2>&1
+	st=$?
+	expect "logrotate -f: rotated, postrotate run once" \
+	    '[ "$st" = 0 ] && [ -s "$lrlog.1" ] && [ ! -s "$lrlog" ] &&
+	    [ "$(cat "$tmp/lr/post")" = rotated ]'
+	expect "logrotate -f: the postrotate signal reports at once" \
+	    'wait_for "$lrprom" "$(bounced 3)" 30'
+	cat "$log" >> "$lrlog"
+	sleep 1
+	kill -USR1 "$fpid"
+	expect "logrotate -f: the follower reads on in the new file" \
+	    'wait_for "$lrprom" "$(bounced 6)" 30'
+	kill -TERM "$fpid"
+	wait "$fpid"
+	st=$?
+	pids=
+	expect "logrotate: SIGTERM: exit 0, nothing on standard error" \
+	    '[ "$st" = 0 ] && [ ! -s "$tmp/lr/err" ]'
+else
+	skip "logrotate: not installed (apt-get install logrotate)"
+fi
+
 # ------------------------------------------------------------- the man page
 man1=$root/doc/bouncestat.1
 if command -v groff > /dev/null 2>&1; then
-	groff -man -Tutf8 -ww "$man1" > /dev/null 2> "$tmp/groff"
-	expect "man page: groff -ww, no warnings" '[ ! -s "$tmp/groff" ]'
-	sed 's/^/    /' "$tmp/groff"
+	for m in "$man1" "$root/doc/bouncestat-daily.8"; do
+		groff -man -Tutf8 -ww "$m" > /dev/null 2> "$tmp/groff"
+		expect "man page ${m##*/}: groff -ww, no warnings" \
+		    '[ ! -s "$tmp/groff" ]'
+		sed 's/^/    /' "$tmp/groff"
+	done
 else
 	skip "man page: groff is not installed"
 fi
@@ -628,6 +786,16 @@ for o in $("$bin" --help | grep -o -- '--[a-z][a-z-]*' | sort -u) \
 done
 expect "man page: an entry for every option of --help${missing:+ (missing:$missing)}" \
     '[ -z "$missing" ]'
+
+# bouncestat-daily(8) names every setting the script's header lists.
+sed -n 's/^#   \([A-Z_]*\) .*/\1/p' "$daily" > "$tmp/settings"
+missing=
+while IFS= read -r v; do
+	grep -q -w -- "$v" "$root/doc/bouncestat-daily.8" ||
+	    missing="$missing $v"
+done < "$tmp/settings"
+expect "bouncestat-daily(8): every setting${missing:+ (missing:$missing)}" \
+    '[ -z "$missing" ] && [ -s "$tmp/settings" ]'
 
 echo "contrib: $pass passed, $fail failed"
 [ "$fail" = 0 ]

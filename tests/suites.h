@@ -24,6 +24,7 @@
 	X(csvhdr) \
 	X(exchange) \
 	X(m365) \
+	X(journal) \
 	X(agg) \
 	X(run) \
 	X(normalize) \

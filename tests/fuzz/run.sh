@@ -146,6 +146,8 @@ seed postfix testdata/postfix/*.log
 seed exim testdata/exim/mainlog testdata/exim/mainlog-ms-pid \
     testdata/exim/syslog.log
 seed exchange testdata/exchange/*.LOG testdata/exchange/*.csv
+seed journal testdata/journal/*
+seed_lines journal testdata/journal/journal.json
 seed_lines csv testdata/exchange/*.LOG testdata/exchange/*.csv
 seed_lines postfix_fast testdata/postfix/*.log
 
@@ -229,6 +231,11 @@ dict exchange '#Fields: ' 'date-time,' 'event-id' 'recipient-status' \
     'recipient-address' 'message-id' '{LED=' '};{' 'DELIVER' 'FAIL' \
     'DEFER' 'SENDEXTERNAL' '\xef\xbb\xbf' '\"\"' '550 5.1.1 ' \
     '2026-11-28T10:00:00.000Z,'
+dict journal '{\"' '\":\"' '\",\"' '\"}' '\"MESSAGE\":' \
+    '\"SYSLOG_IDENTIFIER\":\"postfix/smtp\"' '\"SYSLOG_IDENTIFIER\":\"exim\"' \
+    '\"__REALTIME_TIMESTAMP\":\"1795856400000000\"' '\"_PID\":\"1\"' \
+    '\\u' '\\ud83d\\udce7' '\\\"' '[53,48,' ',255]' '\x1e' \
+    'status=bounced (' ' said: 550 5.1.1 '
 dict csv '\xef\xbb\xbf' '\"' '\"\"' ',' ',\"' '\",'
 dict extract '550 ' '550-' '5.1.1' '#5.' 'Connection refused' \
     'connect to ' 'No route to host' '4.7.26'
