@@ -738,6 +738,11 @@ if command -v logrotate > /dev/null 2>&1; then
 	pids=$fpid
 	echo "$fpid" > "$tmp/lr/pid"
 	started "$fpid" "$lrlog"
+	# A follow run writes a counter at 0 the first time (report_prom.c):
+	# a first report, so that the postrotate one shows the lines.
+	kill -USR1 "$fpid"
+	expect "logrotate: a first report, its counters at 0" \
+	    'wait_for "$lrprom" "$(bounced 0)" 30'
 	cat "$log" >> "$lrlog"
 	sleep 1
 	logrotate -f -s "$tmp/lr/state" "$tmp/lr/conf" > "$tmp/lr/out" 2>&1
