@@ -21,6 +21,7 @@
 #include "hash.h"
 #include "hll.h"
 #include "normalize.h"
+#include "hop.h"
 #include "outcome.h"
 #include "topk.h"
 
@@ -105,6 +106,7 @@ struct bs_agg {
 	uint64_t kind_messages[BS_KIND_COUNT];
 	uint64_t kind_count[BS_KIND_COUNT];
 	uint64_t folded;
+	uint64_t hops;	/* deliveries to a content filter (hop.h) */
 
 	struct bs_input_stats *inputs;
 	size_t ninputs, capinputs;
@@ -702,7 +704,7 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	uint64_t h = 0;
 	long row;
 	struct row *r;
-	bool has_id = ev->msgid != NULL && ev->msgid_len > 0;
+	bool has_id = ev->msgid != NULL && ev->msgid_len > 0, hop;
 
 	if ((unsigned)ev->kind >= BS_KIND_COUNT)
 		return BS_OK;
@@ -743,7 +745,10 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 		if (bs_breakdown_event(a->by[i], ev, has_id ? h | 1 : 0) !=
 		    BS_OK)
 			return BS_ERR_NOMEM;
-	if (has_id && bs_outcome_event(a->outcome, ev, h) != BS_OK)
+	hop = ev->kind == BS_DELIVERED && bs_hop_is(ev);
+	a->hops += hop;
+	if (has_id && (hop ? bs_outcome_hop(a->outcome, ev, h) :
+			     bs_outcome_event(a->outcome, ev, h)) != BS_OK)
 		return BS_ERR_NOMEM;
 	if (has_id) {
 		struct pending *pe = &a->pend[a->npend++];
@@ -894,6 +899,7 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 		dst->kind_count[k] += src->kind_count[k];
 	}
 	dst->folded += src->folded;
+	dst->hops += src->hops;
 
 	if (src->estimating && !dst->estimating &&
 	    start_estimating(dst) != BS_OK)
@@ -1059,6 +1065,7 @@ bs_agg_finish(struct bs_agg *a)
 	}
 	t->messages_estimated = a->estimating;
 	t->folded = a->folded;
+	t->content_filter_hops = a->hops;
 	for (i = 0; i < a->nrows; i++) {
 		struct bs_row *r = &a->rows[i].r;
 
@@ -1101,6 +1108,7 @@ bs_agg_reset_counts(struct bs_agg *a)
 	memset(a->kind_messages, 0, sizeof(a->kind_messages));
 	memset(a->kind_count, 0, sizeof(a->kind_count));
 	a->folded = 0;
+	a->hops = 0;
 	a->timed = false;
 	for (i = 0; i < a->nby; i++)
 		bs_breakdown_reset(a->by[i]);
@@ -1153,6 +1161,12 @@ const struct bs_breakdown *
 bs_agg_by(const struct bs_agg *a, size_t i)
 {
 	return a->by[i];
+}
+
+void
+bs_agg_outcomes_by_domain(struct bs_agg *a)
+{
+	bs_outcome_by_domain(a->outcome);
 }
 
 const struct bs_outcomes *

@@ -72,6 +72,8 @@ struct bs_totals {
 	uint64_t messages[BS_KIND_COUNT];	/* distinct messages per kind */
 	bool messages_estimated;
 	uint64_t folded;	/* events folded because of BS_ROWS_MAX */
+	/* Deliveries that were content-filter hops (hop.h), of delivered. */
+	uint64_t content_filter_hops;
 };
 
 struct bs_agg;
@@ -158,6 +160,12 @@ const struct bs_totals *bs_agg_totals(const struct bs_agg *a);
 /* The breakdowns, in the order they were asked for (after finish). */
 size_t bs_agg_nby(const struct bs_agg *a);
 const struct bs_breakdown *bs_agg_by(const struct bs_agg *a, size_t i);
+
+/*
+ * Follow the outcomes per recipient domain too (--by domain; before any
+ * event, and before aggregates are made like a).
+ */
+void bs_agg_outcomes_by_domain(struct bs_agg *a);
 
 /* What happened in the end to the recipients (outcome.h; after finish). */
 const struct bs_outcomes *bs_agg_outcomes(const struct bs_agg *a);

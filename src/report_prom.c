@@ -109,6 +109,11 @@ write_totals(FILE *out, const struct bs_agg *a)
 	family(out, "bouncestat_lines_total", "counter",
 	    "Log lines read in this run.");
 	fprintf(out, "bouncestat_lines_total %" PRIu64 "\n", t->lines);
+	family(out, "bouncestat_content_filter_hops_total", "counter",
+	    "Deliveries that handed mail to a content filter on this host, "
+	    "which queued it again (counted in kind=\"delivered\" too).");
+	fprintf(out, "bouncestat_content_filter_hops_total %" PRIu64 "\n",
+	    t->content_filter_hops);
 	for (i = 0; i < n; i++) {
 		const struct bs_input_stats *s = bs_agg_input(a, i);
 

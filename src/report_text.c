@@ -112,6 +112,10 @@ write_totals(FILE *out, const struct bs_agg *a)
 		if (t->kind[k] > 0)
 			fprintf(out, " (%s%" PRIu64 " message%s)", est,
 			    t->messages[k], t->messages[k] == 1 ? "" : "s");
+		/* A filter's re-injected mail is delivered twice (hop.h). */
+		if (k == BS_DELIVERED && t->content_filter_hops > 0)
+			fprintf(out, ", %" PRIu64 " of them to a content "
+			    "filter", t->content_filter_hops);
 		putc('\n', out);
 	}
 	if (t->folded > 0)
@@ -400,12 +404,59 @@ write_reasons(FILE *out, const struct bs_breakdown *b)
 }
 
 /*
+ * Under a domain row of --by domain: what happened in the end to its
+ * recipients (outcome.h), when the outcomes follow that domain by name.
+ */
+static void
+write_domain_outcome(FILE *out, const struct bs_by_row *row,
+    const struct bs_outcomes *r, int width)
+{
+	const struct bs_outcome_by_domain *d = NULL;
+	const char *e = r->estimated ? "~" : "";
+	char text[512], t[2][32];
+	size_t i, n;
+
+	for (i = 0; i < r->nby_domain && d == NULL; i++) {
+		const struct bs_outcome_by_domain *x = &r->by_domain[i];
+
+		if (row->type == BS_BY_ROW_NULL ?
+			x->type == BS_OUTCOME_DOM_NULL :
+			row->type == BS_BY_ROW_KEY &&
+			    x->type == BS_OUTCOME_DOM_KEY &&
+			    x->len == row->keylen &&
+			    memcmp(x->name, row->key, x->len) == 0)
+			d = x;
+	}
+	if (d == NULL)
+		return;
+	n = (size_t)snprintf(text, sizeof(text), "%s%" PRIu64 " recipient%s, "
+	    "%s%" PRIu64 " delivered", e, d->recipients,
+	    d->recipients == 1 ? "" : "s", e,
+	    d->delivered_first + d->delivered_after_deferral);
+	if (d->delivered_after_deferral > 0) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " (%s%" PRIu64
+		    " after deferral", e, d->delivered_after_deferral);
+		if (d->delay_after_deferral.samples > 0)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    ", median %s, p90 %s",
+			    duration(t[0], 32, d->delay_after_deferral.p50),
+			    duration(t[1], 32, d->delay_after_deferral.p90));
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ")");
+	}
+	snprintf(text + n, sizeof(text) - n, ", %s%" PRIu64 " bounced, %s%"
+	    PRIu64 " expired, %s%" PRIu64 " still queued", e,
+	    d->bounced_first + d->bounced_after_deferral, e, d->expired, e,
+	    d->still_deferred);
+	wrap(out, "outcome: ", text, width);
+}
+
+/*
  * One breakdown as a table: the top rows by failures, each with its
  * most frequent failure codes on a line of its own.
  */
 static void
-write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
-    int width)
+write_table(FILE *out, const struct bs_breakdown *b,
+    const struct bs_outcomes *oc, unsigned top, int width)
 {
 	enum bs_by by = bs_breakdown_by(b);
 	size_t i, n = bs_breakdown_nrows(b), shown = 0, keys = 0;
@@ -458,6 +509,8 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
 		}
 		if (len > 0)
 			wrap(out, "codes: ", codes, width);
+		if (by == BS_BY_DOMAIN && oc->by_domain != NULL)
+			write_domain_outcome(out, r, oc, width);
 		shown++;
 	}
 	if (shown == 0)
@@ -563,7 +616,8 @@ write_breakdowns(FILE *out, const struct bs_agg *a,
 		else if (bs_breakdown_by(b) == BS_BY_REASON)
 			write_reasons(out, b);
 		else
-			write_table(out, b, top, o->width);
+			write_table(out, b, bs_agg_outcomes(a), top,
+			    o->width);
 	}
 }
 

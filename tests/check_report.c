@@ -335,6 +335,11 @@ END_TEST
 	"# HELP bouncestat_lines_total Log lines read in this run.\n" \
 	"# TYPE bouncestat_lines_total counter\n" \
 	"bouncestat_lines_total 42\n" \
+	"# HELP bouncestat_content_filter_hops_total Deliveries that handed " \
+	"mail to a content filter on this host, which queued it again " \
+	"(counted in kind=\"delivered\" too).\n" \
+	"# TYPE bouncestat_content_filter_hops_total counter\n" \
+	"bouncestat_content_filter_hops_total 0\n" \
 	"# HELP bouncestat_input_errors Inputs that could not be read " \
 	"completely in this run.\n" \
 	"# TYPE bouncestat_input_errors gauge\n" \

@@ -29,6 +29,7 @@
 	X(topk) \
 	X(breakdown) \
 	X(outcome) \
+	X(hop) \
 	X(reasons) \
 	X(join) \
 	X(catalog) \
