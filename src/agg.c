@@ -22,6 +22,7 @@
 #include "hll.h"
 #include "normalize.h"
 #include "hop.h"
+#include "notify.h"
 #include "outcome.h"
 #include "topk.h"
 
@@ -118,6 +119,7 @@ struct bs_agg {
 	struct bs_breakdown *by[BS_BY_COUNT];
 	size_t nby;
 	struct bs_outcome *outcome;	/* what happened in the end */
+	struct bs_notify *notify;	/* notifications this server sent */
 	bool timed;
 	time_t first, last;
 };
@@ -148,7 +150,8 @@ bs_agg_new(bool detail)
 	atomic_init(&a->budget->refs, 1);
 	atomic_init(&a->budget->exhausted, false);
 	a->detail = detail;
-	if ((a->outcome = bs_outcome_new()) == NULL) {
+	if ((a->outcome = bs_outcome_new()) == NULL ||
+	    (a->notify = bs_notify_new(false)) == NULL) {
 		bs_agg_free(a);
 		return NULL;
 	}
@@ -222,7 +225,10 @@ new_like(const struct bs_agg *a)
 	n->budget = a->budget;
 	atomic_fetch_add(&a->budget->refs, 1);
 	bs_outcome_free(n->outcome);
-	if ((n->outcome = bs_outcome_new_after(a->outcome, false)) == NULL) {
+	bs_notify_free(n->notify);
+	n->notify = NULL;
+	if ((n->outcome = bs_outcome_new_after(a->outcome, false)) == NULL ||
+	    (n->notify = bs_notify_new(true)) == NULL) {
 		bs_agg_free(n);
 		return NULL;
 	}
@@ -320,6 +326,7 @@ bs_agg_free(struct bs_agg *a)
 	for (i = 0; i < a->nby; i++)
 		bs_breakdown_free(a->by[i]);
 	bs_outcome_free(a->outcome);
+	bs_notify_free(a->notify);
 	for (i = 0; i < a->ninputs; i++)
 		free(a->inputs[i].path);
 	free(a->inputs);
@@ -750,6 +757,8 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	if (has_id && (hop ? bs_outcome_hop(a->outcome, ev, h) :
 			     bs_outcome_event(a->outcome, ev, h)) != BS_OK)
 		return BS_ERR_NOMEM;
+	if (has_id && bs_notify_event(a->notify, ev, h) != BS_OK)
+		return BS_ERR_NOMEM;
 	if (has_id) {
 		struct pending *pe = &a->pend[a->npend++];
 
@@ -900,6 +909,8 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 	}
 	dst->folded += src->folded;
 	dst->hops += src->hops;
+	if (bs_notify_merge(dst->notify, src->notify) != BS_OK)
+		return BS_ERR_NOMEM;
 
 	if (src->estimating && !dst->estimating &&
 	    start_estimating(dst) != BS_OK)
@@ -1113,6 +1124,7 @@ bs_agg_reset_counts(struct bs_agg *a)
 	for (i = 0; i < a->nby; i++)
 		bs_breakdown_reset(a->by[i]);
 	bs_outcome_reset(a->outcome);
+	bs_notify_reset(a->notify);
 	for (i = 0; i < a->ninputs; i++) {
 		a->inputs[i].lines = a->inputs[i].events = 0;
 		a->inputs[i].cut = a->inputs[i].match_errors = 0;
@@ -1161,6 +1173,18 @@ const struct bs_breakdown *
 bs_agg_by(const struct bs_agg *a, size_t i)
 {
 	return a->by[i];
+}
+
+bs_status
+bs_agg_notify(struct bs_agg *a, const struct bs_event *ev)
+{
+	return bs_notify_sent(a->notify, ev);
+}
+
+void
+bs_agg_notifications(const struct bs_agg *a, struct bs_notifications *r)
+{
+	bs_notify_results(a->notify, r);
 }
 
 void

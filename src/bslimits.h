@@ -132,6 +132,14 @@
 #define BS_OUTCOME_RECIPIENTS	(3u << 15)
 #define BS_OUTCOME_DOMAINS	1024
 
+/*
+ * Notifications sent (notify.h): the ids of the notifications followed to
+ * see whether they failed themselves, 8 bytes each in a table at most
+ * three quarters full (1 MiB at most).  Far more bounces than a server
+ * sends in a day; past it they are counted, not followed.
+ */
+#define BS_NOTIFY_IDS		65536
+
 /* PCRE2 limits that turn a runaway pattern into a reported error. */
 #define BS_MATCH_LIMIT		1000000u
 #define BS_DEPTH_LIMIT		10000u

@@ -353,6 +353,21 @@ write_outcomes(FILE *out, const struct bs_agg *a)
 	    r->error_bound);
 }
 
+/* "notifications" (notify.h): those this server sent, and failed ones. */
+static void
+write_notifications(FILE *out, const struct bs_agg *a)
+{
+	struct bs_notifications r;
+
+	bs_agg_notifications(a, &r);
+	fprintf(out, "  \"notifications\": {\"sent\": %" PRIu64
+	    ", \"non_delivery\": %" PRIu64 ", \"delay\": %" PRIu64
+	    ", \"success\": %" PRIu64 ", \"failed_themselves\": %" PRIu64
+	    ", \"estimated\": %s},\n", r.sent, r.by_type[BS_NOTIFY_FAILURE],
+	    r.by_type[BS_NOTIFY_DELAY], r.by_type[BS_NOTIFY_SUCCESS],
+	    r.failed_themselves, r.estimated ? "true" : "false");
+}
+
 int
 bs_report_json(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
@@ -364,6 +379,7 @@ bs_report_json(FILE *out, const struct bs_agg *a,
 	write_totals(out, a);
 	write_period(out, a, o);
 	write_outcomes(out, a);
+	write_notifications(out, a);
 	write_by(out, a);
 	fputs("  \"codes\": [", out);
 	for (i = 0; i < n; i++) {

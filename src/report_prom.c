@@ -90,6 +90,28 @@ write_rows(FILE *out, const struct bs_agg *a)
 	}
 }
 
+/* Every type, zeros included, so that no series comes and goes. */
+static void
+write_notifications(FILE *out, const struct bs_agg *a)
+{
+	static const char *const types[BS_NOTIFY_TYPES] = { "non_delivery",
+		"delay", "success" };
+	struct bs_notifications r;
+	int k;
+
+	bs_agg_notifications(a, &r);
+	family(out, "bouncestat_notifications_sent_total", "counter",
+	    "Delivery status notifications this server sent, per type.");
+	for (k = 0; k < BS_NOTIFY_TYPES; k++)
+		fprintf(out, "bouncestat_notifications_sent_total{type=\"%s\"} %"
+		    PRIu64 "\n", types[k], r.by_type[k]);
+	family(out, "bouncestat_notifications_failed_total", "counter",
+	    "Notifications this server sent that were bounced, deferred or "
+	    "refused in turn (a sign of backscatter).");
+	fprintf(out, "bouncestat_notifications_failed_total %" PRIu64 "\n",
+	    r.failed_themselves);
+}
+
 static void
 write_totals(FILE *out, const struct bs_agg *a)
 {
@@ -114,6 +136,7 @@ write_totals(FILE *out, const struct bs_agg *a)
 	    "which queued it again (counted in kind=\"delivered\" too).");
 	fprintf(out, "bouncestat_content_filter_hops_total %" PRIu64 "\n",
 	    t->content_filter_hops);
+	write_notifications(out, a);
 	for (i = 0; i < n; i++) {
 		const struct bs_input_stats *s = bs_agg_input(a, i);
 

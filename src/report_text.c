@@ -324,6 +324,30 @@ write_outcomes(FILE *out, const struct bs_agg *a, int width)
 	}
 }
 
+/*
+ * The delivery status notifications this server sent (notify.h), when it
+ * sent any, and how many failed themselves: backscatter's sign.
+ */
+static void
+write_notifications(FILE *out, const struct bs_agg *a, int width)
+{
+	struct bs_notifications r;
+	char text[512];
+
+	bs_agg_notifications(a, &r);
+	if (r.sent == 0)
+		return;
+	snprintf(text, sizeof(text), "%" PRIu64 " sent by this server (%"
+	    PRIu64 " non-delivery, %" PRIu64 " delay, %" PRIu64 " success); "
+	    "%s%" PRIu64 " of them failed in turn (bounced, deferred or "
+	    "refused: their senders do not take mail, a sign of "
+	    "backscatter).", r.sent, r.by_type[BS_NOTIFY_FAILURE],
+	    r.by_type[BS_NOTIFY_DELAY], r.by_type[BS_NOTIFY_SUCCESS],
+	    r.estimated ? "at least " : "", r.failed_themselves);
+	fputs("\nNotifications (bounces and warnings to senders):\n", out);
+	wrap_at(out, 2, "", text, width);
+}
+
 /* "1234" or "~1234" for a count that is a lower bound. */
 static const char *
 num(char *buf, size_t n, uint64_t v, bool est)
@@ -630,6 +654,7 @@ bs_report_text(FILE *out, const struct bs_agg *a,
 	write_totals(out, a);
 	write_period(out, a, o);
 	write_outcomes(out, a, o->width);
+	write_notifications(out, a, o->width);
 	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		bool header = false;
 

@@ -411,21 +411,29 @@ START_TEST(test_hops)
 {
 	static const struct {
 		const char *path;
-		uint64_t hops, delivered, recipients, first, bounced;
+		uint64_t hops, delivered, recipients, first, bounced, still;
+		uint64_t sent, failed;
 	} t[] = {
-		{ "../testdata/postfix/filter.log", 3, 7, 6, 4, 2 },
-		{ "../testdata/exim/filter.log", 1, 3, 3, 2, 1 },
+		{ "../testdata/postfix/filter.log", 3, 8, 9, 5, 2, 2, 3, 2 },
+		{ "../testdata/exim/filter.log", 1, 3, 3, 2, 1, 0, 1, 0 },
 	};
-	size_t i;
-	unsigned jobs;
+	/* One core, then pieces cut at several places, on two. */
+	static const unsigned long long cut[][2] = {
+		{ 0, 0 },
+		{ 900, 700 },
+		{ 1500, 2000 },
+		{ 3000, 1200 },
+	};
+	size_t i, c;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		for (jobs = 1; jobs <= 2; jobs++) {
+		for (c = 0; c < sizeof(cut) / sizeof(cut[0]); c++) {
 			char *paths[] = { (char *)t[i].path };
-			struct bs_agg *a = read_paths(paths, 1, jobs,
-			    jobs == 2 ? 900 : 0, jobs == 2 ? 700 : 0);
+			struct bs_agg *a = read_paths(paths, 1, c ? 2 : 1,
+			    cut[c][0], cut[c][1]);
 			const struct bs_outcomes *r = bs_agg_outcomes(a);
 			const struct bs_totals *tt = bs_agg_totals(a);
+			struct bs_notifications nt;
 
 			ck_assert_uint_eq(tt->content_filter_hops, t[i].hops);
 			ck_assert_uint_eq(tt->kind[BS_DELIVERED],
@@ -433,8 +441,15 @@ START_TEST(test_hops)
 			ck_assert_uint_eq(r->recipients, t[i].recipients);
 			ck_assert_uint_eq(r->delivered_first, t[i].first);
 			ck_assert_uint_eq(r->bounced_first, t[i].bounced);
-			ck_assert_uint_eq(r->deferred, 0);
-			ck_assert_uint_eq(r->still_deferred, 0);
+			ck_assert_uint_eq(r->deferred, t[i].still);
+			ck_assert_uint_eq(r->still_deferred, t[i].still);
+			bs_agg_notifications(a, &nt);
+			ck_assert_uint_eq(nt.sent, t[i].sent);
+			ck_assert_uint_eq(nt.by_type[BS_NOTIFY_FAILURE], 1);
+			ck_assert_msg(nt.failed_themselves == t[i].failed,
+			    "%s cut %zu: failed %llu", t[i].path, c,
+			    (unsigned long long)nt.failed_themselves);
+			ck_assert(!nt.estimated);
 			rows_add_up(r);
 			bs_agg_free(a);
 		}

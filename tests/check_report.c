@@ -340,6 +340,17 @@ END_TEST
 	"(counted in kind=\"delivered\" too).\n" \
 	"# TYPE bouncestat_content_filter_hops_total counter\n" \
 	"bouncestat_content_filter_hops_total 0\n" \
+	"# HELP bouncestat_notifications_sent_total Delivery status " \
+	"notifications this server sent, per type.\n" \
+	"# TYPE bouncestat_notifications_sent_total counter\n" \
+	"bouncestat_notifications_sent_total{type=\"non_delivery\"} 0\n" \
+	"bouncestat_notifications_sent_total{type=\"delay\"} 0\n" \
+	"bouncestat_notifications_sent_total{type=\"success\"} 0\n" \
+	"# HELP bouncestat_notifications_failed_total Notifications this " \
+	"server sent that were bounced, deferred or refused in turn (a sign " \
+	"of backscatter).\n" \
+	"# TYPE bouncestat_notifications_failed_total counter\n" \
+	"bouncestat_notifications_failed_total 0\n" \
 	"# HELP bouncestat_input_errors Inputs that could not be read " \
 	"completely in this run.\n" \
 	"# TYPE bouncestat_input_errors gauge\n" \

@@ -30,6 +30,7 @@
 	X(breakdown) \
 	X(outcome) \
 	X(hop) \
+	X(notify) \
 	X(reasons) \
 	X(join) \
 	X(catalog) \
