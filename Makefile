@@ -133,6 +133,7 @@ check: $(BUILD)/bouncestat $(BUILD)/check_all
 	sh tests/live.sh $(BUILD)/bouncestat
 	sh tests/docs.sh $(BUILD)/bouncestat
 	sh tests/promtool.sh $(BUILD)/bouncestat
+	sh tests/gen_truth.sh $(BUILD)/bouncestat
 	cd tests && CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-3} \
 	    $(abspath $(BUILD))/check_all
 

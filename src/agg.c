@@ -21,6 +21,8 @@
 #include "hash.h"
 #include "hll.h"
 #include "normalize.h"
+#include "hop.h"
+#include "notify.h"
 #include "outcome.h"
 #include "topk.h"
 
@@ -105,6 +107,7 @@ struct bs_agg {
 	uint64_t kind_messages[BS_KIND_COUNT];
 	uint64_t kind_count[BS_KIND_COUNT];
 	uint64_t folded;
+	uint64_t hops;	/* deliveries to a content filter (hop.h) */
 
 	struct bs_input_stats *inputs;
 	size_t ninputs, capinputs;
@@ -118,6 +121,7 @@ struct bs_agg {
 	struct bs_breakdown *by[BS_BY_COUNT];
 	size_t nby;
 	struct bs_outcome *outcome;	/* what happened in the end */
+	struct bs_notify *notify;	/* notifications this server sent */
 	bool timed;
 	time_t first, last;
 };
@@ -138,7 +142,8 @@ bs_agg_new(bool detail)
 	atomic_init(&a->budget->refs, 1);
 	atomic_init(&a->budget->exhausted, false);
 	a->detail = detail;
-	if ((a->outcome = bs_outcome_new()) == NULL) {
+	if ((a->outcome = bs_outcome_new()) == NULL ||
+	    (a->notify = bs_notify_new(false)) == NULL) {
 		bs_agg_free(a);
 		return NULL;
 	}
@@ -212,7 +217,10 @@ new_like(const struct bs_agg *a)
 	n->budget = a->budget;
 	atomic_fetch_add(&a->budget->refs, 1);
 	bs_outcome_free(n->outcome);
-	if ((n->outcome = bs_outcome_new_after(a->outcome, false)) == NULL) {
+	bs_notify_free(n->notify);
+	n->notify = NULL;
+	if ((n->outcome = bs_outcome_new_after(a->outcome, false)) == NULL ||
+	    (n->notify = bs_notify_new(true)) == NULL) {
 		bs_agg_free(n);
 		return NULL;
 	}
@@ -310,6 +318,7 @@ bs_agg_free(struct bs_agg *a)
 	for (i = 0; i < a->nby; i++)
 		bs_breakdown_free(a->by[i]);
 	bs_outcome_free(a->outcome);
+	bs_notify_free(a->notify);
 	for (i = 0; i < a->ninputs; i++)
 		free(a->inputs[i].path);
 	free(a->inputs);
@@ -694,7 +703,7 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	uint64_t h = 0;
 	long row;
 	struct row *r;
-	bool has_id = ev->msgid != NULL && ev->msgid_len > 0;
+	bool has_id = ev->msgid != NULL && ev->msgid_len > 0, hop;
 
 	if ((unsigned)ev->kind >= BS_KIND_COUNT)
 		return BS_OK;
@@ -735,7 +744,12 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 		if (bs_breakdown_event(a->by[i], ev, has_id ? h | 1 : 0) !=
 		    BS_OK)
 			return BS_ERR_NOMEM;
-	if (has_id && bs_outcome_event(a->outcome, ev, h) != BS_OK)
+	hop = ev->kind == BS_DELIVERED && bs_hop_is(ev);
+	a->hops += hop;
+	if (has_id && (hop ? bs_outcome_hop(a->outcome, ev, h) :
+			     bs_outcome_event(a->outcome, ev, h)) != BS_OK)
+		return BS_ERR_NOMEM;
+	if (has_id && bs_notify_event(a->notify, ev, h) != BS_OK)
 		return BS_ERR_NOMEM;
 	if (has_id) {
 		struct pending *pe = &a->pend[a->npend++];
@@ -893,6 +907,9 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 		dst->kind_count[k] += src->kind_count[k];
 	}
 	dst->folded += src->folded;
+	dst->hops += src->hops;
+	if (bs_notify_merge(dst->notify, src->notify) != BS_OK)
+		return BS_ERR_NOMEM;
 
 	if (src->estimating && !dst->estimating &&
 	    start_estimating(dst) != BS_OK)
@@ -1060,6 +1077,7 @@ bs_agg_finish(struct bs_agg *a)
 	}
 	t->messages_estimated = a->estimating;
 	t->folded = a->folded;
+	t->content_filter_hops = a->hops;
 	for (i = 0; i < a->nrows; i++) {
 		struct bs_row *r = &a->rows[i].r;
 
@@ -1102,10 +1120,12 @@ bs_agg_reset_counts(struct bs_agg *a)
 	memset(a->kind_messages, 0, sizeof(a->kind_messages));
 	memset(a->kind_count, 0, sizeof(a->kind_count));
 	a->folded = 0;
+	a->hops = 0;
 	a->timed = false;
 	for (i = 0; i < a->nby; i++)
 		bs_breakdown_reset(a->by[i]);
 	bs_outcome_reset(a->outcome);
+	bs_notify_reset(a->notify);
 	for (i = 0; i < a->ninputs; i++) {
 		a->inputs[i].lines = a->inputs[i].events = 0;
 		a->inputs[i].cut = a->inputs[i].match_errors = 0;
@@ -1163,6 +1183,24 @@ const struct bs_breakdown *
 bs_agg_by(const struct bs_agg *a, size_t i)
 {
 	return a->by[i];
+}
+
+bs_status
+bs_agg_notify(struct bs_agg *a, const struct bs_event *ev)
+{
+	return bs_notify_sent(a->notify, ev);
+}
+
+void
+bs_agg_notifications(const struct bs_agg *a, struct bs_notifications *r)
+{
+	bs_notify_results(a->notify, r);
+}
+
+void
+bs_agg_outcomes_by_domain(struct bs_agg *a)
+{
+	bs_outcome_by_domain(a->outcome);
 }
 
 const struct bs_outcomes *

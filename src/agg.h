@@ -22,6 +22,7 @@
 #include "bslimits.h"
 #include "diag.h"
 #include "event.h"
+#include "notify.h"
 #include "outcome.h"
 
 /*
@@ -91,6 +92,8 @@ struct bs_totals {
 	 */
 	bool joined;
 	uint64_t senders_forgotten;
+	/* Deliveries that were content-filter hops (hop.h), of delivered. */
+	uint64_t content_filter_hops;
 };
 
 struct bs_agg;
@@ -181,6 +184,20 @@ void bs_agg_set_join(struct bs_agg *a, uint64_t senders_forgotten);
 /* The breakdowns, in the order they were asked for (after finish). */
 size_t bs_agg_nby(const struct bs_agg *a);
 const struct bs_breakdown *bs_agg_by(const struct bs_agg *a, size_t i);
+
+/*
+ * Follow the outcomes per recipient domain too (--by domain; before any
+ * event, and before aggregates are made like a).
+ */
+void bs_agg_outcomes_by_domain(struct bs_agg *a);
+
+/*
+ * A notification this server sent (a BS_NOTE_NOTIFY note; notify.h), and
+ * the counts of them.  BS_ERR_NOMEM when out of memory.
+ */
+bs_status bs_agg_notify(struct bs_agg *a, const struct bs_event *ev);
+void bs_agg_notifications(const struct bs_agg *a,
+    struct bs_notifications *r);
 
 /* What happened in the end to the recipients (outcome.h; after finish). */
 const struct bs_outcomes *bs_agg_outcomes(const struct bs_agg *a);

@@ -85,7 +85,15 @@ struct bs_text {
 enum bs_note {
 	BS_NOTE_EVENT = 0,	/* an event of ev->kind */
 	BS_NOTE_ARRIVAL,	/* msgid arrived from sender (no kind) */
-	BS_NOTE_GONE		/* msgid left the queue (no kind) */
+	BS_NOTE_GONE,		/* msgid left the queue (no kind) */
+	/*
+	 * This server sent a delivery status notification about msgid (a
+	 * note for the aggregate, not the join): its own message id is
+	 * notify_id, and kind says which: BS_BOUNCED a non-delivery
+	 * notification, BS_DEFERRED a delay notification, BS_DELIVERED a
+	 * success notification.  README "Notifications sent".
+	 */
+	BS_NOTE_NOTIFY
 };
 
 struct bs_event {
@@ -107,6 +115,7 @@ struct bs_event {
 	struct bs_text remote_ip;
 	struct bs_text sender;		/* "" is the null sender */
 	double delay;			/* seconds; < 0 when not stated */
+	struct bs_text notify_id;	/* BS_NOTE_NOTIFY only */
 
 	/*
 	 * Filled by run.c, not by parsers: the time read from stamp, and

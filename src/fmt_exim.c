@@ -1266,6 +1266,37 @@ emit_arrival(struct bs_event *ev, const char *b, size_t n, bs_event_fn emit,
 }
 
 /*
+ * A notification this server sent (notify.h): the arrival of a message
+ * from the null sender that Exim made itself about the message R= names,
+ * "NEWID <= <> R=ID U=user P=local S=..." (a bounce, or a delay warning:
+ * Exim logs both alike, and both count as non-delivery notifications).
+ * Leaves ev as it found it.
+ */
+static void
+emit_notify(struct bs_event *ev, const char *b, size_t n, bs_event_fn emit,
+    void *ctx)
+{
+	struct bs_event nt = *ev;
+	const char *r, *p;
+	size_t k;
+
+	if (n < 9 || memcmp(b, "<= <> R=", 8) != 0 ||
+	    memmem(b, n, " P=local", 8) == NULL)
+		return;
+	r = b + 8;
+	p = memchr(r, ' ', n - 8);
+	k = p != NULL ? (size_t)(p - r) : n - 8;
+	if (k == 0)
+		return;
+	nt.note = BS_NOTE_NOTIFY;
+	nt.kind = BS_BOUNCED;
+	set_text(&nt.notify_id, ev->msgid, ev->msgid_len);
+	nt.msgid = r;
+	nt.msgid_len = k;
+	emit(ctx, &nt);
+}
+
+/*
  * Hot: runs for every line of an Exim log that holds a needle.  A PCRE2
  * failure on a line whose flag already decided the kind still emits the
  * event (without codes), so the counts stay right, and reports the
@@ -1299,6 +1330,7 @@ exim_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		    (enum bs_kind)flag, &ev);
 	else if (flag == FLAG_ARRIVAL) {
 		ev.kind = BS_DELIVERED;		/* a note has no kind */
+		emit_notify(&ev, l.body, l.body_len, emit, ctx);
 		emit_arrival(&ev, l.body, l.body_len, emit, ctx);
 		return BS_OK;
 	} else if (l.msgid != NULL && is_completed(l.body, l.body_len)) {
@@ -1365,7 +1397,7 @@ exim_probe(const char *s, size_t n)
  * chatter that fills most of a mainlog never reach the parser).
  */
 static const char *const exim_needles[] = {
-	"=> ", "-> ", ">> ", "== ", "** ", "rejected", NULL
+	"=> ", "-> ", ">> ", "== ", "** ", "rejected", "<> R=", NULL
 };
 
 /*

@@ -743,6 +743,10 @@ run(const struct bs_options *o)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	/* Outcomes per domain when asked for (not the default report's). */
+	for (size_t i = 0; i < o->nby; i++)
+		if (o->by[i] == BS_BY_DOMAIN && o->output != BS_OUT_EVENTS)
+			bs_agg_outcomes_by_domain(agg);
 	if (o->action == BS_ACT_FOLLOW) {
 		struct bs_events_writer w;
 

@@ -39,7 +39,8 @@ enum rec_state {
 	R_DELIVERED, /* summaries: how the recipient ended */
 	R_BOUNCED,
 	R_EXPIRED,
-	R_MSGEXP /* the message expired */
+	R_MSGEXP, /* the message expired */
+	R_HOP	  /* summaries: handed to a content filter (hop.h), no end */
 };
 
 enum {
@@ -84,6 +85,25 @@ struct counts {
 	uint64_t untracked;
 };
 
+/*
+ * A domain's counts (--by domain): an index of struct counts' order, and
+ * the delays after deferral in DOM_NBUCKETS coarse buckets (allocated at
+ * the first).
+ */
+enum { DS_DF, DS_DA, DS_BF, DS_BA, DS_EX, DS_N };
+#define DOM_NBUCKETS (EXACT_CS + (NBUCKETS - EXACT_CS) / 4)
+
+struct domstat {
+	uint64_t n[DS_N];
+	uint32_t *hist;
+	uint64_t samples;
+	double max;
+};
+
+/* A record's domain index as an index of ds (DOM_OTHER last). */
+#define DS_INDEX(dom) ((dom) == DOM_OTHER ? BS_OUTCOME_DOMAINS + 1u : (dom))
+#define DS_SLOTS (BS_OUTCOME_DOMAINS + 2)
+
 struct bs_outcome {
 	bool after; /* made by bs_outcome_new_after */
 	bool piece; /* takes nothing from the budget */
@@ -98,6 +118,10 @@ struct bs_outcome {
 	uint8_t dom_len[BS_OUTCOME_DOMAINS + 1];
 	uint16_t dom_index[DOM_SLOTS]; /* index, 0 empty */
 	size_t ndom;
+
+	/* --by domain: counts per domain index (DS_INDEX), and the rows. */
+	struct domstat *ds;
+	struct bs_outcome_by_domain *rows;
 
 	struct bs_outcomes res;
 };
@@ -197,6 +221,65 @@ hist_result(const struct hist *h, struct bs_delays *d)
 	d->p90 = hist_pct(h, 90);
 	d->p99 = hist_pct(h, 99);
 	d->max = h->max;
+}
+
+/*
+ * A domain's histogram: four of the run's buckets in one past the exact
+ * ones (8 per power of two: a bucket's half width is within 1/16).
+ */
+static size_t
+dom_bucket(double seconds)
+{
+	size_t b = bs_outcome_bucket(seconds);
+
+	return b < EXACT_CS ? b : EXACT_CS + (b - EXACT_CS) / 4;
+}
+
+static double
+dom_bucket_value(size_t c)
+{
+	size_t lo;
+
+	if (c < EXACT_CS)
+		return bs_outcome_bucket_value(c);
+	lo = EXACT_CS + (c - EXACT_CS) * 4;
+	return (bs_outcome_bucket_value(lo) + bs_outcome_bucket_value(lo + 3)) /
+	    2;
+}
+
+/* Add a delay to s's histogram h (s->hist, or a copy of it). */
+static bool
+dom_hist_add(struct domstat *s, uint32_t **h, double seconds)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (*h == NULL && (*h = calloc(DOM_NBUCKETS, sizeof(**h))) == NULL)
+		return false;
+	(*h)[dom_bucket(seconds)]++;
+	if (s->samples == 0 || seconds > s->max)
+		s->max = seconds;
+	s->samples++;
+	return true;
+}
+
+static double
+dom_pct(const uint32_t *h, uint64_t samples, double max, unsigned p)
+{
+	uint64_t rank = (samples * p + 99) / 100, seen = 0;
+	size_t i;
+	double v;
+
+	if (rank == 0)
+		rank = 1;
+	if (rank >= samples)
+		return max;
+	for (i = 0; i < DOM_NBUCKETS; i++) {
+		seen += h[i];
+		if (seen >= rank)
+			break;
+	}
+	v = dom_bucket_value(i < DOM_NBUCKETS ? i : DOM_NBUCKETS - 1);
+	return v > max ? max : v;
 }
 
 /* --- domains ----------------------------------------------------------- */
@@ -404,8 +487,21 @@ defer_bucket(unsigned d)
  */
 static void
 count_end(struct bs_outcome *o, enum rec_state kind, unsigned defers,
-    double delay)
+    double delay, uint16_t dom)
 {
+	/* A hop is no outcome: the new id's recipient has the end. */
+	if (kind == R_HOP)
+		return;
+	if (o->ds != NULL) {
+		struct domstat *s = &o->ds[DS_INDEX(dom)];
+
+		s->n[kind == R_DELIVERED  ? (defers ? DS_DA : DS_DF) :
+			kind == R_BOUNCED ? (defers ? DS_BA : DS_BF) :
+					    DS_EX]++;
+		/* Out of memory: the domain's delays miss one (no error). */
+		if (kind == R_DELIVERED && defers > 0 && delay >= 0)
+			(void)dom_hist_add(s, &s->hist, delay);
+	}
 	if (defers > 0)
 		o->c.before[defer_bucket(defers)]++;
 	switch (kind) {
@@ -473,7 +569,7 @@ end_at(struct bs_outcome *o, size_t i, const struct rec *e)
 		return;
 	}
 	count_end(o, (enum rec_state)e->state, r->defers,
-	    delay_of(e, r->flags, r->first, r->defers));
+	    delay_of(e, r->flags, r->first, r->defers), r->dom);
 	delete_at(o, i);
 }
 
@@ -539,14 +635,24 @@ message_expired(struct bs_outcome *o, uint32_t msg, const struct bs_event *ev)
 	return BS_OK;
 }
 
+static bs_status track(struct bs_outcome *o, const struct bs_event *ev,
+    uint32_t msg, enum rec_state kind);
+
+bs_status
+bs_outcome_hop(struct bs_outcome *o, const struct bs_event *ev, uint64_t h48)
+{
+	uint32_t msg = (uint32_t)(h48 >> 16);
+
+	if (ev->recipient.ptr == NULL)
+		return BS_OK;
+	return track(o, ev, msg == 0 ? 1 : msg, R_HOP);
+}
+
 bs_status
 bs_outcome_event(struct bs_outcome *o, const struct bs_event *ev, uint64_t h48)
 {
-	uint32_t msg = (uint32_t)(h48 >> 16), rcpt;
+	uint32_t msg = (uint32_t)(h48 >> 16);
 	enum rec_state kind;
-	struct found f;
-	struct rec e, r;
-	bool nomem;
 
 	if (msg == 0)
 		msg = 1;
@@ -568,6 +674,19 @@ bs_outcome_event(struct bs_outcome *o, const struct bs_event *ev, uint64_t h48)
 	}
 	if (ev->recipient.ptr == NULL)
 		return kind == R_EXPIRED ? message_expired(o, msg, ev) : BS_OK;
+	return track(o, ev, msg, kind);
+}
+
+/* An event of a recipient of msg: in flight, or its end (kind). */
+static bs_status
+track(struct bs_outcome *o, const struct bs_event *ev, uint32_t msg,
+    enum rec_state kind)
+{
+	uint32_t rcpt;
+	struct found f;
+	struct rec e, r;
+	bool nomem;
+
 	rcpt = (uint32_t)bs_hash_bytes(ev->recipient.ptr, ev->recipient.len);
 	find(o, msg, rcpt, &f);
 	if (f.inflight >= 0) {
@@ -591,10 +710,16 @@ bs_outcome_event(struct bs_outcome *o, const struct bs_event *ev, uint64_t h48)
 		r.first = (uint32_t)ev->time;
 		r.flags |= F_TIMED;
 	}
+	/* Every recipient's domain with --by domain, else those in flight. */
+	if (kind == R_INFLIGHT || o->ds != NULL) {
+		char buf[DOM_NAME_MAX + 1];
+
+		r.dom = dom_intern(o, buf, domain_of(&ev->recipient, buf));
+	}
 	if (kind != R_INFLIGHT && !(r.flags & F_CONT)) {
 		/* Ended at its first event: counted, never kept. */
 		end_of(ev, kind, &e);
-		count_end(o, kind, 0, delay_of(&e, r.flags, r.first, 0));
+		count_end(o, kind, 0, delay_of(&e, r.flags, r.first, 0), r.dom);
 		return BS_OK;
 	}
 	if (!room(o, &nomem)) {
@@ -603,17 +728,14 @@ bs_outcome_event(struct bs_outcome *o, const struct bs_event *ev, uint64_t h48)
 		o->c.untracked++;
 		if (kind != R_INFLIGHT) {
 			end_of(ev, kind, &e);
-			count_end(o, kind, 0,
-			    delay_of(&e, r.flags, r.first, 0));
+			count_end(o, kind, 0, delay_of(&e, r.flags, r.first, 0),
+			    r.dom);
 		}
 		return BS_OK;
 	}
 	if (kind == R_INFLIGHT) {
-		char buf[DOM_NAME_MAX + 1];
-
 		r.state = R_INFLIGHT;
 		r.defers = 1;
-		r.dom = dom_intern(o, buf, domain_of(&ev->recipient, buf));
 	} else {
 		end_of(ev, kind, &e);
 		r.state = e.state;
@@ -654,6 +776,8 @@ bs_outcome_new_after(const struct bs_outcome *o, bool piece)
 	atomic_fetch_add(&o->budget->refs, 1);
 	n->after = true;
 	n->piece = piece;
+	if (o->ds != NULL)
+		bs_outcome_by_domain(n);
 	return n;
 }
 
@@ -670,8 +794,21 @@ bs_outcome_free(struct bs_outcome *o)
 		free(o->budget);
 	for (i = 1; i <= o->ndom; i++)
 		free(o->dom_name[i]);
+	if (o->ds != NULL)
+		for (i = 0; i < DS_SLOTS; i++)
+			free(o->ds[i].hist);
+	free(o->ds);
+	free(o->rows);
 	free(o->slots);
 	free(o);
+}
+
+void
+bs_outcome_by_domain(struct bs_outcome *o)
+{
+	/* Without memory the rows are missing, not wrong (none are made). */
+	if (o->ds == NULL)
+		o->ds = calloc(DS_SLOTS, sizeof(*o->ds));
 }
 
 /* --- merging ----------------------------------------------------------- */
@@ -737,10 +874,43 @@ keep(struct bs_outcome *d, struct rec *r)
 		d->c.untracked++;
 		if (r->state != R_INFLIGHT && r->state != R_MSGEXP)
 			count_end(d, (enum rec_state)r->state, r->defers,
-			    delay_of(r, r->flags, r->first, r->defers));
+			    delay_of(r, r->flags, r->first, r->defers), r->dom);
 		return BS_OK;
 	}
 	insert(d, r);
+	return BS_OK;
+}
+
+/* What src counted per domain, into dst's domains (map: src -> dst). */
+static bs_status
+merge_domains(struct bs_outcome *d, const struct bs_outcome *s,
+    const uint16_t *map)
+{
+	size_t i, k, b;
+
+	for (i = 0; i < DS_SLOTS; i++) {
+		const struct domstat *x = &s->ds[i];
+		struct domstat *y;
+
+		if (i == 0 || i == BS_OUTCOME_DOMAINS + 1u)
+			y = &d->ds[i];
+		else if (i <= s->ndom)
+			y = &d->ds[DS_INDEX(map[i])];
+		else
+			continue;
+		for (k = 0; k < DS_N; k++)
+			y->n[k] += x->n[k];
+		if (x->samples == 0)
+			continue;
+		if (y->hist == NULL &&
+		    (y->hist = calloc(DOM_NBUCKETS, sizeof(*y->hist))) == NULL)
+			return BS_ERR_NOMEM;
+		for (b = 0; b < DOM_NBUCKETS; b++)
+			y->hist[b] += x->hist[b];
+		if (y->samples == 0 || x->max > y->max)
+			y->max = x->max;
+		y->samples += x->samples;
+	}
 	return BS_OK;
 }
 
@@ -753,6 +923,7 @@ bs_outcome_merge(struct bs_outcome *d, const struct bs_outcome *s)
 	map[0] = 0;
 	for (i = 1; i <= s->ndom; i++)
 		map[i] = dom_intern(d, s->dom_name[i], s->dom_len[i]);
+#define MAP(dom) ((dom) == DOM_OTHER ? DOM_OTHER : map[(dom)])
 
 	merge_expiries(d, s);
 	/* Step 2: src's summaries end dst's recipients in flight. */
@@ -775,14 +946,14 @@ bs_outcome_merge(struct bs_outcome *d, const struct bs_outcome *s)
 			continue;
 		}
 		r = *x;
-		r.dom = 0;
+		r.dom = MAP(x->dom);
 		if (d->after && !f.any && !f.msgexp) {
 			if (keep(d, &r) != BS_OK)
 				return BS_ERR_NOMEM;
 			continue;
 		}
 		count_end(d, (enum rec_state)x->state, x->defers,
-		    delay_of(x, x->flags, x->first, x->defers));
+		    delay_of(x, x->flags, x->first, x->defers), r.dom);
 	}
 	/* Step 3: src's recipients in flight join or join dst's. */
 	for (i = 0; i < s->cap; i++) {
@@ -800,7 +971,7 @@ bs_outcome_merge(struct bs_outcome *d, const struct bs_outcome *s)
 			continue;
 		}
 		r = *x;
-		r.dom = x->dom == DOM_OTHER ? DOM_OTHER : map[x->dom];
+		r.dom = MAP(x->dom);
 		if (!(d->after && (x->flags & F_CONT) && !f.any && !f.msgexp))
 			r.flags &= (uint8_t)~F_CONT;
 		if (keep(d, &r) != BS_OK)
@@ -817,6 +988,8 @@ bs_outcome_merge(struct bs_outcome *d, const struct bs_outcome *s)
 	d->c.untracked += s->c.untracked;
 	hist_merge(&d->delivered, &s->delivered);
 	hist_merge(&d->after_deferral, &s->after_deferral);
+	if (d->ds != NULL && s->ds != NULL && merge_domains(d, s, map) != BS_OK)
+		return BS_ERR_NOMEM;
 	/* Step 5: src's expiries reach back past dst too. */
 	if (d->after) {
 		for (i = 0; i < s->cap; i++) {
@@ -838,6 +1011,127 @@ bs_outcome_merge(struct bs_outcome *d, const struct bs_outcome *s)
 }
 
 /* --- results ----------------------------------------------------------- */
+
+static int
+cmp_domain_rows(const void *pa, const void *pb)
+{
+	const struct bs_outcome_by_domain *a = pa, *b = pb;
+	int c;
+
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->recipients != b->recipients)
+		return a->recipients > b->recipients ? -1 : 1;
+	c = memcmp(a->name, b->name, a->len < b->len ? a->len : b->len);
+	if (c != 0 || a->len == b->len)
+		return c;
+	return a->len < b->len ? -1 : 1;
+}
+
+/*
+ * The rows per domain (--by domain): what each domain counted, its
+ * recipients in flight (still deferred) and any summaries left here.
+ */
+static bs_status
+finish_domains(struct bs_outcome *o)
+{
+	struct bs_outcome_by_domain *rows;
+	struct domstat *st;
+	uint32_t **hist;
+	bs_status rc = BS_ERR_NOMEM;
+	size_t i, n = 0;
+
+	o->res.nby_domain = 0;
+	o->res.by_domain = NULL;
+	free(o->rows);
+	o->rows = NULL;
+	rows = calloc(DS_SLOTS, sizeof(*rows));
+	st = malloc(DS_SLOTS * sizeof(*st));
+	hist = calloc(DS_SLOTS, sizeof(*hist));
+	if (rows == NULL || st == NULL || hist == NULL)
+		goto out;
+	/* Summaries are counted in copies: finish may come again. */
+	memcpy(st, o->ds, DS_SLOTS * sizeof(*st));
+	for (i = 0; i < o->cap; i++) {
+		const struct rec *r = &o->slots[i];
+		size_t k = DS_INDEX(r->dom);
+		double dly;
+
+		if (r->state == R_INFLIGHT) {
+			rows[k].still_deferred++;
+			continue;
+		}
+		if (r->state == R_EMPTY || r->state == R_MSGEXP ||
+		    r->state == R_HOP)
+			continue;
+		st[k].n[r->state == R_DELIVERED ? (r->defers ? DS_DA : DS_DF) :
+			r->state == R_BOUNCED	? (r->defers ? DS_BA : DS_BF) :
+						  DS_EX]++;
+		dly = delay_of(r, r->flags, r->first, r->defers);
+		if (r->state != R_DELIVERED || r->defers == 0 || dly < 0)
+			continue;
+		if (hist[k] == NULL) {
+			hist[k] = calloc(DOM_NBUCKETS, sizeof(**hist));
+			if (hist[k] == NULL)
+				goto out;
+			if (st[k].hist != NULL)
+				memcpy(hist[k], st[k].hist,
+				    DOM_NBUCKETS * sizeof(**hist));
+		}
+		if (!dom_hist_add(&st[k], &hist[k], dly))
+			goto out;
+	}
+	for (i = 0; i < DS_SLOTS; i++) {
+		struct bs_outcome_by_domain *w = &rows[n];
+		const uint32_t *h = hist[i] ? hist[i] : st[i].hist;
+		struct bs_delays *d = &w->delay_after_deferral;
+
+		w->delivered_first = st[i].n[DS_DF];
+		w->delivered_after_deferral = st[i].n[DS_DA];
+		w->bounced_first = st[i].n[DS_BF];
+		w->bounced_after_deferral = st[i].n[DS_BA];
+		w->expired = st[i].n[DS_EX];
+		w->still_deferred = rows[i].still_deferred;
+		w->recipients = w->delivered_first +
+		    w->delivered_after_deferral + w->bounced_first +
+		    w->bounced_after_deferral + w->expired + w->still_deferred;
+		if (w->recipients == 0) {
+			if (n != i)
+				memset(w, 0, sizeof(*w));
+			continue;
+		}
+		w->type = i == 0		 ? BS_OUTCOME_DOM_NULL :
+		    i == BS_OUTCOME_DOMAINS + 1u ? BS_OUTCOME_DOM_OTHER :
+						   BS_OUTCOME_DOM_KEY;
+		w->name = w->type == BS_OUTCOME_DOM_KEY ? o->dom_name[i] : "";
+		w->len = w->type == BS_OUTCOME_DOM_KEY ? o->dom_len[i] : 0;
+		d->samples = st[i].samples;
+		if (d->samples > 0) {
+			d->p50 = dom_pct(h, d->samples, st[i].max, 50);
+			d->p90 = dom_pct(h, d->samples, st[i].max, 90);
+			d->p99 = dom_pct(h, d->samples, st[i].max, 99);
+			d->max = st[i].max;
+		}
+		/* rows[i] (still deferred of a later slot) is read above. */
+		if (n != i)
+			rows[i].still_deferred = 0;
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_domain_rows);
+	o->rows = rows;
+	rows = NULL;
+	o->res.nby_domain = n;
+	o->res.by_domain = o->rows;
+	rc = BS_OK;
+out:
+	if (hist != NULL)
+		for (i = 0; i < DS_SLOTS; i++)
+			free(hist[i]);
+	free(hist);
+	free(st);
+	free(rows);
+	return rc;
+}
 
 bs_status
 bs_outcome_finish(struct bs_outcome *o)
@@ -863,7 +1157,8 @@ bs_outcome_finish(struct bs_outcome *o)
 				other++;
 			else if (r->dom != 0)
 				per[r->dom]++;
-		} else if (r->state != R_EMPTY && r->state != R_MSGEXP) {
+		} else if (r->state != R_EMPTY && r->state != R_MSGEXP &&
+		    r->state != R_HOP) {
 			double dly = delay_of(r, r->flags, r->first, r->defers);
 
 			if (r->defers > 0)
@@ -940,7 +1235,7 @@ bs_outcome_finish(struct bs_outcome *o)
 	free(dl);
 	free(af);
 	free(per);
-	return BS_OK;
+	return o->ds != NULL ? finish_domains(o) : BS_OK;
 }
 
 const struct bs_outcomes *
@@ -956,4 +1251,14 @@ bs_outcome_reset(struct bs_outcome *o)
 	memset(&o->delivered, 0, sizeof(o->delivered));
 	memset(&o->after_deferral, 0, sizeof(o->after_deferral));
 	memset(&o->res, 0, sizeof(o->res));
+	free(o->rows);
+	o->rows = NULL;
+	if (o->ds != NULL) {
+		size_t i;
+
+		for (i = 0; i < DS_SLOTS; i++) {
+			free(o->ds[i].hist);
+			memset(&o->ds[i], 0, sizeof(o->ds[i]));
+		}
+	}
 }

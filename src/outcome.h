@@ -71,6 +71,34 @@ struct bs_outcome_domain {
 /* Domains named in the still-deferred list (most recipients first). */
 #define BS_OUTCOME_TOP_DOMAINS 3
 
+/*
+ * The relative error bound of a per-domain percentile: a domain's
+ * histogram has a quarter of the buckets of the run's (1 KiB at most).
+ */
+#define BS_OUTCOME_DOMAIN_DELAY_ERROR (1.0 / 16)
+
+enum bs_outcome_dom_type {
+	BS_OUTCOME_DOM_KEY,   /* a named domain */
+	BS_OUTCOME_DOM_OTHER, /* the domains past BS_OUTCOME_DOMAINS */
+	BS_OUTCOME_DOM_NULL   /* recipients without a domain */
+};
+
+/*
+ * The outcomes of the recipients of one recipient domain (--by domain):
+ * the counts of struct bs_outcomes, and the delays of mail delivered
+ * after a deferral, within BS_OUTCOME_DOMAIN_DELAY_ERROR.
+ */
+struct bs_outcome_by_domain {
+	enum bs_outcome_dom_type type;
+	const char *name; /* raw, lower case, owned by the tracker; KEY */
+	size_t len;
+	uint64_t recipients;
+	uint64_t delivered_first, delivered_after_deferral;
+	uint64_t bounced_first, bounced_after_deferral;
+	uint64_t expired, still_deferred;
+	struct bs_delays delay_after_deferral;
+};
+
 struct bs_outcomes {
 	uint64_t recipients;
 	uint64_t delivered_first, delivered_after_deferral;
@@ -95,6 +123,16 @@ struct bs_outcomes {
 	/* Still deferred: the domains with most, and those without one. */
 	size_t ndomains;
 	struct bs_outcome_domain domains[BS_OUTCOME_TOP_DOMAINS];
+	/*
+	 * Per recipient domain (bs_outcome_by_domain only, else none): a
+	 * row for each of the first BS_OUTCOME_DOMAINS domains read, one
+	 * "(other)" for the rest and one for recipients without a domain,
+	 * most recipients first ("(other)" and no domain last).  The rows
+	 * add up to the counts above; estimated and error_bound hold for
+	 * them too.  Owned by the tracker, valid until the next finish.
+	 */
+	size_t nby_domain;
+	const struct bs_outcome_by_domain *by_domain;
 };
 
 struct bs_outcome;
@@ -109,6 +147,14 @@ struct bs_outcome *bs_outcome_new(void);
  */
 struct bs_outcome *bs_outcome_new_after(const struct bs_outcome *o, bool piece);
 
+/*
+ * Count outcomes per recipient domain too (--by domain), before o reads
+ * any event; trackers made after o do the same.  It costs a lookup of
+ * the domain at each recipient's first event, and at most
+ * (BS_OUTCOME_DOMAINS + 2) * (64 B + 1 KiB) per tracker.
+ */
+void bs_outcome_by_domain(struct bs_outcome *o);
+
 /* o and its records; NULL does nothing. */
 void bs_outcome_free(struct bs_outcome *o);
 
@@ -118,6 +164,14 @@ void bs_outcome_free(struct bs_outcome *o);
  * BS_ERR_NOMEM when out of memory.
  */
 bs_status bs_outcome_event(struct bs_outcome *o, const struct bs_event *ev,
+    uint64_t h48);
+
+/*
+ * A content-filter hop of a recipient (hop.h): no outcome of its own; a
+ * deferral of it in flight is forgotten, not counted, because the
+ * recipient goes on under the new id.  Like bs_outcome_event otherwise.
+ */
+bs_status bs_outcome_hop(struct bs_outcome *o, const struct bs_event *ev,
     uint64_t h48);
 
 /*

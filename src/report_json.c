@@ -62,8 +62,11 @@ write_totals(FILE *out, const struct bs_agg *a)
 		fprintf(out, "%s\n      \"%s\": %" PRIu64, k ? "," : "",
 		    bs_kind_name((enum bs_kind)k), t->messages[k]);
 	fprintf(out, "\n    },\n    \"messages_estimated\": %s,\n"
-	    "    \"folded_rows\": %" PRIu64 ",\n    \"senders_forgotten\": ",
-	    t->messages_estimated ? "true" : "false", t->folded);
+	    "    \"folded_rows\": %" PRIu64 ",\n"
+	    "    \"content_filter_hops\": %" PRIu64 ",\n"
+	    "    \"senders_forgotten\": ",
+	    t->messages_estimated ? "true" : "false", t->folded,
+	    t->content_filter_hops);
 	if (t->joined)
 		fprintf(out, "%" PRIu64 "\n  },\n", t->senders_forgotten);
 	else
@@ -186,6 +189,51 @@ write_by_row(FILE *out, const struct bs_by_row *r, enum bs_by by,
 	fputs("]}", out);
 }
 
+static void write_delays(FILE *out, int indent, const char *name,
+    const struct bs_delays *d, bool more);
+
+/*
+ * "by": {"domain": {..., "outcomes": ...}} (--by domain): what happened
+ * in the end per recipient domain, beside the rows because its domains
+ * are bounded apart from theirs (BS_OUTCOME_DOMAINS); its rows add up to
+ * "outcomes".
+ */
+static void
+write_by_outcomes(FILE *out, const struct bs_outcomes *r)
+{
+	size_t i;
+
+	fprintf(out, ",\n      \"outcomes\": {\"estimated\": %s, \"error_bound\": "
+	    "%" PRIu64 ", \"delay_relative_error\": %.4f, \"rows\": [",
+	    r->estimated ? "true" : "false", r->error_bound,
+	    BS_OUTCOME_DOMAIN_DELAY_ERROR);
+	for (i = 0; i < r->nby_domain; i++) {
+		const struct bs_outcome_by_domain *d = &r->by_domain[i];
+
+		fputs(i ? ",\n        {\"key\": " : "\n        {\"key\": ", out);
+		if (d->type == BS_OUTCOME_DOM_NULL)
+			fputs("null", out);
+		else if (d->type == BS_OUTCOME_DOM_OTHER)
+			fputs("\"(other)\"", out);
+		else
+			bs_safe_json(out, d->name, d->len);
+		fprintf(out, ", \"recipients\": %" PRIu64
+		    ", \"delivered_first\": %" PRIu64
+		    ", \"delivered_after_deferral\": %" PRIu64
+		    ", \"bounced_first\": %" PRIu64
+		    ", \"bounced_after_deferral\": %" PRIu64
+		    ", \"expired\": %" PRIu64 ", \"still_deferred\": %" PRIu64
+		    ",\n",
+		    d->recipients, d->delivered_first,
+		    d->delivered_after_deferral, d->bounced_first,
+		    d->bounced_after_deferral, d->expired, d->still_deferred);
+		write_delays(out, 9, "delay_after_deferral_seconds",
+		    &d->delay_after_deferral, false);
+		fputs("        }", out);
+	}
+	fputs(r->nby_domain ? "\n      ]}" : "]}", out);
+}
+
 /*
  * "by": every key the budget holds, most failures first ("(other)" and
  * null last); with "estimated", each count lies in [value, value + error].
@@ -212,7 +260,11 @@ write_by(FILE *out, const struct bs_agg *a)
 			write_by_row(out, bs_breakdown_row(b, j),
 			    bs_breakdown_by(b), est);
 		}
-		fputs(nr ? "\n    ]}" : "]}", out);
+		fputs(nr ? "\n    ]" : "]", out);
+		if (bs_breakdown_by(b) == BS_BY_DOMAIN &&
+		    bs_agg_outcomes(a)->by_domain != NULL)
+			write_by_outcomes(out, bs_agg_outcomes(a));
+		fputs("}", out);
 	}
 	fputs(n ? "\n  },\n" : "},\n", out);
 }
@@ -234,10 +286,10 @@ json_seconds(FILE *out, double s)
 }
 
 static void
-write_delays(FILE *out, const char *name, const struct bs_delays *d,
-    bool more)
+write_delays(FILE *out, int indent, const char *name,
+    const struct bs_delays *d, bool more)
 {
-	fprintf(out, "      \"%s\": {\"samples\": %" PRIu64, name,
+	fprintf(out, "%*s\"%s\": {\"samples\": %" PRIu64, indent, "", name,
 	    d->samples);
 	if (d->samples == 0) {
 		fputs(", \"p50\": null, \"p90\": null, \"p99\": null, "
@@ -285,8 +337,8 @@ write_outcomes(FILE *out, const struct bs_agg *a)
 	    r->deferrals_before[BS_DEFERRALS_4_10],
 	    r->deferrals_before[BS_DEFERRALS_MORE]);
 	fputs("    \"delay_seconds\": {\n", out);
-	write_delays(out, "delivered", &r->delay_delivered, true);
-	write_delays(out, "delivered_after_deferral",
+	write_delays(out, 6, "delivered", &r->delay_delivered, true);
+	write_delays(out, 6, "delivered_after_deferral",
 	    &r->delay_after_deferral, false);
 	fprintf(out, "    },\n    \"delay_relative_error\": %.4f,\n",
 	    BS_OUTCOME_DELAY_ERROR);
@@ -306,6 +358,21 @@ write_outcomes(FILE *out, const struct bs_agg *a)
 	    r->error_bound);
 }
 
+/* "notifications" (notify.h): those this server sent, and failed ones. */
+static void
+write_notifications(FILE *out, const struct bs_agg *a)
+{
+	struct bs_notifications r;
+
+	bs_agg_notifications(a, &r);
+	fprintf(out, "  \"notifications\": {\"sent\": %" PRIu64
+	    ", \"non_delivery\": %" PRIu64 ", \"delay\": %" PRIu64
+	    ", \"success\": %" PRIu64 ", \"failed_themselves\": %" PRIu64
+	    ", \"estimated\": %s},\n", r.sent, r.by_type[BS_NOTIFY_FAILURE],
+	    r.by_type[BS_NOTIFY_DELAY], r.by_type[BS_NOTIFY_SUCCESS],
+	    r.failed_themselves, r.estimated ? "true" : "false");
+}
+
 int
 bs_report_json(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
@@ -317,6 +384,7 @@ bs_report_json(FILE *out, const struct bs_agg *a,
 	write_totals(out, a);
 	write_period(out, a, o);
 	write_outcomes(out, a);
+	write_notifications(out, a);
 	write_by(out, a);
 	fputs("  \"codes\": [", out);
 	for (i = 0; i < n; i++) {

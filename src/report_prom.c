@@ -56,6 +56,9 @@ enum fam {
 	F_MESSAGES,
 	F_KIND,
 	F_LINES,
+	F_HOPS,
+	F_NOTIFY_SENT,
+	F_NOTIFY_FAILED,
 	F_REASON,
 	F_REASON_HARD,
 	F_INPUT_ERRORS,
@@ -89,6 +92,19 @@ static const struct {
 	    "bouncestat_window_kind_events", true, "Events per kind,", false },
 	[F_LINES] = { "bouncestat_lines_total", "bouncestat_window_lines",
 	    true, "Log lines read,", false },
+	[F_HOPS] = { "bouncestat_content_filter_hops_total",
+	    "bouncestat_window_content_filter_hops", true,
+	    "Deliveries that handed mail to a content filter on this host, "
+	    "which queued it again (counted in kind=\"delivered\" too),",
+	    false },
+	[F_NOTIFY_SENT] = { "bouncestat_notifications_sent_total",
+	    "bouncestat_window_notifications_sent", true,
+	    "Delivery status notifications this server sent, per type,",
+	    false },
+	[F_NOTIFY_FAILED] = { "bouncestat_notifications_failed_total",
+	    "bouncestat_window_notifications_failed", true,
+	    "Notifications this server sent that were bounced, deferred or "
+	    "refused in turn (a sign of backscatter),", false },
 	[F_REASON] = { "bouncestat_reason_events_total",
 	    "bouncestat_window_reason_events", true,
 	    "Events per reason (why it failed; delivered for deliveries) "
@@ -412,6 +428,26 @@ write_rows(struct em *em, const struct bs_agg *a)
 	flush(em, F_MESSAGES);
 }
 
+/* Every type, zeros included, so that no series comes and goes. */
+static void
+write_notifications(struct em *em, const struct bs_agg *a)
+{
+	static const char *const types[BS_NOTIFY_TYPES] = { "non_delivery",
+		"delay", "success" };
+	struct bs_notifications r;
+	int k;
+
+	bs_agg_notifications(a, &r);
+	for (k = 0; k < BS_NOTIFY_TYPES; k++) {
+		lab_begin(em);
+		lab_str(em, "type", types[k]);
+		sample(em, F_NOTIFY_SENT, r.by_type[k]);
+	}
+	flush(em, F_NOTIFY_SENT);
+	sample0(em, F_NOTIFY_FAILED, r.failed_themselves);
+	flush(em, F_NOTIFY_FAILED);
+}
+
 static void
 write_totals(struct em *em, const struct bs_agg *a)
 {
@@ -429,6 +465,9 @@ write_totals(struct em *em, const struct bs_agg *a)
 	flush(em, F_KIND);
 	sample0(em, F_LINES, t->lines);
 	flush(em, F_LINES);
+	sample0(em, F_HOPS, t->content_filter_hops);
+	flush(em, F_HOPS);
+	write_notifications(em, a);
 	for (i = 0; i < n; i++) {
 		const struct bs_input_stats *s = bs_agg_input(a, i);
 

@@ -152,6 +152,10 @@ write_totals(FILE *out, const struct bs_agg *a, int width)
 		if (t->kind[k] > 0)
 			fprintf(out, " (%s%" PRIu64 " message%s)", est,
 			    t->messages[k], t->messages[k] == 1 ? "" : "s");
+		/* A filter's re-injected mail is delivered twice (hop.h). */
+		if (k == BS_DELIVERED && t->content_filter_hops > 0)
+			fprintf(out, ", %" PRIu64 " of them to a content "
+			    "filter", t->content_filter_hops);
 		putc('\n', out);
 	}
 	if (t->folded > 0) {
@@ -375,6 +379,30 @@ write_outcomes(FILE *out, const struct bs_agg *a, int width)
 	}
 }
 
+/*
+ * The delivery status notifications this server sent (notify.h), when it
+ * sent any, and how many failed themselves: backscatter's sign.
+ */
+static void
+write_notifications(FILE *out, const struct bs_agg *a, int width)
+{
+	struct bs_notifications r;
+	char text[512];
+
+	bs_agg_notifications(a, &r);
+	if (r.sent == 0)
+		return;
+	snprintf(text, sizeof(text), "%" PRIu64 " sent by this server (%"
+	    PRIu64 " non-delivery, %" PRIu64 " delay, %" PRIu64 " success); "
+	    "%s%" PRIu64 " of them failed in turn (bounced, deferred or "
+	    "refused: their senders do not take mail, a sign of "
+	    "backscatter).", r.sent, r.by_type[BS_NOTIFY_FAILURE],
+	    r.by_type[BS_NOTIFY_DELAY], r.by_type[BS_NOTIFY_SUCCESS],
+	    r.estimated ? "at least " : "", r.failed_themselves);
+	fputs("\nNotifications (bounces and warnings to senders):\n", out);
+	wrap_at(out, 2, "", text, width);
+}
+
 /* "1234" or "~1234" for a count that is a lower bound. */
 static const char *
 num(char *buf, size_t n, uint64_t v, bool est)
@@ -471,12 +499,59 @@ write_reasons(FILE *out, const struct bs_breakdown *b, int width)
 }
 
 /*
+ * Under a domain row of --by domain: what happened in the end to its
+ * recipients (outcome.h), when the outcomes follow that domain by name.
+ */
+static void
+write_domain_outcome(FILE *out, const struct bs_by_row *row,
+    const struct bs_outcomes *r, int width)
+{
+	const struct bs_outcome_by_domain *d = NULL;
+	const char *e = r->estimated ? "~" : "";
+	char text[512], t[2][32];
+	size_t i, n;
+
+	for (i = 0; i < r->nby_domain && d == NULL; i++) {
+		const struct bs_outcome_by_domain *x = &r->by_domain[i];
+
+		if (row->type == BS_BY_ROW_NULL ?
+			x->type == BS_OUTCOME_DOM_NULL :
+			row->type == BS_BY_ROW_KEY &&
+			    x->type == BS_OUTCOME_DOM_KEY &&
+			    x->len == row->keylen &&
+			    memcmp(x->name, row->key, x->len) == 0)
+			d = x;
+	}
+	if (d == NULL)
+		return;
+	n = (size_t)snprintf(text, sizeof(text), "%s%" PRIu64 " recipient%s, "
+	    "%s%" PRIu64 " delivered", e, d->recipients,
+	    d->recipients == 1 ? "" : "s", e,
+	    d->delivered_first + d->delivered_after_deferral);
+	if (d->delivered_after_deferral > 0) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " (%s%" PRIu64
+		    " after deferral", e, d->delivered_after_deferral);
+		if (d->delay_after_deferral.samples > 0)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    ", median %s, p90 %s",
+			    duration(t[0], 32, d->delay_after_deferral.p50),
+			    duration(t[1], 32, d->delay_after_deferral.p90));
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ")");
+	}
+	snprintf(text + n, sizeof(text) - n, ", %s%" PRIu64 " bounced, %s%"
+	    PRIu64 " expired, %s%" PRIu64 " still queued", e,
+	    d->bounced_first + d->bounced_after_deferral, e, d->expired, e,
+	    d->still_deferred);
+	wrap(out, "outcome: ", text, width);
+}
+
+/*
  * One breakdown as a table: the top rows by failures, each with its
  * most frequent failure codes on a line of its own.
  */
 static void
-write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
-    int width)
+write_table(FILE *out, const struct bs_breakdown *b,
+    const struct bs_outcomes *oc, unsigned top, int width)
 {
 	enum bs_by by = bs_breakdown_by(b);
 	size_t i, n = bs_breakdown_nrows(b), shown = 0, keys = 0;
@@ -537,6 +612,8 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top,
 		}
 		if (len > 0)
 			wrap(out, "codes: ", codes, width);
+		if (by == BS_BY_DOMAIN && oc->by_domain != NULL)
+			write_domain_outcome(out, r, oc, width);
 		shown++;
 	}
 	if (shown == 0)
@@ -650,7 +727,8 @@ write_breakdowns(FILE *out, const struct bs_agg *a,
 		else if (by == BS_BY_REASON)
 			write_reasons(out, b, o->width);
 		else
-			write_table(out, b, top, o->width);
+			write_table(out, b, bs_agg_outcomes(a), top,
+			    o->width);
 	}
 }
 
@@ -738,6 +816,7 @@ bs_report_text(FILE *out, const struct bs_agg *a,
 		write_delivered(out, a, o->width);
 	write_breakdowns(out, a, o, false);
 	write_outcomes(out, a, o->width);
+	write_notifications(out, a, o->width);
 	write_problems(out, a, o->width);
 	return ferror(out) ? -1 : 0;
 }

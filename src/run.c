@@ -129,6 +129,26 @@ on_note(struct bs_stream *s, const struct bs_event *ev)
 }
 
 /*
+ * A notification this server sent: counted within the window, like an
+ * event (one whose time cannot be read is left out silently: it is no
+ * event to report as untimed).
+ */
+static void
+on_notify(struct bs_stream *s, const struct bs_event *ev)
+{
+	struct bs_event e = *ev;
+
+	if (bs_window_active(s->cfg->window)) {
+		e.timed = e.stamp != NULL &&
+		    bs_window_read(&s->reader, e.stamp, e.stamp_len, &e.time);
+		if (!e.timed || !bs_window_contains(s->cfg->window, e.time))
+			return;
+	}
+	if (bs_agg_notify(s->agg, &e) != BS_OK)
+		s->status = BS_ERR_NOMEM;
+}
+
+/*
  * Hot: once per event.  The event is completed here: its time, and its
  * sender from the join where its own line names none.
  */
@@ -139,6 +159,10 @@ on_event(void *ctx, const struct bs_event *ev)
 	struct bs_event e;
 	bs_status st;
 
+	if (ev->note == BS_NOTE_NOTIFY) {
+		on_notify(s, ev);
+		return;
+	}
 	if (ev->note != BS_NOTE_EVENT) {
 		on_note(s, ev);
 		return;

@@ -88,7 +88,9 @@ count_only(void *ctx, const struct bs_event *ev)
 		for (k = 0; t[i]->ptr != NULL && k < t[i]->len; k++)
 			sink ^= t[i]->ptr[k];
 	(void)sink;
-	(*(size_t *)ctx)++;
+	/* A notification note comes beside an arrival: not a record. */
+	if (ev->note != BS_NOTE_NOTIFY)
+		(*(size_t *)ctx)++;
 }
 
 /*
@@ -841,6 +843,8 @@ struct field_recorder {
 	enum bs_command command;
 	const char *reason;	/* the shipped rules' verdict */
 	unsigned line;		/* and the rule's line */
+	size_t notify;		/* BS_NOTE_NOTIFY notes, the last kept */
+	struct got_text notify_id, notify_of;
 };
 
 static void
@@ -856,6 +860,13 @@ record_fields(void *ctx, const struct bs_event *ev)
 {
 	struct field_recorder *r = ctx;
 
+	/* A notification note comes beside an arrival (test_notify). */
+	if (ev->note == BS_NOTE_NOTIFY) {
+		r->notify++;
+		got_copy(&r->notify_id, ev->notify_id.ptr, ev->notify_id.len);
+		got_copy(&r->notify_of, ev->msgid, ev->msgid_len);
+		return;
+	}
 	if (r->n++ > 0)
 		return;
 	r->note = ev->note;
@@ -942,6 +953,57 @@ START_TEST(test_fields)
 	ck_assert_msg(has_needle(c->note == BS_NOTE_EVENT ?
 	    bs_format_exim.needles : bs_format_exim.joined_needles, c->line),
 	    "%s: the line holds none of the needles", c->name);
+}
+END_TEST
+
+/*
+ * Exim's own null-sender messages about another (bounces and delay
+ * warnings) are notifications this server sent (notify.h); other
+ * null-sender arrivals (from a remote host, or without R=) are not.
+ */
+START_TEST(test_notify)
+{
+	static const struct {
+		const char *line;
+		const char *of; /* the message notified about, or NULL */
+	} t[] = {
+		{ "2026-11-28 10:05:01 1vAbEd-000AbW-1u <= <> "
+		  "R=1vAbEc-000AbV-0t U=Debian-exim P=local S=2345",
+		  "1vAbEc-000AbV-0t" },
+		{ "1999-03-02 09:44:33 10HmaY-000000005vi-0000 <= <> "
+		  "R=10HmaX-000000005vi-0000 U=EXIMUSER P=local S=sss",
+		  "10HmaX-000000005vi-0000" },
+		/* A bounce from elsewhere, arriving over SMTP. */
+		{ "1999-03-02 09:44:33 10HmaY-000000005vi-0000 <= <> "
+		  "H=localhost (myhost.test.ex) [127.0.0.1] P=esmtps S=sss",
+		  NULL },
+		{ "2026-11-28 10:05:01 1vAbEd-000AbW-1u <= <> R=x P=esmtp S=1",
+		  NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct field_recorder r;
+		struct bs_diag d;
+		struct bs_line line = { .ptr = t[i].line,
+			.len = strlen(t[i].line), .lineno = 1 };
+		void *st;
+
+		memset(&r, 0, sizeof(r));
+		ck_assert_int_eq(bs_format_exim.open(pats, &st, &d), BS_OK);
+		ck_assert_int_eq(bs_format_exim.parse(st, &line,
+				     record_fields, &r),
+		    BS_OK);
+		bs_format_exim.close(st);
+		/* The arrival note is still there for the sender join. */
+		ck_assert_uint_eq(r.n, 1);
+		ck_assert_int_eq(r.note, BS_NOTE_ARRIVAL);
+		ck_assert_uint_eq(r.notify, t[i].of != NULL);
+		if (t[i].of == NULL)
+			continue;
+		ck_assert_str_eq(r.notify_of.s, t[i].of);
+		ck_assert_str_eq(r.notify_id.s, r.msgid.s);
+	}
 }
 END_TEST
 
@@ -1237,6 +1299,7 @@ exim_suite(void)
 	tcase_add_loop_test(tc, test_table, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_reply_text);
+	tcase_add_test(tc, test_notify);
 	tcase_add_loop_test(tc, test_fields, 0,
 	    (int)(sizeof(fields) / sizeof(fields[0])));
 	tcase_add_test(tc, test_joined_needles);

@@ -71,6 +71,8 @@ read_paths(char **paths, size_t n, unsigned jobs, unsigned long long first,
 	struct bs_agg *a = bs_agg_new(false);
 
 	QUIET_CHECK(a != NULL, "out of memory");
+	/* Every run here follows domains too: their rows are checked. */
+	bs_agg_outcomes_by_domain(a);
 	QUIET_CHECK(bs_run_inputs_split(&cfg, paths, n, jobs, a, &split) ==
 		BS_OK,
 	    "run failed");
@@ -126,6 +128,28 @@ same_outcomes(const struct bs_outcomes *a, const struct bs_outcomes *b,
 	SAME(delay_after_deferral.p90);
 	SAME(delay_after_deferral.p99);
 	SAME(delay_after_deferral.max);
+	SAME(nby_domain);
+	for (i = 0; i < a->nby_domain; i++) {
+		SAME(by_domain[i].type);
+		SAME(by_domain[i].len);
+		SAME(by_domain[i].recipients);
+		SAME(by_domain[i].delivered_first);
+		SAME(by_domain[i].delivered_after_deferral);
+		SAME(by_domain[i].bounced_first);
+		SAME(by_domain[i].bounced_after_deferral);
+		SAME(by_domain[i].expired);
+		SAME(by_domain[i].still_deferred);
+		SAME(by_domain[i].delay_after_deferral.samples);
+		SAME(by_domain[i].delay_after_deferral.p50);
+		SAME(by_domain[i].delay_after_deferral.p90);
+		SAME(by_domain[i].delay_after_deferral.p99);
+		SAME(by_domain[i].delay_after_deferral.max);
+		if (memcmp(a->by_domain[i].name, b->by_domain[i].name,
+			a->by_domain[i].len) != 0) {
+			snprintf(why, n, "domain row %zu differs", i);
+			return false;
+		}
+	}
 #undef SAME
 	for (i = 0; i < a->ndomains; i++) {
 		if (a->domains[i].count != b->domains[i].count ||
@@ -139,6 +163,43 @@ same_outcomes(const struct bs_outcomes *a, const struct bs_outcomes *b,
 		}
 	}
 	return true;
+}
+
+/* The rows per domain add up to the totals (bs_outcomes says so). */
+static void
+rows_add_up(const struct bs_outcomes *r)
+{
+	uint64_t t[8] = { 0 };
+	size_t i;
+
+	for (i = 0; i < r->nby_domain; i++) {
+		const struct bs_outcome_by_domain *d = &r->by_domain[i];
+
+		ck_assert_uint_eq(d->recipients,
+		    d->delivered_first + d->delivered_after_deferral +
+			d->bounced_first + d->bounced_after_deferral +
+			d->expired + d->still_deferred);
+		ck_assert_uint_gt(d->recipients, 0);
+		t[0] += d->recipients;
+		t[1] += d->delivered_first;
+		t[2] += d->delivered_after_deferral;
+		t[3] += d->bounced_first;
+		t[4] += d->bounced_after_deferral;
+		t[5] += d->expired;
+		t[6] += d->still_deferred;
+		t[7] += d->delay_after_deferral.samples;
+		if (i > 0 && d->type == r->by_domain[i - 1].type)
+			ck_assert_uint_le(d->recipients,
+			    r->by_domain[i - 1].recipients);
+	}
+	ck_assert_uint_eq(t[0], r->recipients);
+	ck_assert_uint_eq(t[1], r->delivered_first);
+	ck_assert_uint_eq(t[2], r->delivered_after_deferral);
+	ck_assert_uint_eq(t[3], r->bounced_first);
+	ck_assert_uint_eq(t[4], r->bounced_after_deferral);
+	ck_assert_uint_eq(t[5], r->expired);
+	ck_assert_uint_eq(t[6], r->still_deferred);
+	ck_assert_uint_eq(t[7], r->delay_after_deferral.samples);
 }
 
 /* --- table tests --------------------------------------------------------- */
@@ -291,7 +352,108 @@ START_TEST(test_table)
 			      r->domains[0].len) == 0);
 		ck_assert_uint_eq(r->domains[0].count, 2);
 	}
+	rows_add_up(r);
 	bs_agg_free(a);
+}
+END_TEST
+
+/*
+ * Outcomes per domain on the qmgr expiry case: example.org's recipient
+ * expired, example.com's was delivered after one deferral (3605 s), and
+ * the expiry of a message nobody was seen deferred for is no recipient.
+ */
+START_TEST(test_by_domain)
+{
+	struct bs_agg *a = read_text("d.log", table[2].log);
+	const struct bs_outcomes *r = bs_agg_outcomes(a);
+	const struct bs_outcome_by_domain *d;
+
+	ck_assert_uint_eq(r->nby_domain, 2);
+	d = &r->by_domain[0];
+	ck_assert_int_eq(d->type, BS_OUTCOME_DOM_KEY);
+	ck_assert_uint_eq(d->len, 11);
+	ck_assert(memcmp(d->name, "example.com", 11) == 0);
+	ck_assert_uint_eq(d->recipients, 1);
+	ck_assert_uint_eq(d->delivered_after_deferral, 1);
+	ck_assert_uint_eq(d->delay_after_deferral.samples, 1);
+	ck_assert(d->delay_after_deferral.p50 == 3605);
+	d = &r->by_domain[1];
+	ck_assert_uint_eq(d->len, 11);
+	ck_assert(memcmp(d->name, "example.org", 11) == 0);
+	ck_assert_uint_eq(d->recipients, 1);
+	ck_assert_uint_eq(d->expired, 1);
+	ck_assert_uint_eq(d->delay_after_deferral.samples, 0);
+	bs_agg_free(a);
+	/* Still deferred at the end: Example.NET is example.net. */
+	a = read_text("e.log", table[3].log);
+	r = bs_agg_outcomes(a);
+	ck_assert_uint_eq(r->nby_domain, 2);
+	ck_assert(memcmp(r->by_domain[0].name, "example.net", 11) == 0);
+	ck_assert_uint_eq(r->by_domain[0].still_deferred, 2);
+	ck_assert(memcmp(r->by_domain[1].name, "example.org", 11) == 0);
+	ck_assert_uint_eq(r->by_domain[1].still_deferred, 1);
+	ck_assert_uint_eq(r->by_domain[1].delivered_first, 1);
+	bs_agg_free(a);
+}
+END_TEST
+
+/*
+ * Content-filter hops (hop.h) read from testdata's real-shaped logs:
+ * each hop is a delivery of the totals, counted apart, and no recipient;
+ * the recipient is the new id's.  Postfix: bob through amavis to Dovecot,
+ * dave deferred while amavis was down (forgotten: counted from the new
+ * id), frank through [::1] and bounced, the bounce to erin bounced; hal
+ * to Dovecot's LMTP on 127.0.0.1:24 and jack to a remote MX that says
+ * "queued as" are no hops.  Exim: bob through amavis ("OK id="), the
+ * final LMTP delivery, and a bounce delivered.  On one core and split.
+ */
+START_TEST(test_hops)
+{
+	static const struct {
+		const char *path;
+		uint64_t hops, delivered, recipients, first, bounced, still;
+		uint64_t sent, failed;
+	} t[] = {
+		{ "../testdata/postfix/filter.log", 3, 8, 9, 5, 2, 2, 3, 2 },
+		{ "../testdata/exim/filter.log", 1, 3, 3, 2, 1, 0, 1, 0 },
+	};
+	/* One core, then pieces cut at several places, on two. */
+	static const unsigned long long cut[][2] = {
+		{ 0, 0 },
+		{ 900, 700 },
+		{ 1500, 2000 },
+		{ 3000, 1200 },
+	};
+	size_t i, c;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		for (c = 0; c < sizeof(cut) / sizeof(cut[0]); c++) {
+			char *paths[] = { (char *)t[i].path };
+			struct bs_agg *a = read_paths(paths, 1, c ? 2 : 1,
+			    cut[c][0], cut[c][1]);
+			const struct bs_outcomes *r = bs_agg_outcomes(a);
+			const struct bs_totals *tt = bs_agg_totals(a);
+			struct bs_notifications nt;
+
+			ck_assert_uint_eq(tt->content_filter_hops, t[i].hops);
+			ck_assert_uint_eq(tt->kind[BS_DELIVERED],
+			    t[i].delivered);
+			ck_assert_uint_eq(r->recipients, t[i].recipients);
+			ck_assert_uint_eq(r->delivered_first, t[i].first);
+			ck_assert_uint_eq(r->bounced_first, t[i].bounced);
+			ck_assert_uint_eq(r->deferred, t[i].still);
+			ck_assert_uint_eq(r->still_deferred, t[i].still);
+			bs_agg_notifications(a, &nt);
+			ck_assert_uint_eq(nt.sent, t[i].sent);
+			ck_assert_uint_eq(nt.by_type[BS_NOTIFY_FAILURE], 1);
+			ck_assert_msg(nt.failed_themselves == t[i].failed,
+			    "%s cut %zu: failed %llu", t[i].path, c,
+			    (unsigned long long)nt.failed_themselves);
+			ck_assert(!nt.estimated);
+			rows_add_up(r);
+			bs_agg_free(a);
+		}
+	}
 }
 END_TEST
 
@@ -359,7 +521,11 @@ struct stream {
 	struct line *lines;
 	size_t n, cap;
 	struct bs_outcomes truth; /* counts only, no delays */
-	double *delays, *after;	  /* exact delays, to compare */
+	/* Per domain dN.example: delivered first/after, bounced first/after,
+	 * expired, still deferred, delays after deferral. */
+	uint64_t dtruth[37][7];
+	double *dafter[37];	/* delays after deferral per domain */
+	double *delays, *after; /* exact delays, to compare */
 	size_t ndelays, nafter;
 };
 
@@ -429,6 +595,10 @@ generate(struct stream *s, size_t nmsg, uint64_t seed)
 	memset(s, 0, sizeof(*s));
 	s->delays = calloc(nmsg * 4, sizeof(double));
 	s->after = calloc(nmsg * 4, sizeof(double));
+	for (m = 0; m < 37; m++) {
+		s->dafter[m] = calloc(nmsg * 4, sizeof(double));
+		QUIET_CHECK(s->dafter[m] != NULL, "out of memory");
+	}
 	for (m = 0; m < nmsg; m++) {
 		long arrive =
 		    (long)(m * 1800000 / nmsg) + (long)(bs_test_rand(&st) % 60);
@@ -466,6 +636,8 @@ generate(struct stream *s, size_t nmsg, uint64_t seed)
 			long first = t;
 			char rcpt[64];
 			bool has_delay = bs_test_rand(&st) % 5 != 0;
+			unsigned dk =
+			    (unsigned)((reuse < nmsg ? reuse : m) % 37);
 
 			/* The same recipient comes back with a reused id. */
 			snprintf(rcpt, sizeof(rcpt), "u%zu.%u@d%u.example",
@@ -500,6 +672,7 @@ generate(struct stream *s, size_t nmsg, uint64_t seed)
 					s->truth.expired++;
 				else
 					s->truth.still_deferred++;
+				s->dtruth[dk][end == T_EXPIRED ? 4 : 5]++;
 				continue;
 			}
 			if (end == T_DELIVERED) {
@@ -541,13 +714,22 @@ generate(struct stream *s, size_t nmsg, uint64_t seed)
 				s->truth.bounced_first++;
 			else
 				s->truth.bounced_after_deferral++;
+			s->dtruth[dk][(end == T_DELIVERED ? 0 : 2) +
+			    (defers > 0)]++;
+			if (end == T_DELIVERED && defers > 0)
+				s->dtruth[dk][6]++;
 			if (end == T_DELIVERED && (has_delay || defers > 0)) {
 				double dl = has_delay ? (double)(t - arrive) :
 							(double)(t - first);
 
 				truth_add(s, s->delays, &s->ndelays, dl);
-				if (defers > 0)
+				if (defers > 0) {
+					size_t nd =
+					    (size_t)s->dtruth[dk][6] - 1;
+
 					truth_add(s, s->after, &s->nafter, dl);
+					truth_add(s, s->dafter[dk], &nd, dl);
+				}
 			}
 		}
 		/* After every event of its recipients. */
@@ -595,6 +777,20 @@ cmp_double(const void *x, const void *y)
 	double a = *(const double *)x, b = *(const double *)y;
 
 	return a < b ? -1 : a > b;
+}
+
+/* A percentile p of a domain within err (relative) of the exact one. */
+static void
+near_within(double got, const double *v, size_t n, unsigned p, double err)
+{
+	size_t rank = (n * p + 99) / 100;
+	double exact;
+
+	if (rank == 0)
+		rank = 1;
+	exact = v[rank - 1];
+	QUIET_CHECK(fabs(got - exact) <= exact * err + 0.005,
+	    "domain p%u: %g, exact %g", p, got, exact);
 }
 
 /* A percentile from the histogram against the exact nearest rank. */
@@ -649,6 +845,42 @@ START_TEST(test_generated)
 		ck_assert_uint_eq(w->deferrals_before[i],
 		    s.truth.deferrals_before[i]);
 	ck_assert(!w->estimated);
+	rows_add_up(w);
+	/* Each domain's row against the generator's truth for it. */
+	for (i = 0; i < w->nby_domain; i++) {
+		const struct bs_outcome_by_domain *d = &w->by_domain[i];
+		unsigned k;
+
+		char name[32];
+		uint64_t ns;
+
+		ck_assert_int_eq(d->type, BS_OUTCOME_DOM_KEY);
+		ck_assert_uint_lt(d->len, sizeof(name));
+		memcpy(name, d->name, d->len);
+		name[d->len] = '\0';
+		ck_assert(sscanf(name, "d%u.example", &k) == 1 && k < 37);
+		ck_assert_uint_eq(d->delivered_first, s.dtruth[k][0]);
+		ck_assert_uint_eq(d->delivered_after_deferral, s.dtruth[k][1]);
+		ck_assert_uint_eq(d->bounced_first, s.dtruth[k][2]);
+		ck_assert_uint_eq(d->bounced_after_deferral, s.dtruth[k][3]);
+		ck_assert_uint_eq(d->expired, s.dtruth[k][4]);
+		ck_assert_uint_eq(d->still_deferred, s.dtruth[k][5]);
+		ck_assert_uint_eq(d->delay_after_deferral.samples,
+		    s.dtruth[k][6]);
+		ns = s.dtruth[k][6];
+		if (ns == 0)
+			continue;
+		/* Within a domain bucket's half width (1/16). */
+		qsort(s.dafter[k], ns, sizeof(double), cmp_double);
+		ck_assert(d->delay_after_deferral.max == s.dafter[k][ns - 1]);
+		near_within(d->delay_after_deferral.p50, s.dafter[k], ns, 50,
+		    BS_OUTCOME_DOMAIN_DELAY_ERROR);
+		near_within(d->delay_after_deferral.p90, s.dafter[k], ns, 90,
+		    BS_OUTCOME_DOMAIN_DELAY_ERROR);
+		near_within(d->delay_after_deferral.p99, s.dafter[k], ns, 99,
+		    BS_OUTCOME_DOMAIN_DELAY_ERROR);
+	}
+	ck_assert_uint_eq(w->nby_domain, 37);
 	ck_assert_uint_eq(w->delay_delivered.samples, s.ndelays);
 	ck_assert_uint_eq(w->delay_after_deferral.samples, s.nafter);
 	qsort(s.delays, s.ndelays, sizeof(double), cmp_double);
@@ -706,6 +938,8 @@ START_TEST(test_generated)
 	free(s.lines);
 	free(s.delays);
 	free(s.after);
+	for (i = 0; i < 37; i++)
+		free(s.dafter[i]);
 }
 END_TEST
 
@@ -798,6 +1032,8 @@ outcome_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_table, 0,
 	    sizeof(table) / sizeof(table[0]));
+	tcase_add_test(tc, test_by_domain);
+	tcase_add_test(tc, test_hops);
 	tcase_add_test(tc, test_across_files);
 	tcase_add_loop_test(tc, test_generated, 0, 4);
 	tcase_add_test(tc, test_buckets);

@@ -28,7 +28,8 @@
 enum {
 	N = -1,		/* neither an event nor a note */
 	ARRIVAL = -2,	/* a BS_NOTE_ARRIVAL note (msgid, sender) */
-	GONE = -3	/* a BS_NOTE_GONE note (msgid) */
+	GONE = -3,	/* a BS_NOTE_GONE note (msgid) */
+	NOTIFY = -4	/* a BS_NOTE_NOTIFY note (msgid; see test_notify) */
 };
 
 #define NONE	(-1.0)	/* no delay= */
@@ -796,6 +797,13 @@ static const struct row {
 	    NOTHING },
 	{ "Nov 28 10:00:00 mx1 postfix/bounce[9]: 8E9F0A1B2C: sender non-"
 	    "delivery notification: 9F0A1B2C3D",
+	    NOTIFY, NULL, NULL, "8E9F0A1B2C", 0, NULL, NULL, NULL, NULL,
+	    NONE },
+	{ "Nov 28 10:00:00 mx1 postfix/bounce[9]: warning: malformed "
+	    "domain name in resent-from header: notification: 9F0A1B2C3D",
+	    NOTHING },
+	{ "Nov 28 10:00:00 mx1 postfix/bounce[9]: 8E9F0A1B2C: sender non-"
+	    "delivery notification: 9F0A1B2C3D extra",
 	    NOTHING },
 	{ "Nov 28 10:00:00 mx1 dovecot: lmtp(bob@example.org): sieve: not "
 	    "sending reject message to <>",
@@ -958,6 +966,39 @@ check_record(int k, const struct row *r, const struct seen *s)
 	    "row %d: delay %g", k, s->ev.delay);
 }
 
+/* bounce's three notifications: the kind says which, and the new id. */
+START_TEST(test_notify)
+{
+	static const struct {
+		const char *line;
+		enum bs_kind kind;
+	} t[] = {
+		{ "Nov 28 00:00:03 mx1 postfix/bounce[2111]: 4B1C2D3E4F: sender "
+		  "non-delivery notification: 5C2D3E4F5A", BS_BOUNCED },
+		{ "Nov 28 08:50:00 mx1 postfix/bounce[3181]: 4B1C2D3E4F: sender "
+		  "delay notification: 5C2D3E4F5A", BS_DEFERRED },
+		{ "2026-11-28T08:55:00.1+01:00 mx1 postfix/bounce[3183]: "
+		  "4B1C2D3E4F: sender delivery status notification: 5C2D3E4F5A",
+		  BS_DELIVERED },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct bs_line line = { .ptr = t[i].line,
+			.len = strlen(t[i].line), .lineno = 1 };
+		struct seen s = { 0 };
+
+		ck_assert_int_eq(bs_format_postfix.parse(state, &line, record,
+		    &s), BS_OK);
+		ck_assert_int_eq(s.notes, 1);
+		ck_assert_int_eq(s.ev.note, BS_NOTE_NOTIFY);
+		ck_assert_int_eq(s.ev.kind, t[i].kind);
+		ck_assert_str_eq(s.msgid, "4B1C2D3E4F");
+		ck_assert(text_is(s.ev.notify_id, "5C2D3E4F5A"));
+	}
+}
+END_TEST
+
 /*
  * Row _i % NROWS, six rounds: the line handed over bare (the parser
  * looks for the needles itself), with the splitter's first needle, and
@@ -975,7 +1016,7 @@ START_TEST(test_row)
 	struct bs_line line = { .ptr = r->line, .len = len, .lineno = 1,
 	    .needle = way == BARE ? 0 : first_needle(r->line, len,
 	    way == JOINED_NEEDLES) };
-	bool note = r->kind == ARRIVAL || r->kind == GONE;
+	bool note = r->kind == ARRIVAL || r->kind == GONE || r->kind == NOTIFY;
 	struct seen s = { 0 };
 
 	if (way != BARE && line.needle == 0) {
@@ -995,7 +1036,8 @@ START_TEST(test_row)
 		ck_assert_msg(s.n == 0 && s.notes == 1,
 		    "row %d: %d events, %d notes", k, s.n, s.notes);
 		ck_assert_int_eq(s.ev.note, r->kind == ARRIVAL ?
-		    BS_NOTE_ARRIVAL : BS_NOTE_GONE);
+		    BS_NOTE_ARRIVAL : r->kind == GONE ? BS_NOTE_GONE :
+		    BS_NOTE_NOTIFY);
 		check_record(k, r, &s);
 		return;
 	}
@@ -1103,6 +1145,7 @@ postfix_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_row, 0, 2 * WAYS * (int)NROWS);
+	tcase_add_test(tc, test_notify);
 	tcase_add_test(tc, test_stamp);
 	tcase_add_test(tc, test_probe);
 	suite_add_tcase(s, tc);

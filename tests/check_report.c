@@ -336,6 +336,22 @@ END_TEST
 	"# HELP bouncestat_window_lines Log lines read," W_IN \
 	"# TYPE bouncestat_window_lines gauge\n" \
 	"bouncestat_window_lines 42\n" \
+	"# HELP bouncestat_window_content_filter_hops Deliveries that " \
+	"handed mail to a content filter on this host, which queued it " \
+	"again (counted in kind=\"delivered\" too)," W_IN \
+	"# TYPE bouncestat_window_content_filter_hops gauge\n" \
+	"bouncestat_window_content_filter_hops 0\n" \
+	"# HELP bouncestat_window_notifications_sent Delivery status " \
+	"notifications this server sent, per type," W_IN \
+	"# TYPE bouncestat_window_notifications_sent gauge\n" \
+	"bouncestat_window_notifications_sent{type=\"non_delivery\"} 0\n" \
+	"bouncestat_window_notifications_sent{type=\"delay\"} 0\n" \
+	"bouncestat_window_notifications_sent{type=\"success\"} 0\n" \
+	"# HELP bouncestat_window_notifications_failed Notifications this " \
+	"server sent that were bounced, deferred or refused in turn (a sign " \
+	"of backscatter)," W_IN \
+	"# TYPE bouncestat_window_notifications_failed gauge\n" \
+	"bouncestat_window_notifications_failed 0\n" \
 	"# HELP bouncestat_window_input_errors Inputs that could not be " \
 	"read completely," W_IN \
 	"# TYPE bouncestat_window_input_errors gauge\n" \

@@ -156,6 +156,9 @@ README.md|BS_JOBS_MAX|n|Read up to N inputs at once, 1 to [0-9,]+
 README.md|BS_JOBS_AUTO_MAX|n|one per processor core, at most [0-9,]+\)
 README.md|BS_INTERVAL_MAX|n|seconds between reports, 1 to [0-9,]+
 README.md|BS_TOP_MAX|n|Rows per breakdown, 1 to [0-9,]+,
+README.md|BS_OUTCOME_RECIPIENTS|n|follows up to [0-9,]+ recipients in flight
+README.md|BS_OUTCOME_DOMAINS|n|the first [0-9,]+ recipient domains read
+README.md|BS_NOTIFY_IDS|n|The ids of up to [0-9,]+ notifications
 doc/bouncestat.1|BS_LINE_MAX|KiB|longer than [0-9,]+ KiB
 doc/bouncestat.1|BS_MSGID_BUDGET|n|until the run holds [0-9,]+ message-id keys
 doc/bouncestat.1|BS_ROWS_MAX|n|At most [0-9,]+ distinct code rows

@@ -31,6 +31,8 @@
 	X(topk) \
 	X(breakdown) \
 	X(outcome) \
+	X(hop) \
+	X(notify) \
 	X(reasons) \
 	X(join) \
 	X(catalog) \
