@@ -10,13 +10,13 @@
  * reader, one containing "exim" to the Exim reader.  Lines of any other
  * program, and lines without a syslog prefix, are not events.
  *
- * The splitter's needles are the union of both readers' needles, which
- * fits BS_NEEDLES_MAX exactly (2 + 6); the joined needles of both (4 + 7)
- * do not, so the joined list merges them into shorter strings that every
- * line holding one of them still holds ("reject" for "reject:" and
- * "rejected", "> " for "=> ", "-> " and ">> ", "= " for "== ", "<= " and
- * "(= ").  The readers look at a line again themselves, so a line that
- * holds a merged needle but none of its reader's is no event.
+ * The splitter's needles are both readers' needles merged into strings
+ * that every line holding one of them still holds, to fit
+ * BS_NEEDLES_MAX: "eject" for Postfix's "eject:" and Exim's "rejected",
+ * "> " for "=> ", "-> ", ">> " and "<> R=".  The readers look at a line
+ * again themselves, so a line that holds a merged needle but none of its
+ * reader's is no event.  When the run joins, the readers' joined needles
+ * (5 + 7) do not fit even merged, and every line goes to the readers.
  *
  * Both readers keep nothing between lines but their patterns, so a mixed
  * file is read in pieces like theirs (splittable).
@@ -307,13 +307,12 @@ mixed_probe(const char *s, size_t n)
 	return 0;
 }
 
-/* Postfix's needles, then Exim's (fmt_postfix.c, fmt_exim.c). */
-static const char *const mixed_needles[] = { "status=", "reject:", "=> ", "-> ",
-	">> ", "== ", "** ", "rejected", NULL };
+/* Postfix's needles, then Exim's, merged (fmt_postfix.c, fmt_exim.c). */
+static const char *const mixed_needles[] = { "tatus=", "eject", "/bounce",
+	"> ", "== ", "** ", NULL };
 
-/* Both joined lists, merged to fit (see the top of this file). */
-static const char *const mixed_joined_needles[] = { "status=", "reject",
-	"nrcpt=", ": removed", "> ", "= ", "** ", "Completed", NULL };
+/* Joining: none, every line (see the top of this file). */
+static const char *const mixed_joined_needles[] = { NULL };
 
 const struct bs_format bs_format_mixed = {
 	.name = "mixed",
