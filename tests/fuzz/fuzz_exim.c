@@ -63,8 +63,15 @@ fz_exim_record(void *ctx, const struct bs_event *ev)
 		fz_format_event(ctx, ev);
 		return;
 	}
-	FZ_ASSERT(ev->note == BS_NOTE_ARRIVAL || ev->note == BS_NOTE_GONE,
-	    "exim: bad note %d", (int)ev->note);
+	FZ_ASSERT(ev->note == BS_NOTE_ARRIVAL || ev->note == BS_NOTE_GONE ||
+	    ev->note == BS_NOTE_NOTIFY, "exim: bad note %d", (int)ev->note);
+	/* A notification sent: its own id lies in the line too. */
+	FZ_ASSERT(ev->note != BS_NOTE_NOTIFY || (ev->notify_id.ptr != NULL &&
+	    ev->notify_id.len > 0 && ev->notify_id.ptr >= r->line &&
+	    ev->notify_id.len <= r->len &&
+	    (size_t)(ev->notify_id.ptr - r->line) <= r->len -
+	    ev->notify_id.len), "exim: a notification without its id in "
+	    "the line");
 	FZ_ASSERT(ev->msgid != NULL && ev->msgid_len > 0,
 	    "exim: a note without a message id");
 	FZ_ASSERT(ev->msgid >= r->line && ev->msgid_len <= r->len,

@@ -85,8 +85,17 @@ fz_pf_record(void *ctx, const struct bs_event *ev)
 		fz_format_event(r, ev);
 		return;
 	}
-	FZ_ASSERT(ev->note == BS_NOTE_ARRIVAL || ev->note == BS_NOTE_GONE,
-	    "postfix: bad note %d", (int)ev->note);
+	FZ_ASSERT(ev->note == BS_NOTE_ARRIVAL || ev->note == BS_NOTE_GONE ||
+	    ev->note == BS_NOTE_NOTIFY, "postfix: bad note %d", (int)ev->note);
+	/* A notification sent: its own id lies in the line too. */
+	FZ_ASSERT(ev->note != BS_NOTE_NOTIFY || (ev->notify_id.ptr != NULL &&
+	    ev->notify_id.len > 0 && ev->notify_id.ptr >= r->line &&
+	    ev->notify_id.len <= r->len &&
+	    (size_t)(ev->notify_id.ptr - r->line) <= r->len -
+	    ev->notify_id.len && (ev->kind == BS_BOUNCED ||
+	    ev->kind == BS_DEFERRED || ev->kind == BS_DELIVERED)),
+	    "postfix: a notification without its id in the line, or of kind %d",
+	    (int)ev->kind);
 	FZ_ASSERT(ev->msgid != NULL && ev->msgid_len > 0 &&
 	    ev->msgid >= r->line && ev->msgid_len <= r->len &&
 	    (size_t)(ev->msgid - r->line) <= r->len - ev->msgid_len,
