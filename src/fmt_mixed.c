@@ -26,6 +26,7 @@
 
 #include "bslimits.h"
 #include "format.h"
+#include "postfix_fast.h"
 
 struct mixed {
 	void *postfix, *exim;
@@ -41,29 +42,6 @@ static bool
 digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-/*
- * Whether p[0..end) is what follows the app name in RFC 5424: " PID MSGID
- * -" or " PID MSGID [" (PID digits or "-"), as the readers take it.
- */
-static bool
-rfc5424_after(const char *p, const char *end)
-{
-	const char *q = p + 1;
-
-	if (end - p < 6 || *p != ' ')
-		return false;
-	if (*q == '-')
-		q++;
-	else
-		while (q < end && digit(*q))
-			q++;
-	if (q == p + 1 || q >= end || *q != ' ')
-		return false;
-	for (p = ++q; q < end && *q != ' '; q++)
-		;
-	return q > p && end - q >= 2 && (q[1] == '-' || q[1] == '[');
 }
 
 /*
@@ -116,7 +94,8 @@ bs_mixed_program_by_words(const char *s, size_t n)
 		}
 		if (stop > start && k + 1 < n && s[k] == ':' && blank(s[k + 1]))
 			return program_of(s + start, stop - start);
-		if (stop > start && k == stop && rfc5424_after(s + k, end)) {
+		if (stop > start && k == stop &&
+		    bs_syslog_rfc5424_after(s + k, end)) {
 			enum bs_program p = program_of(s + start, stop - start);
 
 			if (p != BS_PROGRAM_OTHER)

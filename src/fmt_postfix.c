@@ -994,29 +994,6 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 }
 
 /*
- * Whether p[0..end) is what follows the program name in RFC 5424: " PID
- * MSGID -" or " PID MSGID [" (PID digits or "-").
- */
-static bool
-rfc5424_after(const char *p, const char *end)
-{
-	const char *q = p + 1;
-
-	if (end - p < 6 || *p != ' ')
-		return false;
-	if (*q == '-')
-		q++;
-	else
-		while (q < end && digit(*q))
-			q++;
-	if (q == p + 1 || q >= end || *q != ' ')
-		return false;
-	for (p = ++q; q < end && *q != ' '; q++)
-		;
-	return q > p && end - q >= 2 && (q[1] == '-' || q[1] == '[');
-}
-
-/*
  * A line certainly from Postfix names a postfix program followed by
  * "[pid]: ", or by RFC 5424's pid and message id; a bare "QUEUEID: to=<"
  * message could be.  A line that opens with '{' is not Postfix's, however
@@ -1035,7 +1012,7 @@ postfix_probe(const char *s, size_t n)
 
 		while (p < end && *p != '[' && *p != ':' && *p != ' ')
 			p++;
-		if (p < end && (*p == '[' || rfc5424_after(p, end)))
+		if (p < end && (*p == '[' || bs_syslog_rfc5424_after(p, end)))
 			return 2;
 	}
 	if (memmem(s, n, ": to=<", 6) != NULL ||

@@ -515,3 +515,22 @@ bs_postfix_outcome(const char *m, size_t n, size_t start,
 	o->has_text = o->text > j;
 	return true;
 }
+
+bool
+bs_syslog_rfc5424_after(const char *p, const char *end)
+{
+	const char *q = p + 1;
+
+	if (end - p < 6 || *p != ' ')
+		return false;
+	if (*q == '-')
+		q++;
+	else
+		while (q < end && digit(*q))
+			q++;
+	if (q == p + 1 || q >= end || *q != ' ')
+		return false;
+	for (p = ++q; q < end && *q != ' '; q++)
+		;
+	return q > p && end - q >= 2 && (q[1] == '-' || q[1] == '[');
+}

@@ -24,6 +24,13 @@ extern const char bs_postfix_delivery_rx[];
 extern const char bs_postfix_outcome_rx[];
 
 /*
+ * Whether p[0..end) is what follows the app name in RFC 5424: " PID MSGID
+ * -" or " PID MSGID [" (PID digits or "-"), as the Postfix and mixed
+ * readers take it.
+ */
+bool bs_syslog_rfc5424_after(const char *p, const char *end);
+
+/*
  * The syslog pattern on s[0..n) where the line starts with a timestamp,
  * perhaps behind a <priority> (the usual case): true with the offset of
  * the message (group msg) and the offset and length of the timestamp

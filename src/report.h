@@ -106,6 +106,9 @@ struct bs_period {
 void bs_report_period(const struct bs_agg *a, const struct bs_report_opts *o,
     struct bs_period *p);
 
+/* A delay for people, into buf: "1.9 s", "14 min", "2.1 h", "3.5 d". */
+const char *bs_report_duration(char *buf, size_t n, double s);
+
 
 /*
  * The live view (live.h) drawn in place on a terminal: the cursor goes

@@ -124,6 +124,24 @@ td_num(FILE *out, uint64_t v, bool est)
 	fprintf(out, "<td class=n>%s%" PRIu64 "</td>", est ? "~" : "", v);
 }
 
+/*
+ * A breakdown row's failures with a meter scaled to max, then its
+ * deferred, bounced, expired and rejected cells.
+ */
+static void
+td_failures(FILE *out, const struct bs_by_row *r, bool e, uint64_t max)
+{
+	fprintf(out,
+	    "</td><td class=n>%s%" PRIu64 "<span class=meter "
+	    "style=\"width:%.1fem\"></span></td>",
+	    e ? "~" : "", r->failures,
+	    max ? 6.0 * (double)r->failures / (double)max : 0.0);
+	td_num(out, r->kind[BS_DEFERRED], e);
+	td_num(out, r->kind[BS_BOUNCED], e);
+	td_num(out, r->kind[BS_EXPIRED], e);
+	td_num(out, r->kind[BS_REJECTED], e);
+}
+
 /* "550 5.1.1", "5.7.1", "550" or "(no code)". */
 static const char *
 code_text(const struct bs_codes *c, char *buf, size_t n)
@@ -819,15 +837,7 @@ write_reasons(FILE *out, const struct bs_breakdown *b)
 			    out);
 		fputs("<tr><td class=k>", out);
 		write_key(out, r, BS_BY_REASON);
-		fprintf(out,
-		    "</td><td class=n>%s%" PRIu64 "<span class=meter "
-		    "style=\"width:%.1fem\"></span></td>",
-		    e ? "~" : "", r->failures,
-		    max ? 6.0 * (double)r->failures / (double)max : 0.0);
-		td_num(out, r->kind[BS_DEFERRED], e);
-		td_num(out, r->kind[BS_BOUNCED], e);
-		td_num(out, r->kind[BS_EXPIRED], e);
-		td_num(out, r->kind[BS_REJECTED], e);
+		td_failures(out, r, e, max);
 		td_num(out, r->hard, e);
 		write_row_codes(out, r, BS_BY_CODES);
 		fputs("</tr>\n", out);
@@ -882,15 +892,7 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top)
 			    msgs ? "<th class=n>messages</th>" : "");
 		fputs("<tr><td class=k>", out);
 		write_key(out, r, by);
-		fprintf(out,
-		    "</td><td class=n>%s%" PRIu64 "<span class=meter "
-		    "style=\"width:%.1fem\"></span></td>",
-		    e ? "~" : "", r->failures,
-		    max ? 6.0 * (double)r->failures / (double)max : 0.0);
-		td_num(out, r->kind[BS_DEFERRED], e);
-		td_num(out, r->kind[BS_BOUNCED], e);
-		td_num(out, r->kind[BS_EXPIRED], e);
-		td_num(out, r->kind[BS_REJECTED], e);
+		td_failures(out, r, e, max);
 		td_num(out, r->kind[BS_DELIVERED], e);
 		if (msgs)
 			td_num(out, r->messages, e || mest);
@@ -906,23 +908,6 @@ write_table(FILE *out, const struct bs_breakdown *b, unsigned top)
 }
 
 /* --- outcomes -------------------------------------------------------------- */
-
-/* A delay for people: "1.9 s", "14 min", "2.1 h", "3.5 d". */
-static const char *
-duration(char *buf, size_t n, double s)
-{
-	if (s < 9.95)
-		snprintf(buf, n, "%.1f s", s);
-	else if (s < 59.5)
-		snprintf(buf, n, "%.0f s", s);
-	else if (s < 3600 - 30)
-		snprintf(buf, n, "%.0f min", s / 60);
-	else if (s < 86400 - 1800)
-		snprintf(buf, n, "%.1f h", s / 3600);
-	else
-		snprintf(buf, n, "%.1f d", s / 86400);
-	return buf;
-}
 
 /* One outcome, its meter in the colour of the kind it ended as. */
 static void
@@ -948,9 +933,10 @@ delay_row(FILE *out, const char *what, const struct bs_delays *d)
 	    "<tr><td>%s</td><td class=n>%" PRIu64 "</td>"
 	    "<td class=n>%s</td><td class=n>%s</td><td class=n>%s</td>"
 	    "<td class=n>%s</td></tr>\n",
-	    what, d->samples, duration(b[0], 32, d->p50),
-	    duration(b[1], 32, d->p90), duration(b[2], 32, d->p99),
-	    duration(b[3], 32, d->max));
+	    what, d->samples, bs_report_duration(b[0], 32, d->p50),
+	    bs_report_duration(b[1], 32, d->p90),
+	    bs_report_duration(b[2], 32, d->p99),
+	    bs_report_duration(b[3], 32, d->max));
 }
 
 /* What happened in the end (outcome.h), as report_text.c tells it. */

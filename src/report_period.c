@@ -1,6 +1,7 @@
 /*
  * report_period.c - what every writer says about time: the period the
- * events cover and the window asked for, as ISO 8601 with the offset.
+ * events cover and the window asked for, as ISO 8601 with the offset,
+ * and delays in words people read.
  */
 #include <stdio.h>
 #include <string.h>
@@ -42,4 +43,20 @@ bs_report_period(const struct bs_agg *a, const struct bs_report_opts *o,
 		iso(o->window->since, p->since, sizeof(p->since));
 	if (o != NULL && o->window != NULL && o->window->has_until)
 		iso(o->window->until, p->until, sizeof(p->until));
+}
+
+const char *
+bs_report_duration(char *buf, size_t n, double s)
+{
+	if (s < 9.95)
+		snprintf(buf, n, "%.1f s", s);
+	else if (s < 59.5)
+		snprintf(buf, n, "%.0f s", s);
+	else if (s < 3600 - 30)
+		snprintf(buf, n, "%.0f min", s / 60);
+	else if (s < 86400 - 1800)
+		snprintf(buf, n, "%.1f h", s / 3600);
+	else
+		snprintf(buf, n, "%.1f d", s / 86400);
+	return buf;
 }

@@ -282,23 +282,6 @@ write_period(FILE *out, const struct bs_agg *a,
 		    p.until[0] ? p.until : "the end");
 }
 
-/* A delay for people: "1.9 s", "14 min", "2.1 h", "3.5 d". */
-static const char *
-duration(char *buf, size_t n, double s)
-{
-	if (s < 9.95)
-		snprintf(buf, n, "%.1f s", s);
-	else if (s < 59.5)
-		snprintf(buf, n, "%.0f s", s);
-	else if (s < 3600 - 30)
-		snprintf(buf, n, "%.0f min", s / 60);
-	else if (s < 86400 - 1800)
-		snprintf(buf, n, "%.1f h", s / 3600);
-	else
-		snprintf(buf, n, "%.1f d", s / 86400);
-	return buf;
-}
-
 /*
  * What happened in the end (outcome.h): two short paragraphs for cron
  * mail, the recipients that ended at their first attempt and those that
@@ -331,10 +314,10 @@ write_outcomes(FILE *out, const struct bs_agg *a, int width)
 	if (r->delay_delivered.samples > 0)
 		snprintf(text + n, sizeof(text) - n, " Delivered mail took "
 		    "median %s, p90 %s, p99 %s, at most %s.",
-		    duration(d[0], 32, r->delay_delivered.p50),
-		    duration(d[1], 32, r->delay_delivered.p90),
-		    duration(d[2], 32, r->delay_delivered.p99),
-		    duration(d[3], 32, r->delay_delivered.max));
+		    bs_report_duration(d[0], 32, r->delay_delivered.p50),
+		    bs_report_duration(d[1], 32, r->delay_delivered.p90),
+		    bs_report_duration(d[2], 32, r->delay_delivered.p99),
+		    bs_report_duration(d[3], 32, r->delay_delivered.max));
 	wrap_at(out, 2, "", text, width);
 	if (r->deferred > 0) {
 		n = (size_t)snprintf(text, sizeof(text), "%s%" PRIu64
@@ -344,8 +327,8 @@ write_outcomes(FILE *out, const struct bs_agg *a, int width)
 		if (r->delay_after_deferral.samples > 0)
 			n += (size_t)snprintf(text + n, sizeof(text) - n,
 			    ", median %s, p90 %s",
-			    duration(d[0], 32, r->delay_after_deferral.p50),
-			    duration(d[1], 32, r->delay_after_deferral.p90));
+			    bs_report_duration(d[0], 32, r->delay_after_deferral.p50),
+			    bs_report_duration(d[1], 32, r->delay_after_deferral.p90));
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "; %s%"
 		    PRIu64 " bounced; %s%" PRIu64 " expired; %s%" PRIu64
 		    " still queued at the end of the log", e,
@@ -534,8 +517,8 @@ write_domain_outcome(FILE *out, const struct bs_by_row *row,
 		if (d->delay_after_deferral.samples > 0)
 			n += (size_t)snprintf(text + n, sizeof(text) - n,
 			    ", median %s, p90 %s",
-			    duration(t[0], 32, d->delay_after_deferral.p50),
-			    duration(t[1], 32, d->delay_after_deferral.p90));
+			    bs_report_duration(t[0], 32, d->delay_after_deferral.p50),
+			    bs_report_duration(t[1], 32, d->delay_after_deferral.p90));
 		n += (size_t)snprintf(text + n, sizeof(text) - n, ")");
 	}
 	snprintf(text + n, sizeof(text) - n, ", %s%" PRIu64 " bounced, %s%"
