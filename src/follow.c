@@ -150,15 +150,33 @@ read_all(const struct bs_run_config *cfg, struct bs_tail **ts,
 	return BS_OK;
 }
 
-static bs_status
-report_all(struct bs_stream **ss, size_t n, struct bs_agg *agg,
-    void (*report)(void *ctx, struct bs_agg *agg), void *report_ctx)
+/*
+ * The format checks of every input whose sample is complete (once), and
+ * with final those of the end of the run: *failed is set when an input
+ * failed them.
+ */
+static void
+check_all(struct bs_stream **ss, size_t n, bool final, bs_status *failed)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (bs_stream_flush(ss[i]) == BS_ERR_NOMEM)
+		if (bs_stream_check(ss[i], final) != BS_OK)
+			*failed = BS_ERR_FORMAT;
+}
+
+static bs_status
+report_all(struct bs_stream **ss, size_t n, struct bs_agg *agg, bool final,
+    bs_status *failed, void (*report)(void *ctx, struct bs_agg *agg),
+    void *report_ctx)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((final ? bs_stream_flush(ss[i]) :
+		    bs_stream_decide(ss[i])) == BS_ERR_NOMEM)
 			return BS_ERR_NOMEM;
+	check_all(ss, n, final, failed);
 	if (bs_agg_finish(agg) != BS_OK)
 		return BS_ERR_NOMEM;
 	report(report_ctx, agg);
@@ -279,7 +297,8 @@ bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
 
 		if (*sig->report_now || (interval_ms > 0 && now >= next)) {
 			*sig->report_now = 0;
-			st = report_all(ss, k, agg, report, report_ctx);
+			st = report_all(ss, k, agg, false, &refused, report,
+			    report_ctx);
 			if (st != BS_OK)
 				goto out;
 			/* After a slow report, skip the ticks it overran. */
@@ -310,6 +329,7 @@ bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
 		st = read_all(cfg, ts, ss, k, NULL, &ended);
 		if (st != BS_OK)
 			goto out;
+		check_all(ss, k, false, &refused);
 		now = mono_ms();
 	}
 	/*
@@ -324,7 +344,7 @@ bs_run_follow(const struct bs_run_config *cfg, char *const *paths, size_t n,
 		if (ended || bs_tail_wait(ts, k, 0, NULL) <= 0)
 			break;
 	}
-	st = report_all(ss, k, agg, report, report_ctx);
+	st = report_all(ss, k, agg, true, &refused, report, report_ctx);
 out:
 	if (masked)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);

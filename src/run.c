@@ -40,6 +40,8 @@ struct bs_stream {
 	void *state;
 	bool failed;			/* unrecognised: lines are ignored */
 	bool sampling;			/* fmt known, first lines still held */
+	size_t looked;			/* held lines bs_stream_check saw */
+	bool warned_type, warned_other;	/* bs_stream_check's, once each */
 	struct bs_window_reader reader;	/* stamps; years from a reference */
 	bs_status status;		/* fatal error from the aggregate */
 	uint64_t lineno;		/* of the line being parsed */
@@ -394,7 +396,15 @@ decide(struct bs_stream *s, bool force)
 
 		parse_line(s, &line);
 	}
-	s->nheld = s->held_len = 0;
+	/*
+	 * Follow mode decides on the first lines that convince: the lines
+	 * after them, up to a full sample, are held on as the sample of
+	 * what the input holds (end_sample), as a forced format's are.
+	 */
+	if (s->nheld < BS_DETECT_LINES && s->held_len < BS_DETECT_BYTES)
+		s->sampling = true;
+	else
+		s->nheld = s->held_len = 0;
 	return s->status;
 }
 
@@ -444,6 +454,12 @@ bs_stream_flush(struct bs_stream *s)
 }
 
 bs_status
+bs_stream_decide(struct bs_stream *s)
+{
+	return decide(s, true);
+}
+
+bs_status
 bs_stream_settle(struct bs_stream *s)
 {
 	return decide(s, false);
@@ -470,6 +486,58 @@ covers(const struct bs_input_stats *st, const char *read, const char *looks)
 	return is(looks, "mixed") && (is(read, "postfix") || is(read, "exim"));
 }
 
+/* Whether st was read in a format that found nothing it looks like. */
+static bool
+wrong_type(const struct bs_input_stats *st)
+{
+	const char *read = st->format, *looks = st->looks_like;
+
+	return st->sampled && read != NULL &&
+	    st->events + st->untimed + st->outside == 0 && looks != NULL &&
+	    strcmp(looks, read) != 0 && !covers(st, read, looks) &&
+	    st->error[0] == '\0';
+}
+
+/* The sample held lines of the other of Postfix and Exim: a warning. */
+static void
+other_program_warning(const struct bs_run_config *cfg,
+    const struct bs_input_stats *st, const char *name)
+{
+	const char *read = st->format, *other;
+	uint64_t n;
+	struct bs_diag d;
+
+	if (!st->sampled || read == NULL)
+		return;
+	if (is(read, "postfix") && st->sample_exim > 0) {
+		other = "exim";
+		n = st->sample_exim;
+	} else if (is(read, "exim") && st->sample_postfix > 0) {
+		other = "postfix";
+		n = st->sample_postfix;
+	} else
+		return;
+	bs_diag_set(&d, BS_OK, name, 0, "read as %s, but %llu of its first "
+	    "%llu lines %s from %s: such lines are not read (--type mixed "
+	    "reads both)", read, (unsigned long long)n,
+	    (unsigned long long)st->sample_lines, n == 1 ? "is" : "are",
+	    other);
+	bs_run_warn(cfg, &d);
+}
+
+/* The input fails: read in the wrong format (wrong_type said so). */
+static bs_status
+wrong_type_failure(const struct bs_run_config *cfg, struct bs_input_stats *st,
+    const char *name)
+{
+	struct bs_diag d;
+
+	bs_diag_set(&d, BS_ERR_FORMAT, name, 0, "--type %s found no events; "
+	    "it looks like %s", st->format, st->looks_like);
+	input_failed_stats(cfg, st, &d);
+	return BS_ERR_FORMAT;
+}
+
 /*
  * An input read in one format whose first lines look like another: with
  * no event found, it was surely read in the wrong one (--type), and the
@@ -482,34 +550,43 @@ static bs_status
 format_warnings(const struct bs_run_config *cfg, struct bs_input_stats *st,
     const char *name)
 {
-	const char *read = st->format, *looks = st->looks_like, *other;
-	uint64_t n;
+	if (wrong_type(st))
+		return wrong_type_failure(cfg, st, name);
+	other_program_warning(cfg, st, name);
+	return BS_OK;
+}
+
+bs_status
+bs_stream_check(struct bs_stream *s, bool final)
+{
+	struct bs_input_stats *st = stats_of(s);
+	struct bs_sample_look lk;
 	struct bs_diag d;
 
-	if (!st->sampled || read == NULL)
+	if (s->fmt == NULL)
 		return BS_OK;
-	if (st->events + st->untimed + st->outside == 0 && looks != NULL &&
-	    strcmp(looks, read) != 0 && !covers(st, read, looks) &&
-	    st->error[0] == '\0') {
-		bs_diag_set(&d, BS_ERR_FORMAT, name, 0, "--type %s found no "
-		    "events; it looks like %s", read, looks);
-		input_failed_stats(cfg, st, &d);
-		return BS_ERR_FORMAT;
+	/* The sample so far, looked at again only when it has grown. */
+	if (s->sampling && s->nheld > s->looked) {
+		bs_format_look(s->held, s->held_len, &lk);
+		note_look(s, &lk);
+		s->looked = s->nheld;
 	}
-	if (is(read, "postfix") && st->sample_exim > 0) {
-		other = "exim";
-		n = st->sample_exim;
-	} else if (is(read, "exim") && st->sample_postfix > 0) {
-		other = "postfix";
-		n = st->sample_postfix;
-	} else
-		return BS_OK;
-	bs_diag_set(&d, BS_OK, name, 0, "read as %s, but %llu of its first "
-	    "%llu lines %s from %s: such lines are not read (--type mixed "
-	    "reads both)", read, (unsigned long long)n,
-	    (unsigned long long)st->sample_lines, n == 1 ? "is" : "are",
-	    other);
-	bs_run_warn(cfg, &d);
+	if (!s->warned_type && wrong_type(st)) {
+		s->warned_type = true;
+		bs_diag_set(&d, BS_OK, s->name, 0, "--type %s found no events "
+		    "in its first %llu lines; it looks like %s", st->format,
+		    (unsigned long long)st->sample_lines, st->looks_like);
+		bs_run_warn(s->cfg, &d);
+	}
+	/* As in a batch run, not both: the first says it all. */
+	if (!s->warned_other && !s->warned_type && st->sampled &&
+	    ((is(st->format, "postfix") && st->sample_exim > 0) ||
+	    (is(st->format, "exim") && st->sample_postfix > 0))) {
+		s->warned_other = true;
+		other_program_warning(s->cfg, st, s->name);
+	}
+	if (final && wrong_type(st))
+		return wrong_type_failure(s->cfg, st, s->name);
 	return BS_OK;
 }
 

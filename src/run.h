@@ -157,6 +157,22 @@ bs_status bs_stream_flush(struct bs_stream *s);
  * at the next report.
  */
 bs_status bs_stream_settle(struct bs_stream *s);
+/*
+ * Decide the format on the lines held so far, as bs_stream_flush does,
+ * but go on holding the lines that follow as the input's sample until it
+ * is full (follow mode's reports: its sample grows across them).
+ */
+bs_status bs_stream_decide(struct bs_stream *s);
+/*
+ * Follow mode's share of the checks a batch run makes when an input is
+ * read (bs_run_input_warnings), made on the sample so far: a warning
+ * when the lines look like another format than the one read, or hold
+ * lines of the other of Postfix and Exim (each once); with final, at the
+ * end of the run, the input fails (BS_ERR_FORMAT, recorded in its stats)
+ * when a --type found no events in an input that looks like another
+ * format.  Call bs_stream_flush first when final.
+ */
+bs_status bs_stream_check(struct bs_stream *s, bool final);
 void bs_stream_close(struct bs_stream *s);
 
 #endif

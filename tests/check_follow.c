@@ -1369,6 +1369,155 @@ START_TEST(test_run_stdin_ends)
 }
 END_TEST
 
+/* The warnings of a follow run, kept in order. */
+struct warnings {
+	unsigned n;
+	char msg[4][BS_DIAG_MSG_MAX];
+};
+
+static void
+keep_warning(void *ctx, const struct bs_diag *d)
+{
+	struct warnings *w = ctx;
+
+	if (w->n < 4)
+		snprintf(w->msg[w->n], sizeof(w->msg[w->n]), "%s", d->msg);
+	w->n++;
+}
+
+#define EXIM_LINE "Nov 28 10:00:01 mx2 exim[7]: 1vAbCd-000AbC-1a ** " \
+	"u@example.net R=dnslookup T=remote_smtp: SMTP error from remote " \
+	"mail server after RCPT TO:<u@example.net>: 550 5.1.1 no such user\n"
+
+struct mixed_test {
+	volatile sig_atomic_t report_now, stop;
+	unsigned reports;
+	struct warnings *w;
+	unsigned warned_at_first;	/* warnings by the first report */
+};
+
+/* The first report: Exim's lines start; the second ends the run. */
+static void
+on_report_exim_later(void *ctx, struct bs_agg *agg)
+{
+	struct mixed_test *t = ctx;
+
+	(void)agg;
+	if (++t->reports == 1) {
+		t->warned_at_first = t->w->n;
+		append(logpath, EXIM_LINE);
+		append(logpath, EXIM_LINE);
+		t->report_now = 1;
+	} else
+		t->stop = 1;
+}
+
+/*
+ * Issue 19: a follower recognises the format on its first lines; lines of
+ * the other of Postfix and Exim that come after them (a central syslog
+ * server where the Exim host starts logging later) are not read, and the
+ * operator is told once, as a batch run tells it, while the follower
+ * goes on.
+ */
+START_TEST(test_run_other_program_later)
+{
+	struct warnings w = { 0 };
+	struct mixed_test t = { .report_now = 1, .w = &w };
+	struct bs_follow_signals sig = { .report_now = &t.report_now,
+	    .stop = &t.stop };
+	struct loop_env e;
+	char *paths[] = { logpath };
+
+	loop_env_init(&e);
+	e.cfg.format = NULL;
+	e.cfg.warn = keep_warning;
+	e.cfg.warn_ctx = &w;
+	append_event(logpath, "AAAAA1");
+	append_event(logpath, "BBBBB2");
+	append_event(logpath, "CCCCC3");
+	ck_assert_int_eq(bs_run_follow(&e.cfg, paths, 1, true, 0, e.agg,
+	    &sig, on_report_exim_later, &t), BS_OK);
+	ck_assert_uint_eq(t.reports, 3);	/* and the last one */
+	ck_assert_uint_eq(t.warned_at_first, 0);
+	ck_assert_uint_eq(w.n, 1);
+	ck_assert_str_eq(w.msg[0], "read as postfix, but 2 of its first 5 "
+	    "lines are from exim: such lines are not read (--type mixed reads "
+	    "both)");
+	ck_assert_uint_eq(bs_agg_totals(e.agg)->events, 3);
+	ck_assert_str_eq(bs_agg_input(e.agg, 0)->error, "");
+	loop_env_fini(&e);
+}
+END_TEST
+
+/* Stop at the first report. */
+static void
+on_report_stop(void *ctx, struct bs_agg *agg)
+{
+	struct mixed_test *t = ctx;
+
+	(void)agg;
+	if (++t->reports == 1)
+		t->warned_at_first = t->w->n;
+	t->stop = 1;
+}
+
+/*
+ * Issue 19: a forced --type that finds nothing in a file that looks like
+ * another format is told at the first report (the follower goes on), and
+ * at the end the input fails as in a batch run: a monitoring check that
+ * forced the wrong type never says OK.
+ */
+START_TEST(test_run_wrong_type)
+{
+	struct warnings w = { 0 };
+	struct mixed_test t = { .report_now = 1, .w = &w };
+	struct bs_follow_signals sig = { .report_now = &t.report_now,
+	    .stop = &t.stop };
+	struct loop_env e;
+	char *paths[] = { logpath };
+
+	loop_env_init(&e);
+	e.cfg.format = bs_format_find("exim");
+	e.cfg.warn = keep_warning;
+	e.cfg.warn_ctx = &w;
+	append_event(logpath, "AAAAA1");
+	append_event(logpath, "BBBBB2");
+	ck_assert_int_eq(bs_run_follow(&e.cfg, paths, 1, true, 0, e.agg,
+	    &sig, on_report_stop, &t), BS_ERR_FORMAT);
+	ck_assert_uint_eq(t.reports, 2);
+	ck_assert_uint_eq(t.warned_at_first, 1);
+	ck_assert_uint_eq(w.n, 2);
+	ck_assert_str_eq(w.msg[0], "--type exim found no events in its first "
+	    "2 lines; it looks like postfix");
+	ck_assert_str_eq(w.msg[1], "--type exim found no events; it looks "
+	    "like postfix");
+	ck_assert_str_eq(bs_agg_input(e.agg, 0)->error, w.msg[1]);
+	loop_env_fini(&e);
+}
+END_TEST
+
+/* The right --type: no warning, no failure. */
+START_TEST(test_run_right_type)
+{
+	struct warnings w = { 0 };
+	struct mixed_test t = { .report_now = 1, .w = &w };
+	struct bs_follow_signals sig = { .report_now = &t.report_now,
+	    .stop = &t.stop };
+	struct loop_env e;
+	char *paths[] = { logpath };
+
+	loop_env_init(&e);
+	e.cfg.warn = keep_warning;
+	e.cfg.warn_ctx = &w;
+	append_event(logpath, "AAAAA1");
+	ck_assert_int_eq(bs_run_follow(&e.cfg, paths, 1, true, 0, e.agg,
+	    &sig, on_report_stop, &t), BS_OK);
+	ck_assert_uint_eq(w.n, 0);
+	ck_assert_uint_eq(bs_agg_totals(e.agg)->events, 1);
+	loop_env_fini(&e);
+}
+END_TEST
+
 Suite *
 follow_suite(void)
 {
@@ -1427,6 +1576,9 @@ follow_suite(void)
 	tcase_add_test(tc, test_run_directory);
 	tcase_add_test(tc, test_run_stdin_ends);
 	tcase_add_test(tc, test_run_clock_follows);
+	tcase_add_test(tc, test_run_other_program_later);
+	tcase_add_test(tc, test_run_wrong_type);
+	tcase_add_test(tc, test_run_right_type);
 	suite_add_tcase(s, tc);
 	return s;
 }
