@@ -394,12 +394,7 @@ write_expect(const char *path, const char *format, uint64_t seed,
 		fprintf(f, "%s \"%s\": %llu", k ? "," : "", kind_names[k],
 		    (unsigned long long)kind_msgs[k]);
 	fputs(" } },\n", f);
-	/*
-	 * Exchange's outcomes are not modelled: a few of its recipients
-	 * share a message id and address (3 in 174 deferred at 16 MiB).
-	 */
-	if (strcmp(format, "exchange") != 0)
-		fprintf(f, "  \"outcomes\": { \"recipients\": %llu, "
+	fprintf(f, "  \"outcomes\": { \"recipients\": %llu, "
 	    "\"delivered_first\": %llu, \"delivered_after_deferral\": %llu, "
 	    "\"bounced_first\": %llu, \"bounced_after_deferral\": %llu, "
 	    "\"expired\": %llu, \"still_deferred\": %llu,\n"
@@ -2340,11 +2335,12 @@ xc_header(void)
 
 /*
  * An event row: n recipients, each with a status from its template.
- * Every recipient is one event of the template's row.
+ * Every recipient is one event of the template's row; defers is the
+ * deferrals they had before (a retry's; 0 for new recipients).
  */
 static void
 xc_event_row(struct xrow *r, const struct ev **ev, const uint32_t *seeds,
-    unsigned n, int local)
+    unsigned n, int local, unsigned defers)
 {
 	char rc[1024], st[SCRATCH];
 	size_t rl = 0, sl = 0, k;
@@ -2368,8 +2364,10 @@ xc_event_row(struct xrow *r, const struct ev **ev, const uint32_t *seeds,
 	r->status = st;
 	r->rcount = n;
 	xc_row(r);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		oc_defers = defers;	/* set_rcpt_seed cleared it */
 		count(ev[i]->row, cx.msg);
+	}
 }
 
 static void
@@ -2398,6 +2396,34 @@ xc_new_message(void)
 	cx.subject = PICK(subjects);
 	snprintf(cx.msgid, sizeof(cx.msgid), "%016llx@EX01.corp.example.org",
 	    (unsigned long long)mix(cx.msg));
+}
+
+/*
+ * The seed of a message's recipient i, whose address differs from those
+ * of recipients 0..i-1: a message id and an address name one recipient,
+ * across its retries (outcomes), as in a real queue.
+ */
+static uint32_t
+xc_distinct_seed(int local, unsigned i)
+{
+	static char seen[8][128];
+	char addr[128];
+	uint32_t seed;
+	unsigned j, tries;
+
+	for (tries = 0;; tries++) {
+		seed = rcpt_seed(local);
+		set_rcpt_seed(seed, local);
+		snprintf(addr, sizeof(addr), "%s@%s", cx.rcpt_user,
+		    cx.rcpt_dom);
+		for (j = 0; j < i && strcmp(seen[j], addr) != 0; j++)
+			;
+		if (j == i || tries == 100)
+			break;
+	}
+	if (i < 8)
+		memcpy(seen[i], addr, sizeof(addr));
+	return seed;
 }
 
 static void
@@ -2430,7 +2456,7 @@ xc_message(int inbound)
 		    "available", NULL, local);
 
 	for (i = 0; i < n; i++) {
-		uint32_t seed = rcpt_seed(local);
+		uint32_t seed = xc_distinct_seed(local, i);
 		unsigned x = rnd(1000);
 		int kind = x < (inbound ? 960u : 860u) ? K_DELIVERED :
 		    x < 930 ? K_DEFERRED : K_BOUNCED;
@@ -2444,7 +2470,7 @@ xc_message(int inbound)
 			d.source = "SMTP";
 			d.event = "DEFER";
 			d.connector = "Outbound to Internet";
-			xc_event_row(&d, &e, &seed, 1, local);
+			xc_event_row(&d, &e, &seed, 1, local, 0);
 			retry_push(e, xc_ev, seed, local, 1);
 			continue;
 		}
@@ -2464,7 +2490,7 @@ xc_message(int inbound)
 		if (inbound) {
 			d.source = "STOREDRIVER";
 			d.event = "DELIVER";
-			xc_event_row(&d, dv, ds, nd, local);
+			xc_event_row(&d, dv, ds, nd, local, 0);
 		} else {	/* one SEND row per recipient: per-domain hops */
 			for (i = 0; i < nd; i++) {
 				set_rcpt_seed(ds[i], 0);
@@ -2474,7 +2500,7 @@ xc_message(int inbound)
 				d.sip = cx.dom ? cx.dom->ip : "";
 				d.shost = cx.dom ? cx.dom->mx : "";
 				d.connector = "Outbound to Internet";
-				xc_event_row(&d, &dv[i], &ds[i], 1, 0);
+				xc_event_row(&d, &dv[i], &ds[i], 1, 0, 0);
 			}
 		}
 	}
@@ -2483,7 +2509,7 @@ xc_message(int inbound)
 
 		d.source = inbound ? "ROUTING" : "SMTP";
 		d.event = "FAIL";
-		xc_event_row(&d, fv, fs, nf, local);
+		xc_event_row(&d, fv, fs, nf, local, 0);
 		d.event = "DSN";
 		d.source = "DSN";
 		d.dsn = 1;
@@ -2528,7 +2554,7 @@ xc_retry(void)
 		d.source = "QUEUE";
 	if (kind == K_DELIVERED && r.local)
 		d.source = "STOREDRIVER", d.event = "DELIVER";
-	xc_event_row(&d, &e, &r.rseed, 1, r.local);
+	xc_event_row(&d, &e, &r.rseed, 1, r.local, r.defers);
 	if (kind == K_DEFERRED)
 		retry_push(e, xc_ev, r.rseed, r.local, r.attempts + 1);
 }
