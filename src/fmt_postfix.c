@@ -40,6 +40,7 @@ struct postfix {
 	struct bs_extract *x;
 	/* Which patterns are the shipped texts: those are read in C. */
 	bool c_syslog, c_delivery, c_outcome;
+	struct bs_syslog_cache sc;	/* the last line's syslog prefix */
 };
 
 /*
@@ -897,7 +898,8 @@ find_message(struct postfix *pf, const char *s, size_t n, const char **m,
 	size_t at, stampat, stampl;
 	int rc;
 
-	if (pf->c_syslog && bs_postfix_syslog(s, n, &at, &stampat, &stampl)) {
+	if (pf->c_syslog && bs_postfix_syslog_cached(&pf->sc, s, n, &at,
+	    &stampat, &stampl)) {
 		*m = s + at;
 		*mlen = n - at;
 		ev->stamp = s + stampat;
