@@ -53,6 +53,14 @@
 /* Longest enhanced status code text, "5.123.123", with its NUL. */
 #define BS_ENHANCED_MAX		12
 
+/*
+ * The longest syslog line start (stamp and host) that the Postfix reader
+ * keeps to recognise the next line's (postfix_fast.h): consecutive lines
+ * of a log share it within a second.  The usual one is 20 bytes, an RFC
+ * 3339 stamp with a relay's stamp and host in front under 100.
+ */
+#define BS_SYSLOG_PREFIX_MAX	128
+
 /* Longest message id kept for counting distinct messages (longer: hashed). */
 #define BS_MSGID_MAX		255
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codes_fast.h"
 #include "extract.h"
 #include "patterns.h"
 
@@ -12,6 +13,8 @@ struct bs_extract {
 	const pcre2_code *reply, *enhanced;
 	int g_basic, g_enh, g_enh_only;
 	pcre2_match_data *md;
+	/* Which patterns are the shipped texts: those are read in C. */
+	bool c_reply, c_enhanced;
 };
 
 bs_status
@@ -37,6 +40,9 @@ bs_extract_new(const struct bs_patterns *p, struct bs_extract **out,
 		free(x);
 		return st;
 	}
+	x->c_reply = bs_patterns_is(p, "codes", "reply", bs_codes_reply_rx);
+	x->c_enhanced = bs_patterns_is(p, "codes", "enhanced",
+	    bs_codes_enhanced_rx);
 	x->md = pcre2_match_data_create(16, NULL);
 	if (x->md == NULL) {
 		free(x);
@@ -70,12 +76,16 @@ copy_basic(char out[4], const char *s, size_t n)
 		out[0] = '\0';
 }
 
+/*
+ * Hot: every event's reply.  The shipped patterns are read in C
+ * (codes_fast.h); the others by PCRE2, with the same checks after.
+ */
 int
 bs_extract_reply(struct bs_extract *x, const char *s, size_t n,
     struct bs_codes *out)
 {
 	const char *g;
-	size_t gl;
+	size_t gl, at;
 	int rc;
 
 	out->basic[0] = '\0';
@@ -85,23 +95,41 @@ bs_extract_reply(struct bs_extract *x, const char *s, size_t n,
 		if (n == 0 || s[0] != '#')
 			return 0;
 	}
-	rc = bs_match(x->p, x->reply, s, n, 0, x->md);
-	if (rc < 0)
-		return -1;
-	if (rc > 0) {
-		if (bs_group_span(x->md, x->g_basic, &g, s, &gl))
-			copy_basic(out->basic, g, gl);
-		if (bs_group_span(x->md, x->g_enh, &g, s, &gl) &&
-		    !bs_extract_enhanced(g, gl, out->enhanced))
-			out->enhanced[0] = '\0';
-		return out->basic[0] != '\0' || out->enhanced[0] != '\0';
+	if (x->c_reply) {
+		if (bs_codes_reply(s, n, &at, &gl)) {
+			copy_basic(out->basic, s, 3);
+			if (gl > 0 && !bs_extract_enhanced(s + at, gl,
+			    out->enhanced))
+				out->enhanced[0] = '\0';
+			return out->basic[0] != '\0' ||
+			    out->enhanced[0] != '\0';
+		}
+	} else {
+		rc = bs_match(x->p, x->reply, s, n, 0, x->md);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			if (bs_group_span(x->md, x->g_basic, &g, s, &gl))
+				copy_basic(out->basic, g, gl);
+			if (bs_group_span(x->md, x->g_enh, &g, s, &gl) &&
+			    !bs_extract_enhanced(g, gl, out->enhanced))
+				out->enhanced[0] = '\0';
+			return out->basic[0] != '\0' ||
+			    out->enhanced[0] != '\0';
+		}
 	}
-	rc = bs_match(x->p, x->enhanced, s, n, 0, x->md);
-	if (rc < 0)
-		return -1;
-	if (rc > 0 && bs_group_span(x->md, x->g_enh_only, &g, s, &gl) &&
-	    bs_extract_enhanced(g, gl, out->enhanced))
-		return 1;
+	if (x->c_enhanced) {
+		if (bs_codes_enhanced(s, n, &at, &gl) &&
+		    bs_extract_enhanced(s + at, gl, out->enhanced))
+			return 1;
+	} else {
+		rc = bs_match(x->p, x->enhanced, s, n, 0, x->md);
+		if (rc < 0)
+			return -1;
+		if (rc > 0 && bs_group_span(x->md, x->g_enh_only, &g, s,
+		    &gl) && bs_extract_enhanced(g, gl, out->enhanced))
+			return 1;
+	}
 	out->enhanced[0] = '\0';
 	return 0;
 }

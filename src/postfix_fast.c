@@ -394,11 +394,12 @@ rfc5424_tail(const char *s, size_t n, size_t j)
  * so one left-to-right pass decides.
  */
 static size_t
-program_at(const char *s, size_t n, size_t i)
+program_at(const char *s, size_t n, size_t i, bool *named)
 {
 	size_t j = span(s, n, i, NAME), k;
 
-	if (!says_postfix(s + i, j - i))
+	*named = says_postfix(s + i, j - i);
+	if (!*named)
 		return 0;
 	while (j + 1 < n && s[j] == '/' && is(s[j + 1], NAME))
 		j = span(s, n, j + 2, NAME);
@@ -415,26 +416,28 @@ program_at(const char *s, size_t n, size_t i)
 	return j < n && s[j] == '[' ? solaris_tag(s, n, j) : j;
 }
 
-bool
-bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp,
-    size_t *stamp_len)
+/*
+ * The syslog pattern's (?:[^ \t]++[ \t]++){0,7}? and program from word
+ * number words, which starts at s[i]: true with the message's offset.
+ * *before becomes true where a word before the program's names postfix
+ * (its attempt may have read past its own end).
+ */
+static bool
+program_from(const char *s, size_t n, size_t i, size_t words, size_t *msg,
+    size_t *word_at, size_t *word_no, bool *before)
 {
-	size_t at = n > 0 && s[0] == '<' ? pri_len(s, n) : 0, len, i;
-	size_t words, m;
+	size_t m;
+	bool named;
 
-	len = stamp_len_at(s + at, n - at);
-
-	if (len == 0 || at + len >= n || !blank(s[at + len]))
-		return false;
-	i = span(s, n, at + len, BLANK);
-	/* (?:[^ \t]++[ \t]++){0,7}? then the program: the first word wins. */
-	for (words = 0; words <= WORDS; words++) {
-		if ((m = program_at(s, n, i)) != 0) {
+	/* The first word that is the program wins. */
+	for (; words <= WORDS; words++) {
+		if ((m = program_at(s, n, i, &named)) != 0) {
 			*msg = m;
-			*stamp = at;
-			*stamp_len = len;
+			*word_at = i;
+			*word_no = words;
 			return true;
 		}
+		*before = *before || named;
 		while (i < n && !blank(s[i]))
 			i++;
 		if (i == n)
@@ -446,6 +449,78 @@ bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp,
 	 * timestamp; that is rare enough to leave to it.
 	 */
 	return false;
+}
+
+/*
+ * bs_postfix_syslog, with what the cache keeps: where the program's word
+ * starts and its number, and in *head whether everything before that
+ * word was read without looking past it (a word between the stamp and
+ * the program, so that the stamp's zone test stops in it, and no word
+ * before the program's naming postfix).
+ */
+static bool
+syslog_at(const char *s, size_t n, size_t *msg, size_t *stamp,
+    size_t *stamp_len, size_t *word_at, size_t *word_no, bool *head)
+{
+	size_t at = n > 0 && s[0] == '<' ? pri_len(s, n) : 0, len;
+	bool before = false;
+
+	len = stamp_len_at(s + at, n - at);
+	if (len == 0 || at + len >= n || !blank(s[at + len]))
+		return false;
+	if (!program_from(s, n, span(s, n, at + len, BLANK), 0, msg, word_at,
+	    word_no, &before))
+		return false;
+	*stamp = at;
+	*stamp_len = len;
+	*head = !before && *word_no >= 1;
+	return true;
+}
+
+bool
+bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp,
+    size_t *stamp_len)
+{
+	size_t word_at, word_no;
+	bool head;
+
+	return syslog_at(s, n, msg, stamp, stamp_len, &word_at, &word_no,
+	    &head);
+}
+
+/*
+ * Hot: every Postfix event line.  A line that opens with the bytes kept
+ * (stamp, host, up to the program's word) and has no blank after them is
+ * read from the program's word on, as syslog_at would go on there: what
+ * it read before is the same bytes, and every test on n it made there
+ * holds for both lines, each being longer than the bytes kept.
+ */
+bool
+bs_postfix_syslog_cached(struct bs_syslog_cache *c, const char *s, size_t n,
+    size_t *msg, size_t *stamp, size_t *stamp_len)
+{
+	size_t h = c->head, word_at, word_no;
+	bool head = false;
+
+	if (h != 0 && h < n && !blank(s[h]) && memcmp(s, c->prefix, h) == 0) {
+		if (!program_from(s, n, h, c->word_no, msg, &word_at,
+		    &word_no, &head))
+			return false;
+		*stamp = c->stamp;
+		*stamp_len = c->stamp_len;
+		return true;
+	}
+	if (!syslog_at(s, n, msg, stamp, stamp_len, &word_at, &word_no,
+	    &head))
+		return false;
+	if (head && word_at <= sizeof(c->prefix)) {
+		memcpy(c->prefix, s, word_at);
+		c->head = word_at;
+		c->word_no = word_no;
+		c->stamp = *stamp;
+		c->stamp_len = *stamp_len;
+	}
+	return true;
 }
 
 bool

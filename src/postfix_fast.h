@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bslimits.h"
+
 /* The patterns postfix/syslog, delivery and outcome, as shipped. */
 extern const char bs_postfix_syslog_rx[];
 extern const char bs_postfix_delivery_rx[];
@@ -39,6 +41,28 @@ bool bs_syslog_rfc5424_after(const char *p, const char *end);
  */
 bool bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp,
     size_t *stamp_len);
+
+/*
+ * What bs_postfix_syslog_cached keeps of the last line it read in full:
+ * its bytes up to the program's word (a copy), that word's number among
+ * the words after the stamp, and the stamp.  head == 0: nothing kept.
+ * Zero it before the first use.
+ */
+struct bs_syslog_cache {
+	size_t head, word_no, stamp, stamp_len;
+	char prefix[BS_SYSLOG_PREFIX_MAX];
+};
+
+/*
+ * bs_postfix_syslog, the same answer always, for less: consecutive lines
+ * of a log mostly open with the same stamp and host, and a line that
+ * opens with the bytes kept from an earlier one is read from its program
+ * on.  Only bytes whose reading looked at nothing after them are kept
+ * (a host between stamp and program, no word before the program naming
+ * postfix); see postfix_fast.c.
+ */
+bool bs_postfix_syslog_cached(struct bs_syslog_cache *c, const char *s,
+    size_t n, size_t *msg, size_t *stamp, size_t *stamp_len);
 
 /*
  * The delivery pattern on the message m[0..n): true with the length of

@@ -11,6 +11,7 @@
  * time), else 16 with SSE2.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "scan.h"
@@ -117,6 +118,89 @@ teddy_init(struct bs_needles *nd)
 	nd->teddy = 1;
 }
 
+/*
+ * How common byte c is, for comparing sets of bytes: about 2^(rank/16),
+ * so that a byte 16 ranks down is half as common.  Only the order of the
+ * products matters.
+ */
+static double
+weight(unsigned char c)
+{
+	unsigned r = byte_rank[c];
+
+	return (double)(1u << (r >> 4)) * (double)(16 + (r & 15)) / 16.0;
+}
+
+/*
+ * The superset test (scan.h): BS_SUP_BYTES offsets inside the shortest
+ * needle where the needles' bytes differ in their low nibbles, so that one
+ * vpshufb and one compare per offset tell whether a byte is one of them.
+ * Of all such offsets, those whose byte sets are rarest together.  Taken
+ * for three or more needles, where it replaces Teddy: on the Postfix
+ * needles it costs about two thirds of Teddy per block, and the rare
+ * offsets (1, 3 and 5 of "tatus=", "eject:", "/bounce": "a", "j", "b",
+ * then "u", "c", then "=", ":", "c") leave half as many false candidates
+ * as Teddy's first three bytes (bench/README.md has the measurement).
+ */
+static void
+sup_init(struct bs_needles *nd)
+{
+	size_t minlen = SIZE_MAX, k, o[BS_SUP_BYTES];
+	double best = 0;
+
+	_Static_assert(BS_SUP_BYTES == 3, "sup_init picks 3 offsets");
+	if (nd->n < 3)
+		return;
+	for (k = 0; k < nd->n; k++)
+		if (nd->len[k] < minlen)
+			minlen = nd->len[k];
+	if (minlen > 16)
+		minlen = 16;
+	for (o[0] = 0; o[0] < minlen; o[0]++)
+		for (o[1] = o[0] + 1; o[1] < minlen; o[1]++)
+			for (o[2] = o[1] + 1; o[2] < minlen; o[2]++) {
+				unsigned char val[BS_SUP_BYTES][16];
+				double score = 1;
+				size_t j;
+
+				for (j = 0; j < BS_SUP_BYTES && score > 0; j++) {
+					double sum = 0;
+					size_t x;
+
+					for (x = 0; x < 16; x++)
+						val[j][x] = (unsigned char)(0x80 | x);
+					for (k = 0; k < nd->n; k++) {
+						unsigned char c = (unsigned char)
+						    nd->s[k][o[j]];
+
+						if (c >= 0x80 || (val[j][c & 15] <
+						    0x80 && val[j][c & 15] != c)) {
+							score = 0;
+							break;
+						}
+						if (val[j][c & 15] != c)
+							sum += weight(c);
+						val[j][c & 15] = c;
+					}
+					score *= sum;
+				}
+				if (score <= 0 || (nd->sup && score >= best))
+					continue;
+				best = score;
+				nd->sup = 1;
+				for (j = 0; j < BS_SUP_BYTES; j++) {
+					nd->sup_off[j] = (unsigned char)o[j];
+					memcpy(nd->sup_val[j], val[j], 16);
+				}
+			}
+	if (!nd->sup)
+		return;
+	for (k = 0; k < nd->n; k++)
+		for (size_t j = 0; j < BS_SUP_BYTES; j++)
+			nd->sup_lo[j][(unsigned char)nd->s[k][nd->sup_off[j]] &
+			    15] |= (unsigned char)(1u << k);
+}
+
 void
 bs_needles_init(struct bs_needles *nd, const char *const *needles)
 {
@@ -141,6 +225,7 @@ bs_needles_init(struct bs_needles *nd, const char *const *needles)
 		nd->n++;
 	}
 	teddy_init(nd);
+	sup_init(nd);
 #ifdef HAVE_SSE2
 	/* Checked once here, not per scan. */
 	nd->avx2 = __builtin_cpu_supports("avx2");
@@ -451,10 +536,118 @@ scan_teddy(const struct bs_needles *nd, const char *s, size_t n,
 	return tail + scan_slow(nd, s + tail, n - tail);
 }
 
+/*
+ * The candidates of the 32 starts at s for the superset test: a start is
+ * one where the byte at each offset is one of the needles' bytes there.
+ * vpshufb gives 0 for a byte from 0x80, which then differs from it.
+ */
+__attribute__((target("avx2"), always_inline))
+static inline __m256i
+sup_block(const char *s, const __m256i *val, const size_t *off)
+{
+	__m256i a = _mm256_loadu_si256((const void *)(s + off[0]));
+	__m256i b = _mm256_loadu_si256((const void *)(s + off[1]));
+	__m256i c = _mm256_loadu_si256((const void *)(s + off[2]));
+
+	_Static_assert(BS_SUP_BYTES == 3, "sup_block tests 3 offsets");
+	return _mm256_and_si256(_mm256_and_si256(
+	    _mm256_cmpeq_epi8(_mm256_shuffle_epi8(val[0], a), a),
+	    _mm256_cmpeq_epi8(_mm256_shuffle_epi8(val[1], b), b)),
+	    _mm256_cmpeq_epi8(_mm256_shuffle_epi8(val[2], c), c));
+}
+
+/*
+ * The lowest start among the bits of mask (candidates of the block at s)
+ * where a needle matches whole, or 32.  A candidate's bytes at the
+ * offsets are needle bytes, each told by its low nibble: sup_lo names the
+ * needles that have all three, and only those are compared.  Every
+ * needle fits at every start.
+ */
+static unsigned
+sup_verify(const struct bs_needles *nd, const char *s, unsigned mask)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t o0 = nd->sup_off[0], o1 = nd->sup_off[1], o2 = nd->sup_off[2];
+
+	_Static_assert(BS_SUP_BYTES == 3, "sup_verify reads 3 offsets");
+	while (mask != 0) {
+		unsigned bit = (unsigned)__builtin_ctz(mask);
+		unsigned ks = (unsigned)nd->sup_lo[0][u[bit + o0] & 15] &
+		    nd->sup_lo[1][u[bit + o1] & 15] &
+		    nd->sup_lo[2][u[bit + o2] & 15];
+
+		while (ks != 0) {
+			unsigned k = (unsigned)__builtin_ctz(ks);
+
+			if (same(s + bit, nd->s[k], nd->len[k]))
+				return bit;
+			ks &= ks - 1;
+		}
+		mask &= mask - 1;
+	}
+	return 32;
+}
+
+/* The block loop of scan_teddy with the superset test. */
+__attribute__((target("avx2")))
+static size_t
+scan_sup(const struct bs_needles *nd, const char *s, size_t n)
+{
+	__m256i val[BS_SUP_BYTES];
+	size_t off[BS_SUP_BYTES], i = 0, j, lim, tail;
+
+	if (n < 32 + nd->maxlen - 1)
+		return scan_slow(nd, s, n);
+	for (j = 0; j < BS_SUP_BYTES; j++) {
+		val[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128(
+		    (const void *)nd->sup_val[j]));
+		off[j] = nd->sup_off[j];
+	}
+	lim = n - (32 + nd->maxlen - 1);	/* the last block start */
+	for (; i + 32 <= lim; i += 64) {
+		__m256i a = sup_block(s + i, val, off);
+		__m256i b = sup_block(s + i + 32, val, off);
+		__m256i ab = _mm256_or_si256(a, b);
+
+		if (!_mm256_testz_si256(ab, ab)) {
+			unsigned at = sup_verify(nd, s + i,
+			    (unsigned)_mm256_movemask_epi8(a));
+
+			if (at < 32)
+				return i + at;
+			at = sup_verify(nd, s + i + 32,
+			    (unsigned)_mm256_movemask_epi8(b));
+			if (at < 32)
+				return i + 32 + at;
+		}
+	}
+	for (;;) {
+		unsigned keep = ~0u, at;
+
+		if (i > lim) {
+			if (i >= lim + 32)
+				break;
+			keep = ~0u << (i - lim);
+			i = lim;
+		}
+		at = sup_verify(nd, s + i,
+		    (unsigned)_mm256_movemask_epi8(sup_block(s + i, val, off)) &
+		    keep);
+		if (at < 32)
+			return i + at;
+		i += 32;
+	}
+	/* Starts where only needles shorter than the longest fit. */
+	tail = lim + 32;
+	return tail + scan_slow(nd, s + tail, n - tail);
+}
+
 __attribute__((target("avx2")))
 static size_t
 scan_avx2(const struct bs_needles *nd, const char *s, size_t n)
 {
+	if (nd->sup)
+		return scan_sup(nd, s, n);
 	/* Each case a copy with its own choice of tests per byte. */
 	if (nd->teddy)
 		switch (nd->exact) {

@@ -16,6 +16,8 @@
 
 /* How many leading bytes of each needle the shared first stage tests. */
 #define BS_TEDDY_BYTES	3
+/* How many offsets the superset first stage tests. */
+#define BS_SUP_BYTES	3
 
 struct bs_needles {
 	size_t n;
@@ -37,6 +39,22 @@ struct bs_needles {
 	unsigned exact;
 	unsigned char lo[BS_TEDDY_BYTES][16], hi[BS_TEDDY_BYTES][16];
 	unsigned char val[BS_TEDDY_BYTES][16];
+	/*
+	 * The cheaper first stage, taken before Teddy where it fits (scan.c,
+	 * sup_init): at each offset sup_off[j], inside every needle, the
+	 * needles' bytes there differ in their low nibbles, and a start is a
+	 * candidate where each of those bytes is one of them: sup_val[j][x]
+	 * is the needle byte with low nibble x (0x80 | x for none).  Bytes
+	 * of different needles may make a candidate together, so it tests a
+	 * superset of the needles; the offsets are those whose bytes are
+	 * rarest in mail logs.  In a block with candidates, bit k of
+	 * sup_lo[j][x] says that needle k has the byte of low nibble x at
+	 * offset j, which names each candidate's needles as Teddy does.
+	 */
+	int sup;
+	unsigned char sup_off[BS_SUP_BYTES];
+	unsigned char sup_val[BS_SUP_BYTES][16];
+	unsigned char sup_lo[BS_SUP_BYTES][16];
 };
 
 /* Prepare up to BS_NEEDLES_MAX non-empty needles (NULL-terminated). */

@@ -602,6 +602,45 @@ START_TEST(test_syslog_random)
 }
 END_TEST
 
+/*
+ * The cache (bs_postfix_syslog_cached) against a fresh read: each table
+ * line, then edits of it, each read through one cache kept across the
+ * whole run, must get bs_postfix_syslog's answer.  About a fifth of the
+ * lines open with the bytes kept (where the cache answers), and the C
+ * answers about a quarter of them.
+ */
+START_TEST(test_syslog_cached)
+{
+	struct bs_syslog_cache c;
+	size_t nl = sizeof(syslog_cases) / sizeof(syslog_cases[0]);
+	long round, kept = 0, answered = 0;
+
+	memset(&c, 0, sizeof(c));
+	for (round = 0; round < 200000; round++) {
+		const char *src = syslog_cases[(size_t)(round / 4) % nl].line;
+		char buf[128];
+		size_t n = strlen(src), m1 = 0, s1 = 0, l1 = 0, m2 = 0, s2 = 0;
+		size_t l2 = 0;
+		bool a1, a2;
+
+		memcpy(buf, src, n);
+		if (round % 4 != 0)
+			mutate(buf, &n, sizeof(buf));
+		if (c.head != 0 && c.head < n &&
+		    memcmp(buf, c.prefix, c.head) == 0)
+			kept++;
+		a1 = bs_postfix_syslog_cached(&c, buf, n, &m1, &s1, &l1);
+		a2 = bs_postfix_syslog(buf, n, &m2, &s2, &l2);
+		QUIET_CHECK(a1 == a2 && (!a1 || (m1 == m2 && s1 == s2 &&
+		    l1 == l2)), "cached '%.*s': %d %zu %zu+%zu, fresh %d "
+		    "%zu %zu+%zu", (int)n, buf, a1, m1, s1, l1, a2, m2, s2, l2);
+		answered += a1;
+	}
+	ck_assert_int_gt(kept, 40000);
+	ck_assert_int_gt(answered, 40000);
+}
+END_TEST
+
 START_TEST(test_delivery_random)
 {
 	ck_assert_int_eq(random_edits(delivery_msg, sizeof(delivery_cases) /
@@ -629,6 +668,7 @@ postfix_fast_suite(void)
 	tcase_add_test(tc, test_syslog_cases);
 	tcase_add_test(tc, test_delivery_cases);
 	tcase_add_test(tc, test_syslog_random);
+	tcase_add_test(tc, test_syslog_cached);
 	tcase_add_test(tc, test_delivery_random);
 	tcase_add_test(tc, test_outcome_cases);
 	tcase_add_test(tc, test_outcome_random);

@@ -29,17 +29,16 @@ next_rand(void)
 
 /* The answer by definition: the lowest start where some needle fits. */
 static size_t
-naive(const char *const *needles, const char *s, size_t n)
+naive(const char *const *needles, const size_t *lens, const char *s,
+    size_t n)
 {
 	size_t i, k;
 
 	for (i = 0; i < n; i++)
-		for (k = 0; needles[k] != NULL; k++) {
-			size_t len = strlen(needles[k]);
-
-			if (n - i >= len && memcmp(s + i, needles[k], len) == 0)
+		for (k = 0; needles[k] != NULL; k++)
+			if (s[i] == needles[k][0] && n - i >= lens[k] &&
+			    memcmp(s + i, needles[k], lens[k]) == 0)
 				return i;
-		}
 	return n;
 }
 
@@ -48,14 +47,17 @@ naive(const char *const *needles, const char *s, size_t n)
  * whole needle now and then, and compare every length from every offset.
  */
 static void
-differential(const char *const *needles, int avx2)
+differential(const char *const *needles, int avx2, int sup)
 {
 	static const char extra[] = " \n:=\0\xff";
 	char alphabet[256], buf[400];
 	size_t na = 0, k, i, round;
 	struct bs_needles nd;
 	long checked = 0;
+	size_t lens[16];
 
+	for (k = 0; needles[k] != NULL; k++)
+		lens[k] = strlen(needles[k]);
 	for (k = 0; needles[k] != NULL; k++)
 		for (i = 0; needles[k][i] != '\0' && na < sizeof(alphabet); i++)
 			alphabet[na++] = needles[k][i];
@@ -65,6 +67,14 @@ differential(const char *const *needles, int avx2)
 	if (avx2 && !nd.avx2)
 		return;		/* no AVX2 here: the SSE2 run covers it */
 	nd.avx2 = avx2;
+	/*
+	 * sup 0: the first stage it would replace (Teddy) runs instead; where
+	 * it is not taken anyway, the sup 1 run covered that.
+	 */
+	if (!sup && !nd.sup)
+		return;
+	if (!sup)
+		nd.sup = 0;
 
 	for (round = 0; round < 30; round++) {
 		size_t n = next_rand() % sizeof(buf), off, len;
@@ -82,11 +92,12 @@ differential(const char *const *needles, int avx2)
 		for (off = 0; off < 33 && off <= n; off++)
 			for (len = 0; off + len <= n; len++) {
 				size_t got = bs_scan_needles(&nd, buf + off, len);
-				size_t want = naive(needles, buf + off, len);
+				size_t want = naive(needles, lens, buf + off,
+				    len);
 
-				QUIET_CHECK(got == want, "avx2=%d round %zu "
-				    "off %zu len %zu: got %zu, want %zu", avx2,
-				    round, off, len, got, want);
+				QUIET_CHECK(got == want, "avx2=%d sup=%d round "
+				    "%zu off %zu len %zu: got %zu, want %zu",
+				    avx2, nd.sup, round, off, len, got, want);
 				checked++;
 			}
 	}
@@ -115,23 +126,75 @@ static const char *const teddy8[] = {
 	"\x1f\xf1\x10", NULL
 };
 static const char *const teddy3[] = { "=> ", "** ", "rej", NULL };
+/*
+ * The Postfix reader's needles (fmt_postfix.c), which take the superset
+ * test, and the same with the "server health" needles added.
+ */
+static const char *const pfneedles[] = { "tatus=", "eject:", "/bounce",
+	NULL };
+static const char *const pfjoined[] = { "status=", "reject:", "nrcpt=",
+	": removed", "/bounce", NULL };
+static const char *const pfhealth[] = { "tatus=", "eject:", "/bounce",
+	"warning: ", "fatal: ", "panic: ", "error: ", NULL };
 /* Bytes 0 and 1 told apart by their low nibbles, byte 2 not. */
 static const char *const teddymix[] = { "ab\x80", "cdx", "eb\x81", NULL };
 
 static const char *const *const sets[] = {
-	postfix, exim, exchange, odd, teddy8, teddy3, teddymix
+	postfix, exim, exchange, odd, teddy8, teddy3, teddymix, pfneedles,
+	pfjoined, pfhealth
 };
 #define NSETS	(int)(sizeof(sets) / sizeof(sets[0]))
 
 START_TEST(test_needles_sse2)
 {
-	differential(sets[_i], 0);
+	differential(sets[_i], 0, 1);
 }
 END_TEST
 
 START_TEST(test_needles_avx2)
 {
-	differential(sets[_i], 1);
+	differential(sets[_i], 1, 1);
+	differential(sets[_i], 1, 0);
+}
+END_TEST
+
+/*
+ * The superset test is taken where three offsets inside every needle hold
+ * bytes told apart by their low nibbles, at the offsets whose bytes are
+ * rarest; its tables say which needle has which byte there.
+ */
+START_TEST(test_superset_chosen)
+{
+	struct bs_needles nd;
+
+	bs_needles_init(&nd, pfneedles);
+	ck_assert_int_eq(nd.sup, 1);
+	ck_assert_uint_eq(nd.sup_off[0], 1);	/* a j b */
+	ck_assert_uint_eq(nd.sup_off[1], 3);	/* u c u */
+	ck_assert_uint_eq(nd.sup_off[2], 5);	/* = : c */
+	ck_assert_uint_eq(nd.sup_val[0]['j' & 15], 'j');
+	ck_assert_uint_eq(nd.sup_val[0]['c' & 15], 0x80 | ('c' & 15));
+	ck_assert_uint_eq(nd.sup_lo[1]['u' & 15], 1u | 4u);
+	ck_assert_uint_eq(nd.sup_lo[2]['c' & 15], 4u);
+	bs_needles_init(&nd, pfjoined);
+	ck_assert_int_eq(nd.sup, 1);
+	bs_needles_init(&nd, pfhealth);
+	ck_assert_int_eq(nd.sup, 1);
+	bs_needles_init(&nd, teddy3);
+	ck_assert_int_eq(nd.sup, 1);
+	ck_assert_uint_eq(nd.sup_off[0], 0);
+	ck_assert_uint_eq(nd.sup_off[2], 2);
+	/* '=' and '-' (Exim), bytes past 0x7f, two needles: Teddy's. */
+	bs_needles_init(&nd, exim);
+	ck_assert_int_eq(nd.sup, 0);
+	bs_needles_init(&nd, exchange);
+	ck_assert_int_eq(nd.sup, 0);
+	bs_needles_init(&nd, teddy8);
+	ck_assert_int_eq(nd.sup, 0);
+	bs_needles_init(&nd, teddymix);
+	ck_assert_int_eq(nd.sup, 0);
+	bs_needles_init(&nd, postfix);
+	ck_assert_int_eq(nd.sup, 0);
 }
 END_TEST
 
@@ -236,6 +299,7 @@ scan_suite(void)
 	tcase_add_loop_test(tc, test_needles_avx2, 0, NSETS);
 	tcase_add_test(tc, test_needles_edges);
 	tcase_add_test(tc, test_teddy_chosen);
+	tcase_add_test(tc, test_superset_chosen);
 	tcase_add_test(tc, test_count);
 	suite_add_tcase(s, tc);
 	return s;

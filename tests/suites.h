@@ -16,6 +16,7 @@
 	X(lines) \
 	X(patterns) \
 	X(extract) \
+	X(codes_fast) \
 	X(postfix_fast) \
 	X(postfix) \
 	X(exim) \

@@ -4,7 +4,8 @@
  * the syslog prefix, PCRE2 must match it with the same message start and
  * timestamp; for the delivery head, C and PCRE2 must agree both ways.
  * The same input is also read as a message after "Nov 28 10:00:00 mx1
- * postfix/smtp[1]: ", so edits beyond the prefix reach both.
+ * postfix/smtp[1]: ", so edits beyond the prefix reach both.  The cached
+ * syslog read must answer as the fresh one, line after line.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -78,6 +79,24 @@ check_syslog(const struct pcre *p, const char *s, size_t n)
 	    "PCRE2's differs", sl, sa);
 }
 
+/*
+ * The cached read (bs_postfix_syslog_cached) against a fresh one, through
+ * one cache kept across inputs: each input follows the one before, as a
+ * log's lines do.
+ */
+static void
+check_cached(const char *s, size_t n)
+{
+	static struct bs_syslog_cache c;
+	size_t m1 = 0, s1 = 0, l1 = 0, m2 = 0, s2 = 0, l2 = 0;
+	bool a1 = bs_postfix_syslog_cached(&c, s, n, &m1, &s1, &l1);
+	bool a2 = bs_postfix_syslog(s, n, &m2, &s2, &l2);
+
+	FZ_ASSERT(a1 == a2 && (!a1 || (m1 == m2 && s1 == s2 && l1 == l2)),
+	    "syslog cached: %d %zu %zu+%zu, fresh %d %zu %zu+%zu", a1, m1, s1,
+	    l1, a2, m2, s2, l2);
+}
+
 static void
 check_delivery(const struct pcre *p, const char *m, size_t n)
 {
@@ -131,6 +150,7 @@ FUZZ_ENTRY(const uint8_t *data, size_t size)
 	size_t msg, sa, sl;
 
 	check_syslog(p, s, size);
+	check_cached(s, size);
 	check_delivery(p, s, size);
 	for (msg = 0; msg <= size && msg < 64; msg++)
 		check_outcome(p, s, size, msg);
@@ -139,6 +159,7 @@ FUZZ_ENTRY(const uint8_t *data, size_t size)
 	memcpy(buf, head, sizeof(head) - 1);
 	memcpy(buf + sizeof(head) - 1, s, size);
 	check_syslog(p, buf, sizeof(head) - 1 + size);
+	check_cached(buf, sizeof(head) - 1 + size);
 	if (bs_postfix_syslog(buf, sizeof(head) - 1 + size, &msg, &sa, &sl))
 		check_delivery(p, buf + msg, sizeof(head) - 1 + size - msg);
 	return 0;
