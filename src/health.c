@@ -32,6 +32,7 @@ struct cached {
 	uint64_t hash;
 	uint32_t rawlen, keylen; /* rawlen 0: empty entry */
 	char *buf;		 /* the raw key bytes, then the key */
+	long slot; /* the key's slot in the summary when last counted */
 };
 
 struct bs_health {
@@ -84,8 +85,11 @@ bs_health_free(struct bs_health *h)
 	free(h);
 }
 
-/* Count the key k[0..n) count times, with err added to its bound. */
-static void
+/*
+ * Count the key k[0..n) count times, with err added to its bound; its
+ * slot, or -1 when it has none (counted as other).
+ */
+static long
 count_key(struct bs_health *h, const char *k, size_t n, uint64_t count,
     uint64_t err)
 {
@@ -98,6 +102,29 @@ count_key(struct bs_health *h, const char *k, size_t n, uint64_t count,
 		h->other += count;
 	else if (found == BS_TOPK_REPLACED)
 		h->other += old;
+	return slot;
+}
+
+/*
+ * One more line of the key cached in c: at the slot it had, without
+ * hashing the key again, while that slot still holds it (a summary past
+ * its budget gives slots to other keys; a reset makes a new summary).
+ */
+static void
+count_cached(struct bs_health *h, struct cached *c)
+{
+	const char *key = c->buf + c->rawlen;
+	const char *k;
+	size_t kl;
+
+	if (c->slot >= 0 && (size_t)c->slot < bs_topk_size(h->t)) {
+		k = bs_topk_key(h->t, (size_t)c->slot, &kl);
+		if (kl == c->keylen && memcmp(k, key, kl) == 0) {
+			bs_topk_add(h->t, (size_t)c->slot, 1);
+			return;
+		}
+	}
+	c->slot = count_key(h, key, c->keylen, 1, 0);
 }
 
 /*
@@ -118,6 +145,7 @@ remember(struct cached *c, uint64_t hash, const char *raw, size_t rawlen,
 	c->hash = hash;
 	c->rawlen = (uint32_t)rawlen;
 	c->keylen = (uint32_t)keylen;
+	c->slot = -1;
 }
 
 bs_status
@@ -168,7 +196,7 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 				c[0] = c[1];
 				c[1] = x;
 			}
-			count_key(h, c->buf + c->rawlen, c->keylen, 1, 0);
+			count_cached(h, c);
 			return BS_OK;
 		}
 	n = tl > 0 ? bs_normalize_hosts(ev->reply, tl, key + 2 + pl,
@@ -182,7 +210,11 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 		c[0] = x;
 	}
 	remember(c, hash, raw, 2 + pl + tl, key, 2 + pl + n);
-	count_key(h, key, 2 + pl + n, 1, 0);
+	if (c->rawlen == 2 + pl + tl && c->buf != NULL &&
+	    memcmp(c->buf, raw, c->rawlen) == 0)
+		count_cached(h, c);
+	else /* Out of memory: not remembered. */
+		count_key(h, key, 2 + pl + n, 1, 0);
 	return BS_OK;
 }
 
