@@ -20,6 +20,7 @@
 #include "breakdown.h"
 #include "hash.h"
 #include "hll.h"
+#include "health.h"
 #include "normalize.h"
 #include "hop.h"
 #include "notify.h"
@@ -122,6 +123,8 @@ struct bs_agg {
 	size_t nby;
 	struct bs_outcome *outcome;	/* what happened in the end */
 	struct bs_notify *notify;	/* notifications this server sent */
+	struct bs_health *health;	/* the server's own warnings */
+	const struct bs_health_report *health_report;	/* after finish */
 	bool timed;
 	time_t first, last;
 };
@@ -143,7 +146,8 @@ bs_agg_new(bool detail)
 	atomic_init(&a->budget->exhausted, false);
 	a->detail = detail;
 	if ((a->outcome = bs_outcome_new()) == NULL ||
-	    (a->notify = bs_notify_new(false)) == NULL) {
+	    (a->notify = bs_notify_new(false)) == NULL ||
+	    (a->health = bs_health_new(BS_HEALTH_GROUPS)) == NULL) {
 		bs_agg_free(a);
 		return NULL;
 	}
@@ -319,6 +323,7 @@ bs_agg_free(struct bs_agg *a)
 		bs_breakdown_free(a->by[i]);
 	bs_outcome_free(a->outcome);
 	bs_notify_free(a->notify);
+	bs_health_free(a->health);
 	for (i = 0; i < a->ninputs; i++)
 		free(a->inputs[i].path);
 	free(a->inputs);
@@ -908,7 +913,8 @@ merge(struct bs_agg *dst, struct bs_agg *src, bool continued)
 	}
 	dst->folded += src->folded;
 	dst->hops += src->hops;
-	if (bs_notify_merge(dst->notify, src->notify) != BS_OK)
+	if (bs_notify_merge(dst->notify, src->notify) != BS_OK ||
+	    bs_health_merge(dst->health, src->health) != BS_OK)
 		return BS_ERR_NOMEM;
 
 	if (src->estimating && !dst->estimating &&
@@ -1093,7 +1099,8 @@ bs_agg_finish(struct bs_agg *a)
 	for (i = 0; i < a->nby; i++)
 		if (bs_breakdown_finish(a->by[i]) != BS_OK)
 			return BS_ERR_NOMEM;
-	if (bs_outcome_finish(a->outcome) != BS_OK)
+	if (bs_outcome_finish(a->outcome) != BS_OK ||
+	    (a->health_report = bs_health_results(a->health)) == NULL)
 		return BS_ERR_NOMEM;
 	free(a->order);
 	a->order = malloc((a->nrows ? a->nrows : 1) * sizeof(*a->order));
@@ -1126,6 +1133,8 @@ bs_agg_reset_counts(struct bs_agg *a)
 		bs_breakdown_reset(a->by[i]);
 	bs_outcome_reset(a->outcome);
 	bs_notify_reset(a->notify);
+	bs_health_reset(a->health);
+	a->health_report = NULL;
 	for (i = 0; i < a->ninputs; i++) {
 		a->inputs[i].lines = a->inputs[i].events = 0;
 		a->inputs[i].cut = a->inputs[i].match_errors = 0;
@@ -1195,6 +1204,20 @@ void
 bs_agg_notifications(const struct bs_agg *a, struct bs_notifications *r)
 {
 	bs_notify_results(a->notify, r);
+}
+
+bs_status
+bs_agg_health(struct bs_agg *a, const struct bs_event *ev)
+{
+	return bs_health_add(a->health, ev);
+}
+
+const struct bs_health_report *
+bs_agg_health_results(const struct bs_agg *a)
+{
+	static const struct bs_health_report none;
+
+	return a->health_report != NULL ? a->health_report : &none;
 }
 
 void

@@ -22,6 +22,7 @@
 #include "bslimits.h"
 #include "diag.h"
 #include "event.h"
+#include "health.h"
 #include "notify.h"
 #include "outcome.h"
 
@@ -198,6 +199,14 @@ void bs_agg_outcomes_by_domain(struct bs_agg *a);
 bs_status bs_agg_notify(struct bs_agg *a, const struct bs_event *ev);
 void bs_agg_notifications(const struct bs_agg *a,
     struct bs_notifications *r);
+
+/*
+ * A line of the server's own trouble (a BS_NOTE_HEALTH note; health.h),
+ * and the report of them (after finish; empty before).  BS_ERR_NOMEM
+ * when out of memory.
+ */
+bs_status bs_agg_health(struct bs_agg *a, const struct bs_event *ev);
+const struct bs_health_report *bs_agg_health_results(const struct bs_agg *a);
 
 /* What happened in the end to the recipients (outcome.h; after finish). */
 const struct bs_outcomes *bs_agg_outcomes(const struct bs_agg *a);

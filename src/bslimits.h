@@ -124,6 +124,32 @@
 #define BS_BY_CODES		4
 
 /*
+ * The server's own warnings (health.h): groups of (severity, program,
+ * normalised text) counted exactly up to BS_HEALTH_GROUPS, past it the
+ * heaviest with a stated bound and the rest summed as "other" (topk.h).
+ * A real server writes a few dozen kinds of warning; a budget of 256 keeps
+ * them all exact with room for hostile texts, in about 150 KiB.  The
+ * program name is cut to BS_HEALTH_PROGRAM_MAX bytes (Postfix's longest,
+ * "postfix-script", has 14), the normalised text to BS_HEALTH_TEXT_MAX.
+ */
+#define BS_HEALTH_GROUPS	256
+#define BS_HEALTH_PROGRAM_MAX	32
+#define BS_HEALTH_TEXT_MAX	256
+/*
+ * health.c remembers the group of the last raw texts it normalised, in
+ * BS_HEALTH_CACHE entries (a power of two) of raw texts up to
+ * BS_HEALTH_RAW_MAX bytes: most warnings repeat word for word, and a
+ * repeat then costs a hash and a compare instead of a normalisation.
+ * Longer texts are normalised every time.  At most about 4.5 MiB when
+ * every entry holds a long text; a real log's warnings have about 100
+ * bytes (1.6 MiB).  On the bench's Postfix log (9,000 distinct texts
+ * among 35,000 warnings) 8192 entries normalise 11,000 of them, 1024
+ * entries 20,000.
+ */
+#define BS_HEALTH_CACHE		8192
+#define BS_HEALTH_RAW_MAX	256
+
+/*
  * Distinct messages per breakdown key: (key, message) pairs are kept
  * exactly up to this many per breakdown; past it, or once the breakdown
  * estimates, each key's messages come from a HyperLogLog of 2^BS_BY_HLL_BITS

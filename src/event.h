@@ -93,7 +93,25 @@ enum bs_note {
 	 * notification, BS_DEFERRED a delay notification, BS_DELIVERED a
 	 * success notification.  README "Notifications sent".
 	 */
-	BS_NOTE_NOTIFY
+	BS_NOTE_NOTIFY,
+	/*
+	 * A line of the server's own trouble (a note for the aggregate, not
+	 * an event: it changes no event count): Postfix "warning:", "error:",
+	 * "fatal:", "panic:", Exim "Warning:".  severity says which, program
+	 * names the program that wrote it (Postfix's smtpd, cleanup ...;
+	 * "exim"), reply is its text after the severity word.  README
+	 * "Server health", health.h.
+	 */
+	BS_NOTE_HEALTH
+};
+
+/* The severity of a BS_NOTE_HEALTH note, mildest first. */
+enum bs_severity {
+	BS_SEV_WARNING = 0,
+	BS_SEV_ERROR,
+	BS_SEV_FATAL,
+	BS_SEV_PANIC,
+	BS_SEV_COUNT
 };
 
 struct bs_event {
@@ -116,6 +134,8 @@ struct bs_event {
 	struct bs_text sender;		/* "" is the null sender */
 	double delay;			/* seconds; < 0 when not stated */
 	struct bs_text notify_id;	/* BS_NOTE_NOTIFY only */
+	enum bs_severity severity;	/* BS_NOTE_HEALTH only */
+	struct bs_text program;		/* BS_NOTE_HEALTH only */
 
 	/*
 	 * Filled by run.c, not by parsers: the time read from stamp, and

@@ -513,6 +513,38 @@ is_expiry(const char *enh)
 	return enh[0] != '\0' && strcmp(enh + 1, ".4.7") == 0;
 }
 
+/*
+ * A DSN row: Exchange made a delivery status notification (a
+ * non-delivery report, usually) as a message of its own, whose
+ * message-id is the row's.  No event (the FAIL row it reports is the
+ * event), but a note that this server sent a notification (notify.h):
+ * a later FAIL or DEFER of that message id means it failed in turn.
+ */
+static void
+emit_dsn(struct exchange *ex, const struct bs_csvhdr_map *l,
+    bs_event_fn emit, void *ctx)
+{
+	struct bs_event ev;
+	const char *mid;
+	size_t mid_n;
+
+	bs_event_init(&ev);
+	ev.note = BS_NOTE_NOTIFY;
+	ev.kind = BS_BOUNCED;
+	column(ex, l, COL_STAMP, &ev.stamp, &ev.stamp_len);
+	if (ev.stamp_len == 0)
+		ev.stamp = NULL;
+	column(ex, l, COL_MSGID, &mid, &mid_n);
+	if (mid_n > 0)
+		trim(&mid, &mid_n);
+	if (mid_n > 0) {
+		ev.msgid = mid;
+		ev.msgid_len = mid_n;
+		ev.notify_id = (struct bs_text){ mid, mid_n };
+	}
+	emit(ctx, &ev);
+}
+
 /* Hot: every line of an Exchange input passes through here. */
 static bs_status
 exchange_parse(void *state, const struct bs_line *line, bs_event_fn emit,
@@ -544,6 +576,10 @@ exchange_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	if (l == NULL)
 		return BS_OK;
 	column(ex, l, COL_EVENT, &ev_id, &ev_n);
+	if (ev_n == 3 && memcmp(ev_id, "DSN", 3) == 0) {
+		emit_dsn(ex, l, emit, ctx);
+		return BS_OK;
+	}
 	if (!event_kind(ev_id, ev_n, &kind, &hop))
 		return BS_OK;
 
@@ -652,13 +688,14 @@ exchange_probe(const char *line, size_t len)
  * the shortest strings that still cover them, because each needle costs
  * the splitter a compare on every byte of the log: "ields:" for "#Fields:"
  * and "#fields:", "DE" for DELIVER and DEFER (upper-case pairs are rare
- * outside event ids), "SEND" for SEND and SENDEXTERNAL, and "FAIL".  A
- * line handed out by a needle is only a candidate; exchange_parse decides.
- * The other rows (RECEIVE, DSN, AGENTINFO ... most of a tracking log) are
- * skipped by the splitter.
+ * outside event ids), "SEND" for SEND and SENDEXTERNAL, "FAIL", and "DSN"
+ * for the notifications this server sent (emit_dsn).  A line handed out by
+ * a needle is only a candidate; exchange_parse decides.  The other rows
+ * (RECEIVE, AGENTINFO ... most of a tracking log) are skipped by the
+ * splitter.
  */
 static const char *const exchange_needles[] = {
-	"ields:", "DE", "SEND", "FAIL", NULL
+	"ields:", "DE", "SEND", "FAIL", "DSN", NULL
 };
 
 const struct bs_format bs_format_exchange = {

@@ -1297,6 +1297,36 @@ emit_notify(struct bs_event *ev, const char *b, size_t n, bs_event_fn emit,
 }
 
 /*
+ * Exim's "Warning: TEXT": at the start of the body, or after the session's
+ * fields ("H=(helo) [IP] F=<a> Warning: ACL \"warn\" statement skipped:
+ * ..."); a note for the aggregate (health.h), no event.  Only lines that
+ * are neither deliveries nor refusals get here, so a "Warning:" quoted in
+ * a reply is not taken.
+ */
+static bool
+parse_health(const char *b, size_t n, struct bs_event *ev)
+{
+	static const char w[] = "Warning: ";
+	const char *p = b;
+	size_t wl = sizeof(w) - 1;
+
+	while ((p = memmem(p, (size_t)(b + n - p), w, wl)) != NULL) {
+		if (p == b || p[-1] == ' ')
+			break;
+		p++;
+	}
+	if (p == NULL)
+		return false;
+	ev->note = BS_NOTE_HEALTH;
+	ev->kind = BS_KIND_COUNT;	/* a note has no kind */
+	ev->severity = BS_SEV_WARNING;
+	ev->reply = p + wl;
+	ev->reply_len = (size_t)(b + n - (p + wl));
+	ev->program = (struct bs_text){ "exim", 4 };
+	return true;
+}
+
+/*
  * Hot: runs for every line of an Exim log that holds a needle.  A PCRE2
  * failure on a line whose flag already decided the kind still emits the
  * event (without codes), so the counts stay right, and reports the
@@ -1347,8 +1377,11 @@ exim_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		st = BS_OK;
 	} else if (has_rejected(l.body, l.body_len))
 		st = parse_reject(e, l.body, l.body_len, &ev);
-	else
+	else {
+		if (parse_health(l.body, l.body_len, &ev))
+			emit(ctx, &ev);
 		return BS_OK;
+	}
 	if (ev.kind != BS_KIND_COUNT) {
 		if (st != BS_OK) {
 			/* Codes read before the failure are not trusted. */
@@ -1397,7 +1430,8 @@ exim_probe(const char *s, size_t n)
  * chatter that fills most of a mainlog never reach the parser).
  */
 static const char *const exim_needles[] = {
-	"=> ", "-> ", ">> ", "== ", "** ", "rejected", "<> R=", NULL
+	"=> ", "-> ", ">> ", "== ", "** ", "rejected", "<> R=", "Warning: ",
+	NULL
 };
 
 /*
@@ -1408,7 +1442,8 @@ static const char *const exim_needles[] = {
  * in "(TCP/IP connection count = 1)").
  */
 static const char *const exim_joined_needles[] = {
-	"> ", "== ", "** ", "rejected", "<= ", "(= ", "Completed", NULL
+	"> ", "== ", "** ", "rejected", "<= ", "(= ", "Completed", "Warning: ",
+	NULL
 };
 
 const struct bs_format bs_format_exim = {

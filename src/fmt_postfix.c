@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "health.h"
 #include "format.h"
 #include "patterns.h"
 #include "postfix_fast.h"
@@ -46,18 +47,27 @@ struct postfix {
 /*
  * Every event line holds one of these; the splitter skips the others.
  * "/bounce" (the program of "QID: sender non-delivery notification:
- * NEWID") brings the notifications this server sent (notify.h).  Three
- * needles make the scan test three offsets of all of them at once (scan.c,
- * the superset test: "a", "j", "b" at 1, "u", "c" at 3, "=", ":", "c" at
- * 5).  "tatus=" and "eject:" stand for "status=" and "reject:": when the
+ * NEWID") brings the notifications this server sent (notify.h).  The
+ * scan tests three offsets of all the needles at once (scan.c, the
+ * superset test; for the first three alone: "a", "j", "b" at 1, "u", "c"
+ * at 3, "=", ":", "c" at 5).  "tatus=" and "eject:" stand for "status="
+ * and "reject:": when the
  * scan tested first trigrams (Teddy), "sta" and "rej" started many more
  * words of a log than "tat" and "eje" (callgrind, 64 MiB of the bench's
  * Postfix log: 334.2M instructions with "status=", "reject:", 329.6M with
  * these); postfix_parse steps back to the "s" or "r".  "notification: "
  * would start at "not", common in replies.
+ *
+ * "warning: " and "fatal: " bring the server's own trouble (health.h).
+ * Only two of Postfix's four severity words fit: the splitter takes
+ * BS_NEEDLES_MAX needles, the joined list below has five others, and the
+ * mixed reader must cover these and Exim's in eight (fmt_mixed.c).
+ * "error: " and "panic: " are rare, and master's "warning: process ...
+ * exit status N" or "killed by signal N" follows each.  What the warning
+ * lines cost: bench/README.md.
  */
 static const char *const postfix_needles[] = { "tatus=", "eject:",
-	"/bounce", NULL };
+	"/bounce", "warning: ", "fatal: ", NULL };
 
 /*
  * When the run joins: also qmgr's arrival record ("QID: from=<s>, size=N,
@@ -65,7 +75,7 @@ static const char *const postfix_needles[] = { "tatus=", "eject:",
  * its own byte, which tells postfix_parse the line's shape.
  */
 static const char *const postfix_joined_needles[] = { "status=", "reject:",
-	"nrcpt=", ": removed", "/bounce", NULL };
+	"nrcpt=", ": removed", "/bounce", "warning: ", "fatal: ", NULL };
 
 static bs_status
 postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
@@ -886,6 +896,51 @@ parse_reject(struct postfix *pf, const char *m, size_t mlen,
 	return BS_OK;
 }
 
+/* Whether the needle at s[at] is "warning: " or "fatal: " (health.h). */
+static bool
+health_needle(const char *s, size_t at)
+{
+	return s[at] == 'w' || s[at] == 'f';
+}
+
+/*
+ * The next needle of the line from s[at] on that is not a severity word:
+ * one past the start of the message is no health line, and the line may
+ * still hold an event's needle.  n when there is none.
+ */
+static size_t
+past_health(const struct postfix *pf, const char *s, size_t n, size_t at)
+{
+	while (at < n && health_needle(s, at)) {
+		at++;
+		at += bs_scan_needles(&pf->n_any, s + at, n - at);
+	}
+	return at;
+}
+
+/*
+ * A line of the server's own trouble: the message m[0..mlen) of line s
+ * opens with a severity word (the program writes it right after its
+ * syslog prefix; one anywhere else, as in "reject_warning:" or a quoted
+ * reply, is not one).  A note for the aggregate (health.h), no event.
+ */
+static bool
+parse_health(const char *s, const char *m, size_t mlen, struct bs_event *ev)
+{
+	size_t wl;
+	int sev = bs_health_severity_at(m, mlen, &wl);
+
+	if (sev < 0)
+		return false;
+	ev->note = BS_NOTE_HEALTH;
+	ev->kind = BS_KIND_COUNT;	/* a note has no kind */
+	ev->severity = (enum bs_severity)sev;
+	ev->reply = m + wl;
+	ev->reply_len = mlen - wl;
+	ev->program = bs_health_postfix_program(s, (size_t)(m - s));
+	return true;
+}
+
 /*
  * Where the message of line s[0..n) starts (the syslog pattern), with the
  * timestamp into ev.  A line the pattern does not fit is all message.
@@ -950,6 +1005,25 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	if (at >= n)
 		return BS_OK;
 
+	if (health_needle(s, at)) {
+		/*
+		 * "warning: " ... at the start of the message, which follows a
+		 * blank in every dialect: "reject_warning: " is turned away
+		 * before the prefix is read.
+		 */
+		if (at == 0 || s[at - 1] == ' ') {
+			bs_event_init(&ev);
+			if ((st = find_message(pf, s, n, &m, &mlen, &ev)) !=
+			    BS_OK)
+				return st;
+			if (s + at == m && parse_health(s, m, mlen, &ev)) {
+				emit(ctx, &ev);
+				return BS_OK;
+			}
+		}
+		if ((at = past_health(pf, s, n, at)) >= n)
+			return BS_OK;
+	}
 	bs_event_init(&ev);
 	if ((st = find_message(pf, s, n, &m, &mlen, &ev)) != BS_OK)
 		return st;
@@ -975,6 +1049,15 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		at++;
 		at += bs_scan_needles(&pf->n_any, s + at, n - at);
 		if (at >= n)
+			return BS_OK;
+	}
+	if (health_needle(s, at)) {
+		/* Found past "/bounce" in the program's name. */
+		if (s + at == m && parse_health(s, m, mlen, &ev)) {
+			emit(ctx, &ev);
+			return BS_OK;
+		}
+		if ((at = past_health(pf, s, n, at)) >= n)
 			return BS_OK;
 	}
 	/* "tatus=" and "eject:" (the default needles) stand one byte in. */

@@ -15,21 +15,48 @@
  *     numbers in them); shorter ones ("S3150", "mx1") stay;
  *   - otherwise its digits become one "N" per run ("port 25" -> "port
  *     N", "1.5 MB" -> "N.N MB", dates and times likewise).
+ * bs_normalize_hosts also makes host names "host" and keeps a DNS list's
+ * zone behind a reversed address (see normalize.h); the rules above
+ * stay, so both group the same texts alike where no host is named.
  */
 #include <stdbool.h>
 #include <string.h>
 
 #include "normalize.h"
 
-static bool
+/*
+ * What each byte is, for the token loop: a token byte (letters, digits,
+ * "._+@", bytes past ASCII), and which of digit, letter (past ASCII
+ * counts as one) and '@' it is.  One look-up a byte instead of a chain
+ * of compares: the server's warnings are normalised on the hot path.
+ */
+enum { C_TOK = 1, C_DIGIT = 2, C_ALPHA = 4, C_AT = 8, C_HOST = 16 };
+
+#define R10(x)	x, x, x, x, x, x, x, x, x, x
+#define R16(x)	x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+#define LETTERS(x) R10(x), R10(x), x, x, x, x, x, x
+static const unsigned char cls[256] = {
+	['+'] = C_TOK, ['-'] = C_HOST, ['.'] = C_TOK | C_HOST,
+	['0'] = R10(C_TOK | C_DIGIT | C_HOST),
+	['@'] = C_TOK | C_AT,
+	['A'] = LETTERS(C_TOK | C_ALPHA | C_HOST),
+	['_'] = C_TOK | C_HOST,
+	['a'] = LETTERS(C_TOK | C_ALPHA | C_HOST),
+	[0x80] = R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA),
+	R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA),
+	R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA),
+};
+#undef R10
+#undef R16
+#undef LETTERS
+
+static inline bool
 is_tok(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-	    c == '+' || c == '@' || c >= 0x80;
+	return (cls[c] & C_TOK) != 0;
 }
 
-static bool
+static inline bool
 digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -79,18 +106,60 @@ is_quad(const char *s, size_t n)
 	return dots == 3 && run > 0;
 }
 
-/* Append s[0..n) to out, within cap; returns the new length. */
-static size_t
+/*
+ * Append s[0..n) to out, within cap; returns the new length.  A loop,
+ * not memcpy: tokens are short, and a call per token costs more.
+ */
+static inline size_t
 put(char *out, size_t len, size_t cap, const char *s, size_t n)
 {
+	size_t i;
+
 	if (len + n > cap)
 		n = cap - len;
-	memcpy(out + len, s, n);
+	for (i = 0; i < n; i++)
+		out[len + i] = s[i];
 	return len + n;
 }
 
-size_t
-bs_normalize(const char *s, size_t n, char *out, size_t cap)
+/*
+ * The length of the reversed IPv4 address and its dot that open s[0..n)
+ * when a name with a letter follows ("4.3.2.1.zen.example.org"), or 0.
+ */
+static size_t
+reversed_quad(const char *s, size_t n)
+{
+	size_t i, dots = 0, run = 0;
+
+	for (i = 0; i < n && dots < 4; i++) {
+		if (digit(s[i])) {
+			if (++run > 3)
+				return 0;
+		} else if (s[i] == '.' && run > 0) {
+			dots++;
+			run = 0;
+		} else {
+			return 0;
+		}
+	}
+	if (dots < 4 || i >= n)
+		return 0;
+	for (run = i; run < n; run++)
+		if ((s[run] | 0x20) >= 'a' && (s[run] | 0x20) <= 'z')
+			return i;
+	return 0;
+}
+
+/* Whether out[0..len) ends in the word "hostname " (hosts mode). */
+static bool
+after_hostname(const char *out, size_t len)
+{
+	return len >= 9 && memcmp(out + len - 9, "hostname ", 9) == 0 &&
+	    (len == 9 || !is_tok((unsigned char)out[len - 10]));
+}
+
+static size_t
+normalize(const char *s, size_t n, char *out, size_t cap, bool hosts)
 {
 	size_t i = 0, len = 0;
 
@@ -116,19 +185,41 @@ bs_normalize(const char *s, size_t n, char *out, size_t cap)
 			out[len++] = s[i++];
 			continue;
 		}
-		while (j < n && is_tok((unsigned char)s[j])) {
-			if (digit(s[j]))
-				has_digit = true;
-			else if (s[j] == '@')
-				has_at = true;
-			else if ((unsigned char)s[j] >= 0x80 ||
-			    ((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z'))
-				has_alpha = true;
-			j++;
+		{
+			unsigned f = 0, c;
+
+			while (j < n && ((c = cls[(unsigned char)s[j]]) & C_TOK)) {
+				f |= c;
+				j++;
+			}
+			has_digit = (f & C_DIGIT) != 0;
+			has_alpha = (f & C_ALPHA) != 0;
+			has_at = (f & C_AT) != 0;
 		}
 		/* A token does not end in a dot: "user unknown." */
 		while (j > i + 1 && s[j - 1] == '.')
 			j--;
+		if (hosts && !has_at && j < n &&
+		    (s[j] == '[' || s[j] == '-' || (len >= 9 &&
+		    out[len - 1] == ' ' && after_hostname(out, len)))) {
+			/* A host name runs on over '-': "mail-ej1.example.com". */
+			for (k = j; k < n && (cls[(unsigned char)s[k]] & C_HOST);
+			    k++)
+				;
+			while (k > i + 1 && s[k - 1] == '.')
+				k--;
+			if ((k < n && s[k] == '[') || after_hostname(out, len)) {
+				len = put(out, len, cap, "host", 4);
+				i = k;
+				continue;
+			}
+		}
+		if (hosts && has_digit && has_alpha &&
+		    (k = reversed_quad(s + i, j - i)) > 0) {
+			len = put(out, len, cap, "IP.", 3);
+			i += k;
+			continue;
+		}
 		if (has_at)
 			len = put(out, len, cap, "addr", 4);
 		else if (!has_digit || is_code(s + i, j - i))
@@ -150,4 +241,16 @@ bs_normalize(const char *s, size_t n, char *out, size_t cap)
 		i = j;
 	}
 	return len;
+}
+
+size_t
+bs_normalize(const char *s, size_t n, char *out, size_t cap)
+{
+	return normalize(s, n, out, cap, false);
+}
+
+size_t
+bs_normalize_hosts(const char *s, size_t n, char *out, size_t cap)
+{
+	return normalize(s, n, out, cap, true);
 }

@@ -14,4 +14,14 @@
  */
 size_t bs_normalize(const char *s, size_t n, char *out, size_t cap);
 
+/*
+ * bs_normalize with more made placeholders, for the server's own warnings
+ * (health.h), whose texts name hosts where reply texts seldom do: a
+ * token right in front of "[" (Postfix's "NAME[IP]", "unknown[IP]") and
+ * the token after the word "hostname" become "host"; a reversed IPv4
+ * address in front of a DNS list's zone ("4.3.2.1.zen.example.org")
+ * becomes "IP." and the zone.
+ */
+size_t bs_normalize_hosts(const char *s, size_t n, char *out, size_t cap);
+
 #endif

@@ -13,7 +13,12 @@
  * categories are empty cells; several document entries share one cell,
  * separated by spaces ("5.5.0 5.1.1"); messages_estimated is "true" or
  * "false".  Totals and inputs are not rows of this table: the JSON report
- * has them.
+ * has them.  With --by, the breakdown tables stand in its place.  When the
+ * log holds lines of the server's own trouble (health.h), their groups
+ * follow as one more table, after an empty line as between breakdowns:
+ *
+ *	period_first,period_last,severity,program,text,class,count,
+ *	estimated,error
  *
  * Every cell goes through bs_safe_csv, which quotes it and defuses a
  * leading =, +, - or @ so that a spreadsheet shows it instead of running
@@ -152,6 +157,42 @@ write_by(FILE *out, const struct bs_agg *a, const struct bs_report_opts *o)
 	}
 }
 
+static const char health_header[] = "period_first,period_last,severity,"
+    "program,text,class,count,estimated,error\r\n";
+
+/* The server's own warnings, one row per group; nothing when none. */
+static void
+write_health(FILE *out, const struct bs_agg *a, const struct bs_period *p)
+{
+	const struct bs_health_report *h = bs_agg_health_results(a);
+	size_t i;
+
+	if (h->lines == 0)
+		return;
+	fputs("\r\n", out);
+	fputs(health_header, out);
+	for (i = 0; i < h->ngroups; i++) {
+		const struct bs_health_group *g = &h->groups[i];
+
+		cell(out, p->first, false);
+		cell(out, p->last, false);
+		cell(out, bs_severity_name(g->severity), false);
+		bs_safe_csv(out, g->program, g->program_len);
+		fputs(",", out);
+		bs_safe_csv(out, g->text, g->text_len);
+		fputs(",", out);
+		cell(out, g->class, false);
+		cell_u64(out, g->count);
+		cell(out, h->estimated ? "true" : "false", false);
+		{
+			char num[24];
+
+			snprintf(num, sizeof(num), "%" PRIu64, g->error);
+			cell(out, num, true);
+		}
+	}
+}
+
 int
 bs_report_csv(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
@@ -160,13 +201,14 @@ bs_report_csv(FILE *out, const struct bs_agg *a,
 
 	struct bs_period p;
 
+	bs_report_period(a, o, &p);
 	if (bs_agg_nby(a) > 0) {
 		write_by(out, a, o);
-		return ferror(out) ? -1 : 0;
+	} else {
+		fputs(header, out);
+		for (i = 0; i < n; i++)
+			write_row(out, bs_agg_row(a, i), &p);
 	}
-	bs_report_period(a, o, &p);
-	fputs(header, out);
-	for (i = 0; i < n; i++)
-		write_row(out, bs_agg_row(a, i), &p);
+	write_health(out, a, &p);
 	return ferror(out) ? -1 : 0;
 }

@@ -1015,6 +1015,56 @@ write_outcomes(FILE *out, const struct bs_agg *a)
 	fputs("</section>\n", out);
 }
 
+/* --- the server's own trouble (health.h) ------------------------------------ */
+
+/* The totals per severity and the top groups, when there are any. */
+static void
+write_health(FILE *out, const struct bs_agg *a, unsigned top)
+{
+	const struct bs_health_report *h = bs_agg_health_results(a);
+	size_t i;
+
+	if (h->lines == 0)
+		return;
+	fprintf(out,
+	    "<section id=health>\n<h2>Server health</h2>\n<p>%" PRIu64
+	    " line%s of the mail server's own trouble (not events): %" PRIu64
+	    " warning, %" PRIu64 " error, %" PRIu64 " fatal, %" PRIu64
+	    " panic.</p>\n",
+	    h->lines, h->lines == 1 ? "" : "s", h->severity[BS_SEV_WARNING],
+	    h->severity[BS_SEV_ERROR], h->severity[BS_SEV_FATAL],
+	    h->severity[BS_SEV_PANIC]);
+	fputs("<div class=scroll><table class=sort>\n<thead><tr>"
+	      "<th class=n>lines</th><th>severity</th><th>program</th>"
+	      "<th>text</th><th>kind</th></tr></thead>\n<tbody>\n",
+	    out);
+	for (i = 0; i < h->ngroups && i < top; i++) {
+		const struct bs_health_group *g = &h->groups[i];
+
+		fputs("<tr>", out);
+		td_num(out, g->count, g->error > 0);
+		fprintf(out, "<td>%s</td><td>", bs_severity_name(g->severity));
+		bs_safe_html(out, g->program, g->program_len);
+		fputs("</td><td class=t><code>", out);
+		bs_safe_html(out, g->text, g->text_len);
+		fputs("</code></td><td>", out);
+		esc(out, g->class != NULL ? g->class : "-");
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</tbody></table></div>\n", out);
+	if (h->ngroups > top)
+		fprintf(out,
+		    "<p class=mute>%zu more group%s in the JSON "
+		    "report.</p>\n",
+		    h->ngroups - top, h->ngroups - top == 1 ? "" : "s");
+	if (h->estimated)
+		fprintf(out,
+		    "<p class=mute>~: more than %u kinds of warning; "
+		    "a count marked ~ may be over by up to %" PRIu64 ".</p>\n",
+		    (unsigned)BS_HEALTH_GROUPS, h->bound);
+	fputs("</section>\n", out);
+}
+
 /* --- inputs ----------------------------------------------------------------- */
 
 static void
@@ -1106,6 +1156,7 @@ bs_report_html(FILE *out, const struct bs_agg *a,
 		else
 			write_table(out, b, top);
 	}
+	write_health(out, a, top);
 	write_inputs(out, a);
 	fputs("</main>\n<footer><p class=mute>Made by bouncestat. Where "
 	      "scripts run, a click on a column's heading sorts its table."

@@ -373,6 +373,42 @@ write_notifications(FILE *out, const struct bs_agg *a)
 	    r.failed_themselves, r.estimated ? "true" : "false");
 }
 
+/*
+ * "health" (health.h): the server's own warnings per severity, and their
+ * groups, most lines first; every group the budget holds.
+ */
+static void
+write_health(FILE *out, const struct bs_agg *a)
+{
+	const struct bs_health_report *h = bs_agg_health_results(a);
+	size_t i;
+
+	fprintf(out, "  \"health\": {\"total\": %" PRIu64 ", \"warning\": %"
+	    PRIu64 ", \"error\": %" PRIu64 ", \"fatal\": %" PRIu64
+	    ", \"panic\": %" PRIu64 ", \"estimated\": %s, \"error_bound\": %"
+	    PRIu64 ", \"other\": %" PRIu64 ", \"groups\": [", h->lines,
+	    h->severity[BS_SEV_WARNING], h->severity[BS_SEV_ERROR],
+	    h->severity[BS_SEV_FATAL], h->severity[BS_SEV_PANIC],
+	    h->estimated ? "true" : "false", h->bound, h->other);
+	for (i = 0; i < h->ngroups; i++) {
+		const struct bs_health_group *g = &h->groups[i];
+
+		fprintf(out, "%s\n    {\"severity\": \"%s\", \"program\": ",
+		    i ? "," : "", bs_severity_name(g->severity));
+		if (g->program_len > 0)
+			bs_safe_json(out, g->program, g->program_len);
+		else
+			fputs("null", out);
+		fputs(", \"text\": ", out);
+		bs_safe_json(out, g->text, g->text_len);
+		fputs(", \"class\": ", out);
+		bs_safe_json_or_null(out, g->class);
+		fprintf(out, ", \"count\": %" PRIu64 ", \"error\": %" PRIu64
+		    "}", g->count, g->error);
+	}
+	fputs(h->ngroups ? "\n  ]},\n" : "]},\n", out);
+}
+
 int
 bs_report_json(FILE *out, const struct bs_agg *a,
     const struct bs_report_opts *o)
@@ -385,6 +421,7 @@ bs_report_json(FILE *out, const struct bs_agg *a,
 	write_period(out, a, o);
 	write_outcomes(out, a);
 	write_notifications(out, a);
+	write_health(out, a);
 	write_by(out, a);
 	fputs("  \"codes\": [", out);
 	for (i = 0; i < n; i++) {

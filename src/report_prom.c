@@ -59,6 +59,7 @@ enum fam {
 	F_HOPS,
 	F_NOTIFY_SENT,
 	F_NOTIFY_FAILED,
+	F_HEALTH,
 	F_REASON,
 	F_REASON_HARD,
 	F_INPUT_ERRORS,
@@ -105,6 +106,11 @@ static const struct {
 	    "bouncestat_window_notifications_failed", true,
 	    "Notifications this server sent that were bounced, deferred or "
 	    "refused in turn (a sign of backscatter),", false },
+	[F_HEALTH] = { "bouncestat_server_warnings_total",
+	    "bouncestat_window_server_warnings", true,
+	    "Lines of the mail server's own trouble (Postfix warning: and "
+	    "fatal:, Exim Warning:) per severity; not events,",
+	    false },
 	[F_REASON] = { "bouncestat_reason_events_total",
 	    "bouncestat_window_reason_events", true,
 	    "Events per reason (why it failed; delivered for deliveries) "
@@ -448,6 +454,21 @@ write_notifications(struct em *em, const struct bs_agg *a)
 	flush(em, F_NOTIFY_FAILED);
 }
 
+/* Every severity, zeros included, so that no series comes and goes. */
+static void
+write_health(struct em *em, const struct bs_agg *a)
+{
+	const struct bs_health_report *h = bs_agg_health_results(a);
+	int k;
+
+	for (k = 0; k < BS_SEV_COUNT; k++) {
+		lab_begin(em);
+		lab_str(em, "severity", bs_severity_name((enum bs_severity)k));
+		sample(em, F_HEALTH, h->severity[k]);
+	}
+	flush(em, F_HEALTH);
+}
+
 static void
 write_totals(struct em *em, const struct bs_agg *a)
 {
@@ -468,6 +489,7 @@ write_totals(struct em *em, const struct bs_agg *a)
 	sample0(em, F_HOPS, t->content_filter_hops);
 	flush(em, F_HOPS);
 	write_notifications(em, a);
+	write_health(em, a);
 	for (i = 0; i < n; i++) {
 		const struct bs_input_stats *s = bs_agg_input(a, i);
 

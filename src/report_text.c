@@ -386,6 +386,76 @@ write_notifications(FILE *out, const struct bs_agg *a, int width)
 	wrap_at(out, 2, "", text, width);
 }
 
+/*
+ * The server's own warnings (health.h), when there are any: the totals
+ * per severity, then the --top groups, each with what to look at where
+ * its kind of trouble is known.
+ */
+static void
+write_health(FILE *out, const struct bs_agg *a, unsigned top, int width)
+{
+	const struct bs_health_report *h = bs_agg_health_results(a);
+	char text[8 * BS_HEALTH_TEXT_MAX], label[48], safe[4 *
+	    BS_HEALTH_TEXT_MAX];
+	const char *shown[16];	/* classes whose advice was shown */
+	size_t i, k, nshown = 0, len;
+
+	if (h->lines == 0)
+		return;
+	fputs("\nServer health (the mail server's own warnings, not "
+	    "events):\n", out);
+	snprintf(text, sizeof(text), "%" PRIu64 " line%s: %" PRIu64
+	    " warning, %" PRIu64 " error, %" PRIu64 " fatal, %" PRIu64
+	    " panic.", h->lines, h->lines == 1 ? "" : "s",
+	    h->severity[BS_SEV_WARNING], h->severity[BS_SEV_ERROR],
+	    h->severity[BS_SEV_FATAL], h->severity[BS_SEV_PANIC]);
+	wrap_at(out, 2, "", text, width);
+	fprintf(out, "    count  severity  program: text (%zu group%s%s)\n",
+	    h->ngroups, h->ngroups == 1 ? "" : "s",
+	    h->ngroups > top ? ", most frequent first" : "");
+	for (i = 0; i < h->ngroups && i < top; i++) {
+		const struct bs_health_group *g = &h->groups[i];
+		const char *advice;
+
+		snprintf(label, sizeof(label), "%s%8" PRIu64 "  %-8s  ",
+		    g->error > 0 ? "~" : " ", g->count,
+		    bs_severity_name(g->severity));
+		len = 0;
+		if (g->program_len > 0) {
+			len = bs_safe_term(safe, sizeof(safe), g->program,
+			    g->program_len);
+			snprintf(text, sizeof(text), "%s: ", safe);
+			len = strlen(text);
+		}
+		bs_safe_term(safe, sizeof(safe), g->text, g->text_len);
+		snprintf(text + len, sizeof(text) - len, "%s", safe);
+		wrap_at(out, 0, label, text, width);
+		/* What to look at, once per kind of trouble. */
+		if (bs_health_class(g->text, g->text_len, &advice) == NULL)
+			continue;
+		for (k = 0; k < nshown && shown[k] != g->class; k++)
+			;
+		if (k < nshown || nshown == sizeof(shown) / sizeof(shown[0]))
+			continue;
+		shown[nshown++] = g->class;
+		snprintf(text, sizeof(text), "%s: %s.", g->class, advice);
+		wrap_at(out, 23, "-> ", text, width);
+	}
+	if (h->ngroups > top) {
+		snprintf(text, sizeof(text), "%zu more group%s (--format json "
+		    "lists them).", h->ngroups - top,
+		    h->ngroups - top == 1 ? "" : "s");
+		wrap_at(out, 4, "", text, width);
+	}
+	if (h->estimated) {
+		snprintf(text, sizeof(text), "~: more than %u kinds of "
+		    "warning; a count marked ~ may be over by up to %" PRIu64
+		    ", and %" PRIu64 " lines of kinds not listed are left out.",
+		    (unsigned)BS_HEALTH_GROUPS, h->bound, h->other);
+		wrap_at(out, 2, "", text, width);
+	}
+}
+
 /* "1234" or "~1234" for a count that is a lower bound. */
 static const char *
 num(char *buf, size_t n, uint64_t v, bool est)
@@ -800,6 +870,7 @@ bs_report_text(FILE *out, const struct bs_agg *a,
 	write_breakdowns(out, a, o, false);
 	write_outcomes(out, a, o->width);
 	write_notifications(out, a, o->width);
+	write_health(out, a, o->top, o->width);
 	write_problems(out, a, o->width);
 	return ferror(out) ? -1 : 0;
 }

@@ -151,6 +151,25 @@ on_notify(struct bs_stream *s, const struct bs_event *ev)
 }
 
 /*
+ * A line of the server's own trouble (health.h): counted within the
+ * window as a notification is.
+ */
+static void
+on_health(struct bs_stream *s, const struct bs_event *ev)
+{
+	struct bs_event e = *ev;
+
+	if (bs_window_active(s->cfg->window)) {
+		e.timed = e.stamp != NULL &&
+		    bs_window_read(&s->reader, e.stamp, e.stamp_len, &e.time);
+		if (!e.timed || !bs_window_contains(s->cfg->window, e.time))
+			return;
+	}
+	if (bs_agg_health(s->agg, &e) != BS_OK)
+		s->status = BS_ERR_NOMEM;
+}
+
+/*
  * Hot: once per event.  The event is completed here: its time, and its
  * sender from the join where its own line names none.
  */
@@ -163,6 +182,10 @@ on_event(void *ctx, const struct bs_event *ev)
 
 	if (ev->note == BS_NOTE_NOTIFY) {
 		on_notify(s, ev);
+		return;
+	}
+	if (ev->note == BS_NOTE_HEALTH) {
+		on_health(s, ev);
 		return;
 	}
 	if (ev->note != BS_NOTE_EVENT) {

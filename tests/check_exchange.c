@@ -30,8 +30,13 @@ struct rec_text {
 	char s[EV_TEXT];
 };
 
-/* What the emit callback saw, each event rendered as one string. */
+/*
+ * What the emit callback saw, each event rendered as one string; and the
+ * notifications this server sent (DSN rows), with the last one's id.
+ */
 struct recorder {
+	size_t notes;
+	char notify_id[EV_TEXT];
 	size_t n;
 	char ev[MAX_EVENTS][EV_TEXT];
 	char reply[MAX_EVENTS][EV_TEXT];
@@ -61,15 +66,25 @@ keep(struct rec_text *t, const char *p, size_t n)
  * "kind basic enhanced msgid", "-" for what is absent, and " refused" or
  * " connfail" when the event carries connection-failure bits; the record's
  * text fields kept apart.  What Exchange never states is checked here, on
- * every event of every test: it is an event (Exchange emits no notes),
- * with no delay, and no time (run.c reads that from the stamp later).
+ * every event of every test: it is an event (the only note Exchange gives
+ * is a DSN row's notification, counted apart), with no delay, and no time
+ * (run.c reads that from the stamp later).
  */
 static void
 record(void *ctx, const struct bs_event *ev)
 {
 	struct recorder *r = ctx;
-	size_t i = r->n++;
+	size_t i;
 
+	if (ev->note == BS_NOTE_NOTIFY) {
+		ck_assert_int_eq(ev->kind, BS_BOUNCED);
+		r->notes++;
+		snprintf(r->notify_id, sizeof(r->notify_id), "%.*s",
+		    (int)ev->notify_id.len,
+		    ev->notify_id.ptr != NULL ? ev->notify_id.ptr : "");
+		return;
+	}
+	i = r->n++;
 	ck_assert_int_eq(ev->note, BS_NOTE_EVENT);
 	ck_assert(ev->delay < 0);
 	ck_assert(!ev->timed);
@@ -478,6 +493,33 @@ START_TEST(test_rows)
 		ck_assert_msg(strcmp(r.ev[i], c->want[i]) == 0,
 		    "%s: event %zu is \"%s\", expected \"%s\"", c->name, i,
 		    r.ev[i], c->want[i]);
+}
+END_TEST
+
+/*
+ * A DSN row is no event but a notification this server sent, under the
+ * DSN's own message id (README "Notifications sent"); other rows are none.
+ */
+START_TEST(test_dsn)
+{
+	const struct row dsn = { "DSN", "<dsn-14333@EX01.example.org>", IMID,
+		"alice@example.org", "" };
+	const struct row recv = { "RECEIVE", MID, IMID, "alice@example.org",
+		"" };
+	struct recorder r;
+	char line[4096];
+	void *st = open_parser();
+
+	memset(&r, 0, sizeof(r));
+	feed(st, header_of(M2016), &r);
+	build_row(line, sizeof(line), M2016, &dsn);
+	feed(st, line, &r);
+	build_row(line, sizeof(line), M2016, &recv);
+	feed(st, line, &r);
+	bs_format_exchange.close(st);
+	ck_assert_uint_eq(r.n, 0);
+	ck_assert_uint_eq(r.notes, 1);
+	ck_assert_str_eq(r.notify_id, "<dsn-14333@EX01.example.org>");
 }
 END_TEST
 
@@ -1222,6 +1264,7 @@ exchange_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_dsn);
 	tcase_add_loop_test(tc, test_rows, 0,
 	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_reply_and_stamp);

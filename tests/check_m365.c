@@ -26,6 +26,7 @@
 struct recorder {
 	size_t n;
 	char ev[MAX_EVENTS][EV_TEXT];
+	size_t notes;	/* notifications sent (an extended trace's DSN rows) */
 };
 
 static const char *const kind_names[BS_KIND_COUNT] = {
@@ -48,6 +49,7 @@ put(char *out, size_t o, const char *p, size_t n, bool sep)
 /*
  * What the reader never states is checked on every event: it is an
  * event, with no delay, and no time (run.c reads that from the stamp).
+ * The one note is a DSN row's: a non-delivery notification sent.
  */
 static void
 record(void *ctx, const struct bs_event *ev)
@@ -56,6 +58,12 @@ record(void *ctx, const struct bs_event *ev)
 	char *out;
 	size_t o;
 
+	if (ev->note == BS_NOTE_NOTIFY) {
+		ck_assert_int_eq(ev->kind, BS_BOUNCED);
+		ck_assert_uint_gt(ev->notify_id.len, 0);
+		r->notes++;
+		return;
+	}
 	ck_assert_int_eq(ev->note, BS_NOTE_EVENT);
 	ck_assert(ev->delay < 0);
 	ck_assert(!ev->timed);
@@ -592,28 +600,29 @@ struct file_case {
 	const char *path;
 	size_t delivered, deferred, bounced, expired;
 	const char *first;	/* the first event */
+	size_t dsn;		/* notifications sent (DSN rows) */
 };
 
 static const struct file_case files[] = {
 	{ "../testdata/m365/messagetrace.csv", 4, 1, 2, 0,
 	    "delivered|-|-|<AM0PR01MB5123A1B2C3D4E5F6@AM0PR01MB5123.eurprd01."
 	    "prod.example.com>|2026-11-28T09:58:12Z|bob@example.net|~|"
-	    "192.0.2.10|alice@example.com|~" },
+	    "192.0.2.10|alice@example.com|~", 0 },
 	{ "../testdata/m365/messagetracev2-de.csv", 2, 1, 1, 0,
 	    "delivered|-|-|<LS4711@example.com>|2026-11-28T10:00:00Z|"
-	    "kunde@example.net|~|198.51.100.20|ops@example.com|~" },
+	    "kunde@example.net|~|198.51.100.20|ops@example.com|~", 0 },
 	{ "../testdata/m365/messagetracedetail.csv", 2, 1, 2, 1,
 	    "bounced|550|5.1.10|<AM0PR01MB5123B2C3D4E5F6A7@AM0PR01MB5123."
 	    "eurprd01.prod.example.com>|2026-11-28T10:02:40Z|nobody@example.net"
-	    "|~|~|alice@example.com|" LED_FAIL_REPLY },
+	    "|~|~|alice@example.com|" LED_FAIL_REPLY, 0 },
 	{ "../testdata/m365/summary.csv", 3, 1, 2, 0,
 	    "delivered|-|-|<q4-report@example.com>|2026-11-28T09:58:10.1234567Z"
-	    "|bob@example.net|~|~|alice@example.com|~" },
+	    "|bob@example.net|~|~|alice@example.com|~", 0 },
 	{ "../testdata/m365/extended.csv", 2, 1, 2, 0,
 	    "delivered|250|2.6.0|<q4-report@example.com>|"
 	    "2026-11-28T09:58:12.0000000Z|bob@example.net|mx.example.net|"
 	    "192.0.2.10|alice@example.com|250 2.6.0 <q4-report@example.com> "
-	    "[InternalId=4398046511105] Queued mail for delivery" }
+	    "[InternalId=4398046511105] Queued mail for delivery", 1 }
 };
 
 /* Each file of testdata/m365/ read line by line, as lines.c hands it. */
@@ -621,7 +630,7 @@ START_TEST(test_files)
 {
 	static char buf[BS_LINE_MAX];
 	const struct file_case *c = &files[_i];
-	size_t kinds[BS_KIND_COUNT] = { 0 }, k;
+	size_t kinds[BS_KIND_COUNT] = { 0 }, k, dsn = 0;
 	char first[EV_TEXT] = "";
 	struct recorder r;
 	FILE *f = fopen(c->path, "rb");
@@ -640,6 +649,7 @@ START_TEST(test_files)
 		line.len = n;
 		memset(&r, 0, sizeof(r));
 		ck_assert_int_eq(fmt->parse(st, &line, record, &r), BS_OK);
+		dsn += r.notes;
 		for (i = 0; i < r.n; i++) {
 			for (k = 0; k < BS_KIND_COUNT; k++)
 				if (strncmp(r.ev[i], kind_names[k],
@@ -657,6 +667,7 @@ START_TEST(test_files)
 	ck_assert_uint_eq(kinds[BS_BOUNCED], c->bounced);
 	ck_assert_uint_eq(kinds[BS_EXPIRED], c->expired);
 	ck_assert_uint_eq(kinds[BS_REJECTED], 0);
+	ck_assert_uint_eq(dsn, c->dsn);
 }
 END_TEST
 

@@ -42,6 +42,66 @@ static const struct {
 	{ "", "" },
 };
 
+/*
+ * bs_normalize_hosts (the server's warnings, health.h): hosts become
+ * "host", a DNS list query keeps its zone; in is also run through
+ * bs_normalize, which must give plain (hosts kept as they were).
+ */
+static const struct {
+	const char *in, *hosts, *plain;
+} host_rows[] = {
+	{ "unknown[192.0.2.150]: SASL LOGIN authentication failed: "
+	  "UGFzc3dvcmQ6",
+	  "host[IP]: SASL LOGIN authentication failed: ID",
+	  "unknown[IP]: SASL LOGIN authentication failed: ID" },
+	{ "mail-ej1-f54.example.com[198.51.100.54]: SASL PLAIN "
+	  "authentication failed:",
+	  "host[IP]: SASL PLAIN authentication failed:",
+	  "mail-ej1-ID[IP]: SASL PLAIN authentication failed:" },
+	{ "hostname static-198-51-100-7.isp.example does not resolve to "
+	  "address 198.51.100.7: Name or service not known",
+	  "hostname host does not resolve to address IP: Name or service "
+	  "not known",
+	  "hostname static-N-N-N-ID does not resolve to address IP: Name or "
+	  "service not known" },
+	{ "4.3.2.1.zen.spamhaus.org: RBL lookup error: Host or domain name "
+	  "not found. Name service error for name=4.3.2.1.zen.spamhaus.org "
+	  "type=A: Host not found, try again",
+	  "IP.zen.spamhaus.org: RBL lookup error: Host or domain name not "
+	  "found. Name service error for name=IP.zen.spamhaus.org type=A: "
+	  "Host not found, try again",
+	  "ID: RBL lookup error: Host or domain name not found. Name service "
+	  "error for name=ID type=A: Host not found, try again" },
+	{ "4F9D8100AB: write queue file: No space left on device",
+	  "ID: write queue file: No space left on device",
+	  "ID: write queue file: No space left on device" },
+	{ "connect to transport private/amavis: Connection refused",
+	  "connect to transport private/amavis: Connection refused",
+	  "connect to transport private/amavis: Connection refused" },
+	/* A host name with an address is kept apart from the address. */
+	{ "connect to mx.example.net[2001:db8::25]:25: Connection refused",
+	  "connect to host[IP]:N: Connection refused",
+	  "connect to mx.example.net[IP]:N: Connection refused" },
+	/* Four numbers and no name: an address, not a query. */
+	{ "1.2.3.4.", "IP.", "IP." },
+	{ "hostname", "hostname", "hostname" },
+};
+
+START_TEST(hosts)
+{
+	char out[512];
+	size_t n = bs_normalize_hosts(host_rows[_i].in,
+	    strlen(host_rows[_i].in), out, sizeof(out));
+
+	out[n] = '\0';
+	ck_assert_str_eq(out, host_rows[_i].hosts);
+	n = bs_normalize(host_rows[_i].in, strlen(host_rows[_i].in), out,
+	    sizeof(out));
+	out[n] = '\0';
+	ck_assert_str_eq(out, host_rows[_i].plain);
+}
+END_TEST
+
 START_TEST(table)
 {
 	char out[512];
@@ -73,6 +133,8 @@ normalize_suite(void)
 
 	tcase_add_loop_test(tc, table, 0, sizeof(rows) / sizeof(rows[0]));
 	tcase_add_test(tc, bounded);
+	tcase_add_loop_test(tc, hosts, 0, sizeof(host_rows) /
+	    sizeof(host_rows[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -29,13 +29,16 @@ enum {
 	N = -1,		/* neither an event nor a note */
 	ARRIVAL = -2,	/* a BS_NOTE_ARRIVAL note (msgid, sender) */
 	GONE = -3,	/* a BS_NOTE_GONE note (msgid) */
-	NOTIFY = -4	/* a BS_NOTE_NOTIFY note (msgid; see test_notify) */
+	NOTIFY = -4,	/* a BS_NOTE_NOTIFY note (msgid; see test_notify) */
+	HEALTH = -5	/* a BS_NOTE_HEALTH note (see check_health.c) */
 };
 
 #define NONE	(-1.0)	/* no delay= */
 
 /* The rest of a row that states nothing. */
 #define NOTHING	N, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NONE
+/* The rest of a row of the server's own trouble: no event, one note. */
+#define TROUBLE	HEALTH, NULL, NULL, "", 0, NULL, NULL, NULL, NULL, NONE
 
 static const struct row {
 	const char *line;
@@ -739,7 +742,7 @@ static const struct row {
 	{ "Nov 28 10:00:00 mx1 postfix/qmgr[9]: 76DEF40E80: removed again",
 	    NOTHING },
 	{ PD "warning: 76DEF40E80: removed",
-	    NOTHING },
+	    TROUBLE },
 	{ "Nov 28 10:00:00 mx1 postfix/qmgr[9]: 76DEF40E80: from=<a@example"
 	    ".org>, size=x, nrcpt=1 (queue active)",
 	    NOTHING },
@@ -774,7 +777,7 @@ static const struct row {
 	    NOTHING },
 	{ PD "warning: unknown[192.0.2.50]: SASL LOGIN authentication "
 	    "failed: UGFzc3dvcmQ6",
-	    NOTHING },
+	    TROUBLE },
 	{ "Nov 28 10:00:00 mx1 postfix/postscreen[9]: PREGREET 428 after "
 	    "0.08 from [192.0.2.50]:59415: EHLO x\\r\\n",
 	    NOTHING },
@@ -801,7 +804,7 @@ static const struct row {
 	    NONE },
 	{ "Nov 28 10:00:00 mx1 postfix/bounce[9]: warning: malformed "
 	    "domain name in resent-from header: notification: 9F0A1B2C3D",
-	    NOTHING },
+	    TROUBLE },
 	{ "Nov 28 10:00:00 mx1 postfix/bounce[9]: 8E9F0A1B2C: sender non-"
 	    "delivery notification: 9F0A1B2C3D extra",
 	    NOTHING },
@@ -1016,7 +1019,8 @@ START_TEST(test_row)
 	struct bs_line line = { .ptr = r->line, .len = len, .lineno = 1,
 	    .needle = way == BARE ? 0 : first_needle(r->line, len,
 	    way == JOINED_NEEDLES) };
-	bool note = r->kind == ARRIVAL || r->kind == GONE || r->kind == NOTIFY;
+	bool note = r->kind == ARRIVAL || r->kind == GONE ||
+	    r->kind == NOTIFY || r->kind == HEALTH;
 	struct seen s = { 0 };
 
 	if (way != BARE && line.needle == 0) {
@@ -1037,7 +1041,7 @@ START_TEST(test_row)
 		    "row %d: %d events, %d notes", k, s.n, s.notes);
 		ck_assert_int_eq(s.ev.note, r->kind == ARRIVAL ?
 		    BS_NOTE_ARRIVAL : r->kind == GONE ? BS_NOTE_GONE :
-		    BS_NOTE_NOTIFY);
+		    r->kind == HEALTH ? BS_NOTE_HEALTH : BS_NOTE_NOTIFY);
 		check_record(k, r, &s);
 		return;
 	}

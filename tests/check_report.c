@@ -352,6 +352,14 @@ END_TEST
 	"of backscatter)," W_IN \
 	"# TYPE bouncestat_window_notifications_failed gauge\n" \
 	"bouncestat_window_notifications_failed 0\n" \
+	"# HELP bouncestat_window_server_warnings Lines of the mail " \
+	"server's own trouble (Postfix warning: and fatal:, Exim " \
+	"Warning:) per severity; not events," W_IN \
+	"# TYPE bouncestat_window_server_warnings gauge\n" \
+	"bouncestat_window_server_warnings{severity=\"warning\"} 0\n" \
+	"bouncestat_window_server_warnings{severity=\"error\"} 0\n" \
+	"bouncestat_window_server_warnings{severity=\"fatal\"} 0\n" \
+	"bouncestat_window_server_warnings{severity=\"panic\"} 0\n" \
 	"# HELP bouncestat_window_input_errors Inputs that could not be " \
 	"read completely," W_IN \
 	"# TYPE bouncestat_window_input_errors gauge\n" \

@@ -34,6 +34,7 @@
 	X(outcome) \
 	X(hop) \
 	X(notify) \
+	X(health) \
 	X(reasons) \
 	X(join) \
 	X(catalog) \

@@ -38,7 +38,8 @@ fz_exchange_text(const struct bs_text *t, size_t len, const char *what)
 }
 
 /*
- * What every Exchange event holds: it is an event, not a note; it states
+ * What every Exchange event holds: it is an event, not a note (but for a
+ * DSN row's notification, which holds its id); it states
  * no delay and no time (run.c reads that from the stamp); a recipient is
  * one item of the list, without ';'; a remote host is never an empty
  * string (an empty column or {FQDN=} is not stated).
@@ -48,6 +49,13 @@ fz_exchange_event(void *ctx, const struct bs_event *ev)
 {
 	struct fz_format_run *r = ctx;
 
+	if (ev->note == BS_NOTE_NOTIFY) {
+		/* A DSN row: a non-delivery notification, its own id. */
+		FZ_ASSERT(ev->kind == BS_BOUNCED, "exchange: a DSN of kind %d",
+		    (int)ev->kind);
+		fz_exchange_text(&ev->notify_id, r->len, "notify_id");
+		return;
+	}
 	FZ_ASSERT(ev->note == BS_NOTE_EVENT, "exchange: a note (%d)",
 	    (int)ev->note);
 	FZ_ASSERT(ev->delay < 0, "exchange: a delay");

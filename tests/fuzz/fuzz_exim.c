@@ -63,6 +63,15 @@ fz_exim_record(void *ctx, const struct bs_event *ev)
 		fz_format_event(ctx, ev);
 		return;
 	}
+	if (ev->note == BS_NOTE_HEALTH) {
+		/* Exim's "Warning: TEXT": the text lies in the line. */
+		FZ_ASSERT(ev->severity == BS_SEV_WARNING && ev->reply != NULL &&
+		    ev->reply >= r->line && ev->reply_len <= r->len &&
+		    (size_t)(ev->reply - r->line) <= r->len - ev->reply_len,
+		    "exim: a health note without its text in the line");
+		fz_touch(ev->reply, ev->reply_len);
+		return;
+	}
 	FZ_ASSERT(ev->note == BS_NOTE_ARRIVAL || ev->note == BS_NOTE_GONE ||
 	    ev->note == BS_NOTE_NOTIFY, "exim: bad note %d", (int)ev->note);
 	/* A notification sent: its own id lies in the line too. */

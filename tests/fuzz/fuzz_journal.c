@@ -30,7 +30,8 @@ fz_journal_record(void *ctx, const struct bs_event *ev)
 {
 	if (ev->note != BS_NOTE_EVENT) {
 		FZ_ASSERT(ev->note == BS_NOTE_ARRIVAL ||
-		    ev->note == BS_NOTE_GONE || ev->note == BS_NOTE_NOTIFY,
+		    ev->note == BS_NOTE_GONE || ev->note == BS_NOTE_NOTIFY ||
+		    ev->note == BS_NOTE_HEALTH,
 		    "journal: bad note %d", (int)ev->note);
 		return;
 	}

@@ -85,6 +85,17 @@ fz_pf_record(void *ctx, const struct bs_event *ev)
 		fz_format_event(r, ev);
 		return;
 	}
+	if (ev->note == BS_NOTE_HEALTH) {
+		/* The server's own trouble: its text and program in the line. */
+		FZ_ASSERT((unsigned)ev->severity < BS_SEV_COUNT &&
+		    ev->reply != NULL && ev->reply >= r->line &&
+		    ev->reply_len <= r->len &&
+		    (size_t)(ev->reply - r->line) <= r->len - ev->reply_len,
+		    "postfix: a health note without its text in the line");
+		fz_pf_span("program", ev->program, r->line, r->len);
+		fz_touch(ev->reply, ev->reply_len);
+		return;
+	}
 	FZ_ASSERT(ev->note == BS_NOTE_ARRIVAL || ev->note == BS_NOTE_GONE ||
 	    ev->note == BS_NOTE_NOTIFY, "postfix: bad note %d", (int)ev->note);
 	/* A notification sent: its own id lies in the line too. */

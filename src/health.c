@@ -1,0 +1,517 @@
+/*
+ * health.c - the server's own trouble, grouped and counted (health.h).
+ *
+ * A group's key in the summary is one byte of severity, one byte of
+ * program length, the program and the normalised text, so that the same
+ * text from two programs, or as a warning and as a fatal error, are two
+ * groups.  The class of a group (bs_health_class) is read from its text
+ * when the report is made, not per line.
+ *
+ * Hot: a busy server writes the same warning many times (a TLS library
+ * problem thousands of times over, word for word), so the key of each raw
+ * text is remembered in a small two-way cache of BS_HEALTH_CACHE
+ * entries; a line whose raw text, severity and program are in it is
+ * counted without being normalised again.  A cache entry is compared
+ * whole, never trusted by its hash alone.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bslimits.h"
+#include "hash.h"
+#include "health.h"
+#include "normalize.h"
+#include "topk.h"
+
+_Static_assert(2 + BS_HEALTH_PROGRAM_MAX + BS_HEALTH_TEXT_MAX <=
+	BS_TOPK_KEY_MAX,
+    "a health group must fit a topk key");
+
+/* A raw text (with its severity and program) and the key it gave. */
+struct cached {
+	uint64_t hash;
+	uint32_t rawlen, keylen; /* rawlen 0: empty entry */
+	char *buf;		 /* the raw key bytes, then the key */
+	long slot; /* the key's slot in the summary when last counted */
+};
+
+struct bs_health {
+	struct cached cache[BS_HEALTH_CACHE];
+	size_t cap;
+	struct bs_topk *t;
+	uint64_t severity[BS_SEV_COUNT];
+	uint64_t other; /* lines of groups evicted or not kept */
+	struct bs_health_group *groups;
+	struct bs_health_report r;
+};
+
+static const char *const severity_names[BS_SEV_COUNT] = {
+	[BS_SEV_WARNING] = "warning",
+	[BS_SEV_ERROR] = "error",
+	[BS_SEV_FATAL] = "fatal",
+	[BS_SEV_PANIC] = "panic",
+};
+
+const char *
+bs_severity_name(enum bs_severity s)
+{
+	return (unsigned)s < BS_SEV_COUNT ? severity_names[s] : "warning";
+}
+
+struct bs_health *
+bs_health_new(size_t groups)
+{
+	struct bs_health *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		return NULL;
+	h->cap = groups;
+	if ((h->t = bs_topk_new(groups)) == NULL) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+bs_health_free(struct bs_health *h)
+{
+	if (h == NULL)
+		return;
+	bs_topk_free(h->t);
+	for (size_t i = 0; i < BS_HEALTH_CACHE; i++)
+		free(h->cache[i].buf);
+	free(h->groups);
+	free(h);
+}
+
+/*
+ * Count the key k[0..n) count times, with err added to its bound; its
+ * slot, or -1 when it has none (counted as other).
+ */
+static long
+count_key(struct bs_health *h, const char *k, size_t n, uint64_t count,
+    uint64_t err)
+{
+	enum bs_topk_found found;
+	uint64_t old;
+	long slot;
+
+	slot = bs_topk_merge_key(h->t, k, n, count, err, &found, &old);
+	if (slot < 0)
+		h->other += count;
+	else if (found == BS_TOPK_REPLACED)
+		h->other += old;
+	return slot;
+}
+
+/*
+ * One more line of the key cached in c: at the slot it had, without
+ * hashing the key again, while that slot still holds it (a summary past
+ * its budget gives slots to other keys; a reset makes a new summary).
+ */
+static void
+count_cached(struct bs_health *h, struct cached *c)
+{
+	const char *key = c->buf + c->rawlen;
+	const char *k;
+	size_t kl;
+
+	if (c->slot >= 0 && (size_t)c->slot < bs_topk_size(h->t)) {
+		k = bs_topk_key(h->t, (size_t)c->slot, &kl);
+		if (kl == c->keylen && memcmp(k, key, kl) == 0) {
+			bs_topk_add(h->t, (size_t)c->slot, 1);
+			return;
+		}
+	}
+	c->slot = count_key(h, key, c->keylen, 1, 0);
+}
+
+/*
+ * Remember that raw[0..rawlen) (the severity, the program and the text as
+ * written) gave key[0..keylen) in entry c; out of memory, nothing is.
+ */
+static void
+remember(struct cached *c, uint64_t hash, const char *raw, size_t rawlen,
+    const char *key, size_t keylen)
+{
+	char *b = realloc(c->buf, rawlen + keylen);
+
+	if (b == NULL)
+		return;
+	memcpy(b, raw, rawlen);
+	memcpy(b + rawlen, key, keylen);
+	c->buf = b;
+	c->hash = hash;
+	c->rawlen = (uint32_t)rawlen;
+	c->keylen = (uint32_t)keylen;
+	c->slot = -1;
+}
+
+bs_status
+bs_health_add(struct bs_health *h, const struct bs_event *ev)
+{
+	char key[2 + BS_HEALTH_PROGRAM_MAX + BS_HEALTH_TEXT_MAX];
+	char raw[2 + BS_HEALTH_PROGRAM_MAX + BS_HEALTH_RAW_MAX];
+	size_t pl = ev->program.len, n, tl;
+	enum bs_severity sev = ev->severity;
+	struct cached *c;
+	uint64_t hash;
+	int w;
+
+	if ((unsigned)sev >= BS_SEV_COUNT)
+		sev = BS_SEV_WARNING;
+	h->severity[sev]++;
+	if (ev->program.ptr == NULL)
+		pl = 0;
+	if (pl > BS_HEALTH_PROGRAM_MAX)
+		pl = BS_HEALTH_PROGRAM_MAX;
+	key[0] = (char)('0' + sev);
+	key[1] = (char)pl;
+	if (pl > 0)
+		memcpy(key + 2, ev->program.ptr, pl);
+	tl = ev->reply != NULL ? ev->reply_len : 0;
+	/* A text is normalised from at most four times what is kept. */
+	if (tl > 4 * BS_HEALTH_TEXT_MAX)
+		tl = 4 * BS_HEALTH_TEXT_MAX;
+	if (tl > BS_HEALTH_RAW_MAX) {
+		/* Too long to remember: normalised every time. */
+		n = bs_normalize_hosts(ev->reply, tl, key + 2 + pl,
+		    BS_HEALTH_TEXT_MAX);
+		count_key(h, key, 2 + pl + n, 1, 0);
+		return BS_OK;
+	}
+	memcpy(raw, key, 2 + pl);
+	if (tl > 0)
+		memcpy(raw + 2 + pl, ev->reply, tl);
+	hash = bs_hash_bytes(raw, 2 + pl + tl);
+	/* Two ways a set; the one used last is the first of its set. */
+	c = &h->cache[(hash & (BS_HEALTH_CACHE / 2 - 1)) * 2];
+	for (w = 0; w < 2; w++)
+		if (c[w].rawlen == 2 + pl + tl && c[w].hash == hash &&
+		    memcmp(c[w].buf, raw, c[w].rawlen) == 0) {
+			if (w == 1) {
+				struct cached x = c[0];
+
+				c[0] = c[1];
+				c[1] = x;
+			}
+			count_cached(h, c);
+			return BS_OK;
+		}
+	n = tl > 0 ? bs_normalize_hosts(ev->reply, tl, key + 2 + pl,
+			 BS_HEALTH_TEXT_MAX) :
+		     0;
+	/* The new text goes first; the one used longer ago goes. */
+	{
+		struct cached x = c[1];
+
+		c[1] = c[0];
+		c[0] = x;
+	}
+	remember(c, hash, raw, 2 + pl + tl, key, 2 + pl + n);
+	if (c->rawlen == 2 + pl + tl && c->buf != NULL &&
+	    memcmp(c->buf, raw, c->rawlen) == 0)
+		count_cached(h, c);
+	else /* Out of memory: not remembered. */
+		count_key(h, key, 2 + pl + n, 1, 0);
+	return BS_OK;
+}
+
+bs_status
+bs_health_merge(struct bs_health *dst, const struct bs_health *src)
+{
+	const struct bs_topk *t = src->t;
+	uint64_t u = bs_topk_unlisted(dst->t) + bs_topk_unlisted(t);
+	size_t k;
+	int s;
+
+	if (bs_topk_estimated(t))
+		bs_topk_add_error(dst->t, bs_topk_unlisted(t));
+	for (k = 0; k < bs_topk_size(t); k++) {
+		size_t len;
+		const char *key = bs_topk_key(t, k, &len);
+
+		count_key(dst, key, len, bs_topk_count(t, k),
+		    bs_topk_error(t, k));
+	}
+	dst->other += src->other;
+	bs_topk_raise_unlisted(dst->t, u);
+	for (s = 0; s < BS_SEV_COUNT; s++)
+		dst->severity[s] += src->severity[s];
+	return BS_OK;
+}
+
+void
+bs_health_reset(struct bs_health *h)
+{
+	struct bs_topk *t = bs_topk_new(h->cap);
+
+	/* Out of memory, the old summary goes on (its counts stay). */
+	if (t != NULL) {
+		bs_topk_free(h->t);
+		h->t = t;
+		memset(h->severity, 0, sizeof(h->severity));
+		h->other = 0;
+	}
+}
+
+static int
+cmp_group(const void *pa, const void *pb)
+{
+	const struct bs_health_group *a = pa, *b = pb;
+	size_t n;
+	int c;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	n = a->program_len < b->program_len ? a->program_len : b->program_len;
+	if ((c = memcmp(a->program, b->program, n)) != 0)
+		return c;
+	if (a->program_len != b->program_len)
+		return a->program_len < b->program_len ? -1 : 1;
+	n = a->text_len < b->text_len ? a->text_len : b->text_len;
+	if ((c = memcmp(a->text, b->text, n)) != 0)
+		return c;
+	return a->text_len < b->text_len ? -1 :
+	    a->text_len > b->text_len	 ? 1 :
+					   0;
+}
+
+const struct bs_health_report *
+bs_health_results(struct bs_health *h)
+{
+	size_t k, n = bs_topk_size(h->t);
+	struct bs_health_group *g =
+	    realloc(h->groups, (n ? n : 1) * sizeof(*g));
+	struct bs_health_report *r = &h->r;
+	int s;
+
+	if (g == NULL)
+		return NULL;
+	h->groups = g;
+	memset(r, 0, sizeof(*r));
+	r->bound = bs_topk_unlisted(h->t);
+	for (k = 0; k < n; k++) {
+		size_t len;
+		const char *key = bs_topk_key(h->t, k, &len);
+		struct bs_health_group *x = &g[r->ngroups];
+		size_t pl = (unsigned char)key[1];
+
+		/* A group whose slot was taken, with no line since. */
+		if (bs_topk_count(h->t, k) == 0)
+			continue;
+		x->severity = (enum bs_severity)(key[0] - '0');
+		x->program = key + 2;
+		x->program_len = pl;
+		x->text = key + 2 + pl;
+		x->text_len = len - 2 - pl;
+		x->class = bs_health_class(x->text, x->text_len, NULL);
+		x->count = bs_topk_count(h->t, k);
+		x->error = bs_topk_error(h->t, k);
+		if (x->error > r->bound)
+			r->bound = x->error;
+		r->ngroups++;
+	}
+	qsort(g, r->ngroups, sizeof(*g), cmp_group);
+	r->groups = g;
+	r->estimated = bs_topk_estimated(h->t);
+	r->other = h->other;
+	for (s = 0; s < BS_SEV_COUNT; s++) {
+		r->severity[s] = h->severity[s];
+		r->lines += h->severity[s];
+	}
+	if (!r->estimated)
+		r->bound = 0;
+	return r;
+}
+
+/* ---- classes ---------------------------------------------------------- */
+
+/*
+ * The kinds of trouble an operator acts on, each recognised by words of
+ * its text (compared without regard to case), first match wins: a full
+ * disk shows up as a failed queue file write too, and is named for its
+ * cause.  The advice is a few words of where to look.
+ */
+static const struct {
+	const char *name;
+	const char *words[8];
+	const char *advice;
+} classes[] = {
+	{ "disk-full",
+	    { "no space left on device", "not enough free space",
+		"disk quota exceeded", NULL },
+	    "the disk holding the mail queue is full: free space, check "
+	    "queue_minfree and message_size_limit" },
+	{ "queue-file",
+	    { "queue file", "mail_queue_enter", "qmgr_active_corrupt",
+		"spool file", "corrupt", NULL },
+	    "a queue file could not be written or read: check the queue "
+	    "directory's file system and permissions (postfix check)" },
+	{ "dnsbl",
+	    { "rbl lookup error", "dnsblog", "dnsbl", "dnslists", "dns lookup",
+		NULL },
+	    "DNS blocklist queries fail or time out: check the resolver and "
+	    "that the list still answers it (many refuse public resolvers)" },
+	{ "lookup-table",
+	    { "is unavailable", "lookup error for", "lookup of ",
+		"open database", "dictionary type", "is older than source file",
+		"table lookup problem", "failed to open db file" },
+	    "a lookup table failed: check that it exists and was rebuilt "
+	    "(postmap, newaliases), or that its database server answers" },
+	{ "content-filter",
+	    { "connect to transport", "milter", "problem talking to server",
+		"lmtp", "amavis",
+		"connection "
+		"refused",
+		"content filter", NULL },
+	    "a local content filter, milter, policy or LMTP service refused "
+	    "or dropped the connection: check that it runs and listens "
+	    "where master.cf and main.cf say" },
+	{ "process",
+	    { "exit status", "killed by signal", "bad command startup",
+		"throttling", NULL },
+	    "a Postfix program died: its fatal or panic line, just before, "
+	    "says why" },
+	{ "tls", { "tls library problem", "ssl", "certificate", "tls ", NULL },
+	    "TLS trouble: check the certificate and key files, their chain and "
+	    "expiry; clients that drop the handshake are common and harmless" },
+	{ "sasl", { "sasl", "authentication failed", NULL },
+	    "failed logins, mostly password guessing: consider fail2ban or "
+	    "postscreen, and check the SASL service if real users fail" },
+	{ "client-dns",
+	    { "does not resolve to address", "name or service not known",
+		NULL },
+	    "clients whose reverse DNS does not match: their setup, not "
+	    "this server's, unless the name is one of yours" },
+	{ "rate-limit", { "rate limit exceeded", "limit exceeded", NULL },
+	    "clients over anvil's connection or message rate limits" },
+	{ "config",
+	    { "main.cf", "master.cf", "unknown service", "configuration",
+		"unsupported", "ignoring", NULL },
+	    "the configuration has an error: postconf -n and postfix check "
+	    "name it" },
+};
+
+/* Whether s[0..n) holds the lower-case word w, ignoring case. */
+static bool
+holds(const char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w), i, k;
+
+	for (i = 0; i + wl <= n; i++) {
+		for (k = 0; k < wl; k++) {
+			char c = s[i + k];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c + ('a' - 'A'));
+			if (c != w[k])
+				break;
+		}
+		if (k == wl)
+			return true;
+	}
+	return false;
+}
+
+const char *
+bs_health_class(const char *text, size_t len, const char **advice)
+{
+	size_t c, w;
+
+	for (c = 0; c < sizeof(classes) / sizeof(classes[0]); c++)
+		for (w = 0; w < 8 && classes[c].words[w] != NULL; w++)
+			if (holds(text, len, classes[c].words[w])) {
+				if (advice != NULL)
+					*advice = classes[c].advice;
+				return classes[c].name;
+			}
+	if (advice != NULL)
+		*advice = NULL;
+	return NULL;
+}
+
+/* ---- the readers' side ------------------------------------------------ */
+
+int
+bs_health_severity_at(const char *s, size_t n, size_t *len)
+{
+	static const struct {
+		const char *w;
+		size_t len;
+		enum bs_severity sev;
+	} words[] = {
+		{ "warning: ", 9, BS_SEV_WARNING },
+		{ "error: ", 7, BS_SEV_ERROR },
+		{ "fatal: ", 7, BS_SEV_FATAL },
+		{ "panic: ", 7, BS_SEV_PANIC },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (n >= words[i].len && s[0] == words[i].w[0] &&
+		    memcmp(s, words[i].w, words[i].len) == 0) {
+			*len = words[i].len;
+			return (int)words[i].sev;
+		}
+	return -1;
+}
+
+static bool
+name_byte(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+	    c == '/';
+}
+
+struct bs_text
+bs_health_postfix_program(const char *line, size_t msg)
+{
+	struct bs_text t = { NULL, 0 };
+	size_t b, e = msg, i;
+
+	/*
+	 * Hot: once per warning.  Classic syslog writes "NAME[PID]: " (or
+	 * "NAME: ") right before the message: read it backwards from there.
+	 * Other dialects (RFC 5424's "NAME PID MSGID SD ") are looked for
+	 * the slow way below.
+	 */
+	if (e >= 2 && line[e - 1] == ' ' && line[e - 2] == ':') {
+		e -= 2;
+		if (e > 0 && line[e - 1] == ']') {
+			for (i = e - 1;
+			     i > 0 && line[i - 1] >= '0' && line[i - 1] <= '9';
+			     i--)
+				;
+			if (i > 0 && line[i - 1] == '[')
+				e = i - 1;
+		}
+		for (b = e; b > 0 && line[b - 1] != ' '; b--)
+			;
+		if (e - b >= 7 && memcmp(line + b, "postfix", 7) == 0)
+			goto found;
+		e = msg;
+	}
+	/* The last "postfix" of the prefix (a host may be "postfix1"). */
+	for (i = msg; i >= 7; i--)
+		if (memcmp(line + i - 7, "postfix", 7) == 0)
+			break;
+	if (i < 7)
+		return t;
+	for (b = i - 7; b > 0 && name_byte(line[b - 1]); b--)
+		;
+	for (e = b; e < msg && name_byte(line[e]); e++)
+		;
+found:
+	for (i = e; i > b && line[i - 1] != '/'; i--)
+		;
+	t.ptr = line + i;
+	t.len = e - i;
+	if (t.len > BS_HEALTH_PROGRAM_MAX)
+		t.len = BS_HEALTH_PROGRAM_MAX;
+	return t;
+}
