@@ -189,13 +189,15 @@
 /*
  * Allocations from this size on are mapped on their own and given back
  * to the system when freed (glibc's M_MMAP_THRESHOLD, set by main.c):
- * the message-id sets, recipient tables and read buffers of the pieces
- * that -j reads come and go all run long, and glibc's default threshold
- * rises to the largest freed so far, after which such tables stay in the
- * heaps of the threads that made them (6 MiB more peak RSS at -j2 on a
- * 400 MB slice of the bench's distinct log; bench/README.md).
+ * the message-id sets and recipient tables of the pieces that -j reads
+ * come and go all run long, and glibc's own threshold rises to the
+ * largest block freed so far (the run's 4 MiB set, once it grows), after
+ * which such tables stay in the heaps of the threads that made them.
+ * Smaller blocks (a piece's first tables, its line buffer) are reused
+ * from the heaps: mapping each anew cost a piece some 500 page faults
+ * (bench/README.md has both measurements).
  */
-#define BS_MMAP_THRESHOLD	(128 * 1024)
+#define BS_MMAP_THRESHOLD	(512 * 1024)
 
 /*
  * Follow mode (tail.c): the sleep between looks at the files where

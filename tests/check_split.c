@@ -31,6 +31,7 @@
 #include "bslimits.h"
 #include "format.h"
 #include "jobs.h"
+#include "lines.h"
 #include "patterns.h"
 #include "report.h"
 #include "run.h"
@@ -771,6 +772,103 @@ START_TEST(test_range_reads)
 }
 END_TEST
 
+/*
+ * A piece that ends early (bs_lines_pending, bs_source_range_stop,
+ * bs_lines_drop): after any number of its lines, the rest starts at the
+ * next line's first byte, the splitter hands out nothing more, and a
+ * piece from there to the old end hands out exactly the lines left;
+ * inside a cut line being skipped there is no place to stop.
+ */
+START_TEST(test_range_stop)
+{
+	static const char text[] = "a\nbb\n\nccc\r\ndddd\nee";
+	char path[PATH_MAX];
+	size_t n = strlen(text), off, k, i;
+
+	snprintf(path, sizeof(path), "%s/stop", tmpdir);
+	spill(path, text, n);
+	for (off = 0; off < n; off++) {
+		for (k = 1; k < 6; k++) {
+			struct bs_source *in;
+			struct bs_lines *ls;
+			struct bs_line line;
+			struct bs_diag d;
+			unsigned long long at = 0;
+			size_t first, start, pending, got = 0;
+			char seen[64] = "", rest[64] = "";
+
+			/* The piece's lines start at the first line start. */
+			for (first = off; first > 0 && first < n &&
+			    text[first - 1] != '\n'; first++)
+				;
+			ck_assert_int_eq(bs_source_range(path, off, ULLONG_MAX,
+			    &in, &d), BS_OK);
+			ls = bs_lines_new(in);
+			ck_assert_ptr_nonnull(ls);
+			for (i = 0; i < k && bs_lines_next(ls, &line, &d) == 1;
+			    i++) {
+				strncat(seen, line.ptr, line.len);
+				strcat(seen, "|");
+				got++;
+			}
+			pending = bs_lines_pending(ls);
+			if (got < k || pending == SIZE_MAX) {
+				/* The last line has no newline: the end. */
+				bs_lines_free(ls);
+				bs_source_close(in);
+				continue;
+			}
+			ck_assert(bs_source_range_stop(in, pending, &at));
+			bs_lines_drop(ls);
+			ck_assert_int_eq(bs_lines_next(ls, &line, &d), 0);
+			bs_lines_free(ls);
+			bs_source_close(in);
+			/* at is right after the k-th line's newline. */
+			for (start = first, i = 0; i < k; i++)
+				start = (size_t)((const char *)memchr(text +
+				    start, '\n', n - start) - text) + 1;
+			ck_assert_uint_eq(at, start);
+			ck_assert_int_eq(bs_source_range(path, at, ULLONG_MAX,
+			    &in, &d), BS_OK);
+			ls = bs_lines_new(in);
+			while (bs_lines_next(ls, &line, &d) == 1) {
+				strncat(rest, line.ptr, line.len);
+				strcat(rest, "|");
+			}
+			bs_lines_free(ls);
+			bs_source_close(in);
+			/* Together, the lines of the whole piece. */
+			strcat(seen, rest);
+			{
+				char whole[64] = "";
+
+				ck_assert_int_eq(bs_source_range(path, off,
+				    ULLONG_MAX, &in, &d), BS_OK);
+				ls = bs_lines_new(in);
+				while (bs_lines_next(ls, &line, &d) == 1) {
+					strncat(whole, line.ptr, line.len);
+					strcat(whole, "|");
+				}
+				bs_lines_free(ls);
+				bs_source_close(in);
+				ck_assert_str_eq(seen, whole);
+			}
+		}
+	}
+	/* Not a piece: nothing to stop. */
+	{
+		struct bs_source *in;
+		struct bs_diag d;
+		unsigned long long at = 7;
+
+		ck_assert_int_eq(bs_source_file(path, &in, &d), BS_OK);
+		ck_assert(!bs_source_range_stop(in, 0, &at));
+		ck_assert_uint_eq(at, 7);
+		bs_source_close(in);
+	}
+}
+END_TEST
+
 Suite *
 split_suite(void)
 {
@@ -780,6 +878,7 @@ split_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_range_reads);
+	tcase_add_test(tc, test_range_stop);
 	tcase_add_test(tc, test_split_format);
 	tcase_add_loop_test(tc, test_pieces_equal_whole, 0,
 	    sizeof(fixtures) / sizeof(fixtures[0]));
