@@ -464,7 +464,7 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	 * oldest not yet merged: the pieces live at once share
 	 * BS_PIECES_HELD.
 	 */
-	p.ahead = nthreads;
+	p.ahead = nthreads > 0 ? nthreads : 1;
 	p.share = p.split.share > 0 ? p.split.share :
 	    BS_PIECES_HELD / p.ahead;
 	if (result == BS_OK &&
