@@ -693,6 +693,7 @@ new_sender(int local)
  * again.
  */
 static uint64_t uniq_want, uniq_done;	/* -u N: messages to write, written */
+static int uniq_inflight;	/* -i N: each deferred once, never retried */
 static struct dom udom;
 static char udom_name[64], udom_mx[96], udom_ip[40];
 
@@ -1883,12 +1884,19 @@ pf_unique(void)
 	uniq_done++;
 	new_client(1);
 	usender_set(cx.msg);
-	pf_enqueue(0, 1);
+	if (!uniq_inflight)
+		pf_enqueue(0, 1);
 	seed = rnd(1u << 20);		/* the user; the domain is the message's */
 	set_rcpt_seed(seed, 0);
 	udom_set(cx.msg);
 	x = rnd(100);
 	kind = x < 84 ? K_DELIVERED : x < 93 ? K_DEFERRED : K_BOUNCED;
+	if (uniq_inflight) {
+		/* -i: the one deferral line; the log ends with it queued. */
+		pf_delivery(table_pick(&pf_t, K_DEFERRED, cur_fam()));
+		oc_still(oc_defers);
+		return;
+	}
 	if (kind == K_DELIVERED && chance(40))
 		pf_line("smtp", smtp_pid(), "Trusted TLS connection established "
 		    "to %H[%I]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 "
@@ -2607,12 +2615,15 @@ usage(void)
 {
 	fprintf(stderr, "usage: gen -f postfix-classic|postfix-rfc3339|exim|"
 	    "exchange -m MIB [-s SEED] [-r PCT] [-o LOG] -e EXPECT\n"
-	    "       gen -f postfix-classic|postfix-rfc3339 -u N [-s SEED] "
+	    "       gen -f postfix-classic|postfix-rfc3339 -u N|-i N [-s SEED] "
 	    "[-r PCT] [-o LOG] -e EXPECT\n"
 	    "  -m MIB  write at least MIB MiB (up to the end of a scenario)\n"
 	    "  -u N    instead of -m: N outbound messages, each with its own "
 	    "queue id,\n"
 	    "          sender and recipient domain (N distinct of each)\n"
+	    "  -i N    as -u N, but each message is one deferral line and "
+	    "is never\n"
+	    "          retried: N recipients in flight when the log ends\n"
 	    "  -s SEED generator seed (default 1; same seed, same bytes)\n"
 	    "  -r PCT  share of event lines, percent (default 10)\n"
 	    "  -o LOG  the log (default standard output)\n"
@@ -2648,6 +2659,10 @@ main(int argc, char **argv)
 			expect = v;
 		else if (strcmp(a, "-u") == 0)
 			uniq_want = strtoull(v, NULL, 10);
+		else if (strcmp(a, "-i") == 0) {
+			uniq_want = strtoull(v, NULL, 10);
+			uniq_inflight = 1;
+		}
 		else
 			usage();
 	}

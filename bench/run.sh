@@ -14,8 +14,10 @@
 #   BENCH_DISTINCT=10000000   messages in the distinct log (each with
 #                          its own queue id, sender and recipient
 #                          domain; 0 skips it)
+#   BENCH_INFLIGHT=$BENCH_DISTINCT   recipients in the in-flight log
+#                          (each deferred once, never ended; 0 skips it)
 #   BENCH_QUICK=1          smoke test: 64 MiB, 1 run, no linearity table,
-#                          200000 distinct messages
+#                          200000 distinct messages and recipients
 #   BENCH_KEEP=1           keep the generated logs (and reuse them next
 #                          time when the generator and settings match)
 #   BENCH_SEED=1           generator seed
@@ -45,11 +47,13 @@ if [ "$QUICK" = 1 ]; then
 	RUNS=${BENCH_RUNS:-1}
 	SIZES=${BENCH_SIZES-}
 	DISTINCT=${BENCH_DISTINCT:-200000}
+	INFLIGHT=${BENCH_INFLIGHT:-$DISTINCT}
 else
 	MB=${BENCH_MB:-1024}
 	RUNS=${BENCH_RUNS:-3}
 	SIZES=${BENCH_SIZES-256 1024 4096}
 	DISTINCT=${BENCH_DISTINCT:-10000000}
+	INFLIGHT=${BENCH_INFLIGHT:-$DISTINCT}
 fi
 SLOW_RUNS=${BENCH_SLOW_RUNS:-$RUNS}
 SEED=${BENCH_SEED:-1}
@@ -62,7 +66,7 @@ CC=${CC:-cc}
 
 case "$BS" in /*) ;; *) BS=$(pwd)/$BS ;; esac
 [ -x "$BS" ] || die "$BS: no such binary (run make first)"
-for v in "$MB" "$RUNS" "$SLOW_RUNS" "$SEED" "$PCT" "$DISTINCT"; do
+for v in "$MB" "$RUNS" "$SLOW_RUNS" "$SEED" "$PCT" "$DISTINCT" "$INFLIGHT"; do
 	case "$v" in '' | *[!0-9]*) die "not a number: '$v'" ;; esac
 done
 if [ "$RUNS" -lt 1 ] || [ "$SLOW_RUNS" -lt 1 ]; then
@@ -168,13 +172,23 @@ case $DISTINCT in
 *000) DIN=postfix-distinct-${DISTINCT%000}K ;;
 *) DIN=postfix-distinct-$DISTINCT ;;
 esac
+# The in-flight log: INFLIGHT recipients, each one deferral line of a
+# message of its own, none ended (gen -i): the outcomes' worst case.
+case $INFLIGHT in
+0) FIN= ;;
+*000000) FIN=postfix-inflight-${INFLIGHT%000000}M ;;
+*000) FIN=postfix-inflight-${INFLIGHT%000}K ;;
+*) FIN=postfix-inflight-$INFLIGHT ;;
+esac
 
 # Disk: four logs, the gzip copy (about a sixth), the --format events
 # output (about 3% of the log per percent of event lines), the other
-# sizes, the distinct log (about 860 bytes a message).
+# sizes, the distinct log (about 860 bytes a message), the in-flight log
+# (about 450 bytes a recipient).
 need=$((MB * 4 + MB / 5 + MB * PCT / 30 + 512))
 for s in $SIZES_OTHER; do need=$((need + s)); done
 [ -n "$DIN" ] && need=$((need + DISTINCT / 1200))
+[ -n "$FIN" ] && need=$((need + INFLIGHT / 2300))
 have=$(df -Pk "$DATA" | awk 'NR == 2 { print int($4 / 1024) }')
 [ "$have" -ge "$need" ] ||
     die "need about $need MiB free in $DATA, have $have MiB"
@@ -212,6 +226,7 @@ for s in $SIZES_OTHER; do gen "$PF-$s" -f $PF -m "$s" -r "$PCT"; done
 if [ -n "$DIN" ]; then
 	gen "$DIN" -f $PF -u "$DISTINCT" -r $DPCT
 fi
+[ -n "$FIN" ] && gen "$FIN" -f $PF -i "$INFLIGHT" -r 100
 GZ=$DATA/$PF-$MB.log.gz
 # The gzip copy carries the parameters of the log it was made from.
 if [ ! -f "$GZ" ] || ! cmp -s "$GZ.params" "$DATA/$PF-$MB.params"; then
@@ -295,18 +310,40 @@ round_plain() {
 	return 0
 }
 
+# text_jobs INPUT FILE BYTES RUN: the default report with the default
+# -j (every run), and in the first run with -j1 and -j2 too: its peak RSS
+# must stay within the budget whatever the number of threads.
+text_jobs() {
+	timeit "bouncestat text" "$1" "$3" "$OUT/bs.out" \
+	    "$BS" --type postfix "$2"
+	[ "$4" = 1 ] || return 0
+	for j in 1 2; do
+		timeit "bouncestat text -j$j" "$1" "$3" "$OUT/bs.out" \
+		    "$BS" --type postfix -j$j "$2"
+	done
+}
+
 # round_distinct RUN: the distinct log, with the --format json run whose
 # first output is checked, the default report and two breakdowns.
 round_distinct() {
 	f=$DATA/$DIN.log
 	cat "$f" > /dev/null
 	bs postfix "$DIN" "$f" "$BYTES_D" "$1"
-	timeit "bouncestat text" "$DIN" "$BYTES_D" "$OUT/bs.out" \
-	    "$BS" --type postfix "$f"
+	text_jobs "$DIN" "$f" "$BYTES_D" "$1"
 	o=$OUT/bs.out
 	[ "$1" = 1 ] && o=$OUT/$DIN.by.got.json
 	timeit "bouncestat by" "$DIN" "$BYTES_D" "$o" \
 	    "$BS" --type postfix --by domain --by sender --format json "$f"
+}
+
+# round_inflight RUN: the in-flight log, its --format json run checked
+# (the outcomes are estimates past BS_OUTCOME_RECIPIENTS, within their
+# bound) and the default report.
+round_inflight() {
+	f=$DATA/$FIN.log
+	cat "$f" > /dev/null
+	bs postfix "$FIN" "$f" "$BYTES_F" "$1"
+	text_jobs "$FIN" "$f" "$BYTES_F" "$1"
 }
 
 # limit_bytes NAME: a decompression limit must have inflated the whole log
@@ -322,6 +359,8 @@ N=$RUNS
 BYTES_PF=$(size_of "$DATA/$PF-$MB.log")
 BYTES_D=
 [ -n "$DIN" ] && BYTES_D=$(size_of "$DATA/$DIN.log")
+BYTES_F=
+[ -n "$FIN" ] && BYTES_F=$(size_of "$DATA/$FIN.log")
 echo "timing: $RUNS runs per tool ($SLOW_RUNS for pflogsumm and eximstats)"
 run=1
 while [ "$run" -le "$N" ]; do
@@ -360,6 +399,7 @@ while [ "$run" -le "$N" ]; do
 			bs postfix "$PF-$s" "$f" "$(size_of "$f")" "$run"
 		done
 		[ -n "$DIN" ] && round_distinct "$run"
+		[ -n "$FIN" ] && round_inflight "$run"
 	fi
 	echo "  run $run of $N done"
 	run=$((run + 1))
@@ -519,6 +559,7 @@ done
 for s in $SIZES_OTHER; do
 	check_one "$PF-$s" "$DATA/$PF-$s.expect.json"
 done
+[ -n "$FIN" ] && check_one "$FIN" "$DATA/$FIN.expect.json"
 if [ -n "$DIN" ]; then
 	check_one "$DIN" "$DATA/$DIN.expect.json"
 	check_one "$DIN.by" "$DATA/$DIN.expect.json"
@@ -552,7 +593,7 @@ RES=$OUT/results.txt
 	echo
 	awk -F '\t' -v pf="$PF-$MB" -v mb="$MB" -v sizes="$SIZES" \
 	    -v failed=$FAILED -v strict="$STRICT" -v bsgz="$BS_GZIP" \
-	    -v isalwhy="$ISAL_WHY" -v din="$DIN" '
+	    -v isalwhy="$ISAL_WHY" -v din="$DIN" -v fin="$FIN" '
 	function median(k,   n, i, j, x, a) {
 		n = ns[k]
 		for (i = 1; i <= n; i++) a[i] = sv[k, i]
@@ -641,12 +682,25 @@ RES=$OUT/results.txt
 		if (din != "") {
 			dn = din
 			sub(/^postfix-distinct-/, "", dn)
-			k = "bouncestat text" SUBSEP din
-			target("peak RSS <= 32 MiB, default report, " dn " distinct domains/senders/messages",
-			    (k in med) ? 32 - rss[k] / 1024 : "", 0, "MiB to spare", rss[k] / 1024)
+			for (j = 0; j <= 2; j++) {
+				js = j ? " -j" j : ""
+				k = "bouncestat text" js SUBSEP din
+				target("peak RSS <= 32 MiB, default report" (j ? js : " (default -j)") ", " dn " distinct domains/senders/messages",
+				    (k in med) ? 32 - rss[k] / 1024 : "", 0, "MiB to spare", rss[k] / 1024)
+			}
 			k = "bouncestat by" SUBSEP din
 			target("peak RSS <= 32 MiB, --by domain --by sender, " dn " distinct domains/senders/messages",
 			    (k in med) ? 32 - rss[k] / 1024 : "", 0, "MiB to spare", rss[k] / 1024)
+		}
+		if (fin != "") {
+			fn = fin
+			sub(/^postfix-inflight-/, "", fn)
+			for (j = 0; j <= 2; j++) {
+				js = j ? " -j" j : ""
+				k = "bouncestat text" js SUBSEP fin
+				target("peak RSS <= 32 MiB, default report" (j ? js : " (default -j)") ", " fn " recipients in flight",
+				    (k in med) ? 32 - rss[k] / 1024 : "", 0, "MiB to spare", rss[k] / 1024)
+			}
 		}
 		k = "eximstats" SUBSEP "exim-" mb
 		target("Exim >= 100x eximstats throughput", (k in med) ? med[k] / ref["exim-" mb] : "", 100, "x")

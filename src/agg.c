@@ -275,6 +275,27 @@ bs_agg_folded(const struct bs_agg *a)
 	return a->folded;
 }
 
+static bool ids_crowded(size_t n, size_t cap);
+
+size_t
+bs_agg_held(const struct bs_agg *a)
+{
+	/*
+	 * The set as it is, or thrice that when the events noted next (the
+	 * pending ones and one more) make it grow: old and new table while
+	 * it doubles.  So a piece ends before a growth that would take it
+	 * past its share, not after.
+	 */
+	size_t ids = a->ids_cap * sizeof(*a->ids) *
+	    (ids_crowded(a->ids_n + 2 * (a->npend + 1), a->ids_cap) ? 3 : 1);
+	size_t n = ids + a->caprows * sizeof(*a->rows) +
+	    bs_outcome_held(a->outcome) + bs_notify_held(a->notify), i;
+
+	for (i = 0; i < a->nby; i++)
+		n += bs_breakdown_held(a->by[i]);
+	return n;
+}
+
 static void
 free_rows(struct bs_agg *a)
 {

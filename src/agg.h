@@ -139,6 +139,17 @@ bool bs_agg_detail(const struct bs_agg *a);
 
 /* Events folded so far because of BS_ROWS_MAX (no bs_agg_finish needed). */
 uint64_t bs_agg_folded(const struct bs_agg *a);
+
+/*
+ * Bytes of a's tables that grow with what it reads: the message-id set,
+ * the rows, the recipients in flight, the notifications followed and the
+ * breakdowns (not the estimates' sketches, which only a budgeted
+ * aggregate makes).  A set or table that the next events make double
+ * counts thrice, as it will while it does, so that a piece that keeps
+ * within a share stops before such a growth.  Cheap: jobs.c asks after
+ * every line of a piece.
+ */
+size_t bs_agg_held(const struct bs_agg *a);
 void bs_agg_free(struct bs_agg *a);
 
 /* Count one event (hot: runs for every event line). */

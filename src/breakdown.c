@@ -305,6 +305,14 @@ bs_breakdown_free(struct bs_breakdown *b)
 	free(b);
 }
 
+size_t
+bs_breakdown_held(const struct bs_breakdown *b)
+{
+	return bs_topk_held(b->t) + b->ccap * sizeof(*b->c) +
+	    b->pairs_cap * sizeof(*b->pairs) +
+	    (b->hll != NULL ? (size_t)NTAGS * HLL_SIZE : 0);
+}
+
 enum bs_by
 bs_breakdown_by(const struct bs_breakdown *b)
 {

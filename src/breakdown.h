@@ -78,6 +78,12 @@ struct bs_breakdown;
  */
 struct bs_breakdown *bs_breakdown_new(enum bs_by by, bool messages);
 bool bs_breakdown_counts_messages(const struct bs_breakdown *b);
+
+/*
+ * Bytes of b's tables that grow with the keys and messages it counts
+ * (jobs.c bounds a piece's by them).
+ */
+size_t bs_breakdown_held(const struct bs_breakdown *b);
 void bs_breakdown_free(struct bs_breakdown *b);
 enum bs_by bs_breakdown_by(const struct bs_breakdown *b);
 

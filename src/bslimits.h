@@ -197,13 +197,41 @@
  * format whose lines parse on their own is read in pieces of
  * BS_SPLIT_PIECE bytes or a little more, on every core (see jobs.c).
  * Smaller files take a fraction of a second on one core.  The piece size
- * is fixed, not a share of the file: each piece holds a set of message
- * ids of its own until it is merged, so its size, not the file's, bounds
- * that memory, and small pieces keep the cores evenly busy to the end
- * (bench/README.md has the measurements behind 16 MiB).
+ * is fixed, not a share of the file: small pieces keep the cores evenly
+ * busy to the end (bench/README.md has the measurements behind 16 MiB),
+ * and what a piece holds until it is merged is bounded by its size and
+ * by BS_PIECES_HELD below, not by the file's.
  */
 #define BS_SPLIT_MIN		(64ULL * 1024 * 1024)
 #define BS_SPLIT_PIECE		(16ULL * 1024 * 1024)
+
+/*
+ * What the pieces of split files hold together until they are merged,
+ * on top of the run's own budgeted state: their message-id sets,
+ * recipients in flight, notifications followed and breakdown tables
+ * (bs_agg_held).  With n threads at most n pieces are live at once, each
+ * with an equal share; a piece that would hold more than its share ends
+ * after the line that took it there, and the rest of its bytes becomes
+ * the next piece (jobs.c).  A piece that ends early costs a merge more,
+ * never an estimate: the counts are those of one thread reading the file
+ * whole.  4 MiB keeps the default report on two cores within the 32 MiB
+ * that one core's 23 leave room for (bench/README.md has the
+ * measurements).
+ */
+#define BS_PIECES_HELD		((size_t)4 << 20)
+
+/*
+ * Allocations from this size on are mapped on their own and given back
+ * to the system when freed (glibc's M_MMAP_THRESHOLD, set by main.c):
+ * the message-id sets and recipient tables of the pieces that -j reads
+ * come and go all run long, and glibc's own threshold rises to the
+ * largest block freed so far (the run's 4 MiB set, once it grows), after
+ * which such tables stay in the heaps of the threads that made them.
+ * Smaller blocks (a piece's first tables, its line buffer) are reused
+ * from the heaps: mapping each anew cost a piece some 500 page faults
+ * (bench/README.md has both measurements).
+ */
+#define BS_MMAP_THRESHOLD	(512 * 1024)
 
 /*
  * Follow mode (tail.c): the sleep between looks at the files where

@@ -36,12 +36,20 @@
  *   - after a read error in a piece, the file's later pieces are still
  *     read, where a sequential run stops; the error is the same.
  *
- * Memory: a finished job's aggregate waits until every job before it is
- * merged, and is freed then.  A worker does not start a piece more than
- * two jobs per thread past the oldest job not yet merged, so one slow
- * piece cannot leave the other threads piling up finished ones; pieces
- * being of BS_SPLIT_PIECE bytes, what they hold stays small however large
- * the file.  Whole inputs are not held back.
+ * Memory: a job gets its aggregate when a thread starts it, and a
+ * finished job's aggregate waits until every job before it is merged,
+ * and is freed then.  A thread starts a piece only while it is one of
+ * the nthreads oldest jobs not yet merged, so at most nthreads pieces
+ * are live at once, and one slow piece cannot leave the other threads
+ * piling up finished ones.  Each has an equal share of BS_PIECES_HELD
+ * (bslimits.h): a piece whose aggregate would hold more ends after the
+ * line that took it there (bs_piece's share and end_at), and the rest of
+ * its bytes becomes a piece of its own, merged right after it and read
+ * next by the same thread (split_rest).  So what the pieces hold stays
+ * within the budget whatever the input and the number of threads, and
+ * the counts stay those of a sequential read.  Whole inputs are not held
+ * back; their message sets and recipients in flight take from the run's
+ * budgets (agg.c, outcome.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -77,12 +85,22 @@ struct job {
 
 struct pool {
 	const struct bs_run_config *cfg;
+	/*
+	 * An empty aggregate like the run's, from which a worker makes a
+	 * job's when it starts the job: only the jobs being read or waiting
+	 * to be merged hold one (the run's own aggregate is being merged
+	 * into meanwhile, so it is not read from other threads).
+	 */
+	struct bs_agg *proto;
 	struct bs_jobs_split split;	/* tests' forced pieces (jobs.h) */
-	struct job *jobs;
+	struct job **jobs;	/* in merge order; a piece's rest goes in */
 	size_t n, cap;
 	size_t next;		/* the next job to start */
 	size_t merged;		/* jobs merged so far */
 	size_t ahead;		/* how far past merged a piece may start */
+	size_t share;		/* of memory, for a piece's aggregate */
+	unsigned long long merged_bytes;	/* read by the jobs merged */
+	bool stop;		/* a fatal error: merging has ended */
 	pthread_mutex_t lock;
 	pthread_cond_t changed;	/* a job is done */
 	pthread_cond_t room;	/* a job was merged, or stop */
@@ -111,7 +129,72 @@ collect_warning(void *ctx, const struct bs_diag *d)
 static bool
 held_back(const struct pool *p, size_t i)
 {
-	return p->jobs[i].piece && i >= p->merged + p->ahead;
+	return p->jobs[i]->piece && i >= p->merged + p->ahead;
+}
+
+/* Where job j is in the merge order (it is not merged yet). */
+static size_t
+index_of(const struct pool *p, const struct job *j)
+{
+	size_t i;
+
+	for (i = p->merged; p->jobs[i] != j; i++)
+		;
+	return i;
+}
+
+/* Room for one more job in p->jobs. */
+static bool
+jobs_room(struct pool *p)
+{
+	size_t ncap;
+	struct job **nj;
+
+	if (p->n < p->cap)
+		return true;
+	ncap = p->cap ? p->cap * 2 : 16;
+	nj = realloc(p->jobs, ncap * sizeof(*nj));
+	if (nj == NULL)
+		return false;
+	p->jobs = nj;
+	p->cap = ncap;
+	return true;
+}
+
+/*
+ * Piece j ended early, at j->pc.end_at, holding its share of memory: the
+ * rest of its bytes becomes a piece of its own, merged right after it.
+ * Called with the lock held; NULL when out of memory (j's status says
+ * so).
+ */
+static struct job *
+split_rest(struct pool *p, struct job *j)
+{
+	struct job *r = calloc(1, sizeof(*r));
+	size_t k;
+
+	if (r == NULL || !jobs_room(p)) {
+		free(r);
+		j->status = BS_ERR_NOMEM;
+		return NULL;
+	}
+	r->path = j->path;
+	r->piece = r->continued = true;
+	r->last = j->last;
+	r->fmt = j->fmt;
+	r->pc.off = j->pc.end_at;
+	r->pc.len = j->pc.len == ULLONG_MAX ? ULLONG_MAX :
+	    j->pc.off + j->pc.len - j->pc.end_at;
+	r->pc.ref = j->pc.ref;
+	j->pc.len = j->pc.end_at - j->pc.off;
+	j->last = false;
+	k = index_of(p, j) + 1;
+	memmove(&p->jobs[k + 1], &p->jobs[k], (p->n - k) * sizeof(*p->jobs));
+	p->jobs[k] = r;
+	p->n++;
+	/* Later jobs moved one on, the one to start next with them. */
+	p->next++;
+	return r;
 }
 
 /* Read job j into its aggregate, collecting its warnings. */
@@ -131,33 +214,71 @@ run_job(const struct bs_run_config *base, struct job *j)
 		    &j->bytes);
 }
 
+/*
+ * Read job j, not left to the calling thread.  The first job reads into
+ * the run's aggregate, which has a budget of its own; every other job
+ * gets an aggregate now, and a piece a share of memory.
+ */
+static void
+start_job(struct pool *p, struct job *j)
+{
+	if (j->agg == NULL) {
+		j->agg = j->piece ? bs_agg_new_piece(p->proto) :
+		    bs_agg_new_like(p->proto);
+		j->pc.share = p->share;
+	}
+	if (j->agg == NULL)
+		j->status = BS_ERR_NOMEM;
+	else
+		run_job(p->cfg, j);
+}
+
 static void *
 worker(void *arg)
 {
 	struct pool *p = arg;
+	struct job *j = NULL;
+	bool here = false;
 
 	for (;;) {
-		struct job *j;
-		bool here;
+		struct job *rest = NULL;
 
 		pthread_mutex_lock(&p->lock);
-		while (p->next < p->n && held_back(p, p->next))
-			pthread_cond_wait(&p->room, &p->lock);
-		if (p->next == p->n) {
-			pthread_mutex_unlock(&p->lock);
-			return NULL;
+		if (j == NULL) {
+			while (p->next < p->n && held_back(p, p->next))
+				pthread_cond_wait(&p->room, &p->lock);
+			if (p->next == p->n) {
+				pthread_mutex_unlock(&p->lock);
+				return NULL;
+			}
+			j = p->jobs[p->next++];
+			here = j->here;
 		}
-		j = &p->jobs[p->next++];
-		here = j->here;
 		pthread_mutex_unlock(&p->lock);
 
 		if (!here)
-			run_job(p->cfg, j);
+			start_job(p, j);
 
 		pthread_mutex_lock(&p->lock);
+		if (!here && j->pc.end_at != 0 && !p->stop)
+			rest = split_rest(p, j);
 		j->done = true;
 		pthread_cond_signal(&p->changed);
+		/*
+		 * This thread reads the rest of its piece, once it may: it
+		 * is behind the job to start next, no other thread takes it.
+		 */
+		if (rest != NULL) {
+			while (!p->stop && held_back(p, index_of(p, rest)))
+				pthread_cond_wait(&p->room, &p->lock);
+			if (p->stop) {
+				rest->done = true;
+				rest = NULL;
+			}
+		}
 		pthread_mutex_unlock(&p->lock);
+		j = rest;
+		here = false;
 	}
 }
 
@@ -166,17 +287,9 @@ new_job(struct pool *p, const char *path)
 {
 	struct job *j;
 
-	if (p->n == p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 16;
-		struct job *nj = realloc(p->jobs, ncap * sizeof(*nj));
-
-		if (nj == NULL)
-			return NULL;
-		p->jobs = nj;
-		p->cap = ncap;
-	}
-	j = &p->jobs[p->n++];
-	memset(j, 0, sizeof(*j));
+	if (!jobs_room(p) || (j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	p->jobs[p->n++] = j;
 	j->path = path;
 	j->last = true;
 	return j;
@@ -250,13 +363,19 @@ read_here(struct pool *p, struct job *j, const struct bs_agg *agg)
 	size_t k;
 
 	pthread_mutex_lock(&p->lock);
-	for (k = (size_t)(j - p->jobs) + 1; k < p->n && p->jobs[k].continued;
-	    k++)
+	for (k = index_of(p, j) + 1; k < p->n && p->jobs[k]->continued; k++)
 		if (k >= p->next)
-			p->jobs[k].here = true;
+			p->jobs[k]->here = true;
 	pthread_mutex_unlock(&p->lock);
 	bs_agg_free(j->agg);
 	j->nwarn = 0;
+	/*
+	 * Read in this thread and merged at once, it needs no share: it
+	 * reads exactly what it read before (the rest of a piece that ended
+	 * early is a piece of its own already).
+	 */
+	j->pc.share = 0;
+	j->pc.end_at = 0;
 	/*
 	 * A piece read again stays a piece: taking from the run's budget,
 	 * it would estimate with a 32 KiB sketch for each of up to
@@ -323,7 +442,7 @@ timed_wait(struct pool *p)
 static bs_status
 run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
     unsigned jobs, struct bs_agg *agg, bs_progress_fn progress,
-    void *progress_ctx, const struct bs_jobs_split *split)
+    void *progress_ctx, struct bs_jobs_split *split)
 {
 	struct pool p = { .cfg = cfg };
 	pthread_t *threads = NULL;
@@ -340,19 +459,25 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	nthreads = jobs == 0 ? 1 : jobs;
 	if (nthreads > p.n)
 		nthreads = p.n;
-	p.ahead = 2 * nthreads;
+	/*
+	 * A thread starts a piece only while it is one of the nthreads
+	 * oldest not yet merged: the pieces live at once share
+	 * BS_PIECES_HELD.
+	 */
+	p.ahead = nthreads > 0 ? nthreads : 1;
+	p.share = p.split.share > 0 ? p.split.share :
+	    BS_PIECES_HELD / p.ahead;
 	if (result == BS_OK &&
 	    (threads = calloc(nthreads, sizeof(*threads))) == NULL)
 		result = BS_ERR_NOMEM;
-	for (i = 0; i < p.n && result == BS_OK; i++) {
-		/*
-		 * The first job is read straight into the caller's
-		 * aggregate: it is merged first anyway, and a single input
-		 * (the common case) then costs no merge at all.
-		 */
-		p.jobs[i].agg = i == 0 ? agg : p.jobs[i].piece ?
-		    bs_agg_new_piece(agg) : bs_agg_new_like(agg);
-		if (p.jobs[i].agg == NULL)
+	/*
+	 * The first job is read straight into the caller's aggregate: it is
+	 * merged first anyway, and a single input (the common case) then
+	 * costs no merge at all.  The others get theirs when they start.
+	 */
+	if (result == BS_OK) {
+		p.jobs[0]->agg = agg;
+		if (p.n > 1 && (p.proto = bs_agg_new_like(agg)) == NULL)
 			result = BS_ERR_NOMEM;
 	}
 	pthread_mutex_init(&p.lock, NULL);
@@ -369,16 +494,16 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 
 	pthread_mutex_lock(&p.lock);
 	while (result != BS_ERR_NOMEM && p.merged < p.n) {
-		struct job *j = &p.jobs[p.merged];
+		struct job *j = p.jobs[p.merged];
 
 		if (!j->done) {
 			timed_wait(&p);
 			if (progress != NULL) {
-				unsigned long long done = 0;
+				unsigned long long done = p.merged_bytes;
 
-				for (k = 0; k < p.n; k++)
+				for (k = p.merged; k < p.n; k++)
 					done += atomic_load_explicit(
-					    &p.jobs[k].bytes,
+					    &p.jobs[k]->bytes,
 					    memory_order_relaxed);
 				pthread_mutex_unlock(&p.lock);
 				progress(progress_ctx, done, total, j->path);
@@ -391,25 +516,36 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 		st = merge_job(&p, j, agg);
 		if (st == BS_ERR_NOMEM || result == BS_OK)
 			result = st;
-		/* Free each piece's aggregate as soon as it is merged. */
+		/*
+		 * Free each job as soon as it is merged: a file whose pieces
+		 * end early may make thousands.
+		 */
 		if (j->agg != agg)
 			bs_agg_free(j->agg);
-		j->agg = NULL;
+		free(j->warnings);
 		pthread_mutex_lock(&p.lock);
+		p.merged_bytes += atomic_load(&j->bytes);
+		free(j);
+		p.jobs[p.merged] = NULL;
 		p.merged++;
 		pthread_cond_broadcast(&p.room);
 	}
 	/* On a fatal error, let the workers finish what they hold. */
 	p.next = p.n;
+	p.stop = true;
 	pthread_cond_broadcast(&p.room);
 	pthread_mutex_unlock(&p.lock);
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
-	for (i = 0; i < p.n; i++) {
-		if (p.jobs[i].agg != agg)
-			bs_agg_free(p.jobs[i].agg);
-		free(p.jobs[i].warnings);
+	for (i = p.merged; i < p.n; i++) {
+		if (p.jobs[i]->agg != agg)
+			bs_agg_free(p.jobs[i]->agg);
+		free(p.jobs[i]->warnings);
+		free(p.jobs[i]);
 	}
+	if (split != NULL)
+		split->jobs = p.n;
+	bs_agg_free(p.proto);
 	pthread_cond_destroy(&p.room);
 	pthread_cond_destroy(&p.changed);
 	pthread_mutex_destroy(&p.lock);
@@ -430,7 +566,7 @@ bs_run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 bs_status
 bs_run_inputs_split(const struct bs_run_config *cfg, char *const *paths,
     size_t n, unsigned jobs, struct bs_agg *agg,
-    const struct bs_jobs_split *split)
+    struct bs_jobs_split *split)
 {
 	return run_inputs(cfg, paths, n, jobs, agg, NULL, NULL, split);
 }

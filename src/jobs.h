@@ -46,14 +46,17 @@ bs_status bs_run_inputs(const struct bs_run_config *cfg, char *const *paths,
 struct bs_jobs_split {
 	unsigned long long size;  /* 0: no forced pieces */
 	unsigned long long first; /* 0: size */
+	size_t share;		  /* bytes a piece may hold; 0: jobs.c's */
+	size_t jobs;		  /* out: jobs read, pieces' rests too */
 };
 
 /*
- * bs_run_inputs with forced pieces, without a progress display.  split
- * NULL, or its size 0: the pieces bs_run_inputs would make.
+ * bs_run_inputs with forced pieces and shares, without a progress
+ * display.  split NULL, or its size 0: the pieces bs_run_inputs would
+ * make.
  */
 bs_status bs_run_inputs_split(const struct bs_run_config *cfg,
     char *const *paths, size_t n, unsigned jobs, struct bs_agg *agg,
-    const struct bs_jobs_split *split);
+    struct bs_jobs_split *split);
 
 #endif

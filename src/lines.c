@@ -425,6 +425,25 @@ bs_lines_next(struct bs_lines *ls, struct bs_line *line, struct bs_diag *d)
 	}
 }
 
+size_t
+bs_lines_pending(const struct bs_lines *ls)
+{
+	/* Right after a whole line (its newline), not in a cut one. */
+	if (ls->skipping || ls->junk_tail || ls->start == 0 ||
+	    ls->cur[ls->start - 1] != '\n')
+		return SIZE_MAX;
+	return ls->end - ls->start;
+}
+
+void
+bs_lines_drop(struct bs_lines *ls)
+{
+	ls->start = ls->end;
+	ls->eof = true;
+	ls->hit = SIZE_MAX;
+	ls->clear = ls->end;
+}
+
 uint64_t
 bs_lines_count(const struct bs_lines *ls)
 {

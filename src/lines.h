@@ -61,6 +61,15 @@ int bs_lines_next(struct bs_lines *ls, struct bs_line *line,
  * Lines read so far, including those the needles skipped, and how many of
  * them were longer than BS_LINE_MAX.
  */
+/*
+ * The bytes read but not yet handed out as lines, when the last line
+ * handed out was whole (so they start a line); SIZE_MAX otherwise.  With
+ * bs_lines_drop, they are given up and the splitter ends: a piece that
+ * stops early (jobs.c) leaves them to the piece after it.
+ */
+size_t bs_lines_pending(const struct bs_lines *ls);
+void bs_lines_drop(struct bs_lines *ls);
+
 uint64_t bs_lines_count(const struct bs_lines *ls);
 uint64_t bs_lines_cut(const struct bs_lines *ls);
 

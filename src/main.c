@@ -9,6 +9,9 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -814,6 +817,14 @@ main(int argc, char **argv)
 	struct bs_options o;
 	struct bs_diag d;
 
+#ifdef M_MMAP_THRESHOLD
+	/*
+	 * Tables come and go with the pieces of a split file (jobs.c): a
+	 * fixed threshold gives each freed one back at once, where glibc's
+	 * own would rise to its size and keep the next ones on the heap.
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, BS_MMAP_THRESHOLD);
+#endif
 	bs_diag_clear(&d);
 	if (bs_options_parse(argc, argv, now(), &o, &d) != BS_OK)
 		return usage_error(&d);

@@ -24,6 +24,14 @@ struct bs_notify {
 	struct bs_notifications c;
 };
 
+size_t
+bs_notify_held(const struct bs_notify *n)
+{
+	/* Thrice the table when the next one makes it double. */
+	return n->cap * sizeof(*n->slots) *
+	    ((n->n + 2) * 4 > n->cap * 3 ? 3 : 1);
+}
+
 struct bs_notify *
 bs_notify_new(bool after)
 {

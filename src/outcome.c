@@ -1238,6 +1238,16 @@ bs_outcome_finish(struct bs_outcome *o)
 	return o->ds != NULL ? finish_domains(o) : BS_OK;
 }
 
+size_t
+bs_outcome_held(const struct bs_outcome *o)
+{
+	/* Thrice the table when the next two records make it double. */
+	size_t times = (o->n + 2) * 4 > o->cap * 3 ? 3 : 1;
+
+	return o->cap * sizeof(*o->slots) * times +
+	    (o->ds != NULL ? DS_SLOTS * sizeof(*o->ds) : 0);
+}
+
 const struct bs_outcomes *
 bs_outcome_results(const struct bs_outcome *o)
 {

@@ -189,6 +189,13 @@ bs_status bs_outcome_finish(struct bs_outcome *o);
 const struct bs_outcomes *bs_outcome_results(const struct bs_outcome *o);
 
 /*
+ * Bytes of o's tables that grow with what it reads: the records, and the
+ * counts per domain (jobs.c bounds a piece's by them).  A table about to
+ * double counts thrice, as it will while it does.
+ */
+size_t bs_outcome_held(const struct bs_outcome *o);
+
+/*
  * Forget the outcomes counted so far but keep the recipients in flight
  * (follow intervals: a recipient deferred in one interval and delivered
  * in the next counts in the next, as delivered after deferral).

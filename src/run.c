@@ -11,7 +11,9 @@
  * tells, at the end of the input, whether it was read in the wrong format
  * or holds lines the format's reader passes over.
  */
+#include <limits.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -680,6 +682,30 @@ bs_run_fault_diag(struct bs_diag *d, const char *path, const char *fault,
  * Read path, or the piece pc of it, into agg as a new input: the body of
  * bs_run_input_counted and bs_run_piece.
  */
+/*
+ * The piece holds its share of memory: end it after the line just read,
+ * leaving the lines read ahead (and the rest of its bytes) to the piece
+ * that jobs.c makes of the rest.  Where the line splitter is not at a
+ * line's end (a cut line being skipped), the next line tries again.
+ */
+static void
+end_early(struct bs_lines *ls, struct bs_source *in, struct bs_piece *pc)
+{
+	size_t pending = bs_lines_pending(ls);
+	unsigned long long at;
+
+	if (pending == SIZE_MAX || !bs_source_range_stop(in, pending, &at))
+		return;
+	/*
+	 * Nothing is left of a piece whose last line was just read (its
+	 * source had ended already, so stopping it changed nothing).
+	 */
+	if (pc->len != ULLONG_MAX && at >= pc->off + pc->len)
+		return;
+	bs_lines_drop(ls);
+	pc->end_at = at;
+}
+
 static bs_status
 run_file(const struct bs_run_config *cfg, const char *path,
     struct bs_piece *pc, struct bs_agg *agg,
@@ -737,6 +763,9 @@ run_file(const struct bs_run_config *cfg, const char *path,
 		}
 		if (st == BS_ERR_FORMAT)
 			fail = st;
+		if (pc != NULL && pc->share > 0 && pc->end_at == 0 &&
+		    !s->sampling && bs_agg_held(agg) > pc->share)
+			end_early(ls, in, pc);
 	}
 	st = bs_stream_flush(s);
 	if (st == BS_ERR_NOMEM) {

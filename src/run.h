@@ -93,6 +93,14 @@ struct bs_piece {
 	 */
 	bool sampled;
 	struct bs_sample_look look;
+	/*
+	 * share: when not 0, the piece ends early once its aggregate holds
+	 * more than share bytes (bs_agg_held), after the line that took it
+	 * there; end_at (out) is then the file offset where the rest of the
+	 * piece starts, which is left unread.  0: read to the piece's end.
+	 */
+	size_t share;
+	unsigned long long end_at;
 };
 
 /*

@@ -194,6 +194,16 @@ bs_status bs_source_file(const char *path, struct bs_source **out,
 bs_status bs_source_range(const char *path, unsigned long long off,
     unsigned long long len, struct bs_source **out, struct bs_diag *d);
 
+/*
+ * End a piece early (jobs.c, when a piece holds its share of memory): of
+ * the bytes handed out, the last pending (which start a line) are given
+ * back, and no more is read.  *at is the file offset of the first of them,
+ * where the rest of the piece starts.  false, and nothing changes, when s
+ * is no piece (bs_source_range) or has not handed out pending bytes.
+ */
+bool bs_source_range_stop(struct bs_source *s, size_t pending,
+    unsigned long long *at);
+
 /* Which gzip decoder to use. */
 enum bs_gzip {
 	BS_GZIP_AUTO = 0,	/* the fastest one built in */

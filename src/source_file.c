@@ -32,6 +32,7 @@ struct file_source {
 	unsigned long long at;		/* file offset of the next byte read */
 	unsigned long long last;	/* off + len - 1: in its last line */
 	unsigned long long handed;	/* bytes handed out */
+	unsigned long long hend;	/* file offset past the last of them */
 };
 
 /*
@@ -107,6 +108,8 @@ range_take(struct file_source *f, char *buf, size_t got)
 	if (from > 0)
 		memmove(buf, buf + from, to - from);
 	f->handed += to - from;
+	if (to > from)
+		f->hend = at + to;
 	return to - from;
 }
 
@@ -214,6 +217,20 @@ bs_source_file(const char *path, struct bs_source **out, struct bs_diag *d)
 		f->base.mtime = time(NULL);
 	*out = &f->base;
 	return BS_OK;
+}
+
+bool
+bs_source_range_stop(struct bs_source *s, size_t pending,
+    unsigned long long *at)
+{
+	struct file_source *f = (struct file_source *)s;
+
+	if (s->ops != &file_ops || !f->range || pending > f->handed ||
+	    s->head_len > 0)
+		return false;
+	*at = f->hend - pending;
+	f->range_done = true;
+	return true;
 }
 
 bs_status

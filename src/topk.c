@@ -64,6 +64,14 @@ bs_topk_new(size_t cap)
 	return t;
 }
 
+size_t
+bs_topk_held(const struct bs_topk *t)
+{
+	return t->scap * sizeof(*t->s) + t->icap * sizeof(*t->index) +
+	    (t->heap != NULL ? t->cap * (sizeof(*t->heap) + sizeof(*t->pos)) :
+	    0);
+}
+
 void
 bs_topk_free(struct bs_topk *t)
 {

@@ -71,6 +71,9 @@ void bs_topk_raise_unlisted(struct bs_topk *t, uint64_t u);
 
 /* Slots in use (they are 0 .. n-1). */
 size_t bs_topk_size(const struct bs_topk *t);
+
+/* Bytes of t's tables (keys past the inline size not counted). */
+size_t bs_topk_held(const struct bs_topk *t);
 const char *bs_topk_key(const struct bs_topk *t, size_t slot, size_t *len);
 uint64_t bs_topk_count(const struct bs_topk *t, size_t slot);
 uint64_t bs_topk_error(const struct bs_topk *t, size_t slot);

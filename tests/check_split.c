@@ -31,6 +31,7 @@
 #include "bslimits.h"
 #include "format.h"
 #include "jobs.h"
+#include "lines.h"
 #include "patterns.h"
 #include "report.h"
 #include "run.h"
@@ -453,6 +454,134 @@ START_TEST(test_pieces_with_many_codes)
 }
 END_TEST
 
+/*
+ * Pieces that end early (jobs.c): a piece whose aggregate holds more than
+ * its share of memory ends after the line that took it there, and the
+ * rest of its bytes is read as the next piece.  Whatever the share, down
+ * to one byte (a piece per event), the report, the breakdowns and the
+ * outcomes per domain are those of a whole read, and so are the warnings
+ * with their line numbers.  One log of its own follows recipients
+ * through deferrals to their ends across the cuts: later deliveries,
+ * bounces and expiries of whole messages.
+ */
+static void
+write_outcomes_log(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int m, k;
+
+	ck_assert_ptr_nonnull(f);
+	for (k = 0; k < 4; k++) {
+		for (m = 0; m < 150; m++) {
+			if (m % 5 < k)
+				continue;	/* ended already */
+			fprintf(f, "Nov 28 %02d:%02d:%02d mx1 postfix/smtp[7]: "
+			    "%010X: to=<u%d@d%d.example>, relay=mx.d%d.example"
+			    "[192.0.2.%d]:25, delay=%d, dsn=%s, status=%s "
+			    "(host said: %s)\n", 10 + k, m % 60, m % 50, m, m,
+			    m % 7, m % 7, m % 200, 60 * k + m % 9,
+			    m % 5 == k ? (k == 3 ? "5.1.1" : "2.0.0") : "4.7.1",
+			    m % 5 == k ? (k == 3 ? "bounced" : "sent") :
+			    "deferred", m % 5 == k ? (k == 3 ? "550 5.1.1 "
+			    "no such user" : "250 2.0.0 ok") : "450 4.7.1 "
+			    "greylisted");
+			if (k == 2 && m % 5 == 4)
+				fprintf(f, "Nov 28 12:30:%02d mx1 postfix/qmgr[9]"
+				    ": %010X: from=<s@x.example>, status="
+				    "expired, returned to sender\n", m % 60, m);
+			if (m % 11 == 0)
+				fprintf(f, "Nov 28 12:31:00 mx1 postfix/smtpd"
+				    "[3]: connect from unknown[192.0.2.9]\n");
+		}
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_pieces_with_shares)
+{
+	static const struct {
+		const char *path, *type;
+	} logs[] = {
+		{ "../testdata/postfix/sample.log", NULL },
+		{ "../testdata/postfix/crlf.log", NULL },
+		{ "../testdata/postfix/junk.log", "postfix" },
+		{ "../testdata/postfix/overlong.log", NULL },
+		{ "../testdata/postfix/filter.log", NULL },
+		{ "../testdata/bad/nul.log", NULL },
+		{ "../testdata/exim/mainlog", NULL },
+		{ "../testdata/mixed/central.log", NULL },
+		{ NULL, NULL },		/* the outcomes log */
+	};
+	static const size_t shares[] = { 1, 2000, 20000 };
+	static const enum bs_by by[] = { BS_BY_DOMAIN, BS_BY_REMOTE };
+	struct bs_run_config cfg = { 0 };
+	struct bs_report_opts ro = { .width = 80 };
+	struct result whole, r;
+	char path[PATH_MAX], *paths[] = { path };
+	size_t i, k, len, most = 0;
+	FILE *f;
+
+	if (logs[_i].path != NULL) {
+		snprintf(path, sizeof(path), "%s", logs[_i].path);
+	} else {
+		snprintf(path, sizeof(path), "%s/outcomes.log", tmpdir);
+		write_outcomes_log(path);
+	}
+	cfg.patterns = builtin_patterns();
+	cfg.format = logs[_i].type ? bs_format_find(logs[_i].type) : NULL;
+	for (i = 0; i <= sizeof(shares) / sizeof(shares[0]); i++) {
+		for (k = 2; k <= 3; k++) {
+			struct result *res = i == 0 ? &whole : &r;
+			struct bs_run_config c2 = cfg;
+			/* The first piece one line, the rest in one piece. */
+			struct bs_jobs_split split = {
+				.size = i == 0 ? 0 : ULLONG_MAX / 2,
+				.first = 1,
+				.share = i == 0 ? 0 : shares[i - 1]
+			};
+			struct bs_agg *a;
+
+			if (i == 0 && k > 2)
+				break;	/* one whole read */
+			a = bs_agg_new(false);
+			ck_assert_ptr_nonnull(a);
+			ck_assert_int_eq(bs_agg_set_by(a, by, 2, true), BS_OK);
+			bs_agg_outcomes_by_domain(a);
+			memset(res, 0, sizeof(*res));
+			c2.warn = bs_test_keep_warning;
+			c2.warn_ctx = &res->warnings;
+			res->status = bs_run_inputs_split(&c2, paths, 1,
+			    i == 0 ? 1 : (unsigned)k, a, &split);
+			bs_agg_finish(a);
+			f = open_memstream(&res->json, &len);
+			ck_assert_int_eq(bs_report_json(f, a, &ro), 0);
+			fclose(f);
+			bs_agg_free(a);
+			if (res == &whole)
+				continue;
+			same(&whole, res, path, "shares", shares[i - 1], k);
+			if (split.jobs > most)
+				most = split.jobs;
+			free(res->json);
+		}
+	}
+	/*
+	 * A share of one byte ends a piece at each line with an event: the
+	 * outcomes log has 540 (a piece's first lines may be its sample).
+	 */
+	ck_assert_msg(most > (logs[_i].path == NULL ? 400u : 2u),
+	    "%s: only %zu jobs with a share of 1 byte", path, most);
+	if (logs[_i].path == NULL)
+		ck_assert_msg(strstr(whole.json, "\"recipients\": 180,") &&
+		    strstr(whole.json, "\"delivered_after_deferral\": 60,") &&
+		    strstr(whole.json, "\"bounced_after_deferral\": 30,") &&
+		    strstr(whole.json, "\"still_deferred\": 30,"),
+		    "the outcomes log: other outcomes");
+	free(whole.json);
+	bs_patterns_free((struct bs_patterns *)cfg.patterns);
+}
+END_TEST
+
 /* Which files are split, and in which format. */
 START_TEST(test_split_format)
 {
@@ -644,6 +773,103 @@ START_TEST(test_range_reads)
 }
 END_TEST
 
+/*
+ * A piece that ends early (bs_lines_pending, bs_source_range_stop,
+ * bs_lines_drop): after any number of its lines, the rest starts at the
+ * next line's first byte, the splitter hands out nothing more, and a
+ * piece from there to the old end hands out exactly the lines left;
+ * inside a cut line being skipped there is no place to stop.
+ */
+START_TEST(test_range_stop)
+{
+	static const char text[] = "a\nbb\n\nccc\r\ndddd\nee";
+	char path[PATH_MAX];
+	size_t n = strlen(text), off, k, i;
+
+	snprintf(path, sizeof(path), "%s/stop", tmpdir);
+	spill(path, text, n);
+	for (off = 0; off < n; off++) {
+		for (k = 1; k < 6; k++) {
+			struct bs_source *in;
+			struct bs_lines *ls;
+			struct bs_line line;
+			struct bs_diag d;
+			unsigned long long at = 0;
+			size_t first, start, pending, got = 0;
+			char seen[64] = "", rest[64] = "";
+
+			/* The piece's lines start at the first line start. */
+			for (first = off; first > 0 && first < n &&
+			    text[first - 1] != '\n'; first++)
+				;
+			ck_assert_int_eq(bs_source_range(path, off, ULLONG_MAX,
+			    &in, &d), BS_OK);
+			ls = bs_lines_new(in);
+			ck_assert_ptr_nonnull(ls);
+			for (i = 0; i < k && bs_lines_next(ls, &line, &d) == 1;
+			    i++) {
+				strncat(seen, line.ptr, line.len);
+				strcat(seen, "|");
+				got++;
+			}
+			pending = bs_lines_pending(ls);
+			if (got < k || pending == SIZE_MAX) {
+				/* The last line has no newline: the end. */
+				bs_lines_free(ls);
+				bs_source_close(in);
+				continue;
+			}
+			ck_assert(bs_source_range_stop(in, pending, &at));
+			bs_lines_drop(ls);
+			ck_assert_int_eq(bs_lines_next(ls, &line, &d), 0);
+			bs_lines_free(ls);
+			bs_source_close(in);
+			/* at is right after the k-th line's newline. */
+			for (start = first, i = 0; i < k; i++)
+				start = (size_t)((const char *)memchr(text +
+				    start, '\n', n - start) - text) + 1;
+			ck_assert_uint_eq(at, start);
+			ck_assert_int_eq(bs_source_range(path, at, ULLONG_MAX,
+			    &in, &d), BS_OK);
+			ls = bs_lines_new(in);
+			while (bs_lines_next(ls, &line, &d) == 1) {
+				strncat(rest, line.ptr, line.len);
+				strcat(rest, "|");
+			}
+			bs_lines_free(ls);
+			bs_source_close(in);
+			/* Together, the lines of the whole piece. */
+			strcat(seen, rest);
+			{
+				char whole[64] = "";
+
+				ck_assert_int_eq(bs_source_range(path, off,
+				    ULLONG_MAX, &in, &d), BS_OK);
+				ls = bs_lines_new(in);
+				while (bs_lines_next(ls, &line, &d) == 1) {
+					strncat(whole, line.ptr, line.len);
+					strcat(whole, "|");
+				}
+				bs_lines_free(ls);
+				bs_source_close(in);
+				ck_assert_str_eq(seen, whole);
+			}
+		}
+	}
+	/* Not a piece: nothing to stop. */
+	{
+		struct bs_source *in;
+		struct bs_diag d;
+		unsigned long long at = 7;
+
+		ck_assert_int_eq(bs_source_file(path, &in, &d), BS_OK);
+		ck_assert(!bs_source_range_stop(in, 0, &at));
+		ck_assert_uint_eq(at, 7);
+		bs_source_close(in);
+	}
+}
+END_TEST
+
 Suite *
 split_suite(void)
 {
@@ -653,12 +879,14 @@ split_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_range_reads);
+	tcase_add_test(tc, test_range_stop);
 	tcase_add_test(tc, test_split_format);
 	tcase_add_loop_test(tc, test_pieces_equal_whole, 0,
 	    sizeof(fixtures) / sizeof(fixtures[0]));
 	tcase_add_loop_test(tc, test_pieces_with_window, 0, 3);
 	tcase_add_test(tc, test_pieces_with_match_errors);
 	tcase_add_test(tc, test_pieces_with_many_codes);
+	tcase_add_loop_test(tc, test_pieces_with_shares, 0, 9);
 	tcase_add_test(tc, test_mixed_inputs);
 	suite_add_tcase(s, tc);
 	return s;
