@@ -36,7 +36,7 @@ struct cached {
 };
 
 struct bs_health {
-	struct cached cache[BS_HEALTH_CACHE];
+	struct cached *cache;	/* BS_HEALTH_CACHE, from the first text */
 	size_t cap;
 	struct bs_topk *t;
 	uint64_t severity[BS_SEV_COUNT];
@@ -79,8 +79,10 @@ bs_health_free(struct bs_health *h)
 	if (h == NULL)
 		return;
 	bs_topk_free(h->t);
-	for (size_t i = 0; i < BS_HEALTH_CACHE; i++)
-		free(h->cache[i].buf);
+	if (h->cache != NULL)
+		for (size_t i = 0; i < BS_HEALTH_CACHE; i++)
+			free(h->cache[i].buf);
+	free(h->cache);
 	free(h->groups);
 	free(h);
 }
@@ -174,8 +176,14 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	/* A text is normalised from at most four times what is kept. */
 	if (tl > 4 * BS_HEALTH_TEXT_MAX)
 		tl = 4 * BS_HEALTH_TEXT_MAX;
-	if (tl > BS_HEALTH_RAW_MAX) {
-		/* Too long to remember: normalised every time. */
+	/*
+	 * The cache is made for the first text: most pieces of a split file
+	 * hold no warning, and a piece's memory is budgeted (jobs.c).
+	 */
+	if (h->cache == NULL)
+		h->cache = calloc(BS_HEALTH_CACHE, sizeof(*h->cache));
+	if (tl > BS_HEALTH_RAW_MAX || h->cache == NULL) {
+		/* Too long to remember (or no memory): normalised each time. */
 		n = bs_normalize_hosts(ev->reply, tl, key + 2 + pl,
 		    BS_HEALTH_TEXT_MAX);
 		count_key(h, key, 2 + pl + n, 1, 0);
