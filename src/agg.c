@@ -828,6 +828,12 @@ continue_input(struct bs_input_stats *d, const struct bs_input_stats *s)
 {
 	if (d->match_errors == 0 && s->match_errors > 0)
 		d->first_match_error = d->lines + s->first_match_error;
+	if (d->foreign == 0 && s->foreign > 0) {
+		d->first_foreign = d->lines + s->first_foreign;
+		memcpy(d->foreign_program, s->foreign_program,
+		    sizeof(d->foreign_program));
+	}
+	d->foreign += s->foreign;
 	d->lines += s->lines;
 	d->events += s->events;
 	d->cut += s->cut;

@@ -64,6 +64,13 @@ struct bs_input_stats {
 	uint64_t first_match_error;	/* the line of the first of them */
 	uint64_t untimed;		/* events left out: no readable time */
 	uint64_t outside;		/* events outside --since/--until */
+	/*
+	 * Delivery status lines of programs no reader reads (foreign.h),
+	 * the line of the first and its program (made safe for a terminal).
+	 */
+	uint64_t foreign;
+	uint64_t first_foreign;
+	char foreign_program[BS_FOREIGN_PROGRAM_MAX];
 	char error[BS_DIAG_MSG_MAX];
 	/*
 	 * What the input's first lines (the sample that recognises a format,

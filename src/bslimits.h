@@ -135,6 +135,13 @@
 #define BS_HEALTH_GROUPS	256
 #define BS_HEALTH_PROGRAM_MAX	32
 #define BS_HEALTH_TEXT_MAX	256
+
+/*
+ * The program named in the warning about delivery status lines of a
+ * program bouncestat does not read (foreign.h): a syslog tag is short.
+ */
+#define BS_FOREIGN_PROGRAM_MAX	64
+
 /*
  * health.c remembers the group of the last raw texts it normalised, in
  * BS_HEALTH_CACHE entries (a power of two) of raw texts up to

@@ -102,7 +102,13 @@ enum bs_note {
 	 * "exim"), reply is its text after the severity word.  README
 	 * "Server health", health.h.
 	 */
-	BS_NOTE_HEALTH
+	BS_NOTE_HEALTH,
+	/*
+	 * A delivery status line that a program bouncestat has no reader
+	 * for wrote (foreign.h): not read, but counted and warned about.
+	 * program names it.
+	 */
+	BS_NOTE_FOREIGN
 };
 
 /* The severity of a BS_NOTE_HEALTH note, mildest first. */
@@ -135,7 +141,7 @@ struct bs_event {
 	double delay;			/* seconds; < 0 when not stated */
 	struct bs_text notify_id;	/* BS_NOTE_NOTIFY only */
 	enum bs_severity severity;	/* BS_NOTE_HEALTH only */
-	struct bs_text program;		/* BS_NOTE_HEALTH only */
+	struct bs_text program;	/* BS_NOTE_HEALTH and BS_NOTE_FOREIGN */
 
 	/*
 	 * Filled by run.c, not by parsers: the time read from stamp, and

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "bslimits.h"
+#include "foreign.h"
 #include "format.h"
 #include "postfix_fast.h"
 
@@ -275,6 +276,8 @@ mixed_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	case BS_PROGRAM_EXIM:
 		return bs_format_exim.parse(m->exim, line, emit, ctx);
 	default:
+		/* A third program's delivery status: told, not read. */
+		bs_foreign_status(line->ptr, line->len, emit, ctx);
 		return BS_OK;
 	}
 }

@@ -25,6 +25,7 @@
 
 #include "extract.h"
 #include "health.h"
+#include "foreign.h"
 #include "format.h"
 #include "patterns.h"
 #include "postfix_fast.h"
@@ -1077,6 +1078,8 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		return st;
 	if (ev.kind != BS_KIND_COUNT)
 		emit(ctx, &ev);
+	else if (is_status)
+		bs_foreign_status(s, n, emit, ctx);
 	return BS_OK;
 }
 

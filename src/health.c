@@ -36,7 +36,7 @@ struct cached {
 };
 
 struct bs_health {
-	struct cached *cache;	/* BS_HEALTH_CACHE, from the first text */
+	struct cached *cache; /* BS_HEALTH_CACHE, from the first text */
 	size_t cap;
 	struct bs_topk *t;
 	uint64_t severity[BS_SEV_COUNT];

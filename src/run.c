@@ -24,6 +24,7 @@
 #include "lines.h"
 #include "reasons.h"
 #include "run.h"
+#include "safe.h"
 #include "source.h"
 #include "window.h"
 
@@ -171,6 +172,19 @@ on_health(struct bs_stream *s, const struct bs_event *ev)
 		s->status = BS_ERR_NOMEM;
 }
 
+/* A delivery status line of a program no reader reads: counted. */
+static void
+on_foreign(struct bs_stream *s, const struct bs_event *ev)
+{
+	struct bs_input_stats *st = stats_of(s);
+
+	if (st->foreign++ == 0) {
+		st->first_foreign = s->lineno;
+		bs_safe_term(st->foreign_program, sizeof(st->foreign_program),
+		    ev->program.ptr, ev->program.len);
+	}
+}
+
 /*
  * Hot: once per event.  The event is completed here: its time, and its
  * sender from the join where its own line names none.
@@ -188,6 +202,10 @@ on_event(void *ctx, const struct bs_event *ev)
 	}
 	if (ev->note == BS_NOTE_HEALTH) {
 		on_health(s, ev);
+		return;
+	}
+	if (ev->note == BS_NOTE_FOREIGN) {
+		on_foreign(s, ev);
 		return;
 	}
 	if (ev->note != BS_NOTE_EVENT) {
@@ -643,6 +661,15 @@ bs_run_input_warnings(const struct bs_run_config *cfg,
 		    "skipped, the first here",
 		    (unsigned long long)st->match_errors,
 		    st->match_errors == 1 ? " was" : "s were");
+		bs_run_warn(cfg, &d);
+	}
+	if (st->foreign > 0) {
+		bs_diag_set(&d, BS_OK, name, st->first_foreign, "%llu line%s "
+		    "with a delivery status %s written by a program bouncestat "
+		    "does not read (%s, the first here): not counted",
+		    (unsigned long long)st->foreign, st->foreign == 1 ? "" :
+		    "s", st->foreign == 1 ? "was" : "were",
+		    st->foreign_program);
 		bs_run_warn(cfg, &d);
 	}
 	return format_warnings(cfg, st, name);

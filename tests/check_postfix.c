@@ -30,13 +30,16 @@ enum {
 	ARRIVAL = -2,	/* a BS_NOTE_ARRIVAL note (msgid, sender) */
 	GONE = -3,	/* a BS_NOTE_GONE note (msgid) */
 	NOTIFY = -4,	/* a BS_NOTE_NOTIFY note (msgid; see test_notify) */
-	HEALTH = -5	/* a BS_NOTE_HEALTH note (see check_health.c) */
+	HEALTH = -5,	/* a BS_NOTE_HEALTH note (see check_health.c) */
+	FOREIGN = -6	/* a BS_NOTE_FOREIGN note (see check_foreign.c) */
 };
 
 #define NONE	(-1.0)	/* no delay= */
 
 /* The rest of a row that states nothing. */
 #define NOTHING	N, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NONE
+/* A third program's delivery status: no event, one note (foreign.h). */
+#define OTHERS	FOREIGN, NULL, NULL, "", 0, NULL, NULL, NULL, NULL, NONE
 /* The rest of a row of the server's own trouble: no event, one note. */
 #define TROUBLE	HEALTH, NULL, NULL, "", 0, NULL, NULL, NULL, NULL, NONE
 
@@ -813,7 +816,7 @@ static const struct row {
 	    NOTHING },
 	{ "Nov 28 10:00:00 mx1 amavis[9]: (12345-01) Passed CLEAN, status="
 	    "sent (250 2.0.0 Ok)",
-	    NOTHING },
+	    OTHERS },
 	{ "Nov 28 10:00:00 mx1 opendkim[9]: 4F1A2B3C4D: reject: not a "
 	    "postfix line",
 	    NOTHING },
@@ -1020,7 +1023,7 @@ START_TEST(test_row)
 	    .needle = way == BARE ? 0 : first_needle(r->line, len,
 	    way == JOINED_NEEDLES) };
 	bool note = r->kind == ARRIVAL || r->kind == GONE ||
-	    r->kind == NOTIFY || r->kind == HEALTH;
+	    r->kind == NOTIFY || r->kind == HEALTH || r->kind == FOREIGN;
 	struct seen s = { 0 };
 
 	if (way != BARE && line.needle == 0) {
@@ -1041,7 +1044,8 @@ START_TEST(test_row)
 		    "row %d: %d events, %d notes", k, s.n, s.notes);
 		ck_assert_int_eq(s.ev.note, r->kind == ARRIVAL ?
 		    BS_NOTE_ARRIVAL : r->kind == GONE ? BS_NOTE_GONE :
-		    r->kind == HEALTH ? BS_NOTE_HEALTH : BS_NOTE_NOTIFY);
+		    r->kind == HEALTH ? BS_NOTE_HEALTH :
+		    r->kind == FOREIGN ? BS_NOTE_FOREIGN : BS_NOTE_NOTIFY);
 		check_record(k, r, &s);
 		return;
 	}

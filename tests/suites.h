@@ -35,6 +35,7 @@
 	X(hop) \
 	X(notify) \
 	X(health) \
+	X(foreign) \
 	X(reasons) \
 	X(join) \
 	X(catalog) \

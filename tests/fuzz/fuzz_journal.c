@@ -31,7 +31,7 @@ fz_journal_record(void *ctx, const struct bs_event *ev)
 	if (ev->note != BS_NOTE_EVENT) {
 		FZ_ASSERT(ev->note == BS_NOTE_ARRIVAL ||
 		    ev->note == BS_NOTE_GONE || ev->note == BS_NOTE_NOTIFY ||
-		    ev->note == BS_NOTE_HEALTH,
+		    ev->note == BS_NOTE_HEALTH || ev->note == BS_NOTE_FOREIGN,
 		    "journal: bad note %d", (int)ev->note);
 		return;
 	}

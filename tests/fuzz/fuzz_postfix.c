@@ -96,6 +96,13 @@ fz_pf_record(void *ctx, const struct bs_event *ev)
 		fz_touch(ev->reply, ev->reply_len);
 		return;
 	}
+	if (ev->note == BS_NOTE_FOREIGN) {
+		/* A third program's status line: its name in the line. */
+		FZ_ASSERT(ev->program.ptr != NULL && ev->program.len > 0,
+		    "postfix: a foreign note without its program");
+		fz_pf_span("program", ev->program, r->line, r->len);
+		return;
+	}
 	FZ_ASSERT(ev->note == BS_NOTE_ARRIVAL || ev->note == BS_NOTE_GONE ||
 	    ev->note == BS_NOTE_NOTIFY, "postfix: bad note %d", (int)ev->note);
 	/* A notification sent: its own id lies in the line too. */
