@@ -134,41 +134,38 @@ on_note(struct bs_stream *s, const struct bs_event *ev)
 }
 
 /*
- * A notification this server sent: counted within the window, like an
- * event (one whose time cannot be read is left out silently: it is no
- * event to report as untimed).
+ * Whether note e (a notification sent, a line of the server's own
+ * trouble) falls in the window: counted there like an event, but one
+ * whose time cannot be read is left out silently (it is no event to
+ * report as untimed).  Its time goes into e.
  */
+static bool
+note_in_window(struct bs_stream *s, struct bs_event *e)
+{
+	if (!bs_window_active(s->cfg->window))
+		return true;
+	e->timed = e->stamp != NULL &&
+	    bs_window_read(&s->reader, e->stamp, e->stamp_len, &e->time);
+	return e->timed && bs_window_contains(s->cfg->window, e->time);
+}
+
+/* A notification this server sent (notify.h). */
 static void
 on_notify(struct bs_stream *s, const struct bs_event *ev)
 {
 	struct bs_event e = *ev;
 
-	if (bs_window_active(s->cfg->window)) {
-		e.timed = e.stamp != NULL &&
-		    bs_window_read(&s->reader, e.stamp, e.stamp_len, &e.time);
-		if (!e.timed || !bs_window_contains(s->cfg->window, e.time))
-			return;
-	}
-	if (bs_agg_notify(s->agg, &e) != BS_OK)
+	if (note_in_window(s, &e) && bs_agg_notify(s->agg, &e) != BS_OK)
 		s->status = BS_ERR_NOMEM;
 }
 
-/*
- * A line of the server's own trouble (health.h): counted within the
- * window as a notification is.
- */
+/* A line of the server's own trouble (health.h). */
 static void
 on_health(struct bs_stream *s, const struct bs_event *ev)
 {
 	struct bs_event e = *ev;
 
-	if (bs_window_active(s->cfg->window)) {
-		e.timed = e.stamp != NULL &&
-		    bs_window_read(&s->reader, e.stamp, e.stamp_len, &e.time);
-		if (!e.timed || !bs_window_contains(s->cfg->window, e.time))
-			return;
-	}
-	if (bs_agg_health(s->agg, &e) != BS_OK)
+	if (note_in_window(s, &e) && bs_agg_health(s->agg, &e) != BS_OK)
 		s->status = BS_ERR_NOMEM;
 }
 
