@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "foreign.h"
+#include "format.h"
 
 /* How far into a line the program's ": " may lie (stamp, host, name). */
 #define PREFIX_MAX 160
@@ -45,17 +46,6 @@ bs_foreign_program(const char *s, size_t n, struct bs_text *prog)
 	return true;
 }
 
-static bool
-holds(const char *s, size_t n, const char *w, size_t wl)
-{
-	size_t i;
-
-	for (i = 0; i + wl <= n; i++)
-		if (memcmp(s + i, w, wl) == 0)
-			return true;
-	return false;
-}
-
 /* Whether s[0..n) opens with word w followed by no letter. */
 static bool
 word_at(const char *s, size_t n, const char *w)
@@ -91,9 +81,9 @@ bs_foreign_status(const char *s, size_t n, bs_event_fn emit, void *ctx)
 			if (word_at(q + 7, n - (size_t)(q + 7 - s), words[k]))
 				status = true;
 	}
-	if (!status || !bs_foreign_program(s, n, &prog) ||
-	    holds(prog.ptr, prog.len, "postfix", 7) ||
-	    holds(prog.ptr, prog.len, "exim", 4))
+	/* Postfix's and Exim's lines are their readers' (fmt_mixed.c). */
+	if (!status || bs_mixed_program(s, n) != BS_PROGRAM_OTHER ||
+	    !bs_foreign_program(s, n, &prog))
 		return false;
 	bs_event_init(&ev);
 	ev.note = BS_NOTE_FOREIGN;

@@ -424,6 +424,20 @@ teddy_byte(const char *s, __m256i lo, __m256i hi, __m256i val, __m256i low4,
 	    _mm256_srli_epi16(v, 4), low4)));
 }
 
+/* Whether one of the needles in set ks (bits) starts at p. */
+static inline bool
+any_at(const struct bs_needles *nd, const char *p, unsigned ks)
+{
+	while (ks != 0) {
+		unsigned k = (unsigned)__builtin_ctz(ks);
+
+		if (same(p, nd->s[k], nd->len[k]))
+			return true;
+		ks &= ks - 1;
+	}
+	return false;
+}
+
 /* The candidates of the 32 starts at s; bit j of exact as in scan.h. */
 __attribute__((target("avx2"), always_inline))
 static inline __m256i
@@ -456,13 +470,8 @@ teddy_verify(const struct bs_needles *nd, const char *s, __m256i cand,
 	while (mask != 0) {
 		unsigned bit = (unsigned)__builtin_ctz(mask), ks = b[bit];
 
-		while (ks != 0) {
-			unsigned k = (unsigned)__builtin_ctz(ks);
-
-			if (same(s + bit, nd->s[k], nd->len[k]))
-				return bit;
-			ks &= ks - 1;
-		}
+		if (any_at(nd, s + bit, ks))
+			return bit;
 		mask &= mask - 1;
 	}
 	return 32;
@@ -576,13 +585,8 @@ sup_verify(const struct bs_needles *nd, const char *s, unsigned mask)
 		    nd->sup_lo[1][u[bit + o1] & 15] &
 		    nd->sup_lo[2][u[bit + o2] & 15];
 
-		while (ks != 0) {
-			unsigned k = (unsigned)__builtin_ctz(ks);
-
-			if (same(s + bit, nd->s[k], nd->len[k]))
-				return bit;
-			ks &= ks - 1;
-		}
+		if (any_at(nd, s + bit, ks))
+			return bit;
 		mask &= mask - 1;
 	}
 	return 32;
