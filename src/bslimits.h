@@ -20,8 +20,13 @@
 #define BS_JOURNAL_FIELD_MAX	256
 #define BS_JOURNAL_DEPTH_MAX	8
 
-/* Needles a format may give the line splitter (see format.h). */
-#define BS_NEEDLES_MAX		8
+/*
+ * Needles a format may give the line splitter (see format.h): Postfix's
+ * seven with the join's two more, and the mixed reader's ten.  The
+ * first-stage tests of scan.c spell out one vector per needle; past 8,
+ * the Teddy test (one bit a needle in a byte) is not used.
+ */
+#define BS_NEEDLES_MAX		16
 
 /* Size of one read from a file or from the decompressor. */
 #define BS_READ_CHUNK		(256 * 1024)

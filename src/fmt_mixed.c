@@ -11,14 +11,15 @@
  * program, and lines without a syslog prefix, are not events.
  *
  * The splitter's needles are both readers' needles merged into strings
- * that every line holding one of them still holds, to fit
- * BS_NEEDLES_MAX: "eject" for Postfix's "eject:" and Exim's "rejected",
+ * that every line holding one of them still holds, fewer needles making
+ * a cheaper scan: "eject" for Postfix's "eject:" and Exim's "rejected",
  * "> " for "=> ", "-> ", ">> " and "<> R=", "arning: " for Postfix's
- * "warning: " and Exim's "Warning: " (health.h).  The readers look at a
- * line again themselves, so a line that holds a merged needle but none of
- * its reader's is no event.  When the run joins, the readers' joined
- * needles (7 + 8) do not fit even merged, and every line goes to the
- * readers.
+ * "warning: " and Exim's "Warning: " (health.h), which lets Postfix's
+ * "reject_warning: " lines through too; the other severity words are
+ * Postfix's own.  The readers look at a line again themselves, so a line
+ * that holds a merged needle but none of its reader's is no event.  When
+ * the run joins, the readers' joined needles (9 + 8) do not fit
+ * BS_NEEDLES_MAX even merged, and every line goes to the readers.
  *
  * Both readers keep nothing between lines but their patterns, so a mixed
  * file is read in pieces like theirs (splittable).
@@ -293,7 +294,7 @@ mixed_probe(const char *s, size_t n)
 
 /* Postfix's needles, then Exim's, merged (fmt_postfix.c, fmt_exim.c). */
 static const char *const mixed_needles[] = { "tatus=", "eject", "/bounce", "> ",
-	"== ", "** ", "arning: ", "fatal: ", NULL };
+	"== ", "** ", "arning: ", "\\bfatal: ", "\\berror: ", "\\bpanic: ", NULL };
 
 /* Joining: none, every line (see the top of this file). */
 static const char *const mixed_joined_needles[] = { NULL };

@@ -59,16 +59,16 @@ struct postfix {
  * these); postfix_parse steps back to the "s" or "r".  "notification: "
  * would start at "not", common in replies.
  *
- * "warning: " and "fatal: " bring the server's own trouble (health.h).
- * Only two of Postfix's four severity words fit: the splitter takes
- * BS_NEEDLES_MAX needles, the joined list below has five others, and the
- * mixed reader must cover these and Exim's in eight (fmt_mixed.c).
- * "error: " and "panic: " are rare, and master's "warning: process ...
- * exit status N" or "killed by signal N" follows each.  What the warning
- * lines cost: bench/README.md.
+ * "warning: ", "error: ", "fatal: " and "panic: " bring the server's own
+ * trouble (health.h).  They are word-start needles ("\\b", scan.h): the
+ * severity word opens the message, after a blank, a '=' or a ']', and
+ * "NOQUEUE: reject_warning: " (a warn_if_reject refusal, one line in four
+ * of the bench log's warnings) is not handed out for it.  "error: " and
+ * "eject:" both start with an 'e'; health_needle tells them apart by
+ * their second byte.  What the warning lines cost: bench/README.md.
  */
 static const char *const postfix_needles[] = { "tatus=", "eject:",
-	"/bounce", "warning: ", "fatal: ", NULL };
+	"/bounce", "\\bwarning: ", "\\bfatal: ", "\\berror: ", "\\bpanic: ", NULL };
 
 /*
  * When the run joins: also qmgr's arrival record ("QID: from=<s>, size=N,
@@ -76,7 +76,8 @@ static const char *const postfix_needles[] = { "tatus=", "eject:",
  * its own byte, which tells postfix_parse the line's shape.
  */
 static const char *const postfix_joined_needles[] = { "status=", "reject:",
-	"nrcpt=", ": removed", "/bounce", "warning: ", "fatal: ", NULL };
+	"nrcpt=", ": removed", "/bounce", "\\bwarning: ", "\\bfatal: ",
+	"\\berror: ", "\\bpanic: ", NULL };
 
 static bs_status
 postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
@@ -897,11 +898,16 @@ parse_reject(struct postfix *pf, const char *m, size_t mlen,
 	return BS_OK;
 }
 
-/* Whether the needle at s[at] is "warning: " or "fatal: " (health.h). */
+/*
+ * Whether the needle at s[at] is a severity word (health.h): "warning: ",
+ * "fatal: ", "panic: ", or "error: " (not "eject:").  Every needle is
+ * at least six bytes long, so s[at + 1] is the needle's.
+ */
 static bool
 health_needle(const char *s, size_t at)
 {
-	return s[at] == 'w' || s[at] == 'f';
+	return s[at] == 'w' || s[at] == 'f' || s[at] == 'p' ||
+	    (s[at] == 'e' && s[at + 1] == 'r');
 }
 
 /*

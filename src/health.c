@@ -354,6 +354,12 @@ static const struct {
 		"disk quota exceeded", NULL },
 	    "the disk holding the mail queue is full: free space, check "
 	    "queue_minfree and message_size_limit" },
+	{ "memory",
+	    { "out of memory", "cannot allocate memory", "unallocated memory",
+		"myfree", "mymalloc", "myrealloc", NULL },
+	    "a program ran out of memory or found its memory corrupted: "
+	    "check the process limits and the memory free; a panic that "
+	    "comes back is a bug to report with the version" },
 	{ "queue-file",
 	    { "queue file", "mail_queue_enter", "qmgr_active_corrupt",
 		"spool file", "corrupt", NULL },

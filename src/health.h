@@ -80,7 +80,7 @@ const struct bs_health_report *bs_health_results(struct bs_health *h);
 
 /*
  * The kind of trouble a (normalised) text names, as a static name
- * ("disk-full", "queue-file", "lookup-table", "dnsbl", "content-filter",
+ * ("disk-full", "memory", "queue-file", "lookup-table", "dnsbl", "content-filter",
  * "process", "tls", "sasl", "client-dns", "rate-limit", "config"), or
  * NULL; with *advice (may be NULL) a few words of what to look at.
  */

@@ -94,7 +94,8 @@ teddy_init(struct bs_needles *nd)
 {
 	size_t j, k;
 
-	if (nd->n < 3)
+	/* One bit a needle in a byte. */
+	if (nd->n < 3 || nd->n > 8)
 		return;
 	for (k = 0; k < nd->n; k++)
 		if (nd->len[k] < BS_TEDDY_BYTES)
@@ -198,7 +199,7 @@ sup_init(struct bs_needles *nd)
 	for (k = 0; k < nd->n; k++)
 		for (size_t j = 0; j < BS_SUP_BYTES; j++)
 			nd->sup_lo[j][(unsigned char)nd->s[k][nd->sup_off[j]] &
-			    15] |= (unsigned char)(1u << k);
+			    15] |= (uint16_t)(1u << k);
 }
 
 void
@@ -209,16 +210,21 @@ bs_needles_init(struct bs_needles *nd, const char *const *needles)
 	memset(nd, 0, sizeof(*nd));
 	for (i = 0; needles != NULL && needles[i] != NULL &&
 	    nd->n < BS_NEEDLES_MAX; i++) {
-		size_t len = strlen(needles[i]);
+		const char *w = needles[i];
+		size_t len;
 
-		if (len == 0)
+		if (w[0] == '\\' && w[1] == 'b') {
+			nd->word |= 1u << nd->n;
+			w += 2;
+		}
+		if ((len = strlen(w)) == 0)
 			continue;
-		nd->s[nd->n] = needles[i];
+		nd->s[nd->n] = w;
 		nd->len[nd->n] = len;
 		if (len == 1)
 			nd->p1[nd->n] = nd->p2[nd->n] = 0;
 		else
-			pick_probes(needles[i], len, &nd->p1[nd->n],
+			pick_probes(w, len, &nd->p1[nd->n],
 			    &nd->p2[nd->n]);
 		if (len > nd->maxlen)
 			nd->maxlen = len;
@@ -233,11 +239,29 @@ bs_needles_init(struct bs_needles *nd, const char *const *needles)
 }
 
 /*
+ * Whether needle k may start at p, base being where the scan began: a
+ * word-start needle ("\\b", scan.h) not right after a word byte.
+ */
+static inline bool
+starts_ok(const struct bs_needles *nd, size_t k, const char *base,
+    const char *p)
+{
+	unsigned char c;
+
+	if (!((nd->word >> k) & 1) || p == base)
+		return true;
+	c = (unsigned char)p[-1];
+	return !(c == '_' || (c >= '0' && c <= '9') ||
+	    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
+}
+
+/*
  * The plain way, for short tails and machines without SSE2: a byte loop
  * for a few dozen bytes (cheaper than memmem's set-up), memmem beyond.
  */
 static size_t
-scan_slow(const struct bs_needles *nd, const char *s, size_t n)
+scan_slow(const struct bs_needles *nd, const char *base, const char *s,
+    size_t n)
 {
 	size_t best = n, i, k;
 
@@ -245,18 +269,34 @@ scan_slow(const struct bs_needles *nd, const char *s, size_t n)
 		for (i = 0; i < n; i++)
 			for (k = 0; k < nd->n; k++)
 				if (s[i] == nd->s[k][0] && n - i >= nd->len[k] &&
-				    memcmp(s + i, nd->s[k], nd->len[k]) == 0)
+				    memcmp(s + i, nd->s[k], nd->len[k]) == 0 &&
+				    starts_ok(nd, k, base, s + i))
 					return i;
 		return n;
 	}
 	for (k = 0; k < nd->n; k++) {
-		/* Only starts before the best so far are of interest. */
-		size_t lim = best < n ? best + nd->len[k] - 1 : n;
-		const char *h = memmem(s, lim < n ? lim : n, nd->s[k],
-		    nd->len[k]);
+		const char *from = s;
 
-		if (h != NULL && (size_t)(h - s) < best)
-			best = (size_t)(h - s);
+		/* Only starts before the best so far are of interest. */
+		for (;;) {
+			size_t lim = best < n ? best + nd->len[k] - 1 : n;
+			const char *h;
+
+			if (lim > n)
+				lim = n;
+			if ((size_t)(from - s) >= lim)
+				break;
+			h = memmem(from, lim - (size_t)(from - s), nd->s[k],
+			    nd->len[k]);
+			if (h == NULL)
+				break;
+			if (starts_ok(nd, k, base, h)) {
+				if ((size_t)(h - s) < best)
+					best = (size_t)(h - s);
+				break;
+			}
+			from = h + 1;
+		}
 	}
 	return best;
 }
@@ -291,7 +331,8 @@ verify(const struct bs_needles *nd, size_t k, const char *s, size_t at,
 
 		if (bit >= best)
 			break;
-		if (same(s + at + bit, nd->s[k], nd->len[k]))
+		if (same(s + at + bit, nd->s[k], nd->len[k]) &&
+		    starts_ok(nd, k, s, s + at + bit))
 			return bit;
 		mask &= mask - 1;
 	}
@@ -309,8 +350,8 @@ verify(const struct bs_needles *nd, size_t k, const char *s, size_t at,
  * (its starts already searched are masked off), and a byte loop takes the
  * few starts where only the shorter needles fit.
  */
-_Static_assert(BS_NEEDLES_MAX <= 8,
-    "INIT, ANY and PROBE are spelled out for 8");
+_Static_assert(BS_NEEDLES_MAX <= 16,
+    "INIT, ANY and PROBE are spelled out for 16");
 
 /* Constant indexes everywhere, or the vectors live on the stack. */
 #define INIT(k, SET1, nn)						\
@@ -347,10 +388,13 @@ _Static_assert(BS_NEEDLES_MAX <= 8,
 	size_t i = 0, lim, tail;					\
 									\
 	if (n < (W) + nd->maxlen - 1)					\
-		return scan_slow(nd, s, n);				\
+		return scan_slow(nd, s, s, n);				\
 	INIT(0, SET1, nn) INIT(1, SET1, nn) INIT(2, SET1, nn)		\
 	INIT(3, SET1, nn) INIT(4, SET1, nn) INIT(5, SET1, nn)		\
-	INIT(6, SET1, nn) INIT(7, SET1, nn)				\
+	INIT(6, SET1, nn) INIT(7, SET1, nn) INIT(8, SET1, nn)		\
+	INIT(9, SET1, nn) INIT(10, SET1, nn) INIT(11, SET1, nn)	\
+	INIT(12, SET1, nn) INIT(13, SET1, nn) INIT(14, SET1, nn)	\
+	INIT(15, SET1, nn)						\
 	lim = n - ((W) + nd->maxlen - 1);	/* the last block start */ \
 	for (;;) {							\
 		unsigned best = (W), keep = ~0u;			\
@@ -370,6 +414,14 @@ _Static_assert(BS_NEEDLES_MAX <= 8,
 		ANY(5, LOAD, CMPEQ, AND, OR, nn)			\
 		ANY(6, LOAD, CMPEQ, AND, OR, nn)			\
 		ANY(7, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(8, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(9, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(10, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(11, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(12, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(13, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(14, LOAD, CMPEQ, AND, OR, nn)			\
+		ANY(15, LOAD, CMPEQ, AND, OR, nn)			\
 		if (((unsigned)MOVEMASK(any) & keep) != 0) {		\
 			PROBE(0, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
 			PROBE(1, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
@@ -379,6 +431,14 @@ _Static_assert(BS_NEEDLES_MAX <= 8,
 			PROBE(5, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
 			PROBE(6, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
 			PROBE(7, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(8, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(9, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(10, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(11, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(12, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(13, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(14, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
+			PROBE(15, LOAD, CMPEQ, AND, MOVEMASK, nn)	\
 			if (best < (W))					\
 				return i + best;			\
 		}							\
@@ -386,7 +446,7 @@ _Static_assert(BS_NEEDLES_MAX <= 8,
 	}								\
 	/* Starts where only needles shorter than the longest fit. */	\
 	tail = lim + (W);						\
-	return tail + scan_slow(nd, s + tail, n - tail)
+	return tail + scan_slow(nd, s, s + tail, n - tail)
 
 __attribute__((target("avx2"), always_inline))
 static inline size_t
@@ -424,14 +484,18 @@ teddy_byte(const char *s, __m256i lo, __m256i hi, __m256i val, __m256i low4,
 	    _mm256_srli_epi16(v, 4), low4)));
 }
 
-/* Whether one of the needles in set ks (bits) starts at p. */
+/*
+ * Whether one of the needles in set ks (bits) starts at p, base being
+ * where the scan began.
+ */
 static inline bool
-any_at(const struct bs_needles *nd, const char *p, unsigned ks)
+any_at(const struct bs_needles *nd, const char *base, const char *p,
+    unsigned ks)
 {
 	while (ks != 0) {
 		unsigned k = (unsigned)__builtin_ctz(ks);
 
-		if (same(p, nd->s[k], nd->len[k]))
+		if (same(p, nd->s[k], nd->len[k]) && starts_ok(nd, k, base, p))
 			return true;
 		ks &= ks - 1;
 	}
@@ -458,8 +522,8 @@ teddy_block(const char *s, const __m256i *lo, const __m256i *hi,
  */
 __attribute__((target("avx2")))
 static unsigned
-teddy_verify(const struct bs_needles *nd, const char *s, __m256i cand,
-    unsigned keep)
+teddy_verify(const struct bs_needles *nd, const char *base, const char *s,
+    __m256i cand, unsigned keep)
 {
 	unsigned char b[32];
 	unsigned mask;
@@ -470,7 +534,7 @@ teddy_verify(const struct bs_needles *nd, const char *s, __m256i cand,
 	while (mask != 0) {
 		unsigned bit = (unsigned)__builtin_ctz(mask), ks = b[bit];
 
-		if (any_at(nd, s + bit, ks))
+		if (any_at(nd, base, s + bit, ks))
 			return bit;
 		mask &= mask - 1;
 	}
@@ -491,7 +555,7 @@ scan_teddy(const struct bs_needles *nd, const char *s, size_t n,
 	size_t i = 0, j, lim, tail;
 
 	if (n < 32 + nd->maxlen - 1)
-		return scan_slow(nd, s, n);
+		return scan_slow(nd, s, s, n);
 	for (j = 0; j < BS_TEDDY_BYTES; j++) {
 		lo[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128(
 		    (const void *)nd->lo[j]));
@@ -512,11 +576,11 @@ scan_teddy(const struct bs_needles *nd, const char *s, size_t n,
 		__m256i ab = _mm256_or_si256(a, b);
 
 		if (!_mm256_testz_si256(ab, ab)) {
-			unsigned at = teddy_verify(nd, s + i, a, ~0u);
+			unsigned at = teddy_verify(nd, s, s + i, a, ~0u);
 
 			if (at < 32)
 				return i + at;
-			at = teddy_verify(nd, s + i + 32, b, ~0u);
+			at = teddy_verify(nd, s, s + i + 32, b, ~0u);
 			if (at < 32)
 				return i + 32 + at;
 		}
@@ -533,7 +597,7 @@ scan_teddy(const struct bs_needles *nd, const char *s, size_t n,
 		}
 		cand = teddy_block(s + i, lo, hi, val, low4, exact);
 		if (!_mm256_testz_si256(cand, cand)) {
-			unsigned at = teddy_verify(nd, s + i, cand, keep);
+			unsigned at = teddy_verify(nd, s, s + i, cand, keep);
 
 			if (at < 32)
 				return i + at;
@@ -542,7 +606,7 @@ scan_teddy(const struct bs_needles *nd, const char *s, size_t n,
 	}
 	/* Starts where only needles shorter than the longest fit. */
 	tail = lim + 32;
-	return tail + scan_slow(nd, s + tail, n - tail);
+	return tail + scan_slow(nd, s, s + tail, n - tail);
 }
 
 /*
@@ -573,7 +637,8 @@ sup_block(const char *s, const __m256i *val, const size_t *off)
  * needle fits at every start.
  */
 static unsigned
-sup_verify(const struct bs_needles *nd, const char *s, unsigned mask)
+sup_verify(const struct bs_needles *nd, const char *base, const char *s,
+    unsigned mask)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t o0 = nd->sup_off[0], o1 = nd->sup_off[1], o2 = nd->sup_off[2];
@@ -585,7 +650,7 @@ sup_verify(const struct bs_needles *nd, const char *s, unsigned mask)
 		    nd->sup_lo[1][u[bit + o1] & 15] &
 		    nd->sup_lo[2][u[bit + o2] & 15];
 
-		if (any_at(nd, s + bit, ks))
+		if (any_at(nd, base, s + bit, ks))
 			return bit;
 		mask &= mask - 1;
 	}
@@ -601,7 +666,7 @@ scan_sup(const struct bs_needles *nd, const char *s, size_t n)
 	size_t off[BS_SUP_BYTES], i = 0, j, lim, tail;
 
 	if (n < 32 + nd->maxlen - 1)
-		return scan_slow(nd, s, n);
+		return scan_slow(nd, s, s, n);
 	for (j = 0; j < BS_SUP_BYTES; j++) {
 		val[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128(
 		    (const void *)nd->sup_val[j]));
@@ -614,12 +679,12 @@ scan_sup(const struct bs_needles *nd, const char *s, size_t n)
 		__m256i ab = _mm256_or_si256(a, b);
 
 		if (!_mm256_testz_si256(ab, ab)) {
-			unsigned at = sup_verify(nd, s + i,
+			unsigned at = sup_verify(nd, s, s + i,
 			    (unsigned)_mm256_movemask_epi8(a));
 
 			if (at < 32)
 				return i + at;
-			at = sup_verify(nd, s + i + 32,
+			at = sup_verify(nd, s, s + i + 32,
 			    (unsigned)_mm256_movemask_epi8(b));
 			if (at < 32)
 				return i + 32 + at;
@@ -634,7 +699,7 @@ scan_sup(const struct bs_needles *nd, const char *s, size_t n)
 			keep = ~0u << (i - lim);
 			i = lim;
 		}
-		at = sup_verify(nd, s + i,
+		at = sup_verify(nd, s, s + i,
 		    (unsigned)_mm256_movemask_epi8(sup_block(s + i, val, off)) &
 		    keep);
 		if (at < 32)
@@ -643,7 +708,7 @@ scan_sup(const struct bs_needles *nd, const char *s, size_t n)
 	}
 	/* Starts where only needles shorter than the longest fit. */
 	tail = lim + 32;
-	return tail + scan_slow(nd, s + tail, n - tail);
+	return tail + scan_slow(nd, s, s + tail, n - tail);
 }
 
 __attribute__((target("avx2")))
@@ -708,7 +773,7 @@ bs_scan_needles(const struct bs_needles *nd, const char *s, size_t n)
 		return scan_avx2(nd, s, n);
 	return scan_sse2(nd, s, n);
 #else
-	return scan_slow(nd, s, n);
+	return scan_slow(nd, s, s, n);
 #endif
 }
 

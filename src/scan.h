@@ -11,6 +11,7 @@
 #define BS_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bslimits.h"
 
@@ -26,11 +27,13 @@ struct bs_needles {
 	size_t len[BS_NEEDLES_MAX];
 	unsigned char p1[BS_NEEDLES_MAX];	/* the two bytes probed first */
 	unsigned char p2[BS_NEEDLES_MAX];
+	unsigned word;	/* bit k: needle k only where a word starts */
 	int avx2;		/* the processor has AVX2 */
 	/*
 	 * The first-stage test of several needles at once (scan.c): bit k
 	 * of lo[j][x] (hi[j][x]) is set when byte j of needle k has x as its
-	 * low (high) nibble.  Used with AVX2 when teddy is set.  Bit j of
+	 * low (high) nibble.  Used with AVX2 when teddy is set (at most 8
+	 * needles).  Bit j of
 	 * exact says that the needles' bytes j below 0x80 differ in their
 	 * low nibbles: then val[j][x] is the one with low nibble x (or
 	 * 0x80 | x for none), and hi[j] is not needed.
@@ -54,10 +57,16 @@ struct bs_needles {
 	int sup;
 	unsigned char sup_off[BS_SUP_BYTES];
 	unsigned char sup_val[BS_SUP_BYTES][16];
-	unsigned char sup_lo[BS_SUP_BYTES][16];
+	uint16_t sup_lo[BS_SUP_BYTES][16];
 };
 
-/* Prepare up to BS_NEEDLES_MAX non-empty needles (NULL-terminated). */
+/*
+ * Prepare up to BS_NEEDLES_MAX non-empty needles (NULL-terminated).  A
+ * needle written with a leading "\\b" (as in PCRE2) matches only where a
+ * word starts: not right after a letter, digit or '_', so that
+ * "\\bwarning: " finds "smtpd[1]: warning: " but not "reject_warning: ".
+ * The byte before the first one scanned counts as no word byte.
+ */
 void bs_needles_init(struct bs_needles *nd, const char *const *needles);
 
 /*

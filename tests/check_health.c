@@ -165,11 +165,29 @@ static const struct {
 	{ PF "smtpd[1]: 4F9D8100AB: client=x[192.0.2.1], sasl_method=PLAIN, "
 	     "sasl_username=fatal: ",
 	    0, -1, NULL, NULL },
-	/* error: and panic: are not looked for (README "Server health"). */
-	{ PF "local[2160]: error: unsupported dictionary type: btree", 0, -1,
-	    NULL, NULL },
+	/* All four severity words. */
+	{ PF "local[2160]: error: unsupported dictionary type: btree", 0,
+	    BS_SEV_ERROR, "local", "unsupported dictionary type: btree" },
 	{ PF "smtpd[1]: panic: myfree: corrupt or unallocated memory block", 0,
-	    -1, NULL, NULL },
+	    BS_SEV_PANIC, "smtpd",
+	    "myfree: corrupt or unallocated memory block" },
+	{ "<22>1 2026-11-28T10:07:00.000000+00:00 mx1 postfix/qmgr 900 - - "
+	  "panic: qmgr_active_done: bad message",
+	    0, BS_SEV_PANIC, "qmgr", "qmgr_active_done: bad message" },
+	/* A reply or a field that says "error: " or "panic: " is no line of
+	 * the server's own. */
+	{ PF "smtp[2151]: 7C3D2E1F0A: to=<carol@example.net>, relay=mx."
+	     "example.net[192.0.2.20]:25, delay=2.1, delays=0.1/0/1/1, "
+	     "dsn=4.2.2, status=deferred (host mx.example.net[192.0.2.20] "
+	     "said: 452 4.2.2 error: mailbox full (in reply to RCPT TO "
+	     "command))",
+	    1, -1, NULL, NULL },
+	{ PF "smtpd[1]: 4F9D8100AB: client=x[192.0.2.1], sasl_method=PLAIN, "
+	     "sasl_username=panic: ",
+	    0, -1, NULL, NULL },
+	{ PF "smtpd[1]: NOQUEUE: reject_error: RCPT from a[192.0.2.50]: 554 "
+	     "5.7.1 no",
+	    0, -1, NULL, NULL },
 };
 
 /* Each row as the splitter hands it, with either list of needles. */

@@ -27,7 +27,25 @@ next_rand(void)
 	return bs_test_rand(&rng);
 }
 
-/* The answer by definition: the lowest start where some needle fits. */
+/* A needle without its "\\b" (word start) mark, and whether it had one. */
+static const char *
+bare(const char *w, int *word)
+{
+	*word = w[0] == '\\' && w[1] == 'b';
+	return *word ? w + 2 : w;
+}
+
+static int
+word_byte(char c)
+{
+	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * The answer by definition: the lowest start where some needle fits, a
+ * word-start needle not right after a word byte (s[0] has none before).
+ */
 static size_t
 naive(const char *const *needles, const size_t *lens, const char *s,
     size_t n)
@@ -35,10 +53,15 @@ naive(const char *const *needles, const size_t *lens, const char *s,
 	size_t i, k;
 
 	for (i = 0; i < n; i++)
-		for (k = 0; needles[k] != NULL; k++)
-			if (s[i] == needles[k][0] && n - i >= lens[k] &&
-			    memcmp(s + i, needles[k], lens[k]) == 0)
+		for (k = 0; needles[k] != NULL; k++) {
+			int word;
+			const char *w = bare(needles[k], &word);
+
+			if (s[i] == w[0] && n - i >= lens[k] &&
+			    memcmp(s + i, w, lens[k]) == 0 &&
+			    !(word && i > 0 && word_byte(s[i - 1])))
 				return i;
+		}
 	return n;
 }
 
@@ -49,18 +72,22 @@ naive(const char *const *needles, const size_t *lens, const char *s,
 static void
 differential(const char *const *needles, int avx2, int sup)
 {
-	static const char extra[] = " \n:=\0\xff";
-	char alphabet[256], buf[400];
+	static const char extra[] = " \n:=_\0\xff";
+	char alphabet[512], buf[400];
 	size_t na = 0, k, i, round;
 	struct bs_needles nd;
 	long checked = 0;
 	size_t lens[16];
+	int word;
 
 	for (k = 0; needles[k] != NULL; k++)
-		lens[k] = strlen(needles[k]);
-	for (k = 0; needles[k] != NULL; k++)
-		for (i = 0; needles[k][i] != '\0' && na < sizeof(alphabet); i++)
-			alphabet[na++] = needles[k][i];
+		lens[k] = strlen(bare(needles[k], &word));
+	for (k = 0; needles[k] != NULL; k++) {
+		const char *w = bare(needles[k], &word);
+
+		for (i = 0; w[i] != '\0' && na < sizeof(alphabet) - 16; i++)
+			alphabet[na++] = w[i];
+	}
 	for (i = 0; i < sizeof(extra) - 1; i++)
 		alphabet[na++] = extra[i];
 	bs_needles_init(&nd, needles);
@@ -83,7 +110,7 @@ differential(const char *const *needles, int avx2, int sup)
 			buf[i] = alphabet[next_rand() % na];
 		/* Most rounds get a planted needle somewhere. */
 		if (round % 4 != 0 && n > 0) {
-			const char *w = needles[next_rand() % k];
+			const char *w = bare(needles[next_rand() % k], &word);
 			size_t wl = strlen(w), at = next_rand() % n;
 
 			if (at + wl <= n)
@@ -136,12 +163,29 @@ static const char *const pfjoined[] = { "status=", "reject:", "nrcpt=",
 	": removed", "/bounce", NULL };
 static const char *const pfhealth[] = { "tatus=", "eject:", "/bounce",
 	"warning: ", "fatal: ", "panic: ", "error: ", NULL };
+/*
+ * The Postfix reader's lists as they are: the severity words only where a
+ * word starts ("reject_warning: " is not "warning: "), and the mixed
+ * reader's ten (more than Teddy's eight, and "> " too short for it).
+ */
+static const char *const pfword[] = { "tatus=", "eject:", "/bounce",
+	"\\bwarning: ", "\\bfatal: ", "\\berror: ", "\\bpanic: ", NULL };
+static const char *const pfjoinword[] = { "status=", "reject:", "nrcpt=",
+	": removed", "/bounce", "\\bwarning: ", "\\bfatal: ", "\\berror: ",
+	"\\bpanic: ", NULL };
+static const char *const mixed10[] = { "tatus=", "eject", "/bounce", "> ",
+	"== ", "** ", "arning: ", "\\bfatal: ", "\\berror: ", "\\bpanic: ",
+	NULL };
+/* BS_NEEDLES_MAX of them, each vector of the two-probe test in use. */
+static const char *const sixteen[] = { "aa", "\\bab", "ac", "\\bad", "ae",
+	"af", "ag", "ah", "ba", "bb", "bc", "bd", "be", "bf", "bg", "\\b_h",
+	NULL };
 /* Bytes 0 and 1 told apart by their low nibbles, byte 2 not. */
 static const char *const teddymix[] = { "ab\x80", "cdx", "eb\x81", NULL };
 
 static const char *const *const sets[] = {
 	postfix, exim, exchange, odd, teddy8, teddy3, teddymix, pfneedles,
-	pfjoined, pfhealth
+	pfjoined, pfhealth, pfword, pfjoinword, mixed10, sixteen
 };
 #define NSETS	(int)(sizeof(sets) / sizeof(sets[0]))
 
@@ -180,6 +224,11 @@ START_TEST(test_superset_chosen)
 	ck_assert_int_eq(nd.sup, 1);
 	bs_needles_init(&nd, pfhealth);
 	ck_assert_int_eq(nd.sup, 1);
+	bs_needles_init(&nd, pfword);
+	ck_assert_int_eq(nd.sup, 1);
+	bs_needles_init(&nd, pfjoinword);
+	ck_assert_int_eq(nd.sup, 1);
+	ck_assert_uint_eq(nd.sup_lo[0]['p' & 15], 1u << 8);	/* panic */
 	bs_needles_init(&nd, teddy3);
 	ck_assert_int_eq(nd.sup, 1);
 	ck_assert_uint_eq(nd.sup_off[0], 0);
@@ -227,6 +276,44 @@ START_TEST(test_teddy_chosen)
 	ck_assert_int_eq(nd.teddy, 0);
 	bs_needles_init(&nd, odd);
 	ck_assert_int_eq(nd.teddy, 0);
+	/* One bit a needle in a byte: not for more than eight. */
+	bs_needles_init(&nd, pfjoinword);
+	ck_assert_uint_eq(nd.n, 9);
+	ck_assert_int_eq(nd.teddy, 0);
+}
+END_TEST
+
+/*
+ * A word-start needle: not after a letter, a digit or '_'; after a blank,
+ * '=', ']' or at the start of what is scanned.  The mark itself is no
+ * part of the needle.
+ */
+START_TEST(test_word_start)
+{
+	static const char *const line =
+	    "Nov 28 mx1 postfix/smtpd[9]: NOQUEUE: reject_warning: RCPT from "
+	    "x[192.0.2.1]: 450 4.7.1 warning: said the remote end";
+	struct bs_needles nd;
+	const char *p;
+
+	bs_needles_init(&nd, pfword);
+	ck_assert_uint_eq(nd.n, 7);
+	ck_assert_uint_eq(nd.word, 0x78);
+	ck_assert_uint_eq(nd.len[3], 9);
+	ck_assert_str_eq(nd.s[3], "warning: ");
+	p = strstr(line, "4.7.1 warning:") + 6;
+	ck_assert_uint_eq(bs_scan_needles(&nd, line, strlen(line)),
+	    (size_t)(p - line));
+	ck_assert_uint_eq(bs_scan_needles(&nd, "xwarning: ", 10), 10);
+	ck_assert_uint_eq(bs_scan_needles(&nd, "5warning: ", 10), 10);
+	ck_assert_uint_eq(bs_scan_needles(&nd, "]warning: ", 10), 1);
+	ck_assert_uint_eq(bs_scan_needles(&nd, "=panic: ", 8), 1);
+	ck_assert_uint_eq(bs_scan_needles(&nd, "error: ", 7), 0);
+	/* A needle without the mark is found inside a word, as before. */
+	bs_needles_init(&nd, pfhealth);
+	ck_assert_uint_eq(nd.word, 0);
+	ck_assert_uint_eq(bs_scan_needles(&nd, line, strlen(line)),
+	    (size_t)(strstr(line, "warning: ") - line));
 }
 END_TEST
 
@@ -300,6 +387,7 @@ scan_suite(void)
 	tcase_add_test(tc, test_needles_edges);
 	tcase_add_test(tc, test_teddy_chosen);
 	tcase_add_test(tc, test_superset_chosen);
+	tcase_add_test(tc, test_word_start);
 	tcase_add_test(tc, test_count);
 	suite_add_tcase(s, tc);
 	return s;
