@@ -294,7 +294,8 @@ mixed_probe(const char *s, size_t n)
 
 /* Postfix's needles, then Exim's, merged (fmt_postfix.c, fmt_exim.c). */
 static const char *const mixed_needles[] = { "tatus=", "eject", "/bounce", "> ",
-	"== ", "** ", "arning: ", "\\bfatal: ", "\\berror: ", "\\bpanic: ", NULL };
+	"== ", "** ",
+	"arning: ", "\\bfatal: ", "\\berror: ", "\\bpanic: ", NULL };
 
 /* Joining: none, every line (see the top of this file). */
 static const char *const mixed_joined_needles[] = { NULL };
