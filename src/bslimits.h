@@ -154,9 +154,10 @@
  * repeat then costs a hash and a compare instead of a normalisation.
  * Longer texts are normalised every time.  At most about 4.5 MiB when
  * every entry holds a long text; a real log's warnings have about 100
- * bytes (1.6 MiB).  On the bench's Postfix log (9,000 distinct texts
- * among 35,000 warnings) 8192 entries normalise 11,000 of them, 1024
- * entries 20,000.
+ * bytes (1.6 MiB).  One cache per thread that reads (not per piece of a
+ * split file).  On the bench's Postfix log (9,000 distinct texts among
+ * 35,000 warnings) 8192 entries normalise 11,000 of them, 1024 entries
+ * 20,000.
  */
 #define BS_HEALTH_CACHE		8192
 #define BS_HEALTH_RAW_MAX	256

@@ -12,8 +12,14 @@
  * text is remembered in a small two-way cache of BS_HEALTH_CACHE
  * entries; a line whose raw text, severity and program are in it is
  * counted without being normalised again.  A cache entry is compared
- * whole, never trusted by its hash alone.
+ * whole, never trusted by its hash alone.  What it remembers (raw text to
+ * key) holds for every summary, so there is one cache per thread, kept
+ * from one piece of a split file to the next (jobs.c: a worker reads many
+ * pieces, each with its own summary) and freed when the thread ends;
+ * the slot it also remembers is checked against the summary at hand.
  */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +42,6 @@ struct cached {
 };
 
 struct bs_health {
-	struct cached *cache; /* BS_HEALTH_CACHE, from the first text */
 	size_t cap;
 	struct bs_topk *t;
 	uint64_t severity[BS_SEV_COUNT];
@@ -79,12 +84,52 @@ bs_health_free(struct bs_health *h)
 	if (h == NULL)
 		return;
 	bs_topk_free(h->t);
-	if (h->cache != NULL)
-		for (size_t i = 0; i < BS_HEALTH_CACHE; i++)
-			free(h->cache[i].buf);
-	free(h->cache);
 	free(h->groups);
 	free(h);
+}
+
+/* This thread's cache (see the top of the file), made for its first text. */
+static _Thread_local struct cached *thread_cache;
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static bool cache_keyed;
+
+static void
+cache_free(void *p)
+{
+	struct cached *c = p;
+
+	for (size_t i = 0; i < BS_HEALTH_CACHE; i++)
+		free(c[i].buf);
+	free(c);
+}
+
+static void
+cache_key_make(void)
+{
+	cache_keyed = pthread_key_create(&cache_key, cache_free) == 0;
+}
+
+/*
+ * The cache, or NULL out of memory.  The key's destructor frees it when
+ * the thread ends; the main thread's goes with the process.
+ */
+static struct cached *
+get_cache(void)
+{
+	struct cached *c = thread_cache;
+
+	if (c != NULL)
+		return c;
+	pthread_once(&cache_once, cache_key_make);
+	if (!cache_keyed || (c = calloc(BS_HEALTH_CACHE, sizeof(*c))) == NULL)
+		return NULL;
+	if (pthread_setspecific(cache_key, c) != 0) {
+		free(c);
+		return NULL;
+	}
+	thread_cache = c;
+	return c;
 }
 
 /*
@@ -157,7 +202,7 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	char raw[2 + BS_HEALTH_PROGRAM_MAX + BS_HEALTH_RAW_MAX];
 	size_t pl = ev->program.len, n, tl;
 	enum bs_severity sev = ev->severity;
-	struct cached *c;
+	struct cached *cache, *c;
 	uint64_t hash;
 	int w;
 
@@ -176,13 +221,8 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	/* A text is normalised from at most four times what is kept. */
 	if (tl > 4 * BS_HEALTH_TEXT_MAX)
 		tl = 4 * BS_HEALTH_TEXT_MAX;
-	/*
-	 * The cache is made for the first text: most pieces of a split file
-	 * hold no warning, and a piece's memory is budgeted (jobs.c).
-	 */
-	if (h->cache == NULL)
-		h->cache = calloc(BS_HEALTH_CACHE, sizeof(*h->cache));
-	if (tl > BS_HEALTH_RAW_MAX || h->cache == NULL) {
+	cache = get_cache();
+	if (tl > BS_HEALTH_RAW_MAX || cache == NULL) {
 		/* Too long to remember (or no memory): normalised each time. */
 		n = bs_normalize_hosts(ev->reply, tl, key + 2 + pl,
 		    BS_HEALTH_TEXT_MAX);
@@ -194,7 +234,7 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 		memcpy(raw + 2 + pl, ev->reply, tl);
 	hash = bs_hash_bytes(raw, 2 + pl + tl);
 	/* Two ways a set; the one used last is the first of its set. */
-	c = &h->cache[(hash & (BS_HEALTH_CACHE / 2 - 1)) * 2];
+	c = &cache[(hash & (BS_HEALTH_CACHE / 2 - 1)) * 2];
 	for (w = 0; w < 2; w++)
 		if (c[w].rawlen == 2 + pl + tl && c[w].hash == hash &&
 		    memcmp(c[w].buf, raw, c[w].rawlen) == 0) {

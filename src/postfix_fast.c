@@ -396,11 +396,21 @@ rfc5424_tail(const char *s, size_t n, size_t j)
 static size_t
 program_at(const char *s, size_t n, size_t i, bool *named)
 {
-	size_t j = span(s, n, i, NAME), k;
+	size_t j, k;
 
-	*named = says_postfix(s + i, j - i);
-	if (!*named)
-		return 0;
+	/*
+	 * Hot: "postfix/" opens nearly every program word; its name part is
+	 * known to hold "postfix" without a search.
+	 */
+	if (n - i > 8 && memcmp(s + i, "postfix/", 8) == 0) {
+		*named = true;
+		j = i + 7;
+	} else {
+		j = span(s, n, i, NAME);
+		*named = says_postfix(s + i, j - i);
+		if (!*named)
+			return 0;
+	}
 	while (j + 1 < n && s[j] == '/' && is(s[j + 1], NAME))
 		j = span(s, n, j + 2, NAME);
 	if (j < n && s[j] == '[') {
