@@ -932,7 +932,8 @@ past_health(const struct postfix *pf, const char *s, size_t n, size_t at)
  * reply, is not one).  A note for the aggregate (health.h), no event.
  */
 static bool
-parse_health(const char *s, const char *m, size_t mlen, struct bs_event *ev)
+parse_health(const char *s, const char *m, size_t mlen, size_t prog,
+    struct bs_event *ev)
 {
 	size_t wl;
 	int sev = bs_health_severity_at(m, mlen, &wl);
@@ -944,32 +945,34 @@ parse_health(const char *s, const char *m, size_t mlen, struct bs_event *ev)
 	ev->severity = (enum bs_severity)sev;
 	ev->reply = m + wl;
 	ev->reply_len = mlen - wl;
-	ev->program = bs_health_postfix_program(s, (size_t)(m - s));
+	ev->program = prog != SIZE_MAX ?
+	    bs_health_program_at(s, prog, (size_t)(m - s)) :
+	    bs_health_postfix_program(s, (size_t)(m - s));
 	return true;
 }
 
 /*
  * Where the message of line s[0..n) starts (the syslog pattern), with the
  * timestamp into ev.  A line the pattern does not fit is all message.
- * *named: the prefix was read in C and names a Postfix program (then no
- * other program wrote the line, foreign.h).
+ * *prog: where the word of the Postfix program that the prefix names
+ * starts, when the prefix was read in C (then no other program wrote the
+ * line, foreign.h); SIZE_MAX otherwise.
  */
 static bs_status
 find_message(struct postfix *pf, const char *s, size_t n, const char **m,
-    size_t *mlen, struct bs_event *ev, bool *named)
+    size_t *mlen, struct bs_event *ev, size_t *prog)
 {
 	const char *stamp;
 	size_t at, stampat, stampl;
 	int rc;
 
-	*named = false;
+	*prog = SIZE_MAX;
 	if (pf->c_syslog && bs_postfix_syslog_cached(&pf->sc, s, n, &at,
-	    &stampat, &stampl)) {
+	    &stampat, &stampl, prog)) {
 		*m = s + at;
 		*mlen = n - at;
 		ev->stamp = s + stampat;
 		ev->stamp_len = stampl;
-		*named = true;
 		return BS_OK;
 	}
 	rc = bs_match(pf->p, pf->syslog, s, n, 0, pf->md);
@@ -1006,8 +1009,8 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 {
 	struct postfix *pf = state;
 	const char *s = line->ptr, *m;
-	size_t n = line->len, mlen, at;
-	bool is_status, named;
+	size_t n = line->len, mlen, at, prog;
+	bool is_status;
 	struct bs_event ev;
 	bs_status st;
 
@@ -1025,9 +1028,9 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		if (at == 0 || s[at - 1] == ' ') {
 			bs_event_init(&ev);
 			if ((st = find_message(pf, s, n, &m, &mlen, &ev,
-			    &named)) != BS_OK)
+			    &prog)) != BS_OK)
 				return st;
-			if (s + at == m && parse_health(s, m, mlen, &ev)) {
+			if (s + at == m && parse_health(s, m, mlen, prog, &ev)) {
 				emit(ctx, &ev);
 				return BS_OK;
 			}
@@ -1036,7 +1039,7 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 			return BS_OK;
 	}
 	bs_event_init(&ev);
-	if ((st = find_message(pf, s, n, &m, &mlen, &ev, &named)) != BS_OK)
+	if ((st = find_message(pf, s, n, &m, &mlen, &ev, &prog)) != BS_OK)
 		return st;
 	if (s[at] == '/') {
 		/* bounce's "QID: sender ... notification: NEWID", a note. */
@@ -1064,7 +1067,7 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	}
 	if (health_needle(s, at)) {
 		/* Found past "/bounce" in the program's name. */
-		if (s + at == m && parse_health(s, m, mlen, &ev)) {
+		if (s + at == m && parse_health(s, m, mlen, prog, &ev)) {
 			emit(ctx, &ev);
 			return BS_OK;
 		}
@@ -1088,7 +1091,7 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		return st;
 	if (ev.kind != BS_KIND_COUNT)
 		emit(ctx, &ev);
-	else if (is_status && !named)
+	else if (is_status && prog == SIZE_MAX)
 		bs_foreign_status(s, n, emit, ctx);
 	return BS_OK;
 }

@@ -523,6 +523,28 @@ name_byte(char c)
 }
 
 struct bs_text
+bs_health_program_at(const char *line, size_t word, size_t msg)
+{
+	struct bs_text t;
+	size_t e, i = word;
+
+	/* The reader took the word for a name: it ends at "[", ":" or " ". */
+	for (e = word; e < msg; e++) {
+		char c = line[e];
+
+		if (c == '[' || c == ':' || c == ' ' || c == '\t')
+			break;
+		if (c == '/')
+			i = e + 1;
+	}
+	t.ptr = line + i;
+	t.len = e - i;
+	if (t.len > BS_HEALTH_PROGRAM_MAX)
+		t.len = BS_HEALTH_PROGRAM_MAX;
+	return t;
+}
+
+struct bs_text
 bs_health_postfix_program(const char *line, size_t msg)
 {
 	struct bs_text t = { NULL, 0 };

@@ -102,4 +102,10 @@ int bs_health_severity_at(const char *s, size_t n, size_t *len);
  */
 struct bs_text bs_health_postfix_program(const char *line, size_t msg);
 
+/*
+ * The same where the syslog reader found the program's word at
+ * line[word] (bs_postfix_syslog_cached): the last part of that name.
+ */
+struct bs_text bs_health_program_at(const char *line, size_t word, size_t msg);
+
 #endif

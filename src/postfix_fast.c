@@ -507,7 +507,7 @@ bs_postfix_syslog(const char *s, size_t n, size_t *msg, size_t *stamp,
  */
 bool
 bs_postfix_syslog_cached(struct bs_syslog_cache *c, const char *s, size_t n,
-    size_t *msg, size_t *stamp, size_t *stamp_len)
+    size_t *msg, size_t *stamp, size_t *stamp_len, size_t *prog)
 {
 	size_t h = c->head, word_at, word_no;
 	bool head = false;
@@ -518,11 +518,13 @@ bs_postfix_syslog_cached(struct bs_syslog_cache *c, const char *s, size_t n,
 			return false;
 		*stamp = c->stamp;
 		*stamp_len = c->stamp_len;
+		*prog = word_at;
 		return true;
 	}
 	if (!syslog_at(s, n, msg, stamp, stamp_len, &word_at, &word_no,
 	    &head))
 		return false;
+	*prog = word_at;
 	if (head && word_at <= sizeof(c->prefix)) {
 		memcpy(c->prefix, s, word_at);
 		c->head = word_at;

@@ -59,10 +59,11 @@ struct bs_syslog_cache {
  * opens with the bytes kept from an earlier one is read from its program
  * on.  Only bytes whose reading looked at nothing after them are kept
  * (a host between stamp and program, no word before the program naming
- * postfix); see postfix_fast.c.
+ * postfix); see postfix_fast.c.  Also the offset of the program's word
+ * (the one that names postfix, "postfix/smtpd[1]:").
  */
 bool bs_postfix_syslog_cached(struct bs_syslog_cache *c, const char *s,
-    size_t n, size_t *msg, size_t *stamp, size_t *stamp_len);
+    size_t n, size_t *msg, size_t *stamp, size_t *stamp_len, size_t *prog);
 
 /*
  * The delivery pattern on the message m[0..n): true with the length of

@@ -28,6 +28,11 @@ struct bs_needles {
 	unsigned char p1[BS_NEEDLES_MAX];	/* the two bytes probed first */
 	unsigned char p2[BS_NEEDLES_MAX];
 	unsigned word;	/* bit k: needle k only where a word starts */
+	/*
+	 * A needle's first and last 8 bytes (4 when it is shorter than 8),
+	 * which overlap: two loads compare it whole (scan.c, needle_at).
+	 */
+	uint64_t head[BS_NEEDLES_MAX], tail[BS_NEEDLES_MAX];
 	int avx2;		/* the processor has AVX2 */
 	/*
 	 * The first-stage test of several needles at once (scan.c): bit k

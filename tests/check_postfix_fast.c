@@ -620,7 +620,7 @@ START_TEST(test_syslog_cached)
 		const char *src = syslog_cases[(size_t)(round / 4) % nl].line;
 		char buf[128];
 		size_t n = strlen(src), m1 = 0, s1 = 0, l1 = 0, m2 = 0, s2 = 0;
-		size_t l2 = 0;
+		size_t l2 = 0, p1 = 0;
 		bool a1, a2;
 
 		memcpy(buf, src, n);
@@ -629,10 +629,11 @@ START_TEST(test_syslog_cached)
 		if (c.head != 0 && c.head < n &&
 		    memcmp(buf, c.prefix, c.head) == 0)
 			kept++;
-		a1 = bs_postfix_syslog_cached(&c, buf, n, &m1, &s1, &l1);
+		a1 = bs_postfix_syslog_cached(&c, buf, n, &m1, &s1, &l1, &p1);
 		a2 = bs_postfix_syslog(buf, n, &m2, &s2, &l2);
 		QUIET_CHECK(a1 == a2 && (!a1 || (m1 == m2 && s1 == s2 &&
-		    l1 == l2)), "cached '%.*s': %d %zu %zu+%zu, fresh %d "
+		    l1 == l2 && p1 < m1 && memmem(buf + p1, m1 - p1, "postfix",
+		    7) != NULL)), "cached '%.*s': %d %zu %zu+%zu, fresh %d "
 		    "%zu %zu+%zu", (int)n, buf, a1, m1, s1, l1, a2, m2, s2, l2);
 		answered += a1;
 	}
