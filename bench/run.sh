@@ -26,6 +26,11 @@
 #   BENCH_STRICT=1         exit 3 when a target is missed
 #   BOUNCESTAT=...         the binary (default: first argument, then
 #                          build/bouncestat)
+#   BENCH_BASELINE=f738093  a commit built and timed beside it (the
+#                          default text report on the three plain logs):
+#                          issue 15's "within 15% of its speed before",
+#                          f738093 being the last commit before that
+#                          issue's work; "" skips it
 #
 # Exit status: 0 counts right (targets may still say FAIL), 1 bouncestat
 # gave wrong counts or failed, 2 setup error, 3 (BENCH_STRICT=1) a target
@@ -124,6 +129,25 @@ if [ ! -f "$EXIMSTATS" ]; then
 	fi
 fi
 [ -f "$EXIMSTATS" ] || EXIMSTATS=
+
+# The baseline: its commit's tree (git archive) built once, kept in
+# $OUT/baseline-REV, with the same compiler and flags.
+BASELINE=${BENCH_BASELINE-f738093}
+BASE_BS=
+if [ -n "$BASELINE" ]; then
+	rev=$(git -C "$ROOT" rev-parse --short "$BASELINE^{commit}" 2>/dev/null) ||
+	    die "BENCH_BASELINE: no commit '$BASELINE' in $ROOT"
+	BASE_BS=$OUT/baseline-$rev/build/bouncestat
+	if [ ! -x "$BASE_BS" ]; then
+		rm -rf "$OUT/baseline-$rev" && mkdir -p "$OUT/baseline-$rev" &&
+		    git -C "$ROOT" archive "$rev" |
+		    tar -x -C "$OUT/baseline-$rev" &&
+		    make -C "$OUT/baseline-$rev" -j"$(nproc)" build/bouncestat \
+		    > "$OUT/baseline.log" 2>&1 ||
+		    die "cannot build the baseline $rev (see $OUT/baseline.log)"
+	fi
+	echo "baseline: $rev ($BASE_BS)"
+fi
 
 ZLIB=$(pkg-config --cflags --libs zlib 2> /dev/null || echo -lz)
 $CC -std=c11 -O2 -o "$OUT/gen" "$ROOT/bench/gen.c" ||
@@ -287,6 +311,17 @@ round_plain() {
 		    "$OUT/events.out" "$BS" --type postfix --format events "$file"
 		[ "$run" = 1 ] && wc -l < "$OUT/events.out" | tr -d ' ' \
 		    > "$OUT/$input.events.lines"
+	fi
+	# The default report of this build and of the baseline, side by
+	# side in the same round, on each plain log of BENCH_MB.
+	if [ $fast = 1 ] && [ -n "$BASE_BS" ] && case $input in
+	    "$PF-$MB" | "exim-$MB" | "exchange-$MB") true ;; *) false ;; esac
+	then
+		[ "$input" = "$PF-$MB" ] ||
+		    timeit "bouncestat text" "$input" "$bytes" "$OUT/bs.out" \
+		    "$BS" --type "$type" "$file"
+		timeit "baseline text" "$input" "$bytes" "$OUT/base.out" \
+		    "$BASE_BS" --type "$type" "$file"
 	fi
 	case $type in
 	postfix)
@@ -701,6 +736,15 @@ RES=$OUT/results.txt
 				target("peak RSS <= 32 MiB, default report" (j ? js : " (default -j)") ", " fn " recipients in flight",
 				    (k in med) ? 32 - rss[k] / 1024 : "", 0, "MiB to spare", rss[k] / 1024)
 			}
+		}
+		# Issue 15: the default report within 15% of the baseline time.
+		for (j = 1; j <= 3; j++) {
+			bi = j == 1 ? pf : (j == 2 ? "exim-" mb : "exchange-" mb)
+			k = "baseline text" SUBSEP bi
+			kt = "bouncestat text" SUBSEP bi
+			if (k in med)
+				target("default text report <= 1.15x baseline time, " bi,
+				    (kt in med) ? med[kt] / med[k] : "", -1.15, "x")
 		}
 		k = "eximstats" SUBSEP "exim-" mb
 		target("Exim >= 100x eximstats throughput", (k in med) ? med[k] / ref["exim-" mb] : "", 100, "x")
