@@ -9,7 +9,7 @@
  *
  * Hot: a busy server writes the same warning many times (a TLS library
  * problem thousands of times over, word for word), so the key of each raw
- * text is remembered in a small two-way cache of BS_HEALTH_CACHE
+ * text is remembered in a small four-way cache of BS_HEALTH_CACHE
  * entries; a line whose raw text, severity and program are in it is
  * counted without being normalised again.  A cache entry is compared
  * whole, never trusted by its hash alone.  What it remembers (raw text to
@@ -87,6 +87,14 @@ bs_health_free(struct bs_health *h)
 	free(h->groups);
 	free(h);
 }
+
+/*
+ * Entries a set of the cache: with 2, the bench's Postfix log (9,000
+ * distinct texts in 8192 entries) normalised 11,965 texts, with 4
+ * 10,958.
+ */
+enum { WAYS = 4 };
+_Static_assert(BS_HEALTH_CACHE % WAYS == 0, "whole sets");
 
 /* This thread's cache (see the top of the file), made for its first text. */
 static _Thread_local struct cached *thread_cache;
@@ -233,16 +241,16 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	if (tl > 0)
 		memcpy(raw + 2 + pl, ev->reply, tl);
 	hash = bs_hash_bytes(raw, 2 + pl + tl);
-	/* Two ways a set; the one used last is the first of its set. */
-	c = &cache[(hash & (BS_HEALTH_CACHE / 2 - 1)) * 2];
-	for (w = 0; w < 2; w++)
+	/* WAYS entries a set; the one used last is the first of its set. */
+	c = &cache[(hash & (BS_HEALTH_CACHE / WAYS - 1)) * WAYS];
+	for (w = 0; w < WAYS; w++)
 		if (c[w].rawlen == 2 + pl + tl && c[w].hash == hash &&
 		    memcmp(c[w].buf, raw, c[w].rawlen) == 0) {
-			if (w == 1) {
-				struct cached x = c[0];
+			if (w > 0) {
+				struct cached x = c[w];
 
-				c[0] = c[1];
-				c[1] = x;
+				memmove(c + 1, c, (size_t)w * sizeof(*c));
+				c[0] = x;
 			}
 			count_cached(h, c);
 			return BS_OK;
@@ -250,11 +258,11 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	n = tl > 0 ? bs_normalize_hosts(ev->reply, tl, key + 2 + pl,
 			 BS_HEALTH_TEXT_MAX) :
 		     0;
-	/* The new text goes first; the one used longer ago goes. */
+	/* The new text goes first; the one used longest ago goes. */
 	{
-		struct cached x = c[1];
+		struct cached x = c[WAYS - 1];
 
-		c[1] = c[0];
+		memmove(c + 1, c, (WAYS - 1) * sizeof(*c));
 		c[0] = x;
 	}
 	remember(c, hash, raw, 2 + pl + tl, key, 2 + pl + n);
