@@ -278,7 +278,7 @@ bs_agg_folded(const struct bs_agg *a)
 static bool ids_crowded(size_t n, size_t cap);
 
 size_t
-bs_agg_held(const struct bs_agg *a)
+bs_agg_held(const struct bs_agg *a, size_t ahead)
 {
 	/*
 	 * The set as it is, or thrice that when the events noted next (the
@@ -287,9 +287,11 @@ bs_agg_held(const struct bs_agg *a)
 	 * past its share, not after.
 	 */
 	size_t ids = a->ids_cap * sizeof(*a->ids) *
-	    (ids_crowded(a->ids_n + 2 * (a->npend + 1), a->ids_cap) ? 3 : 1);
+	    (ids_crowded(a->ids_n + 2 * (a->npend + ahead), a->ids_cap) ? 3 :
+	    1);
 	size_t n = ids + a->caprows * sizeof(*a->rows) +
-	    bs_outcome_held(a->outcome) + bs_notify_held(a->notify), i;
+	    bs_outcome_held(a->outcome, ahead) +
+	    bs_notify_held(a->notify, ahead), i;
 
 	for (i = 0; i < a->nby; i++)
 		n += bs_breakdown_held(a->by[i]);

@@ -151,12 +151,13 @@ uint64_t bs_agg_folded(const struct bs_agg *a);
  * Bytes of a's tables that grow with what it reads: the message-id set,
  * the rows, the recipients in flight, the notifications followed and the
  * breakdowns (not the estimates' sketches, which only a budgeted
- * aggregate makes).  A set or table that the next events make double
- * counts thrice, as it will while it does, so that a piece that keeps
- * within a share stops before such a growth.  Cheap: jobs.c asks after
- * every line of a piece.
+ * aggregate makes).  A set or table that the next ahead events (or
+ * notes) make double counts thrice, as it will while it does, so that a
+ * piece that keeps within a share stops before such a growth.  About 100
+ * instructions: run.c asks every BS_HELD_EVERY events or lines of a
+ * piece, with that many ahead.
  */
-size_t bs_agg_held(const struct bs_agg *a);
+size_t bs_agg_held(const struct bs_agg *a, size_t ahead);
 void bs_agg_free(struct bs_agg *a);
 
 /* Count one event (hot: runs for every event line). */

@@ -226,6 +226,7 @@ start_job(struct pool *p, struct job *j)
 		j->agg = j->piece ? bs_agg_new_piece(p->proto) :
 		    bs_agg_new_like(p->proto);
 		j->pc.share = p->share;
+		j->pc.every = p->split.every;
 	}
 	if (j->agg == NULL)
 		j->status = BS_ERR_NOMEM;

@@ -47,7 +47,8 @@ struct bs_jobs_split {
 	unsigned long long size;  /* 0: no forced pieces */
 	unsigned long long first; /* 0: size */
 	size_t share;		  /* bytes a piece may hold; 0: jobs.c's */
-	size_t jobs;		  /* out: jobs read, pieces' rests too */
+	unsigned every; /* lines between its checks; 0: BS_HELD_EVERY */
+	size_t jobs;	/* out: jobs read, pieces' rests too */
 };
 
 /*

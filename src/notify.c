@@ -25,11 +25,11 @@ struct bs_notify {
 };
 
 size_t
-bs_notify_held(const struct bs_notify *n)
+bs_notify_held(const struct bs_notify *n, size_t ahead)
 {
-	/* Thrice the table when the next one makes it double. */
+	/* Thrice the table when the next ones make it double. */
 	return n->cap * sizeof(*n->slots) *
-	    ((n->n + 2) * 4 > n->cap * 3 ? 3 : 1);
+	    ((n->n + ahead) * 4 > n->cap * 3 ? 3 : 1);
 }
 
 struct bs_notify *

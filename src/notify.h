@@ -65,10 +65,10 @@ bs_status bs_notify_event(struct bs_notify *n, const struct bs_event *ev,
 bs_status bs_notify_merge(struct bs_notify *dst, const struct bs_notify *src);
 
 /*
- * Bytes of n's table of notifications followed (thrice when it is about
- * to double, as it will while it does).
+ * Bytes of n's table of notifications followed (thrice when the next ahead
+ * make it double, as it will while it does).
  */
-size_t bs_notify_held(const struct bs_notify *n);
+size_t bs_notify_held(const struct bs_notify *n, size_t ahead);
 
 /* Forget what was counted (follow intervals); ids are kept. */
 void bs_notify_reset(struct bs_notify *n);

@@ -1239,10 +1239,10 @@ bs_outcome_finish(struct bs_outcome *o)
 }
 
 size_t
-bs_outcome_held(const struct bs_outcome *o)
+bs_outcome_held(const struct bs_outcome *o, size_t ahead)
 {
-	/* Thrice the table when the next two records make it double. */
-	size_t times = (o->n + 2) * 4 > o->cap * 3 ? 3 : 1;
+	/* Thrice the table when the next records make it double. */
+	size_t times = (o->n + ahead) * 4 > o->cap * 3 ? 3 : 1;
 
 	return o->cap * sizeof(*o->slots) * times +
 	    (o->ds != NULL ? DS_SLOTS * sizeof(*o->ds) : 0);

@@ -190,10 +190,10 @@ const struct bs_outcomes *bs_outcome_results(const struct bs_outcome *o);
 
 /*
  * Bytes of o's tables that grow with what it reads: the records, and the
- * counts per domain (jobs.c bounds a piece's by them).  A table about to
- * double counts thrice, as it will while it does.
+ * counts per domain (jobs.c bounds a piece's by them).  A table that the
+ * next ahead records make double counts thrice, as it will while it does.
  */
-size_t bs_outcome_held(const struct bs_outcome *o);
+size_t bs_outcome_held(const struct bs_outcome *o, size_t ahead);
 
 /*
  * Forget the outcomes counted so far but keep the recipients in flight

@@ -743,8 +743,8 @@ run_file(const struct bs_run_config *cfg, const char *path,
 	struct bs_diag d;
 	bs_status st, fail = BS_OK;
 	bool needles_set = false;
-	uint64_t held_at = 0;
-	unsigned held_tick = 0;
+	unsigned held_tick = 0,
+	    held_every = pc != NULL && pc->every > 0 ? pc->every : BS_HELD_EVERY;
 	int r;
 
 	st = stream_open(cfg, path, agg, pc == NULL, &s);
@@ -790,16 +790,14 @@ run_file(const struct bs_run_config *cfg, const char *path,
 		if (st == BS_ERR_FORMAT)
 			fail = st;
 		/*
-		 * What the piece holds, after a line that made an event (most
-		 * lines handed out, a server's warnings, make none) and every
-		 * 64th line for the notes: adding up its tables costs about
-		 * 100 instructions.
+		 * What the piece holds, every BS_HELD_EVERY lines (a line of
+		 * a split file makes at most one event or note), with as many
+		 * ahead: adding up its tables costs about 100 instructions.
 		 */
 		if (pc != NULL && pc->share > 0 && pc->end_at == 0 &&
-		    !s->sampling && (stats_of(s)->events != held_at ||
-		    (++held_tick & 63) == 0)) {
-			held_at = stats_of(s)->events;
-			if (bs_agg_held(agg) > pc->share)
+		    !s->sampling && ++held_tick >= held_every) {
+			held_tick = 0;
+			if (bs_agg_held(agg, held_every) > pc->share)
 				end_early(ls, in, pc);
 		}
 	}

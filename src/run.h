@@ -98,8 +98,10 @@ struct bs_piece {
 	 * more than share bytes (bs_agg_held), after the line that took it
 	 * there; end_at (out) is then the file offset where the rest of the
 	 * piece starts, which is left unread.  0: read to the piece's end.
+	 * every: lines between two such checks (0: BS_HELD_EVERY).
 	 */
 	size_t share;
+	unsigned every;
 	unsigned long long end_at;
 };
 

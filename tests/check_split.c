@@ -537,7 +537,8 @@ START_TEST(test_pieces_with_shares)
 			struct bs_jobs_split split = {
 				.size = i == 0 ? 0 : ULLONG_MAX / 2,
 				.first = 1,
-				.share = i == 0 ? 0 : shares[i - 1]
+				.share = i == 0 ? 0 : shares[i - 1],
+				.every = 1	/* after every line */
 			};
 			struct bs_agg *a;
 
