@@ -2,7 +2,9 @@
  * run.c - inputs through the pipeline: input -> lines -> stream (format
  * parser) -> aggregate.
  *
- * A stream owns one input's parser.  Without --type it first holds back
+ * A stream owns one input's parser.  Without --type, an input whose name
+ * decides its format (a paniclog: bs_format_by_name) is read as if that
+ * format had been forced; otherwise the stream first holds back
  * the input's opening lines (BS_DETECT_LINES, at most BS_DETECT_BYTES),
  * recognises the format from them, and then parses them like the rest, so
  * nothing is read twice and standard input or a followed file works the
@@ -303,7 +305,8 @@ stream_open(const struct bs_run_config *cfg, const char *path,
 	s->agg = agg;
 	bs_window_reader_init(&s->reader, time(NULL));
 	s->idx = (size_t)idx;
-	s->fmt = cfg->format;
+	/* A paniclog is told by its name alone: its lines look like Exim's. */
+	s->fmt = cfg->format != NULL ? cfg->format : bs_format_by_name(path);
 	if (s->fmt == NULL || sample) {
 		/* Zeroed for the JIT's reads past a line (see lines.c). */
 		s->held = calloc(1, BS_DETECT_BYTES);
@@ -520,6 +523,9 @@ is(const char *name, const char *what)
 static bool
 covers(const struct bs_input_stats *st, const char *read, const char *looks)
 {
+	/* A panic entry is Exim's stamp and a text: it looks like Exim's. */
+	if (is(read, "paniclog"))
+		return is(looks, "exim");
 	if (is(read, "mixed"))
 		return (is(looks, "postfix") && st->sample_postfix > 0) ||
 		    (is(looks, "exim") && st->sample_exim > 0);
