@@ -117,6 +117,8 @@ bs_format_look(const char *sample, size_t len, struct bs_sample_look *out)
 			int sc = bs_formats[i]->probe(line, ll);
 
 			score[i] += (unsigned long)sc;
+			if (sc == 2 && bs_formats[i] == &bs_format_exim)
+				out->exim_records++;
 		}
 		switch (bs_mixed_program(line, ll)) {
 		case BS_PROGRAM_POSTFIX:

@@ -139,6 +139,12 @@ struct bs_sample_look {
 	unsigned long lines;
 	/* Lines whose syslog program is Postfix's, Exim's (bs_program). */
 	unsigned long postfix, exim;
+	/*
+	 * Lines that only Exim's mainlog holds (its probe is certain: a
+	 * message id and a delivery flag, "<=" or "Completed"); a paniclog
+	 * holds none.
+	 */
+	unsigned long exim_records;
 };
 
 /*

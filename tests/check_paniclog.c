@@ -4,8 +4,9 @@
  * src/format.c): which lines are entries, with which stamp, message id,
  * program and text; that every entry is a panic note and never an event;
  * every prefix of every row (no read past the end of a line); the names
- * that are and are not a paniclog's; and that the lines alone never
- * choose this reader.
+ * that are and are not a paniclog's; that the lines alone never choose
+ * this reader; and the mainlog records a sample counts (for run.c's
+ * warning when a mainlog is read as a paniclog).
  *
  * The lines are invented for these tests (example.* names, documentation
  * addresses); none is copied from a real log.
@@ -258,16 +259,49 @@ END_TEST
  */
 START_TEST(test_not_by_content)
 {
-	static const char sample[] = TS
-	    "Failed to get user name for uid 1000\n" TS
-	    "[1290] failed to open DB file /var/spool/exim4/db/retry: "
-	    "Permission denied\n"
-	    "  a continuation\n" TS "1vAbCe-000AbD-2b failed to expand \"x\"\n";
+	static const char sample[] =
+	    "2026-11-28 08:04:30 Failed to get user name for uid 1000\n"
+	    "2026-11-28 08:04:30 [1290] failed to open DB file "
+	    "/var/spool/exim4/db/retry: Permission denied\n"
+	    "  a continuation\n"
+	    "2026-11-28 08:04:30 1vAbCe-000AbD-2b failed to expand \"x\"\n";
+	struct bs_sample_look look;
 
 	ck_assert_ptr_eq(bs_format_detect(sample, sizeof(sample) - 1),
 	    &bs_format_exim);
 	ck_assert_ptr_eq(bs_format_find("paniclog"), &bs_format_exim_panic);
 	ck_assert(bs_format_exim_panic.splittable);
+	/* No line of it is a mainlog record (run.c's warning). */
+	bs_format_look(sample, sizeof(sample) - 1, &look);
+	ck_assert_uint_eq(look.lines, 4);
+	ck_assert_uint_eq(look.exim_records, 0);
+}
+END_TEST
+
+/*
+ * A mainlog's records, which a paniclog never holds, are counted in the
+ * sample, so that --type paniclog on a mainlog is warned about; its
+ * other lines (connections, refusals, warnings) are not records.
+ */
+START_TEST(test_mainlog_records)
+{
+	static const char sample[] =
+	    "2026-11-28 08:00:06 1vAbCd-000AbC-1a <= alice@example.com "
+	    "H=mail.example.com [198.51.100.9] P=esmtps S=2417\n"
+	    "2026-11-28 08:00:07 1vAbCd-000AbC-1a => bob@example.org "
+	    "R=localuser T=local_delivery\n"
+	    "2026-11-28 08:00:07 1vAbCd-000AbC-1a Completed\n"
+	    "2026-11-28 08:00:08 SMTP connection from [198.51.100.9] lost\n"
+	    "2026-11-28 08:10:00 H=(x) [203.0.113.50] F=<a@example.biz> "
+	    "rejected RCPT <b@example.org>: relay not permitted\n"
+	    "Nov 28 08:04:30 mx1 exim[7]: 1vAbCd-000AbC-1a ** "
+	    "c@example.net: Unrouteable address\n";
+	struct bs_sample_look look;
+
+	bs_format_look(sample, sizeof(sample) - 1, &look);
+	ck_assert_ptr_eq(look.format, &bs_format_exim);
+	ck_assert_uint_eq(look.lines, 6);
+	ck_assert_uint_eq(look.exim_records, 4);
 }
 END_TEST
 
@@ -284,6 +318,7 @@ paniclog_suite(void)
 	tcase_add_loop_test(tc, test_names, 0,
 	    (int)(sizeof(names) / sizeof(names[0])));
 	tcase_add_test(tc, test_not_by_content);
+	tcase_add_test(tc, test_mainlog_records);
 	suite_add_tcase(s, tc);
 	return s;
 }
