@@ -1485,21 +1485,22 @@ panic_name_byte(char c)
 }
 
 /*
- * The program of a syslog tag t[0..k) that exim_tag found: the name that
- * holds "exim", its last path part ("/usr/sbin/exim4[1]: " is "exim4").
+ * The program of a syslog tag t[0..k) that exim_tag found: the last name
+ * that holds "exim" (a host name before it may hold it too), its last
+ * path part ("/usr/sbin/exim4[1]: " is "exim4").
  */
 static struct bs_text
 panic_program(const char *t, size_t k)
 {
 	size_t b, e, i;
 
-	for (i = 0; i + 4 <= k && memcmp(t + i, "exim", 4) != 0; i++)
+	for (i = k; i >= 4 && memcmp(t + i - 4, "exim", 4) != 0; i--)
 		;
-	if (i + 4 > k)
+	if (i < 4)
 		return (struct bs_text){ "exim", 4 };
-	for (b = i; b > 0 && panic_name_byte(t[b - 1]); b--)
+	for (b = i - 4; b > 0 && panic_name_byte(t[b - 1]); b--)
 		;
-	for (e = i + 4; e < k && panic_name_byte(t[e]); e++)
+	for (e = i; e < k && panic_name_byte(t[e]); e++)
 		;
 	for (i = e; i > b && t[i - 1] != '/'; i--)
 		;

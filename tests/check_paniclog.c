@@ -101,6 +101,15 @@ static const struct {
 	    "name for uid 1001",
 	    "Failed to get user name for uid 1001", "exim4",
 	    "2026-11-28 08:04:30", "1vAbCe-000AbD-2b" },
+	{ "a host name holding exim",
+	    "Nov 28 08:04:30 exim-relay1 "
+	    "exim4[123]: Failed to get user name for uid 1003",
+	    "Failed to get user name for uid 1003", "exim4", "Nov 28 08:04:30",
+	    NULL },
+	{ "program with a path",
+	    "Nov 28 08:04:30 mx1 /opt/exim/bin/exim[9]: "
+	    "daemon: fork failed",
+	    "daemon: fork failed", "exim", "Nov 28 08:04:30", NULL },
 	{ "syslog-ng: Exim stamp, host and program",
 	    TS "mx1 exim[29786]: "
 	       "Failed to get user name for uid 1002",
