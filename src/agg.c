@@ -852,6 +852,7 @@ continue_input(struct bs_input_stats *d, const struct bs_input_stats *s)
 		d->sample_lines = s->sample_lines;
 		d->sample_postfix = s->sample_postfix;
 		d->sample_exim = s->sample_exim;
+		d->sample_exim_records = s->sample_exim_records;
 	}
 }
 

@@ -78,12 +78,14 @@ struct bs_input_stats {
 	 * they were looked at (a file read in pieces has them from its first
 	 * piece, which bs_run_split_format gave them), looks_like names
 	 * the format they look like (static, NULL for none), and the counts
-	 * say how many lines of the sample there were and how many Postfix
-	 * and Exim wrote (bs_format_look).
+	 * say how many lines of the sample there were, how many Postfix
+	 * and Exim wrote, and how many were records of Exim's mainlog
+	 * (bs_format_look).
 	 */
 	bool sampled;
 	const char *looks_like;
 	uint64_t sample_lines, sample_postfix, sample_exim;
+	uint64_t sample_exim_records;
 };
 
 struct bs_totals {

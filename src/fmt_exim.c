@@ -21,6 +21,9 @@
  * authentication failures, the stand-alone "H=host [ip]: SMTP error ..."
  * that precedes a "==" or "**" line) is not an event.
  *
+ * The same file holds the reader of Exim's paniclog (bs_format_exim_panic,
+ * at its end), which reads the same prefixes.
+ *
  * Most lines carry no outcome, so the prefix, the message id and the flag
  * are read with byte comparisons, and a refusal needs "rejected" somewhere
  * in the message; only then do the patterns of exim.pat run.
@@ -1456,4 +1459,196 @@ const struct bs_format bs_format_exim = {
 	.open = exim_open,
 	.parse = exim_parse,
 	.close = exim_close,
+};
+
+/* ---- Exim's panic log ------------------------------------------------ */
+
+/*
+ * Exim's paniclog (--type paniclog, or an input whose file name says so:
+ * bs_format_by_name) is Exim's own trouble and nothing else: every line
+ * that opens with a timestamp is one entry, a BS_NOTE_HEALTH note at panic
+ * severity, never an event.  Nothing in a panic entry marks it as one
+ * (Exim writes the same text to the mainlog too), so the file is the mark,
+ * and this reader lives here, beside the mainlog's, because it reads the
+ * same prefixes with the same functions: Exim's stamp, a "[pid] ", a
+ * message id, or a syslog prefix whose program contains "exim" (with
+ * log_file_path = syslog, panics go to syslog).  Continuation lines
+ * (Exim's configuration errors put their detail on an indented line), blank
+ * lines and lines without a stamp are passed over: a group's text is the
+ * entry's first line.
+ */
+
+static bool
+panic_name_byte(char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '-' || c == '/';
+}
+
+/*
+ * The program of a syslog tag t[0..k) that exim_tag found: the last name
+ * that holds "exim" (a host name before it may hold it too), its last
+ * path part ("/usr/sbin/exim4[1]: " is "exim4").
+ */
+static struct bs_text
+panic_program(const char *t, size_t k)
+{
+	size_t b, e, i;
+
+	for (i = k; i >= 4 && memcmp(t + i - 4, "exim", 4) != 0; i--)
+		;
+	if (i < 4)
+		return (struct bs_text){ "exim", 4 };
+	for (b = i - 4; b > 0 && panic_name_byte(t[b - 1]); b--)
+		;
+	for (e = i; e < k && panic_name_byte(t[e]); e++)
+		;
+	for (i = e; i > b && t[i - 1] != '/'; i--)
+		;
+	return (struct bs_text){ t + i, e - i };
+}
+
+/*
+ * After Exim's own stamp: the "host exim[pid]: " that syslog-ng writes
+ * (split_line takes it too), only as the first or second word and without
+ * a '/'.  A panic text often names a file ("failed to open DB file
+ * /var/spool/exim4/db/retry: Permission denied"), which exim_tag's seven
+ * words would take for the program.  0 when there is none.
+ */
+static size_t
+panic_tag(const char *s, size_t n)
+{
+	size_t k = exim_tag(s, n), i, spaces = 0;
+
+	for (i = 0; i + 1 < k && !(s[i] == ':' && s[i + 1] == ' '); i++) {
+		if (s[i] == '/')
+			return 0;
+		if (s[i] == ' ' && ++spaces > 1)
+			return 0;
+	}
+	return i + 1 < k ? k : 0;
+}
+
+/*
+ * Split a paniclog line into its stamp, message id and text, and its
+ * program into *prog; false for a line that is no entry (no stamp, or a
+ * syslog line of another program, or a later piece of a line that Exim
+ * split for syslog).
+ */
+static bool
+panic_split(const char *s, size_t n, struct exim_line *l,
+    struct bs_text *prog)
+{
+	size_t i, k, pri;
+	unsigned long piece;
+
+	memset(l, 0, sizeof(*l));
+	*prog = (struct bs_text){ "exim", 4 };
+	pri = syslog_pri(s, n);
+	if (pri == 0 && (k = exim_stamp(s, n)) > 0) {
+		l->stamp = s;
+		l->stamp_len = k;
+		i = k + 1;
+		if ((k = panic_tag(s + i, n - i)) > 0) {
+			*prog = panic_program(s + i, k);
+			i += k;
+		}
+	} else {
+		i = pri;
+		if ((k = syslog_stamp(s + i, n - i)) == 0)
+			return false;
+		l->stamp = s + i;
+		l->stamp_len = k;
+		i += k + 1;
+		if ((k = exim_tag(s + i, n - i)) == 0)
+			return false;
+		*prog = panic_program(s + i, k);
+		i += k;
+		if ((k = syslog_piece(s + i, n - i, &piece)) > 0) {
+			if (piece != 1)
+				return false;
+			i += k;
+		}
+		/* Exim's own stamp behind the syslog prefix wins. */
+		if ((k = exim_stamp(s + i, n - i)) > 0) {
+			l->stamp = s + i;
+			l->stamp_len = k;
+			i += k + 1;
+		}
+	}
+	if (i < n && s[i] == '[') {
+		for (k = i + 1; k < n && is_digit(s[k]); k++)
+			;
+		if (k > i + 1 && k + 1 < n && s[k] == ']' && s[k + 1] == ' ')
+			i = k + 2;
+	}
+	return set_body(l, s, n, i, exim_msgid(s + i, n - i), true);
+}
+
+/* No state: the reader needs no pattern. */
+static bs_status
+panic_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
+{
+	(void)p;
+	(void)d;
+	*state = NULL;
+	return BS_OK;
+}
+
+static void
+panic_close(void *state)
+{
+	(void)state;
+}
+
+static bs_status
+panic_parse(void *state, const struct bs_line *line, bs_event_fn emit,
+    void *ctx)
+{
+	struct exim_line l;
+	struct bs_text prog;
+	struct bs_event ev;
+
+	(void)state;
+	if (!panic_split(line->ptr, line->len, &l, &prog))
+		return BS_OK;
+	while (l.body_len > 0 && (l.body[l.body_len - 1] == ' ' ||
+	    l.body[l.body_len - 1] == '\t'))
+		l.body_len--;
+	bs_event_init(&ev);
+	ev.note = BS_NOTE_HEALTH;
+	ev.kind = BS_KIND_COUNT;	/* a note has no kind */
+	ev.severity = BS_SEV_PANIC;
+	ev.stamp = l.stamp;
+	ev.stamp_len = l.stamp_len;
+	ev.msgid = l.msgid;
+	ev.msgid_len = l.msgid_len;
+	ev.reply = l.body;
+	ev.reply_len = l.body_len;
+	ev.program = prog;
+	emit(ctx, &ev);
+	return BS_OK;
+}
+
+/*
+ * Never by score: a panic entry looks like any mainlog line, so only
+ * --type or the file's name (bs_format_by_name) chooses this reader.
+ */
+static int
+panic_probe(const char *s, size_t n)
+{
+	(void)s;
+	(void)n;
+	return 0;
+}
+
+const struct bs_format bs_format_exim_panic = {
+	.name = "paniclog",
+	.help = "Exim paniclog (also by its file name)",
+	.splittable = true,
+	.needles = NULL,	/* every line is an entry */
+	.joined_needles = NULL,
+	.probe = panic_probe,
+	.open = panic_open,
+	.parse = panic_parse,
+	.close = panic_close,
 };

@@ -1,6 +1,6 @@
 /*
  * format.c - the table of formats, and recognising an input's format from
- * its first lines.
+ * its first lines (or, for Exim's paniclog, from its file name).
  */
 #include <string.h>
 
@@ -14,6 +14,7 @@ extern const struct bs_format bs_format_journal;
 const struct bs_format *const bs_formats[] = {
 	&bs_format_postfix,
 	&bs_format_exim,
+	&bs_format_exim_panic, /* never by score: by name (bs_format_by_name) */
 	&bs_format_exchange,
 	&bs_format_m365,  /* after Exchange: a tie of rows is Exchange's */
 	&bs_format_mixed, /* never by score: bs_format_look chooses it */
@@ -34,6 +35,55 @@ bs_format_find(const char *name)
 	for (i = 0; bs_formats[i] != NULL; i++)
 		if (strcmp(bs_formats[i]->name, name) == 0)
 			return bs_formats[i];
+	return NULL;
+}
+
+/* Whether s[0..n) is empty, or sep followed by one or more digits. */
+static bool
+rotation_suffix(const char *s, size_t n, char sep)
+{
+	size_t i;
+
+	if (n == 0)
+		return true;
+	if (n < 2 || s[0] != sep)
+		return false;
+	for (i = 1; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * The names only: no file is opened (a name that only looks like a
+ * paniclog's is still read as one; --type says otherwise).
+ */
+const struct bs_format *
+bs_format_by_name(const char *path)
+{
+	static const char *const stems[] = { "exim_paniclog", "paniclog" };
+	static const char *const compressed[] = { ".gz", ".xz", ".zst", ".bz2",
+		".lz4" };
+	const char *base = strrchr(path, '/');
+	size_t n, i, sl;
+
+	base = base != NULL ? base + 1 : path;
+	n = strlen(base);
+	for (i = 0; i < sizeof(compressed) / sizeof(compressed[0]); i++) {
+		size_t cl = strlen(compressed[i]);
+
+		if (n > cl && strcmp(base + n - cl, compressed[i]) == 0) {
+			n -= cl;
+			break;
+		}
+	}
+	for (i = 0; i < sizeof(stems) / sizeof(stems[0]); i++) {
+		sl = strlen(stems[i]);
+		if (n >= sl && strncmp(base, stems[i], sl) == 0 &&
+		    (rotation_suffix(base + sl, n - sl, '.') ||
+			rotation_suffix(base + sl, n - sl, '-')))
+			return &bs_format_exim_panic;
+	}
 	return NULL;
 }
 
@@ -67,6 +117,8 @@ bs_format_look(const char *sample, size_t len, struct bs_sample_look *out)
 			int sc = bs_formats[i]->probe(line, ll);
 
 			score[i] += (unsigned long)sc;
+			if (sc == 2 && bs_formats[i] == &bs_format_exim)
+				out->exim_records++;
 		}
 		switch (bs_mixed_program(line, ll)) {
 		case BS_PROGRAM_POSTFIX:

@@ -80,6 +80,8 @@ struct bs_format {
 /* The formats, each defined in its fmt_NAME.c. */
 extern const struct bs_format bs_format_postfix;
 extern const struct bs_format bs_format_exim;
+/* Exim's paniclog, read by fmt_exim.c: only by --type or by name. */
+extern const struct bs_format bs_format_exim_panic;
 extern const struct bs_format bs_format_exchange;
 extern const struct bs_format bs_format_mixed;
 
@@ -109,6 +111,17 @@ enum bs_program bs_mixed_program_by_words(const char *line, size_t len);
 const struct bs_format *bs_format_find(const char *name);
 
 /*
+ * The format that an input's file name alone decides, before any line is
+ * looked at, or NULL (the lines decide).  A line of Exim's paniclog looks
+ * like any mainlog line, so a file whose last path part is "paniclog" or
+ * "exim_paniclog", perhaps followed by a rotation number (".1") or a
+ * logrotate date ("-20260301") and a compression suffix (".gz", ".xz",
+ * ".zst", ".bz2", ".lz4"), is bs_format_exim_panic.  "-" (standard input)
+ * is never recognised by name.
+ */
+const struct bs_format *bs_format_by_name(const char *path);
+
+/*
  * All formats, NULL-terminated, in detection order: --type's names, its
  * help and its usage error are made from this table.
  */
@@ -126,6 +139,12 @@ struct bs_sample_look {
 	unsigned long lines;
 	/* Lines whose syslog program is Postfix's, Exim's (bs_program). */
 	unsigned long postfix, exim;
+	/*
+	 * Lines that only Exim's mainlog holds (its probe is certain: a
+	 * message id and a delivery flag, "<=" or "Completed"); a paniclog
+	 * holds none.
+	 */
+	unsigned long exim_records;
 };
 
 /*

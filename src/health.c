@@ -408,6 +408,18 @@ static const struct {
 	    "a program ran out of memory or found its memory corrupted: "
 	    "check the process limits and the memory free; a panic that "
 	    "comes back is a bug to report with the version" },
+	/*
+	 * Before lookup-table: Exim's "failed to open DB file" is always one
+	 * of its hints databases (retry, wait-TRANSPORT, callout, misc,
+	 * ratelimit), never a lookup.
+	 */
+	{ "hints-db",
+	    { "failed to open db file", "retry.lockfile", "/db/retry",
+		"/db/wait-", "/db/callout", "/db/misc", "/db/ratelimit", NULL },
+	    "Exim cannot open or lock a hints database (db/ in its spool "
+	    "directory): check that the directory and its files belong to "
+	    "the Exim user; a damaged one may be deleted, Exim makes it "
+	    "anew" },
 	{ "queue-file",
 	    { "queue file", "mail_queue_enter", "qmgr_active_corrupt",
 		"spool file", "corrupt", NULL },
@@ -421,7 +433,7 @@ static const struct {
 	{ "lookup-table",
 	    { "is unavailable", "lookup error for", "lookup of ",
 		"open database", "dictionary type", "is older than source file",
-		"table lookup problem", "failed to open db file" },
+		"table lookup problem", NULL },
 	    "a lookup table failed: check that it exists and was rebuilt "
 	    "(postmap, newaliases), or that its database server answers" },
 	{ "content-filter",
@@ -453,9 +465,9 @@ static const struct {
 	    "clients over anvil's connection or message rate limits" },
 	{ "config",
 	    { "main.cf", "master.cf", "unknown service", "configuration",
-		"unsupported", "ignoring", NULL },
+		"unsupported", "ignoring", "failed to expand", NULL },
 	    "the configuration has an error: postconf -n and postfix check "
-	    "name it" },
+	    "name it (exim -bV for Exim's)" },
 };
 
 /* Whether s[0..n) holds the lower-case word w, ignoring case. */

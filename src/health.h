@@ -1,7 +1,8 @@
 /*
  * health.h - the mail server's own trouble (README "Server health"):
- * Postfix's "warning:", "error:", "fatal:" and "panic:" lines and Exim's
- * "Warning:" lines, recognised, grouped and counted.
+ * Postfix's "warning:", "error:", "fatal:" and "panic:" lines, Exim's
+ * "Warning:" lines and the entries of Exim's paniclog, recognised, grouped
+ * and counted.
  *
  * These lines are notes (BS_NOTE_HEALTH), never events: they change no
  * event count.  A group is (severity, program, text) with the text
@@ -80,9 +81,10 @@ const struct bs_health_report *bs_health_results(struct bs_health *h);
 
 /*
  * The kind of trouble a (normalised) text names, as a static name
- * ("disk-full", "memory", "queue-file", "lookup-table", "dnsbl", "content-filter",
- * "process", "tls", "sasl", "client-dns", "rate-limit", "config"), or
- * NULL; with *advice (may be NULL) a few words of what to look at.
+ * ("disk-full", "memory", "hints-db", "queue-file", "lookup-table",
+ * "dnsbl", "content-filter", "process", "tls", "sasl", "client-dns",
+ * "rate-limit", "config"), or NULL; with *advice (may be NULL) a few
+ * words of what to look at.
  */
 const char *bs_health_class(const char *text, size_t len, const char **advice);
 

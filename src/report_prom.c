@@ -109,7 +109,7 @@ static const struct {
 	[F_HEALTH] = { "bouncestat_server_warnings_total",
 	    "bouncestat_window_server_warnings", true,
 	    "Lines of the mail server's own trouble (Postfix warning: and "
-	    "fatal:, Exim Warning:) per severity; not events,",
+	    "fatal:, Exim Warning: and paniclog) per severity; not events,",
 	    false },
 	[F_REASON] = { "bouncestat_reason_events_total",
 	    "bouncestat_window_reason_events", true,

@@ -2,7 +2,9 @@
  * run.c - inputs through the pipeline: input -> lines -> stream (format
  * parser) -> aggregate.
  *
- * A stream owns one input's parser.  Without --type it first holds back
+ * A stream owns one input's parser.  Without --type, an input whose name
+ * decides its format (a paniclog: bs_format_by_name) is read as if that
+ * format had been forced; otherwise the stream first holds back
  * the input's opening lines (BS_DETECT_LINES, at most BS_DETECT_BYTES),
  * recognises the format from them, and then parses them like the rest, so
  * nothing is read twice and standard input or a followed file works the
@@ -303,7 +305,8 @@ stream_open(const struct bs_run_config *cfg, const char *path,
 	s->agg = agg;
 	bs_window_reader_init(&s->reader, time(NULL));
 	s->idx = (size_t)idx;
-	s->fmt = cfg->format;
+	/* A paniclog is told by its name alone: its lines look like Exim's. */
+	s->fmt = cfg->format != NULL ? cfg->format : bs_format_by_name(path);
 	if (s->fmt == NULL || sample) {
 		/* Zeroed for the JIT's reads past a line (see lines.c). */
 		s->held = calloc(1, BS_DETECT_BYTES);
@@ -345,6 +348,7 @@ note_look(struct bs_stream *s, const struct bs_sample_look *lk)
 	st->sample_lines = lk->lines;
 	st->sample_postfix = lk->postfix;
 	st->sample_exim = lk->exim;
+	st->sample_exim_records = lk->exim_records;
 }
 
 /* Whether line still fits into the held lines. */
@@ -520,6 +524,9 @@ is(const char *name, const char *what)
 static bool
 covers(const struct bs_input_stats *st, const char *read, const char *looks)
 {
+	/* A panic entry is Exim's stamp and a text: it looks like Exim's. */
+	if (is(read, "paniclog"))
+		return is(looks, "exim");
 	if (is(read, "mixed"))
 		return (is(looks, "postfix") && st->sample_postfix > 0) ||
 		    (is(looks, "exim") && st->sample_exim > 0);
@@ -538,8 +545,12 @@ wrong_type(const struct bs_input_stats *st)
 	    st->error[0] == '\0';
 }
 
-/* The sample held lines of the other of Postfix and Exim: a warning. */
-static void
+/*
+ * The sample held lines of the other of Postfix and Exim, or, read as a
+ * paniclog, records of Exim's mainlog (every stamped line of which the
+ * paniclog reader counts as a panic): a warning.  Whether it warned.
+ */
+static bool
 other_program_warning(const struct bs_run_config *cfg,
     const struct bs_input_stats *st, const char *name)
 {
@@ -548,7 +559,19 @@ other_program_warning(const struct bs_run_config *cfg,
 	struct bs_diag d;
 
 	if (!st->sampled || read == NULL)
-		return;
+		return false;
+	if (is(read, "paniclog") && st->sample_exim_records > 0) {
+		n = st->sample_exim_records;
+		bs_diag_set(&d, BS_OK, name, 0, "read as paniclog, but %llu "
+		    "of its first %llu lines %s Exim mainlog record%s "
+		    "(deliveries, arrivals): every line with a timestamp was "
+		    "counted as a panic (--type exim reads a mainlog)",
+		    (unsigned long long)n,
+		    (unsigned long long)st->sample_lines,
+		    n == 1 ? "is an" : "are", n == 1 ? "" : "s");
+		bs_run_warn(cfg, &d);
+		return true;
+	}
 	if (is(read, "postfix") && st->sample_exim > 0) {
 		other = "exim";
 		n = st->sample_exim;
@@ -556,13 +579,14 @@ other_program_warning(const struct bs_run_config *cfg,
 		other = "postfix";
 		n = st->sample_postfix;
 	} else
-		return;
+		return false;
 	bs_diag_set(&d, BS_OK, name, 0, "read as %s, but %llu of its first "
 	    "%llu lines %s from %s: such lines are not read (--type mixed "
 	    "reads both)", read, (unsigned long long)n,
 	    (unsigned long long)st->sample_lines, n == 1 ? "is" : "are",
 	    other);
 	bs_run_warn(cfg, &d);
+	return true;
 }
 
 /* The input fails: read in the wrong format (wrong_type said so). */
@@ -583,8 +607,8 @@ wrong_type_failure(const struct bs_run_config *cfg, struct bs_input_stats *st,
  * no event found, it was surely read in the wrong one (--type), and the
  * input fails (BS_ERR_FORMAT), so that a check that forced the type
  * never says OK on an input it did not read.  Otherwise, lines of the
- * sample that the other of Postfix and Exim wrote were passed over: a
- * warning.
+ * sample that the other of Postfix and Exim wrote were passed over, or
+ * a mainlog's records were counted as panics: a warning.
  */
 static bs_status
 format_warnings(const struct bs_run_config *cfg, struct bs_input_stats *st,
@@ -592,7 +616,7 @@ format_warnings(const struct bs_run_config *cfg, struct bs_input_stats *st,
 {
 	if (wrong_type(st))
 		return wrong_type_failure(cfg, st, name);
-	other_program_warning(cfg, st, name);
+	(void)other_program_warning(cfg, st, name);
 	return BS_OK;
 }
 
@@ -619,12 +643,8 @@ bs_stream_check(struct bs_stream *s, bool final)
 		bs_run_warn(s->cfg, &d);
 	}
 	/* As in a batch run, not both: the first says it all. */
-	if (!s->warned_other && !s->warned_type && st->sampled &&
-	    ((is(st->format, "postfix") && st->sample_exim > 0) ||
-	    (is(st->format, "exim") && st->sample_postfix > 0))) {
-		s->warned_other = true;
-		other_program_warning(s->cfg, st, s->name);
-	}
+	if (!s->warned_other && !s->warned_type)
+		s->warned_other = other_program_warning(s->cfg, st, s->name);
 	if (final && wrong_type(st))
 		return wrong_type_failure(s->cfg, st, s->name);
 	return BS_OK;
@@ -900,6 +920,7 @@ bs_run_split_format(const struct bs_run_config *cfg, const char *path,
 		look->lines = st->sample_lines;
 		look->postfix = st->sample_postfix;
 		look->exim = st->sample_exim;
+		look->exim_records = st->sample_exim_records;
 	}
 out:
 	bs_stream_close(s);

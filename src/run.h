@@ -54,7 +54,8 @@ void bs_run_warn(const struct bs_run_config *cfg, const struct bs_diag *d);
 /*
  * The warnings at the end of an input (cut lines, lines the patterns gave
  * up on, events without a readable time, lines of its first ones that
- * the other of Postfix and Exim wrote), from its finished stats.
+ * the other of Postfix and Exim wrote, Exim mainlog records in an input
+ * read as a paniclog), from its finished stats.
  * bs_run_input_counted leaves them to its caller, which may first add up
  * the parts of a file read in pieces.  Returns BS_ERR_FORMAT, with the
  * message also in st->error, when the input was not read as asked: no
@@ -177,7 +178,8 @@ bs_status bs_stream_decide(struct bs_stream *s);
  * Follow mode's share of the checks a batch run makes when an input is
  * read (bs_run_input_warnings), made on the sample so far: a warning
  * when the lines look like another format than the one read, or hold
- * lines of the other of Postfix and Exim (each once); with final, at the
+ * lines of the other of Postfix and Exim or mainlog records read as a
+ * paniclog (each once); with final, at the
  * end of the run, the input fails (BS_ERR_FORMAT, recorded in its stats)
  * when a --type found no events in an input that looks like another
  * format.  Call bs_stream_flush first when final.

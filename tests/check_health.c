@@ -500,6 +500,24 @@ static const struct {
 	{ "Connection rate limit exceeded: N from host[IP] for service smtp",
 	    "rate-limit" },
 	{ "symlink leaves directory: /etc/postfix/./makedefs.out", NULL },
+	/* Exim's paniclog (testdata/exim/paniclog), as normalised. */
+	{ "failed to open DB file /var/spool/exim4/db/retry: Permission "
+	  "denied (euid=N egid=N)",
+	    "hints-db" },
+	{ "Failed to get write lock for /var/spool/exim4/db/retry.lockfile: "
+	  "timed out",
+	    "hints-db" },
+	{ "failed to open DB file /var/spool/exim4/db/wait-remote_smtp: No "
+	  "space left on device",
+	    "disk-full" },
+	{ "failed to expand \"${lookup mysql{SELECT N FROM users}}\": lookup "
+	  "of \"frank\" gave DEFER: MySQL server has gone away",
+	    "lookup-table" },
+	{ "failed to expand condition \"${if eq{$h_X-Spam-Flag:}{YES}}\" for "
+	  "localuser router: unknown condition",
+	    "config" },
+	{ "Exim configuration error in line N of /etc/exim4/ID:", "config" },
+	{ "Failed to get user name for uid N", NULL },
 };
 
 START_TEST(test_class)

@@ -354,7 +354,7 @@ END_TEST
 	"bouncestat_window_notifications_failed 0\n" \
 	"# HELP bouncestat_window_server_warnings Lines of the mail " \
 	"server's own trouble (Postfix warning: and fatal:, Exim " \
-	"Warning:) per severity; not events," W_IN \
+	"Warning: and paniclog) per severity; not events," W_IN \
 	"# TYPE bouncestat_window_server_warnings gauge\n" \
 	"bouncestat_window_server_warnings{severity=\"warning\"} 0\n" \
 	"bouncestat_window_server_warnings{severity=\"error\"} 0\n" \

@@ -20,6 +20,7 @@
 	X(postfix_fast) \
 	X(postfix) \
 	X(exim) \
+	X(paniclog) \
 	X(mixed) \
 	X(csv) \
 	X(csvhdr) \
