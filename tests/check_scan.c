@@ -47,21 +47,17 @@ word_byte(char c)
  * word-start needle not right after a word byte (s[0] has none before).
  */
 static size_t
-naive(const char *const *needles, const size_t *lens, const char *s,
-    size_t n)
+naive(const char *const *w, const int *word, const size_t *lens, size_t nw,
+    const char *s, size_t n)
 {
 	size_t i, k;
 
 	for (i = 0; i < n; i++)
-		for (k = 0; needles[k] != NULL; k++) {
-			int word;
-			const char *w = bare(needles[k], &word);
-
-			if (s[i] == w[0] && n - i >= lens[k] &&
-			    memcmp(s + i, w, lens[k]) == 0 &&
-			    !(word && i > 0 && word_byte(s[i - 1])))
+		for (k = 0; k < nw; k++)
+			if (s[i] == w[k][0] && n - i >= lens[k] &&
+			    memcmp(s + i, w[k], lens[k]) == 0 &&
+			    !(word[k] && i > 0 && word_byte(s[i - 1])))
 				return i;
-		}
 	return n;
 }
 
@@ -78,10 +74,13 @@ differential(const char *const *needles, int avx2, int sup)
 	struct bs_needles nd;
 	long checked = 0;
 	size_t lens[16];
-	int word;
+	const char *bw[16];
+	int word, words[16];
 
-	for (k = 0; needles[k] != NULL; k++)
-		lens[k] = strlen(bare(needles[k], &word));
+	for (k = 0; needles[k] != NULL; k++) {
+		bw[k] = bare(needles[k], &words[k]);
+		lens[k] = strlen(bw[k]);
+	}
 	for (k = 0; needles[k] != NULL; k++) {
 		const char *w = bare(needles[k], &word);
 
@@ -119,8 +118,8 @@ differential(const char *const *needles, int avx2, int sup)
 		for (off = 0; off < 33 && off <= n; off++)
 			for (len = 0; off + len <= n; len++) {
 				size_t got = bs_scan_needles(&nd, buf + off, len);
-				size_t want = naive(needles, lens, buf + off,
-				    len);
+				size_t want = naive(bw, words, lens, k,
+				    buf + off, len);
 
 				QUIET_CHECK(got == want, "avx2=%d sup=%d round "
 				    "%zu off %zu len %zu: got %zu, want %zu",
