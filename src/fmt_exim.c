@@ -1439,7 +1439,7 @@ static const char *const exim_needles[] = {
 
 /*
  * A run that joins also needs the note lines, arrivals ("<= ", "(= ") and
- * "Completed".  The splitter takes at most BS_NEEDLES_MAX needles, so
+ * "Completed".  Each needle costs the scan a few operations a block, so
  * "> " stands for "=> ", "-> " and ">> ": the other lines of a mainlog
  * seldom hold it (not "= ", which every "SMTP connection from" line holds
  * in "(TCP/IP connection count = 1)").
