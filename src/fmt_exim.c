@@ -529,6 +529,47 @@ set_body(struct exim_line *l, const char *s, size_t n, size_t i,
 }
 
 /*
+ * What may follow a syslog tag at s[*i]: Exim splits a line too long for
+ * syslog into pieces marked "[1/3] ", "[2/3] " ... ('\' instead of '/'
+ * where it split at a newline), and only the first holds what decides an
+ * event (the others are fragments of a reply text and must not be read
+ * as lines: false); then Exim's own timestamp, which wins over syslog's.
+ */
+static inline bool
+tag_tail(const char *s, size_t n, size_t *i, struct exim_line *l)
+{
+	unsigned long piece;
+	size_t k;
+
+	if ((k = syslog_piece(s + *i, n - *i, &piece)) > 0) {
+		if (piece != 1)
+			return false;
+		*i += k;
+	}
+	if ((k = exim_stamp(s + *i, n - *i)) > 0) {
+		l->stamp = s + *i;
+		l->stamp_len = k;
+		*i += k + 1;
+	}
+	return true;
+}
+
+/* Past the +pid log selector's "[4242] " at s[i], if it is there. */
+static inline size_t
+skip_pid(const char *s, size_t n, size_t i)
+{
+	size_t k;
+
+	if (i < n && s[i] == '[') {
+		for (k = i + 1; k < n && is_digit(s[k]); k++)
+			;
+		if (k > i + 1 && k + 1 < n && s[k] == ']' && s[k + 1] == ' ')
+			return k + 2;
+	}
+	return i;
+}
+
+/*
  * Hot: runs for every line.  Split a line into its timestamp, message id
  * and body.  Returns false for a line that is not an Exim line at all
  * (another program's syslog line, a comment in an extract).  A line
@@ -540,7 +581,6 @@ static bool
 split_line(const char *s, size_t n, struct exim_line *l)
 {
 	size_t i = 0, k, pri;
-	unsigned long piece;
 	bool tagged;
 
 	memset(l, 0, sizeof(*l));
@@ -576,30 +616,9 @@ split_line(const char *s, size_t n, struct exim_line *l)
 		} else
 			return false;
 	}
-	/*
-	 * Exim splits a line too long for syslog into pieces marked "[1/3] ",
-	 * "[2/3] " ... ('\' instead of '/' where it split at a newline).
-	 * The first piece holds what decides the event; the others are
-	 * fragments of a reply text and must not be read as lines.
-	 */
-	if (tagged && (k = syslog_piece(s + i, n - i, &piece)) > 0) {
-		if (piece != 1)
-			return false;
-		i += k;
-	}
-	/* Exim's own timestamp behind a syslog prefix wins over syslog's. */
-	if (tagged && (k = exim_stamp(s + i, n - i)) > 0) {
-		l->stamp = s + i;
-		l->stamp_len = k;
-		i += k + 1;
-	}
-	/* The +pid log selector: "[4242] ". */
-	if (i < n && s[i] == '[') {
-		for (k = i + 1; k < n && is_digit(s[k]); k++)
-			;
-		if (k > i + 1 && k + 1 < n && s[k] == ']' && s[k + 1] == ' ')
-			i = k + 2;
-	}
+	if (tagged && !tag_tail(s, n, &i, l))
+		return false;
+	i = skip_pid(s, n, i);
 	return set_body(l, s, n, i, exim_msgid(s + i, n - i), tagged);
 }
 
@@ -1539,7 +1558,6 @@ panic_split(const char *s, size_t n, struct exim_line *l,
     struct bs_text *prog)
 {
 	size_t i, k, pri;
-	unsigned long piece;
 
 	memset(l, 0, sizeof(*l));
 	*prog = (struct bs_text){ "exim", 4 };
@@ -1563,24 +1581,10 @@ panic_split(const char *s, size_t n, struct exim_line *l,
 			return false;
 		*prog = panic_program(s + i, k);
 		i += k;
-		if ((k = syslog_piece(s + i, n - i, &piece)) > 0) {
-			if (piece != 1)
-				return false;
-			i += k;
-		}
-		/* Exim's own stamp behind the syslog prefix wins. */
-		if ((k = exim_stamp(s + i, n - i)) > 0) {
-			l->stamp = s + i;
-			l->stamp_len = k;
-			i += k + 1;
-		}
+		if (!tag_tail(s, n, &i, l))
+			return false;
 	}
-	if (i < n && s[i] == '[') {
-		for (k = i + 1; k < n && is_digit(s[k]); k++)
-			;
-		if (k > i + 1 && k + 1 < n && s[k] == ']' && s[k + 1] == ' ')
-			i = k + 2;
-	}
+	i = skip_pid(s, n, i);
 	return set_body(l, s, n, i, exim_msgid(s + i, n - i), true);
 }
 
