@@ -50,6 +50,7 @@
 
 #include "extract.h"
 #include "format.h"
+#include "health.h"
 #include "patterns.h"
 
 struct exim {
@@ -1497,12 +1498,6 @@ const struct bs_format bs_format_exim = {
  * entry's first line.
  */
 
-static bool
-panic_name_byte(char c)
-{
-	return is_alnum(c) || c == '.' || c == '_' || c == '-' || c == '/';
-}
-
 /*
  * The program of a syslog tag t[0..k) that exim_tag found: the last name
  * that holds "exim" (a host name before it may hold it too), its last
@@ -1511,19 +1506,9 @@ panic_name_byte(char c)
 static struct bs_text
 panic_program(const char *t, size_t k)
 {
-	size_t b, e, i;
+	struct bs_text p = bs_health_program_named(t, k, "exim");
 
-	for (i = k; i >= 4 && memcmp(t + i - 4, "exim", 4) != 0; i--)
-		;
-	if (i < 4)
-		return (struct bs_text){ "exim", 4 };
-	for (b = i - 4; b > 0 && panic_name_byte(t[b - 1]); b--)
-		;
-	for (e = i; e < k && panic_name_byte(t[e]); e++)
-		;
-	for (i = e; i > b && t[i - 1] != '/'; i--)
-		;
-	return (struct bs_text){ t + i, e - i };
+	return p.ptr != NULL ? p : (struct bs_text){ "exim", 4 };
 }
 
 /*

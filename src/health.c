@@ -542,13 +542,50 @@ name_byte(char c)
 	    c == '/';
 }
 
+/* The program s[i..e), cut to BS_HEALTH_PROGRAM_MAX. */
+static struct bs_text
+program_text(const char *s, size_t i, size_t e)
+{
+	return (struct bs_text){ s + i,
+		e - i < BS_HEALTH_PROGRAM_MAX ? e - i : BS_HEALTH_PROGRAM_MAX };
+}
+
+/* The last path part of the name s[b..e). */
+static struct bs_text
+last_part(const char *s, size_t b, size_t e)
+{
+	size_t i;
+
+	for (i = e; i > b && s[i - 1] != '/'; i--)
+		;
+	return program_text(s, i, e);
+}
+
+struct bs_text
+bs_health_program_named(const char *s, size_t n, const char *word)
+{
+	size_t wl = strlen(word), i, b, e;
+
+	for (i = n; i >= wl && memcmp(s + i - wl, word, wl) != 0; i--)
+		;
+	if (i < wl)
+		return (struct bs_text){ NULL, 0 };
+	for (b = i - wl; b > 0 && name_byte(s[b - 1]); b--)
+		;
+	for (e = i; e < n && name_byte(s[e]); e++)
+		;
+	return last_part(s, b, e);
+}
+
 struct bs_text
 bs_health_program_at(const char *line, size_t word, size_t msg)
 {
-	struct bs_text t;
 	size_t e, i = word;
 
-	/* The reader took the word for a name: it ends at "[", ":" or " ". */
+	/*
+	 * Hot: once per warning.  The reader took the word for a name: it
+	 * ends at "[", ":" or " "; its last part starts after the last '/'.
+	 */
 	for (e = word; e < msg; e++) {
 		char c = line[e];
 
@@ -557,17 +594,12 @@ bs_health_program_at(const char *line, size_t word, size_t msg)
 		if (c == '/')
 			i = e + 1;
 	}
-	t.ptr = line + i;
-	t.len = e - i;
-	if (t.len > BS_HEALTH_PROGRAM_MAX)
-		t.len = BS_HEALTH_PROGRAM_MAX;
-	return t;
+	return program_text(line, i, e);
 }
 
 struct bs_text
 bs_health_postfix_program(const char *line, size_t msg)
 {
-	struct bs_text t = { NULL, 0 };
 	size_t b, e = msg, i;
 
 	/*
@@ -589,25 +621,8 @@ bs_health_postfix_program(const char *line, size_t msg)
 		for (b = e; b > 0 && line[b - 1] != ' '; b--)
 			;
 		if (e - b >= 7 && memcmp(line + b, "postfix", 7) == 0)
-			goto found;
-		e = msg;
+			return last_part(line, b, e);
 	}
 	/* The last "postfix" of the prefix (a host may be "postfix1"). */
-	for (i = msg; i >= 7; i--)
-		if (memcmp(line + i - 7, "postfix", 7) == 0)
-			break;
-	if (i < 7)
-		return t;
-	for (b = i - 7; b > 0 && name_byte(line[b - 1]); b--)
-		;
-	for (e = b; e < msg && name_byte(line[e]); e++)
-		;
-found:
-	for (i = e; i > b && line[i - 1] != '/'; i--)
-		;
-	t.ptr = line + i;
-	t.len = e - i;
-	if (t.len > BS_HEALTH_PROGRAM_MAX)
-		t.len = BS_HEALTH_PROGRAM_MAX;
-	return t;
+	return bs_health_program_named(line, msg, "postfix");
 }

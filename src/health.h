@@ -105,6 +105,15 @@ int bs_health_severity_at(const char *s, size_t n, size_t *len);
 struct bs_text bs_health_postfix_program(const char *line, size_t msg);
 
 /*
+ * The last path part of the last name in s[0..n) that holds word (a
+ * name: letters, digits and "._-/"), cut to BS_HEALTH_PROGRAM_MAX: the
+ * program of a syslog prefix, "postfix/submission/smtpd" -> "smtpd",
+ * "/usr/sbin/exim4" -> "exim4".  Not stated (NULL) when none holds it.
+ */
+struct bs_text bs_health_program_named(const char *s, size_t n,
+    const char *word);
+
+/*
  * The same where the syslog reader found the program's word at
  * line[word] (bs_postfix_syslog_cached): the last part of that name.
  */
