@@ -24,4 +24,12 @@ size_t bs_normalize(const char *s, size_t n, char *out, size_t cap);
  */
 size_t bs_normalize_hosts(const char *s, size_t n, char *out, size_t cap);
 
+/*
+ * Either of the two (hosts or not), read one unit at a time with no
+ * words copied in runs: slower, and what tests/check_normalize.c holds
+ * the two to, byte for byte.
+ */
+size_t bs_normalize_units(const char *s, size_t n, char *out, size_t cap,
+    int hosts);
+
 #endif

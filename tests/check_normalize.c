@@ -3,6 +3,7 @@
  * (src/normalize.c), one row per kind of varying part.
  */
 #include <check.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "normalize.h"
@@ -125,6 +126,55 @@ START_TEST(bounded)
 }
 END_TEST
 
+/*
+ * The runs of words copied whole give the same text as reading one unit
+ * at a time, for random texts made of the pieces that decide (digits,
+ * '@', '[', '-', "hostname ", dots, IPv6 and reversed addresses, bytes
+ * past ASCII), whole and cut short at every room.
+ */
+START_TEST(runs_equal_units)
+{
+	static const char *const piece[] = { "a", "Zq", "mail", "0", "42",
+		"9", ".", "..", "@", "[", "]", "-", ":", " ", "  ", "hostname ",
+		"xhostname ", "hostname", "\xc3\xa9", "_", "+", "<", ">", "=",
+		"[2001:db8::1]", "4.3.2.1.", "zen.example.org", "192.0.2.7",
+		"5.7.1", "550", "B477B66044", "\t", "mx1" };
+	const size_t np = sizeof(piece) / sizeof(piece[0]);
+	char in[400], a[400], b[400];
+	uint32_t seed = 12345;
+	int round, h;
+
+	for (round = 0; round < 20000; round++) {
+		size_t n = 0, cap, la, lb;
+
+		while (n < 300) {
+			const char *p;
+			size_t l;
+
+			seed = seed * 1103515245u + 12345u;
+			p = piece[(seed >> 8) % np];
+			l = strlen(p);
+			if ((seed >> 20) % 23 == 0)
+				break;
+			memcpy(in + n, p, l);
+			n += l;
+		}
+		seed = seed * 1103515245u + 12345u;
+		cap = round % 2 ? sizeof(a) : (seed >> 8) % (n + 2);
+		for (h = 0; h < 2; h++) {
+			la = h ? bs_normalize_hosts(in, n, a, cap) :
+				     bs_normalize(in, n, a, cap);
+			lb = bs_normalize_units(in, n, b, cap, h);
+			ck_assert_uint_le(la, cap);
+			ck_assert_msg(la == lb && memcmp(a, b, la) == 0,
+			    "round %d hosts %d cap %zu: \"%.*s\" gave \"%.*s\", "
+			    "not \"%.*s\"", round, h, cap, (int)n, in,
+			    (int)la, a, (int)lb, b);
+		}
+	}
+}
+END_TEST
+
 Suite *
 normalize_suite(void)
 {
@@ -133,6 +183,7 @@ normalize_suite(void)
 
 	tcase_add_loop_test(tc, table, 0, sizeof(rows) / sizeof(rows[0]));
 	tcase_add_test(tc, bounded);
+	tcase_add_test(tc, runs_equal_units);
 	tcase_add_loop_test(tc, hosts, 0, sizeof(host_rows) /
 	    sizeof(host_rows[0]));
 	suite_add_tcase(s, tc);
