@@ -149,18 +149,21 @@
 
 /*
  * health.c remembers the group of the last raw texts it normalised, in
- * BS_HEALTH_CACHE entries (a power of two) of raw texts up to
- * BS_HEALTH_RAW_MAX bytes: most warnings repeat word for word, and a
- * repeat then costs a hash and a compare instead of a normalisation.
- * Longer texts are normalised every time.  At most about 4.5 MiB when
- * every entry holds a long text; a real log's warnings have about 100
- * bytes (1.6 MiB).  One cache per thread that reads (not per piece of a
- * split file).  On the bench's Postfix log (9,000 distinct texts among
- * 35,000 warnings) 8192 entries normalise 11,000 of them, 1024 entries
- * 20,000.
+ * BS_HEALTH_CACHE records (a power of two) of BS_HEALTH_CACHE_RECORD
+ * bytes, each holding a raw text (up to BS_HEALTH_RAW_MAX bytes) and the
+ * key it gave: most warnings repeat word for word, and a repeat then
+ * costs a hash and a compare instead of a normalisation.  A text whose
+ * raw bytes and key do not fit a record is normalised every time.  One
+ * cache per thread that reads (not per piece of a split file), of 64
+ * KiB: small enough to stay in a core's own caches, for a hit read from
+ * further away costs about as much as normalising the text.  On the
+ * bench's Postfix log (9,000 distinct texts among 35,000 warnings) it
+ * normalises 22,500 of them; 2048 records (512 KiB) normalised 18,300
+ * and took longer (bench/README.md).
  */
-#define BS_HEALTH_CACHE		8192
-#define BS_HEALTH_RAW_MAX	256
+#define BS_HEALTH_CACHE		256
+#define BS_HEALTH_CACHE_RECORD	256
+#define BS_HEALTH_RAW_MAX	200
 
 /*
  * Distinct messages per breakdown key: (key, message) pairs are kept

@@ -9,8 +9,8 @@
  *
  * Hot: a busy server writes the same warning many times (a TLS library
  * problem thousands of times over, word for word), so the key of each raw
- * text is remembered in a small four-way cache of BS_HEALTH_CACHE
- * entries; a line whose raw text, severity and program are in it is
+ * text is remembered in a small two-way cache of BS_HEALTH_CACHE
+ * records; a line whose raw text, severity and program are in it is
  * counted without being normalised again.  A cache entry is compared
  * whole, never trusted by its hash alone.  What it remembers (raw text to
  * key) holds for every summary, so there is one cache per thread, kept
@@ -33,13 +33,21 @@ _Static_assert(2 + BS_HEALTH_PROGRAM_MAX + BS_HEALTH_TEXT_MAX <=
 	BS_TOPK_KEY_MAX,
     "a health group must fit a topk key");
 
-/* A raw text (with its severity and program) and the key it gave. */
+/*
+ * A raw text (with its severity and program) and the key it gave, in one
+ * record of BS_HEALTH_CACHE_RECORD bytes: the header, then the raw bytes
+ * and the key's.  A hit reads one record and nothing else, so the cache's
+ * cost is the cache lines of one record, not pointers into the heap.
+ */
 struct cached {
 	uint64_t hash;
-	uint32_t rawlen, keylen; /* rawlen 0: empty entry */
-	char *buf;		 /* the raw key bytes, then the key */
-	long slot; /* the key's slot in the summary when last counted */
+	uint16_t rawlen, keylen; /* rawlen 0: empty entry */
+	int32_t slot; /* the key's slot in the summary when last counted */
+	char buf[BS_HEALTH_CACHE_RECORD - 16];
 };
+_Static_assert(sizeof(struct cached) == BS_HEALTH_CACHE_RECORD,
+    "a record is BS_HEALTH_CACHE_RECORD bytes");
+_Static_assert(BS_HEALTH_CACHE_RECORD - 16 < 65536, "lengths fit 16 bits");
 
 struct bs_health {
 	size_t cap;
@@ -89,11 +97,9 @@ bs_health_free(struct bs_health *h)
 }
 
 /*
- * Entries a set of the cache: with 2, the bench's Postfix log (9,000
- * distinct texts in 8192 entries) normalised 11,965 texts, with 4
- * 10,958.
+ * Records a set of the cache; the one used last is the first of its set.
  */
-enum { WAYS = 4 };
+enum { WAYS = 2 };
 _Static_assert(BS_HEALTH_CACHE % WAYS == 0, "whole sets");
 
 /* This thread's cache (see the top of the file), made for its first text. */
@@ -105,11 +111,7 @@ static bool cache_keyed;
 static void
 cache_free(void *p)
 {
-	struct cached *c = p;
-
-	for (size_t i = 0; i < BS_HEALTH_CACHE; i++)
-		free(c[i].buf);
-	free(c);
+	free(p);
 }
 
 static void
@@ -179,27 +181,22 @@ count_cached(struct bs_health *h, struct cached *c)
 			return;
 		}
 	}
-	c->slot = count_key(h, key, c->keylen, 1, 0);
+	c->slot = (int32_t)count_key(h, key, c->keylen, 1, 0);
 }
 
 /*
  * Remember that raw[0..rawlen) (the severity, the program and the text as
- * written) gave key[0..keylen) in entry c; out of memory, nothing is.
+ * written) gave key[0..keylen) in record c, which fits them.
  */
 static void
 remember(struct cached *c, uint64_t hash, const char *raw, size_t rawlen,
     const char *key, size_t keylen)
 {
-	char *b = realloc(c->buf, rawlen + keylen);
-
-	if (b == NULL)
-		return;
-	memcpy(b, raw, rawlen);
-	memcpy(b + rawlen, key, keylen);
-	c->buf = b;
+	memcpy(c->buf, raw, rawlen);
+	memcpy(c->buf + rawlen, key, keylen);
 	c->hash = hash;
-	c->rawlen = (uint32_t)rawlen;
-	c->keylen = (uint32_t)keylen;
+	c->rawlen = (uint16_t)rawlen;
+	c->keylen = (uint16_t)keylen;
 	c->slot = -1;
 }
 
@@ -241,36 +238,33 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	if (tl > 0)
 		memcpy(raw + 2 + pl, ev->reply, tl);
 	hash = bs_hash_bytes(raw, 2 + pl + tl);
-	/* WAYS entries a set; the one used last is the first of its set. */
 	c = &cache[(hash & (BS_HEALTH_CACHE / WAYS - 1)) * WAYS];
 	for (w = 0; w < WAYS; w++)
-		if (c[w].rawlen == 2 + pl + tl && c[w].hash == hash &&
+		if (c[w].hash == hash && c[w].rawlen == 2 + pl + tl &&
 		    memcmp(c[w].buf, raw, c[w].rawlen) == 0) {
+			count_cached(h, &c[w]);
 			if (w > 0) {
 				struct cached x = c[w];
 
-				memmove(c + 1, c, (size_t)w * sizeof(*c));
+				c[w] = c[0];
 				c[0] = x;
 			}
-			count_cached(h, c);
 			return BS_OK;
 		}
 	n = tl > 0 ? bs_normalize_hosts(ev->reply, tl, key + 2 + pl,
 			 BS_HEALTH_TEXT_MAX) :
 		     0;
-	/* The new text goes first; the one used longest ago goes. */
-	{
-		struct cached x = c[WAYS - 1];
-
-		memmove(c + 1, c, (WAYS - 1) * sizeof(*c));
-		c[0] = x;
-	}
-	remember(c, hash, raw, 2 + pl + tl, key, 2 + pl + n);
-	if (c->rawlen == 2 + pl + tl && c->buf != NULL &&
-	    memcmp(c->buf, raw, c->rawlen) == 0)
-		count_cached(h, c);
-	else /* Out of memory: not remembered. */
+	if (2 + pl + tl + 2 + pl + n > sizeof(c->buf)) {
+		/* Raw text and key too long for a record together. */
 		count_key(h, key, 2 + pl + n, 1, 0);
+		return BS_OK;
+	}
+	/* The new text goes first; the one used longest ago goes. */
+	for (w = WAYS - 1; w > 0; w--)
+		if (c[w - 1].rawlen != 0)
+			c[w] = c[w - 1];
+	remember(c, hash, raw, 2 + pl + tl, key, 2 + pl + n);
+	count_cached(h, c);
 	return BS_OK;
 }
 

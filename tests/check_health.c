@@ -389,6 +389,73 @@ START_TEST(test_groups)
 END_TEST
 
 /*
+ * The cache of raw texts never changes a count: texts whose raw bytes and
+ * key fit a record, whose key does not fit beside them, and longer than
+ * any record (BS_HEALTH_RAW_MAX), each seen three times; then more
+ * distinct texts than the cache has records, seen twice in turn, so that
+ * each is pushed out before it comes back.  Letters only: each text is
+ * its own group.  Between the two, a new summary (bs_health_reset).
+ */
+START_TEST(test_cache_records)
+{
+	static const size_t lens[] = { 40, 100, 110, 120, 150, 199, 200, 201,
+		260, 900 };
+	const size_t nl = sizeof(lens) / sizeof(lens[0]);
+	struct bs_health *h = bs_health_new(2 * BS_HEALTH_CACHE);
+	const struct bs_health_report *r;
+	char text[1000];
+	size_t i, k, pass;
+
+	ck_assert_ptr_nonnull(h);
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < nl; i++) {
+			memset(text, 'a' + (int)i, lens[i]);
+			text[lens[i]] = '\0';
+			add(h, BS_SEV_WARNING, "smtpd", text);
+		}
+	r = bs_health_results(h);
+	ck_assert_uint_eq(r->ngroups, nl);
+	for (i = 0; i < nl; i++) {
+		ck_assert_uint_eq(r->groups[i].count, 3);
+		ck_assert_uint_eq(r->groups[i].error, 0);
+	}
+	/*
+	 * A new summary: the slots the cache remembers are other groups'
+	 * there now, and must not be counted blindly.
+	 */
+	bs_health_reset(h);
+	for (i = 0; i < 5; i++) {
+		snprintf(text, sizeof(text), "new trouble %c", 'a' + (int)i);
+		add(h, BS_SEV_WARNING, "smtpd", text);
+	}
+	for (i = 0; i < nl; i++) {
+		memset(text, 'a' + (int)i, lens[i]);
+		text[lens[i]] = '\0';
+		add(h, BS_SEV_WARNING, "smtpd", text);
+	}
+	r = bs_health_results(h);
+	ck_assert_uint_eq(r->ngroups, nl + 5);
+	for (i = 0; i < nl + 5; i++)
+		ck_assert_uint_eq(r->groups[i].count, 1);
+	bs_health_reset(h);
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < 3 * BS_HEALTH_CACHE / 2; k++) {
+			snprintf(text, sizeof(text), "odd trouble %c%c%c",
+			    'a' + (int)(k % 26), 'a' + (int)(k / 26 % 26),
+			    'a' + (int)(k / 676));
+			add(h, BS_SEV_WARNING, "smtpd", text);
+		}
+	r = bs_health_results(h);
+	ck_assert_uint_eq(r->lines, 3 * BS_HEALTH_CACHE);
+	ck_assert_uint_eq(r->ngroups, 3 * BS_HEALTH_CACHE / 2);
+	ck_assert(!r->estimated);
+	for (k = 0; k < r->ngroups; k++)
+		ck_assert_uint_eq(r->groups[k].count, 2);
+	bs_health_free(h);
+}
+END_TEST
+
+/*
  * Past its budget the counter keeps the heaviest groups with a bound:
  * a budget of 4, a heavy group of 100 lines, then 40 texts of one line
  * each.  The heavy group stays, exact (it came first, error 0); the
@@ -574,6 +641,7 @@ health_suite(void)
 	tcase_add_loop_test(tc, test_exim, 0,
 	    (int)(sizeof(ex_rows) / sizeof(ex_rows[0])));
 	tcase_add_test(tc, test_groups);
+	tcase_add_test(tc, test_cache_records);
 	tcase_add_test(tc, test_budget);
 	tcase_add_test(tc, test_merge);
 	tcase_add_loop_test(tc, test_class, 0,
