@@ -87,13 +87,15 @@ struct bs_litset {
 	/*
 	 * The automaton (Aho-Corasick, every transition filled in): the
 	 * first DEPTH bytes of every literal, caseless.  delta holds, for
-	 * state u and class c, the next state times CLASSES at
-	 * [u * CLASSES + c].  States from first_out on are where literals
+	 * state u and class c, the next state at [u * CLASSES + c], in 16
+	 * bits: a row is one cache line, and the scan's chain of loads
+	 * finds more of the rows it walks in the nearest cache.  States
+	 * from first_out on are where literals
 	 * end, or shorter ones as a suffix: outs[out_at[u - first_out]..]
 	 * lists them all, up to a NONE.
 	 */
 	unsigned char cls[256];
-	uint32_t *delta;
+	uint16_t *delta;
 	uint32_t *out_at, *outs;
 	uint32_t nstates, first_out;
 };
@@ -1265,6 +1267,24 @@ bs_litset_finish(struct bs_litset *ls)
 	inv = malloc(n * sizeof(*inv));
 	dict = malloc(n * sizeof(*dict));
 	free(ls->delta);
+	ls->delta = NULL;
+	if (n > UINT16_MAX + 1u) {
+		/*
+		 * More states than 16 bits name: no automaton, and every
+		 * alternative is one that PCRE2 decides always.
+		 */
+		size_t a, w = ls->nalways;
+
+		for (a = 0; a < ls->nalts; a++) {
+			for (i = 0; i < w && ls->always[i] != a; i++)
+				;
+			if (i == w && !add_always(ls, ls->alts[a].text,
+			    (uint16_t)a))
+				goto out;
+		}
+		ok = true;
+		goto out;
+	}
 	ls->delta = malloc(n * CLASSES * sizeof(*ls->delta));
 	if (fail == NULL || queue == NULL || fin == NULL || inv == NULL ||
 	    dict == NULL || ls->delta == NULL)
@@ -1286,8 +1306,8 @@ bs_litset_finish(struct bs_litset *ls)
 	queue[tail++] = 0;
 	while (head < tail) {
 		uint32_t u = queue[head++], fu = fail[u], v;
-		uint32_t *row = ls->delta + (size_t)fin[u] * CLASSES;
-		const uint32_t *frow = ls->delta + (size_t)fin[fu] * CLASSES;
+		uint16_t *row = ls->delta + (size_t)fin[u] * CLASSES;
+		const uint16_t *frow = ls->delta + (size_t)fin[fu] * CLASSES;
 
 		/* What u does not continue, its failure state does. */
 		if (u == 0)
@@ -1295,15 +1315,14 @@ bs_litset_finish(struct bs_litset *ls)
 		else
 			memcpy(row, frow, CLASSES * sizeof(*row));
 		for (v = b.child[u]; v != NONE; v = b.sib[v]) {
-			uint32_t fv = u == 0 ? 0 : inv[frow[b.edge[v]] /
-			    CLASSES];
+			uint32_t fv = u == 0 ? 0 : inv[frow[b.edge[v]]];
 
 			fail[v] = fv;
 			dict[v] = b.own[fv] != NONE ? fv : dict[fv];
 			fin[v] = b.own[v] != NONE || dict[v] != NONE ?
 			    --last : plain++;
 			inv[fin[v]] = v;
-			row[b.edge[v]] = fin[v] * CLASSES;
+			row[b.edge[v]] = (uint16_t)fin[v];
 			queue[tail++] = v;
 		}
 	}
@@ -1450,9 +1469,9 @@ bs_litset_scan(const struct bs_litset *ls, const char *str, size_t n,
     struct bs_lit_found *f)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	const uint32_t *delta = ls->delta;
+	const uint16_t *delta = ls->delta;
 	const unsigned char *cls = ls->cls;
-	size_t st = 0, out = (size_t)ls->first_out * CLASSES;
+	size_t st = 0, out = ls->first_out;
 	size_t i = 0, k;
 	unsigned a, m;
 
@@ -1464,7 +1483,7 @@ bs_litset_scan(const struct bs_litset *ls, const char *str, size_t n,
 	if (delta != NULL) {
 		/* Hot: every byte of a failure's reply passes here once. */
 		for (; i + 4 <= n; i += 4) {
-#define STEP(j) do { 			st = delta[st + cls[s[i + (j)]]]; 			if (st >= out) 				report(ls, s, n, i + (j) + 1, st / CLASSES, f); 		} while (0)
+#define STEP(j) do { 			st = delta[st * CLASSES + cls[s[i + (j)]]]; 			if (st >= out) 				report(ls, s, n, i + (j) + 1, (uint32_t)st, f); 		} while (0)
 			STEP(0);
 			STEP(1);
 			STEP(2);

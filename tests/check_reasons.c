@@ -709,6 +709,45 @@ START_TEST(test_lit_reader)
 }
 END_TEST
 
+/*
+ * Literals that need more automaton states than 16 bits name (2,300 of
+ * 33 letters, each 32 states deep): the set still finishes, and every
+ * alternative becomes one that PCRE2 decides, found or not.
+ */
+START_TEST(test_lit_states)
+{
+	struct bs_litset *ls = bs_litset_new();
+	struct bs_lit_found f;
+	size_t i, j, n = 0;
+	uint32_t seed = 7;
+	char *rx = malloc(2300 * 34), *buf = malloc(1 << 18);
+
+	ck_assert_ptr_nonnull(ls);
+	ck_assert_ptr_nonnull(rx);
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0; i < 2300; i++) {
+		if (i > 0)
+			rx[n++] = '|';
+		for (j = 0; j < 33; j++) {
+			seed = seed * 1103515245u + 12345u;
+			rx[n++] = (char)('a' + (seed >> 16) % 26);
+		}
+	}
+	ck_assert_ptr_null(bs_litset_add(ls, 1, rx, n));
+	ck_assert(bs_litset_finish(ls));
+	bs_litset_describe(ls, 1, buf, 1 << 18);
+	ck_assert(strstr(buf, "always @0+33\n") != NULL);
+	ck_assert(strstr(buf, "always @78166+33\n") != NULL);
+	bs_litset_scan(ls, rx + 34, 33, &f);
+	ck_assert(f.maybe[0] & 2);
+	bs_litset_scan(ls, "nothing here", 12, &f);
+	ck_assert(f.maybe[0] & 2);
+	free(rx);
+	free(buf);
+	bs_litset_free(ls);
+}
+END_TEST
+
 /* Every text and every alternative, compiled alone with JIT. */
 struct alone {
 	int ntexts, nalts;
@@ -1099,6 +1138,7 @@ reasons_suite(void)
 	tcase_add_test(tc, test_rows_grammar);
 	tcase_add_loop_test(tc, test_lit_reader, 0,
 	    (int)(sizeof(readings) / sizeof(readings[0])));
+	tcase_add_test(tc, test_lit_states);
 	tcase_add_test(tc, test_lit_against_pcre2);
 	tcase_add_test(tc, test_undecided);
 	tcase_add_test(tc, test_by_reason);
