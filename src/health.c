@@ -185,17 +185,20 @@ count_cached(struct bs_health *h, struct cached *c)
 }
 
 /*
- * Remember that raw[0..rawlen) (the severity, the program and the text as
- * written) gave key[0..keylen) in record c, which fits them.
+ * Remember in record c (which fits them) that the raw key, key[0..kl)
+ * (severity and program) then text[0..tl) as written, gave the key
+ * key[0..keylen): the first kl bytes of both are the same.
  */
 static void
-remember(struct cached *c, uint64_t hash, const char *raw, size_t rawlen,
-    const char *key, size_t keylen)
+remember(struct cached *c, uint64_t hash, const char *key, size_t kl,
+    const char *text, size_t tl, size_t keylen)
 {
-	memcpy(c->buf, raw, rawlen);
-	memcpy(c->buf + rawlen, key, keylen);
+	memcpy(c->buf, key, kl);
+	if (tl > 0)
+		memcpy(c->buf + kl, text, tl);
+	memcpy(c->buf + kl + tl, key, keylen);
 	c->hash = hash;
-	c->rawlen = (uint16_t)rawlen;
+	c->rawlen = (uint16_t)(kl + tl);
 	c->keylen = (uint16_t)keylen;
 	c->slot = -1;
 }
@@ -204,8 +207,7 @@ bs_status
 bs_health_add(struct bs_health *h, const struct bs_event *ev)
 {
 	char key[2 + BS_HEALTH_PROGRAM_MAX + BS_HEALTH_TEXT_MAX];
-	char raw[2 + BS_HEALTH_PROGRAM_MAX + BS_HEALTH_RAW_MAX];
-	size_t pl = ev->program.len, n, tl;
+	size_t pl = ev->program.len, n, tl, rl;
 	enum bs_severity sev = ev->severity;
 	struct cached *cache, *c;
 	uint64_t hash;
@@ -234,14 +236,20 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 		count_key(h, key, 2 + pl + n, 1, 0);
 		return BS_OK;
 	}
-	memcpy(raw, key, 2 + pl);
-	if (tl > 0)
-		memcpy(raw + 2 + pl, ev->reply, tl);
-	hash = bs_hash_bytes(raw, 2 + pl + tl);
+	/*
+	 * The raw key is the key's first 2 + pl bytes and the text as
+	 * written: hashed and compared in its two parts, never copied
+	 * together but into the record that remembers it.
+	 */
+	rl = 2 + pl + tl;
+	hash =
+	    bs_mix64(bs_hash_bytes(key, 2 + pl) ^ bs_hash_wide(ev->reply, tl));
 	c = &cache[(hash & (BS_HEALTH_CACHE / WAYS - 1)) * WAYS];
 	for (w = 0; w < WAYS; w++)
-		if (c[w].hash == hash && c[w].rawlen == 2 + pl + tl &&
-		    memcmp(c[w].buf, raw, c[w].rawlen) == 0) {
+		if (c[w].hash == hash && c[w].rawlen == rl &&
+		    memcmp(c[w].buf, key, 2 + pl) == 0 &&
+		    (tl == 0 ||
+			memcmp(c[w].buf + 2 + pl, ev->reply, tl) == 0)) {
 			count_cached(h, &c[w]);
 			if (w > 0) {
 				struct cached x = c[w];
@@ -254,7 +262,7 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	n = tl > 0 ? bs_normalize_hosts(ev->reply, tl, key + 2 + pl,
 			 BS_HEALTH_TEXT_MAX) :
 		     0;
-	if (2 + pl + tl + 2 + pl + n > sizeof(c->buf)) {
+	if (rl + 2 + pl + n > sizeof(c->buf)) {
 		/* Raw text and key too long for a record together. */
 		count_key(h, key, 2 + pl + n, 1, 0);
 		return BS_OK;
@@ -263,7 +271,7 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	for (w = WAYS - 1; w > 0; w--)
 		if (c[w - 1].rawlen != 0)
 			c[w] = c[w - 1];
-	remember(c, hash, raw, 2 + pl + tl, key, 2 + pl + n);
+	remember(c, hash, key, 2 + pl, ev->reply, tl, 2 + pl + n);
 	count_cached(h, c);
 	return BS_OK;
 }
