@@ -555,6 +555,7 @@ struct ctx {
 	unsigned port;
 	char msgid[80];
 	const char *subject;		/* Exchange */
+	uint64_t arrived_us;		/* when the message came (delay=) */
 };
 
 static struct ctx cx;
@@ -605,6 +606,7 @@ static void
 new_message(void)
 {
 	cx.msg = next_msg++;
+	cx.arrived_us = now_us;
 	make_qid(cx.qid, cx.msg);
 	snprintf(cx.msgid, sizeof(cx.msgid), "%llu.%s@%s",
 	    (unsigned long long)(now_us / 1000), cx.qid,
@@ -1335,6 +1337,7 @@ struct retry {
 	uint16_t tmpl;		/* index of the deferral template */
 	uint8_t attempts, local;
 	unsigned defers;	/* deferrals written so far (outcomes) */
+	uint64_t arrived_us;
 	char id[20];		/* queue id / Exim id, as first written */
 	char from[64];
 };
@@ -1355,6 +1358,7 @@ retry_push(const struct ev *e, const struct ev *base, uint32_t seed,
 	r = &rq[(rq_head + rq_n++) % RETRY_MAX];
 	r->defers = oc_defers;
 	r->msg = cx.msg;
+	r->arrived_us = cx.arrived_us;
 	r->rseed = seed;
 	r->tmpl = (uint16_t)(e - base);
 	r->attempts = (uint8_t)attempts;
@@ -1385,6 +1389,7 @@ static void
 retry_ctx(const struct retry *r)
 {
 	cx.msg = r->msg;
+	cx.arrived_us = r->arrived_us;
 	snprintf(cx.qid, sizeof(cx.qid), "%s", r->id);
 	set_rcpt_seed(r->rseed, r->local);
 	oc_defers = r->defers;
@@ -1478,11 +1483,18 @@ smtp_pid(void)
 	return pid_smtp;
 }
 
-/* One delivery record: to=, relay=, delay=, delays=, dsn=, status=. */
+/*
+ * One delivery record: to=, relay=, delay=, delays=, dsn=, status=.  As
+ * Postfix writes them, delay= counts from the message's arrival, so a
+ * retry's includes its time in the queue (in delays='s first part).
+ */
 static void
 pf_delivery(const struct ev *e)
 {
 	unsigned d1 = rnd(300), d3 = rnd(40), d4 = rnd(90);
+
+	if (now_us > cx.arrived_us)
+		d1 += (unsigned)((now_us - cx.arrived_us) / 10000);
 
 	if (e->flag == 1 && chance(60))	/* the attempt before the record */
 		pf_line("smtp", smtp_pid(), "connect to %H[%I]:25: Connection "

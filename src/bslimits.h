@@ -190,6 +190,16 @@
  * worst, where the breakdown's own 2048 keys cost more.
  */
 #define BS_OUTCOME_RECIPIENTS	(3u << 15)
+
+/*
+ * outcome.c: a message whose arrival (time less Postfix's delay=) is this
+ * many seconds past the first event of a piece of a split file arrived
+ * in that piece; its recipients' ends are listed apart, not kept in the
+ * piece's table, and counted at once if the part before's events all
+ * came earlier.  The margin covers a timestamp's second and small
+ * disorder.
+ */
+#define BS_OUTCOME_ARRIVED	600
 #define BS_OUTCOME_DOMAINS	1024
 
 /*

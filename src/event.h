@@ -139,6 +139,12 @@ struct bs_event {
 	struct bs_text remote_ip;
 	struct bs_text sender;		/* "" is the null sender */
 	double delay;			/* seconds; < 0 when not stated */
+	/*
+	 * delay counts from the message's arrival (Postfix's delay=), not
+	 * the one delivery's time (Exim's DT=): outcome.c then knows when
+	 * the message came.
+	 */
+	bool delay_since_arrival;
 	struct bs_text notify_id;	/* BS_NOTE_NOTIFY only */
 	enum bs_severity severity;	/* BS_NOTE_HEALTH only */
 	struct bs_text program;	/* BS_NOTE_HEALTH and BS_NOTE_FOREIGN */

@@ -551,6 +551,7 @@ walk_fields(const char *m, size_t i, size_t lim, struct bs_event *ev)
 			e++;
 		} else if (m[i] == 'd' && at_word(m, lim, i, "delay=")) {
 			ev->delay = read_seconds(m, lim, i + 6);
+			ev->delay_since_arrival = true;
 			return;
 		} else {
 			e = field_end(m, lim, i);

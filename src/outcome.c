@@ -17,6 +17,11 @@
  *     before it.
  * F_CONT marks the records that may join the part before: a recipient's
  * first record here, made before any expiry of its message here.
+ *
+ * A piece of a split file also keeps, apart from the table, the ends of
+ * recipients whose messages arrived in it (arrived_here): a list that is
+ * never searched, counted at once when the piece joins a part before it
+ * whose events all came earlier, and joined record by record otherwise.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -107,6 +112,11 @@ struct domstat {
 struct bs_outcome {
 	bool after; /* made by bs_outcome_new_after */
 	bool piece; /* takes nothing from the budget */
+	bool timed; /* t0, tmax: the first and latest event times read */
+	time_t t0, tmax;
+	/* Pieces: ends of recipients whose messages arrived here. */
+	struct rec *arr;
+	size_t narr, arrcap;
 	struct budget *budget;
 	struct rec *slots;
 	size_t cap, n;
@@ -638,11 +648,61 @@ message_expired(struct bs_outcome *o, uint32_t msg, const struct bs_event *ev)
 static bs_status track(struct bs_outcome *o, const struct bs_event *ev,
     uint32_t msg, enum rec_state kind);
 
+/* The times of the events a tracker read (arrived_here, the merge). */
+static void
+note_time(struct bs_outcome *o, const struct bs_event *ev)
+{
+	if (!ev->timed)
+		return;
+	if (!o->timed) {
+		o->timed = true;
+		o->t0 = o->tmax = ev->time;
+	} else if (ev->time > o->tmax) {
+		o->tmax = ev->time;
+	}
+}
+
+/*
+ * Whether ev's message arrived in this part, after its first event: its
+ * arrival (the event's time less Postfix's delay=, which counts from
+ * there; Exim's DT= does not) is at least BS_OUTCOME_ARRIVED seconds
+ * past that event.  Then no part before can hold a recipient of it, as
+ * long as that part's events all came before (the merge checks it): on
+ * a log split into pieces nearly every recipient's end is counted
+ * without being looked up again.
+ */
+static bool
+arrived_here(const struct bs_outcome *o, const struct bs_event *ev)
+{
+	return o->piece && o->timed && ev->timed && ev->delay_since_arrival &&
+	    ev->delay >= 0 &&
+	    (double)ev->time - ev->delay >=
+	    (double)o->t0 + (double)BS_OUTCOME_ARRIVED;
+}
+
+/* Add r to o's list of ends whose messages arrived here. */
+static bool
+arr_add(struct bs_outcome *o, const struct rec *r)
+{
+	if (o->narr == o->arrcap) {
+		size_t ncap = o->arrcap ? 2 * o->arrcap : 256;
+		struct rec *n = realloc(o->arr, ncap * sizeof(*n));
+
+		if (n == NULL)
+			return false;
+		o->arr = n;
+		o->arrcap = ncap;
+	}
+	o->arr[o->narr++] = *r;
+	return true;
+}
+
 bs_status
 bs_outcome_hop(struct bs_outcome *o, const struct bs_event *ev, uint64_t h48)
 {
 	uint32_t msg = (uint32_t)(h48 >> 16);
 
+	note_time(o, ev);
 	if (ev->recipient.ptr == NULL)
 		return BS_OK;
 	return track(o, ev, msg == 0 ? 1 : msg, R_HOP);
@@ -656,6 +716,7 @@ bs_outcome_event(struct bs_outcome *o, const struct bs_event *ev, uint64_t h48)
 
 	if (msg == 0)
 		msg = 1;
+	note_time(o, ev);
 	switch (ev->kind) {
 	case BS_DELIVERED:
 		kind = R_DELIVERED;
@@ -721,6 +782,14 @@ track(struct bs_outcome *o, const struct bs_event *ev, uint32_t msg,
 		end_of(ev, kind, &e);
 		count_end(o, kind, 0, delay_of(&e, r.flags, r.first, 0), r.dom);
 		return BS_OK;
+	}
+	if (kind != R_INFLIGHT && arrived_here(o, ev)) {
+		/* Kept apart, never searched (see the top of the file). */
+		end_of(ev, kind, &e);
+		r.state = e.state;
+		r.end = e.end;
+		r.flags |= e.flags;
+		return arr_add(o, &r) ? BS_OK : BS_ERR_NOMEM;
 	}
 	if (!room(o, &nomem)) {
 		if (nomem)
@@ -800,6 +869,7 @@ bs_outcome_free(struct bs_outcome *o)
 	free(o->ds);
 	free(o->rows);
 	free(o->slots);
+	free(o->arr);
 	free(o);
 }
 
@@ -819,16 +889,19 @@ has_cont(const struct bs_outcome *s, uint32_t msg, uint32_t rcpt)
 {
 	size_t j;
 
-	if (s->n == 0)
-		return false;
-	for (j = home(msg, s->cap); s->slots[j].state != R_EMPTY;
-	     j = (j + 1) & (s->cap - 1)) {
-		const struct rec *r = &s->slots[j];
+	if (s->n > 0)
+		for (j = home(msg, s->cap); s->slots[j].state != R_EMPTY;
+		     j = (j + 1) & (s->cap - 1)) {
+			const struct rec *r = &s->slots[j];
 
-		if (r->msg == msg && r->rcpt == rcpt && r->state != R_MSGEXP &&
-		    (r->flags & F_CONT))
+			if (r->msg == msg && r->rcpt == rcpt &&
+			    r->state != R_MSGEXP && (r->flags & F_CONT))
+				return true;
+		}
+	/* The list (its records all may join): rare, only for expiries. */
+	for (j = 0; j < s->narr; j++)
+		if (s->arr[j].msg == msg && s->arr[j].rcpt == rcpt)
 			return true;
-	}
 	return false;
 }
 
@@ -914,6 +987,69 @@ merge_domains(struct bs_outcome *d, const struct bs_outcome *s,
 	return BS_OK;
 }
 
+/*
+ * Step 2 for one summary x of src (dom its domain in dst): it ends dst's
+ * recipient in flight, or is kept for the part before dst, or counted.
+ */
+static bs_status
+merge_summary(struct bs_outcome *d, const struct rec *x, uint16_t dom)
+{
+	struct found f;
+	struct rec r;
+
+	find(d, x->msg, x->rcpt, &f);
+	if (f.inflight >= 0) {
+		struct rec *in = &d->slots[f.inflight];
+
+		r = *x;
+		r.flags &= (uint8_t)(F_DELAY | F_END);
+		in->defers = sat_add(in->defers, x->defers);
+		end_at(d, (size_t)f.inflight, &r);
+		return BS_OK;
+	}
+	r = *x;
+	r.dom = dom;
+	if (d->after && !f.any && !f.msgexp)
+		return keep(d, &r);
+	count_end(d, (enum rec_state)x->state, x->defers,
+	    delay_of(x, x->flags, x->first, x->defers), r.dom);
+	return BS_OK;
+}
+
+/*
+ * Step 2 for src's list of ends whose messages arrived in it: when
+ * every event of dst came before src's first by less than the margin,
+ * none of them can join dst's recipients, so they are counted (or, dst
+ * being a piece after another part itself, listed in dst, whose first
+ * event then came no later than src's).  Otherwise each is a summary.
+ */
+static bs_status
+merge_arrived(struct bs_outcome *d, const struct bs_outcome *s,
+    const uint16_t *map)
+{
+	bool before = d->timed && s->timed &&
+	    (double)d->tmax < (double)s->t0 + (double)BS_OUTCOME_ARRIVED;
+	bool list = before && d->after && d->piece && d->t0 <= s->t0;
+	size_t i;
+
+	for (i = 0; i < s->narr; i++) {
+		const struct rec *x = &s->arr[i];
+		struct rec r = *x;
+
+		r.dom = x->dom == DOM_OTHER ? DOM_OTHER : map[x->dom];
+		if (list) {
+			if (!arr_add(d, &r))
+				return BS_ERR_NOMEM;
+		} else if (before && !d->after) {
+			count_end(d, (enum rec_state)x->state, x->defers,
+			    delay_of(x, x->flags, x->first, x->defers), r.dom);
+		} else if (merge_summary(d, x, r.dom) != BS_OK) {
+			return BS_ERR_NOMEM;
+		}
+	}
+	return BS_OK;
+}
+
 bs_status
 bs_outcome_merge(struct bs_outcome *d, const struct bs_outcome *s)
 {
@@ -929,32 +1065,15 @@ bs_outcome_merge(struct bs_outcome *d, const struct bs_outcome *s)
 	/* Step 2: src's summaries end dst's recipients in flight. */
 	for (i = 0; i < s->cap; i++) {
 		const struct rec *x = &s->slots[i];
-		struct found f;
-		struct rec r;
 
 		if (x->state == R_EMPTY || x->state == R_INFLIGHT ||
 		    x->state == R_MSGEXP)
 			continue;
-		find(d, x->msg, x->rcpt, &f);
-		if (f.inflight >= 0) {
-			struct rec *in = &d->slots[f.inflight];
-
-			r = *x;
-			r.flags &= (uint8_t)(F_DELAY | F_END);
-			in->defers = sat_add(in->defers, x->defers);
-			end_at(d, (size_t)f.inflight, &r);
-			continue;
-		}
-		r = *x;
-		r.dom = MAP(x->dom);
-		if (d->after && !f.any && !f.msgexp) {
-			if (keep(d, &r) != BS_OK)
-				return BS_ERR_NOMEM;
-			continue;
-		}
-		count_end(d, (enum rec_state)x->state, x->defers,
-		    delay_of(x, x->flags, x->first, x->defers), r.dom);
+		if (merge_summary(d, x, MAP(x->dom)) != BS_OK)
+			return BS_ERR_NOMEM;
 	}
+	if (merge_arrived(d, s, map) != BS_OK)
+		return BS_ERR_NOMEM;
 	/* Step 3: src's recipients in flight join or join dst's. */
 	for (i = 0; i < s->cap; i++) {
 		const struct rec *x = &s->slots[i];
@@ -977,7 +1096,12 @@ bs_outcome_merge(struct bs_outcome *d, const struct bs_outcome *s)
 		if (keep(d, &r) != BS_OK)
 			return BS_ERR_NOMEM;
 	}
-	/* Step 4: what src counted itself. */
+	/* Step 4: what src counted itself, and its times. */
+	if (s->timed && (!d->timed || s->tmax > d->tmax))
+		d->tmax = s->tmax;
+	if (s->timed && !d->timed)
+		d->t0 = s->t0;
+	d->timed = d->timed || s->timed;
 	d->c.delivered_first += s->c.delivered_first;
 	d->c.delivered_after += s->c.delivered_after;
 	d->c.bounced_first += s->c.bounced_first;
@@ -1147,8 +1271,9 @@ bs_outcome_finish(struct bs_outcome *o)
 	if (per == NULL)
 		return BS_ERR_NOMEM;
 	/* A summary left here (no part before joined it) ends as read. */
-	for (i = 0; i < o->cap; i++) {
-		const struct rec *r = &o->slots[i];
+	for (i = 0; i < o->cap + o->narr; i++) {
+		const struct rec *r =
+		    i < o->cap ? &o->slots[i] : &o->arr[i - o->cap];
 
 		if (r->state == R_INFLIGHT) {
 			res->still_deferred++;
@@ -1244,7 +1369,11 @@ bs_outcome_held(const struct bs_outcome *o, size_t ahead)
 	/* Thrice the table when the next records make it double. */
 	size_t times = (o->n + ahead) * 4 > o->cap * 3 ? 3 : 1;
 
-	return o->cap * sizeof(*o->slots) * times +
+	/* The list, thrice when it is about to double. */
+	size_t list =
+	    o->arrcap * sizeof(*o->arr) * (o->narr + ahead > o->arrcap ? 3 : 1);
+
+	return o->cap * sizeof(*o->slots) * times + list +
 	    (o->ds != NULL ? DS_SLOTS * sizeof(*o->ds) : 0);
 }
 

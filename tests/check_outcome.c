@@ -1022,6 +1022,96 @@ START_TEST(test_budget)
 }
 END_TEST
 
+/* An event of recipient rcpt of message msg at time t, with delay=. */
+static bs_status
+at(struct bs_outcome *o, enum bs_kind kind, const char *rcpt, unsigned msg,
+    time_t t, double delay)
+{
+	struct bs_event ev;
+
+	bs_event_init(&ev);
+	ev.kind = kind;
+	ev.recipient.ptr = rcpt;
+	ev.recipient.len = strlen(rcpt);
+	ev.timed = true;
+	ev.time = t;
+	ev.delay = delay;
+	ev.delay_since_arrival = true;
+	return bs_outcome_event(o, &ev, (uint64_t)msg << 20);
+}
+
+/*
+ * A piece of a split file lists apart the end of a recipient whose
+ * message arrived in it (its time less delay= is BS_OUTCOME_ARRIVED
+ * seconds or more past the piece's first event), and the merge counts
+ * the list at once when every event of the part before came earlier.
+ * So a delivery that says it came later than it was first deferred is
+ * taken at its word there; within the margin, or with an arrival before
+ * the piece, the end is kept and joins the part before's deferral.
+ */
+START_TEST(test_arrived_here)
+{
+	struct bs_outcome *o = bs_outcome_new(), *p;
+	const struct bs_outcomes *r;
+	const time_t t0 = 100000;
+
+	ck_assert_ptr_nonnull(o);
+	p = bs_outcome_new_after(o, true);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(at(o, BS_DEFERRED, "a@example.net", 1, 1000, 5),
+	    BS_OK);
+	ck_assert_int_eq(at(o, BS_DEFERRED, "c@example.net", 3, 1000, 5),
+	    BS_OK);
+	ck_assert_int_eq(at(o, BS_DEFERRED, "d@example.net", 4, 1000, 5),
+	    BS_OK);
+	/* The part after: its first event. */
+	ck_assert_int_eq(at(p, BS_DELIVERED, "x@example.org", 9, t0, 1), BS_OK);
+	/* Arrived before the part: joins. */
+	ck_assert_int_eq(
+	    at(p, BS_DELIVERED, "a@example.net", 1, t0 + 5000, t0 + 4005),
+	    BS_OK);
+	/* Says it arrived here, long after the part began: counted. */
+	ck_assert_int_eq(at(p, BS_DELIVERED, "c@example.net", 3, t0 + 5000, 2),
+	    BS_OK);
+	/* Within the margin: kept, joins. */
+	ck_assert_int_eq(at(p, BS_DELIVERED, "d@example.net", 4,
+			     t0 + BS_OUTCOME_ARRIVED - 1, 0),
+	    BS_OK);
+	ck_assert_int_eq(bs_outcome_merge(o, p), BS_OK);
+	ck_assert_int_eq(bs_outcome_finish(o), BS_OK);
+	r = bs_outcome_results(o);
+	ck_assert_uint_eq(r->recipients, 5);
+	ck_assert_uint_eq(r->delivered_after_deferral, 2);
+	ck_assert_uint_eq(r->delivered_first, 2);
+	ck_assert_uint_eq(r->still_deferred, 1);
+	bs_outcome_free(p);
+	bs_outcome_free(o);
+
+	/*
+	 * Out of order: the part before has an event later than the
+	 * piece's first, so the piece's list is joined record by record and
+	 * e's delivery ends its deferral, whatever delay= says.
+	 */
+	o = bs_outcome_new();
+	ck_assert_ptr_nonnull(o);
+	p = bs_outcome_new_after(o, true);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(at(o, BS_DEFERRED, "e@example.net", 5, 2 * t0, 5),
+	    BS_OK);
+	ck_assert_int_eq(at(p, BS_DELIVERED, "x@example.org", 9, t0, 1), BS_OK);
+	ck_assert_int_eq(at(p, BS_DELIVERED, "e@example.net", 5, t0 + 5000, 2),
+	    BS_OK);
+	ck_assert_int_eq(bs_outcome_merge(o, p), BS_OK);
+	ck_assert_int_eq(bs_outcome_finish(o), BS_OK);
+	r = bs_outcome_results(o);
+	ck_assert_uint_eq(r->recipients, 2);
+	ck_assert_uint_eq(r->delivered_after_deferral, 1);
+	ck_assert_uint_eq(r->still_deferred, 0);
+	bs_outcome_free(p);
+	bs_outcome_free(o);
+}
+END_TEST
+
 Suite *
 outcome_suite(void)
 {
@@ -1038,6 +1128,7 @@ outcome_suite(void)
 	tcase_add_loop_test(tc, test_generated, 0, 4);
 	tcase_add_test(tc, test_buckets);
 	tcase_add_test(tc, test_budget);
+	tcase_add_test(tc, test_arrived_here);
 	suite_add_tcase(s, tc);
 	return s;
 }
