@@ -261,7 +261,7 @@ next_mark(const char *s, size_t n, size_t i)
 		      dash = _mm_set1_epi8('-');
 
 	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i v = _mm_loadu_si128((const void *)(s + i));
 		__m128i d = _mm_sub_epi8(v, zero);
 		__m128i m = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
 		unsigned bits;
@@ -296,14 +296,14 @@ next_hostname(const char *s, size_t n, size_t i)
 
 	for (; i + 24 <= n; i += 16) {
 		__m128i m = _mm_and_si128(
-		    _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), h),
+		    _mm_cmpeq_epi8(_mm_loadu_si128((const void *)(s + i)), h),
 		    _mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(s + i + 4)), nn));
+			_mm_loadu_si128((const void *)(s + i + 4)), nn));
 		unsigned bits;
 
 		m = _mm_and_si128(m,
 		    _mm_cmpeq_epi8(
-			_mm_loadu_si128((const __m128i *)(s + i + 8)), sp));
+			_mm_loadu_si128((const void *)(s + i + 8)), sp));
 		for (bits = (unsigned)_mm_movemask_epi8(m); bits != 0;
 		     bits &= bits - 1) {
 			p = s + i + __builtin_ctz(bits);
