@@ -97,13 +97,20 @@ bs_health_free(struct bs_health *h)
 }
 
 /*
- * Records a set of the cache; the one used last is the first of its set.
+ * Two records a set; last[set] names the one used last, so that a new
+ * text replaces the other without any record being moved.
  */
 enum { WAYS = 2 };
+_Static_assert(WAYS == 2, "last[] names one of two records");
 _Static_assert(BS_HEALTH_CACHE % WAYS == 0, "whole sets");
 
+struct cache {
+	struct cached rec[BS_HEALTH_CACHE];
+	unsigned char last[BS_HEALTH_CACHE / WAYS];
+};
+
 /* This thread's cache (see the top of the file), made for its first text. */
-static _Thread_local struct cached *thread_cache;
+static _Thread_local struct cache *thread_cache;
 static pthread_key_t cache_key;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 static bool cache_keyed;
@@ -124,15 +131,15 @@ cache_key_make(void)
  * The cache, or NULL out of memory.  The key's destructor frees it when
  * the thread ends; the main thread's goes with the process.
  */
-static struct cached *
+static struct cache *
 get_cache(void)
 {
-	struct cached *c = thread_cache;
+	struct cache *c = thread_cache;
 
 	if (c != NULL)
 		return c;
 	pthread_once(&cache_once, cache_key_make);
-	if (!cache_keyed || (c = calloc(BS_HEALTH_CACHE, sizeof(*c))) == NULL)
+	if (!cache_keyed || (c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	if (pthread_setspecific(cache_key, c) != 0) {
 		free(c);
@@ -209,8 +216,10 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	char key[2 + BS_HEALTH_PROGRAM_MAX + BS_HEALTH_TEXT_MAX];
 	size_t pl = ev->program.len, n, tl, rl;
 	enum bs_severity sev = ev->severity;
-	struct cached *cache, *c;
+	struct cache *cache;
+	struct cached *c;
 	uint64_t hash;
+	size_t set;
 	int w;
 
 	if ((unsigned)sev >= BS_SEV_COUNT)
@@ -242,21 +251,16 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 	 * together but into the record that remembers it.
 	 */
 	rl = 2 + pl + tl;
-	hash =
-	    bs_mix64(bs_hash_bytes(key, 2 + pl) ^ bs_hash_wide(ev->reply, tl));
-	c = &cache[(hash & (BS_HEALTH_CACHE / WAYS - 1)) * WAYS];
+	hash = bs_hash_bytes(key, 2 + pl) ^ bs_hash_wide(ev->reply, tl);
+	set = (size_t)hash & (BS_HEALTH_CACHE / WAYS - 1);
+	c = &cache->rec[set * WAYS];
 	for (w = 0; w < WAYS; w++)
 		if (c[w].hash == hash && c[w].rawlen == rl &&
 		    memcmp(c[w].buf, key, 2 + pl) == 0 &&
 		    (tl == 0 ||
 			memcmp(c[w].buf + 2 + pl, ev->reply, tl) == 0)) {
+			cache->last[set] = (unsigned char)w;
 			count_cached(h, &c[w]);
-			if (w > 0) {
-				struct cached x = c[w];
-
-				c[w] = c[0];
-				c[0] = x;
-			}
 			return BS_OK;
 		}
 	n = tl > 0 ? bs_normalize_hosts(ev->reply, tl, key + 2 + pl,
@@ -267,12 +271,11 @@ bs_health_add(struct bs_health *h, const struct bs_event *ev)
 		count_key(h, key, 2 + pl + n, 1, 0);
 		return BS_OK;
 	}
-	/* The new text goes first; the one used longest ago goes. */
-	for (w = WAYS - 1; w > 0; w--)
-		if (c[w - 1].rawlen != 0)
-			c[w] = c[w - 1];
-	remember(c, hash, key, 2 + pl, ev->reply, tl, 2 + pl + n);
-	count_cached(h, c);
+	/* The new text replaces the one not used last. */
+	w = !cache->last[set];
+	cache->last[set] = (unsigned char)w;
+	remember(&c[w], hash, key, 2 + pl, ev->reply, tl, 2 + pl + n);
+	count_cached(h, &c[w]);
 	return BS_OK;
 }
 

@@ -648,17 +648,18 @@ message_expired(struct bs_outcome *o, uint32_t msg, const struct bs_event *ev)
 static bs_status track(struct bs_outcome *o, const struct bs_event *ev,
     uint32_t msg, enum rec_state kind);
 
-/* The times of the events a tracker read (arrived_here, the merge). */
+/*
+ * Time t read (an event's, or a merged part's first and latest): the
+ * first and the latest a tracker saw, for arrived_here and the merge.
+ */
 static void
-note_time(struct bs_outcome *o, const struct bs_event *ev)
+note_time(struct bs_outcome *o, time_t t)
 {
-	if (!ev->timed)
-		return;
 	if (!o->timed) {
 		o->timed = true;
-		o->t0 = o->tmax = ev->time;
-	} else if (ev->time > o->tmax) {
-		o->tmax = ev->time;
+		o->t0 = o->tmax = t;
+	} else if (t > o->tmax) {
+		o->tmax = t;
 	}
 }
 
@@ -702,7 +703,8 @@ bs_outcome_hop(struct bs_outcome *o, const struct bs_event *ev, uint64_t h48)
 {
 	uint32_t msg = (uint32_t)(h48 >> 16);
 
-	note_time(o, ev);
+	if (ev->timed)
+		note_time(o, ev->time);
 	if (ev->recipient.ptr == NULL)
 		return BS_OK;
 	return track(o, ev, msg == 0 ? 1 : msg, R_HOP);
@@ -716,7 +718,8 @@ bs_outcome_event(struct bs_outcome *o, const struct bs_event *ev, uint64_t h48)
 
 	if (msg == 0)
 		msg = 1;
-	note_time(o, ev);
+	if (ev->timed)
+		note_time(o, ev->time);
 	switch (ev->kind) {
 	case BS_DELIVERED:
 		kind = R_DELIVERED;
@@ -777,39 +780,32 @@ track(struct bs_outcome *o, const struct bs_event *ev, uint32_t msg,
 
 		r.dom = dom_intern(o, buf, domain_of(&ev->recipient, buf));
 	}
-	if (kind != R_INFLIGHT && !(r.flags & F_CONT)) {
-		/* Ended at its first event: counted, never kept. */
-		end_of(ev, kind, &e);
-		count_end(o, kind, 0, delay_of(&e, r.flags, r.first, 0), r.dom);
-		return BS_OK;
-	}
-	if (kind != R_INFLIGHT && arrived_here(o, ev)) {
-		/* Kept apart, never searched (see the top of the file). */
-		end_of(ev, kind, &e);
-		r.state = e.state;
-		r.end = e.end;
-		r.flags |= e.flags;
-		return arr_add(o, &r) ? BS_OK : BS_ERR_NOMEM;
-	}
-	if (!room(o, &nomem)) {
-		if (nomem)
-			return BS_ERR_NOMEM;
-		o->c.untracked++;
-		if (kind != R_INFLIGHT) {
-			end_of(ev, kind, &e);
-			count_end(o, kind, 0, delay_of(&e, r.flags, r.first, 0),
-			    r.dom);
-		}
-		return BS_OK;
-	}
 	if (kind == R_INFLIGHT) {
 		r.state = R_INFLIGHT;
 		r.defers = 1;
 	} else {
 		end_of(ev, kind, &e);
+		if (!(r.flags & F_CONT)) {
+			/* Ended at its first event: counted, never kept. */
+			count_end(o, kind, 0, delay_of(&e, r.flags, r.first, 0),
+			    r.dom);
+			return BS_OK;
+		}
 		r.state = e.state;
 		r.end = e.end;
 		r.flags |= e.flags;
+		/* Kept apart, never searched (see the top of the file). */
+		if (arrived_here(o, ev))
+			return arr_add(o, &r) ? BS_OK : BS_ERR_NOMEM;
+	}
+	if (!room(o, &nomem)) {
+		if (nomem)
+			return BS_ERR_NOMEM;
+		o->c.untracked++;
+		if (kind != R_INFLIGHT)
+			count_end(o, kind, 0, delay_of(&e, r.flags, r.first, 0),
+			    r.dom);
+		return BS_OK;
 	}
 	insert(o, &r);
 	return BS_OK;
@@ -935,6 +931,14 @@ merge_expiries(struct bs_outcome *d, const struct bs_outcome *s)
 	}
 }
 
+/* A summary x of src ends in dst as it was read (dom its domain there). */
+static void
+count_summary(struct bs_outcome *d, const struct rec *x, uint16_t dom)
+{
+	count_end(d, (enum rec_state)x->state, x->defers,
+	    delay_of(x, x->flags, x->first, x->defers), dom);
+}
+
 /* Keep r (from the part after) in d, or count it when there is no room. */
 static bs_status
 keep(struct bs_outcome *d, struct rec *r)
@@ -946,8 +950,7 @@ keep(struct bs_outcome *d, struct rec *r)
 			return BS_ERR_NOMEM;
 		d->c.untracked++;
 		if (r->state != R_INFLIGHT && r->state != R_MSGEXP)
-			count_end(d, (enum rec_state)r->state, r->defers,
-			    delay_of(r, r->flags, r->first, r->defers), r->dom);
+			count_summary(d, r, r->dom);
 		return BS_OK;
 	}
 	insert(d, r);
@@ -1011,8 +1014,7 @@ merge_summary(struct bs_outcome *d, const struct rec *x, uint16_t dom)
 	r.dom = dom;
 	if (d->after && !f.any && !f.msgexp)
 		return keep(d, &r);
-	count_end(d, (enum rec_state)x->state, x->defers,
-	    delay_of(x, x->flags, x->first, x->defers), r.dom);
+	count_summary(d, x, dom);
 	return BS_OK;
 }
 
@@ -1041,8 +1043,7 @@ merge_arrived(struct bs_outcome *d, const struct bs_outcome *s,
 			if (!arr_add(d, &r))
 				return BS_ERR_NOMEM;
 		} else if (before && !d->after) {
-			count_end(d, (enum rec_state)x->state, x->defers,
-			    delay_of(x, x->flags, x->first, x->defers), r.dom);
+			count_summary(d, x, r.dom);
 		} else if (merge_summary(d, x, r.dom) != BS_OK) {
 			return BS_ERR_NOMEM;
 		}
@@ -1097,11 +1098,10 @@ bs_outcome_merge(struct bs_outcome *d, const struct bs_outcome *s)
 			return BS_ERR_NOMEM;
 	}
 	/* Step 4: what src counted itself, and its times. */
-	if (s->timed && (!d->timed || s->tmax > d->tmax))
-		d->tmax = s->tmax;
-	if (s->timed && !d->timed)
-		d->t0 = s->t0;
-	d->timed = d->timed || s->timed;
+	if (s->timed) {
+		note_time(d, s->t0);
+		note_time(d, s->tmax);
+	}
 	d->c.delivered_first += s->c.delivered_first;
 	d->c.delivered_after += s->c.delivered_after;
 	d->c.bounced_first += s->c.bounced_first;
