@@ -159,6 +159,9 @@ README.md|BS_TOP_MAX|n|Rows per breakdown, 1 to [0-9,]+,
 README.md|BS_OUTCOME_RECIPIENTS|n|follows up to [0-9,]+ recipients in flight
 README.md|BS_OUTCOME_DOMAINS|n|the first [0-9,]+ recipient domains read
 README.md|BS_NOTIFY_IDS|n|The ids of up to [0-9,]+ notifications
+README.md|BS_HEALTH_CACHE|n|the group of the last [0-9,]+ raw texts
+README.md|BS_OUTCOME_ARRIVED|n|came at least [0-9,]+ seconds
+doc/bouncestat.1|BS_OUTCOME_ARRIVED|n|arrived at least [0-9,]+ seconds after
 doc/bouncestat.1|BS_LINE_MAX|KiB|longer than [0-9,]+ KiB
 doc/bouncestat.1|BS_MSGID_BUDGET|n|until the run holds [0-9,]+ message-id keys
 doc/bouncestat.1|BS_ROWS_MAX|n|At most [0-9,]+ distinct code rows
