@@ -91,6 +91,7 @@ struct budget {
 
 struct bs_agg {
 	bool detail;
+	bool rows_only;		/* bs_agg_rows_only */
 	struct budget *budget;
 	size_t granted;		/* keys taken from budget */
 	bool piece;		/* bounded by its piece: takes no grants */
@@ -216,6 +217,7 @@ new_like(const struct bs_agg *a)
 
 	if (n == NULL)
 		return NULL;
+	n->rows_only = a->rows_only;
 	/* One budget for the run (see struct budget). */
 	free(n->budget);
 	n->budget = a->budget;
@@ -731,7 +733,9 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	uint64_t h = 0;
 	long row;
 	struct row *r;
-	bool has_id = ev->msgid != NULL && ev->msgid_len > 0, hop;
+	/* Rows only: no message set, no outcome to follow by id. */
+	bool has_id = !a->rows_only && ev->msgid != NULL &&
+	    ev->msgid_len > 0, hop;
 
 	if ((unsigned)ev->kind >= BS_KIND_COUNT)
 		return BS_OK;
@@ -772,6 +776,8 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 		if (bs_breakdown_event(a->by[i], ev, has_id ? h | 1 : 0) !=
 		    BS_OK)
 			return BS_ERR_NOMEM;
+	if (a->rows_only)
+		return BS_OK;
 	hop = ev->kind == BS_DELIVERED && bs_hop_is(ev);
 	a->hops += hop;
 	if (has_id && (hop ? bs_outcome_hop(a->outcome, ev, h) :
@@ -1227,6 +1233,8 @@ bs_agg_by(const struct bs_agg *a, size_t i)
 bs_status
 bs_agg_notify(struct bs_agg *a, const struct bs_event *ev)
 {
+	if (a->rows_only)
+		return BS_OK;
 	return bs_notify_sent(a->notify, ev);
 }
 
@@ -1239,6 +1247,8 @@ bs_agg_notifications(const struct bs_agg *a, struct bs_notifications *r)
 bs_status
 bs_agg_health(struct bs_agg *a, const struct bs_event *ev)
 {
+	if (a->rows_only)
+		return BS_OK;
 	return bs_health_add(a->health, ev);
 }
 
@@ -1248,6 +1258,18 @@ bs_agg_health_results(const struct bs_agg *a)
 	static const struct bs_health_report none;
 
 	return a->health_report != NULL ? a->health_report : &none;
+}
+
+void
+bs_agg_rows_only(struct bs_agg *a)
+{
+	a->rows_only = true;
+}
+
+bool
+bs_agg_counts_notes(const struct bs_agg *a)
+{
+	return !a->rows_only;
 }
 
 void

@@ -208,6 +208,18 @@ size_t bs_agg_nby(const struct bs_agg *a);
 const struct bs_breakdown *bs_agg_by(const struct bs_agg *a, size_t i);
 
 /*
+ * Count only what a run that writes the event stream reports besides it
+ * (--format events: the warnings and the exit status, --fail-on): the
+ * rows, the kinds, the inputs and the period.  Outcomes, distinct
+ * messages, notifications, hops and the server's own trouble are not
+ * kept (before any event, and before aggregates are made like a).
+ */
+void bs_agg_rows_only(struct bs_agg *a);
+
+/* Whether a counts notes (bs_agg_notify, bs_agg_health): not rows only. */
+bool bs_agg_counts_notes(const struct bs_agg *a);
+
+/*
  * Follow the outcomes per recipient domain too (--by domain; before any
  * event, and before aggregates are made like a).
  */

@@ -117,6 +117,16 @@
 #define BS_JOIN_TEXT_MAX	512
 
 /*
+ * A piece's join (join.h, jobs.c): the messages that arrive in one piece
+ * of a file read on several cores.  A piece of a few MiB has a few
+ * thousand (the bench's Postfix log: 1,700 in 4 MiB); one whose join
+ * nears either budget ends there (bs_join_held), so a piece's join never
+ * forgets.  128 KiB of index and at most 384 KiB of entries.
+ */
+#define BS_JOIN_PIECE_MESSAGES	(1u << 14)
+#define BS_JOIN_PIECE_BYTES	(1u * 1024 * 1024)
+
+/*
  * Breakdowns (--by): distinct keys counted exactly per breakdown; past it
  * the heaviest keys are kept with a stated bound (topk.h) and the rest
  * summed as "(other)".  A key longer than BS_TOPK_KEY_MAX bytes (no host
@@ -245,6 +255,22 @@
  * measurements).
  */
 #define BS_PIECES_HELD		((size_t)4 << 20)
+
+/*
+ * A run that joins and writes every event (--format events) reads a split
+ * file in pieces that hold their events until the pieces before them are
+ * written, and a join of their own (jobs.c): BS_PIECES_HELD_JOINED is
+ * what those pieces hold together, each an equal share, and each piece
+ * is as many bytes of the log as its share (at least 1 MiB): the events
+ * of a Postfix log take about a third of its bytes, the join a tenth, so
+ * a piece seldom ends early.  8 MiB keeps the event stream on two cores
+ * within 32 MiB (bench/README.md).
+ */
+#define BS_PIECES_HELD_JOINED	(8u << 20)
+#define BS_SPLIT_PIECE_JOINED_MIN	(1ULL << 20)
+
+/* The output buffer of --format events (a third of the log's bytes). */
+#define BS_EVENTS_BUFFER	((size_t)1 << 20)
 
 /*
  * How often a piece adds up what it holds (bs_agg_held): every this many

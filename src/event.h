@@ -138,6 +138,13 @@ struct bs_event {
 	struct bs_text remote;		/* host name as written */
 	struct bs_text remote_ip;
 	struct bs_text sender;		/* "" is the null sender */
+	/*
+	 * The sender is not known yet: the event is in a piece of a file
+	 * read on several cores, and its message did not arrive in the
+	 * piece (join.h BS_JOIN_BEFORE).  The piece's sink asks the join of
+	 * the pieces before when it writes the event.
+	 */
+	bool sender_before;
 	double delay;			/* seconds; < 0 when not stated */
 	/*
 	 * delay counts from the message's arrival (Postfix's delay=), not

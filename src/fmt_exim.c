@@ -1469,12 +1469,17 @@ static const char *const exim_joined_needles[] = {
 	NULL
 };
 
+/* The event stream's (format.h): no "Warning: " (the server's trouble). */
+static const char *const exim_stream_needles[] = { "> ", "== ", "** ",
+	"rejected", "<= ", "(= ", "Completed", NULL };
+
 const struct bs_format bs_format_exim = {
 	.name = "exim",
 	.help = "Exim mainlog, also behind a syslog prefix",
 	.splittable = true,
 	.needles = exim_needles,
 	.joined_needles = exim_joined_needles,
+	.stream_needles = exim_stream_needles,
 	.probe = exim_probe,
 	.open = exim_open,
 	.parse = exim_parse,

@@ -79,6 +79,14 @@ static const char *const postfix_joined_needles[] = { "status=", "reject:",
 	"nrcpt=", ": removed", "/bounce", "\\bwarning: ", "\\bfatal: ",
 	"\\berror: ", "\\bpanic: ", NULL };
 
+/*
+ * The event stream's (format.h): no "/bounce", no severity words.  A line
+ * whose message opens with a severity word is still no event: postfix_parse
+ * tells it by the message, whichever needle found the line.
+ */
+static const char *const postfix_stream_needles[] = { "status=", "reject:",
+	"nrcpt=", ": removed", NULL };
+
 static bs_status
 postfix_open(const struct bs_patterns *p, void **state, struct bs_diag *d)
 {
@@ -1066,15 +1074,16 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 		if (at >= n)
 			return BS_OK;
 	}
-	if (health_needle(s, at)) {
-		/* Found past "/bounce" in the program's name. */
-		if (s + at == m && parse_health(s, m, mlen, prog, &ev)) {
-			emit(ctx, &ev);
-			return BS_OK;
-		}
-		if ((at = past_health(pf, s, n, at)) >= n)
-			return BS_OK;
+	/*
+	 * A message that opens with a severity word: found past "/bounce" in
+	 * the program's name, or by a later needle of the stream's.
+	 */
+	if (parse_health(s, m, mlen, prog, &ev)) {
+		emit(ctx, &ev);
+		return BS_OK;
 	}
+	if (health_needle(s, at) && (at = past_health(pf, s, n, at)) >= n)
+		return BS_OK;
 	/* "tatus=" and "eject:" (the default needles) stand one byte in. */
 	if ((s[at] == 't' || s[at] == 'e') && at > 0)
 		at--;
@@ -1131,6 +1140,7 @@ const struct bs_format bs_format_postfix = {
 	.splittable = true,
 	.needles = postfix_needles,
 	.joined_needles = postfix_joined_needles,
+	.stream_needles = postfix_stream_needles,
 	.probe = postfix_probe,
 	.open = postfix_open,
 	.parse = postfix_parse,

@@ -75,6 +75,16 @@ struct bs_format {
 	 * join pays nothing for them.
 	 */
 	const char *const *joined_needles;
+
+	/*
+	 * Optional: the needles of a run that joins but counts no notes of
+	 * its own (--format events, bs_agg_rows_only): joined_needles less
+	 * those of the lines that only the report's sections read (the
+	 * server's own trouble, the notifications it sent).  NULL:
+	 * joined_needles.  The parser must give every line the same event
+	 * whichever set found it.
+	 */
+	const char *const *stream_needles;
 };
 
 /* The formats, each defined in its fmt_NAME.c. */

@@ -64,6 +64,7 @@
 #include "bslimits.h"
 #include "format.h"
 #include "jobs.h"
+#include "join.h"
 #include "run.h"
 
 struct job {
@@ -74,6 +75,14 @@ struct job {
 	bool here;		/* left to the calling thread (see merge_job) */
 	const struct bs_format *fmt;	/* a piece's: the whole file's */
 	struct bs_piece pc;
+	/*
+	 * In a run that joins: direct, the job reads with the run's join
+	 * and sink (the first job, and every job read by the calling
+	 * thread); otherwise a piece's own join and store of events.
+	 */
+	bool direct;
+	struct bs_join *join;
+	void *store;
 	struct bs_agg *agg;
 	struct bs_diag *warnings;	/* in the order they happened */
 	size_t nwarn, capwarn;
@@ -99,6 +108,16 @@ struct pool {
 	size_t merged;		/* jobs merged so far */
 	size_t ahead;		/* how far past merged a piece may start */
 	size_t share;		/* of memory, for a piece's aggregate */
+	unsigned long long piece;	/* bytes of an automatic piece */
+	/*
+	 * The joins and stores of merged pieces (run that joins), kept for
+	 * the next: made new, each piece's would be fresh pages to fault in.
+	 */
+	struct spare {
+		struct bs_join *join;
+		void *store;
+	} *spares;
+	size_t nspares, capspares;
 	unsigned long long merged_bytes;	/* read by the jobs merged */
 	bool stop;		/* a fatal error: merging has ended */
 	pthread_mutex_t lock;
@@ -205,6 +224,11 @@ run_job(const struct bs_run_config *base, struct job *j)
 
 	cfg.warn = collect_warning;
 	cfg.warn_ctx = j;
+	if (j->store != NULL) {
+		cfg.join = j->join;
+		cfg.sink = base->piece_sink->event;
+		cfg.sink_ctx = j->store;
+	}
 	if (j->piece) {
 		cfg.format = j->fmt;
 		j->status = bs_run_piece(&cfg, j->path, &j->pc, j->agg,
@@ -222,16 +246,69 @@ run_job(const struct bs_run_config *base, struct job *j)
 static void
 start_job(struct pool *p, struct job *j)
 {
+	const struct bs_piece_sink *ps = p->cfg->piece_sink;
+
 	if (j->agg == NULL) {
 		j->agg = j->piece ? bs_agg_new_piece(p->proto) :
 		    bs_agg_new_like(p->proto);
 		j->pc.share = p->share;
 		j->pc.every = p->split.every;
+		/* A piece of a run that joins: its own join and events. */
+		if (p->cfg->join != NULL && !j->direct) {
+			pthread_mutex_lock(&p->lock);
+			if (p->nspares > 0) {
+				p->nspares--;
+				j->join = p->spares[p->nspares].join;
+				j->store = p->spares[p->nspares].store;
+			}
+			pthread_mutex_unlock(&p->lock);
+			if (j->join == NULL)
+				j->join = bs_join_new_piece();
+			if (j->store == NULL)
+				j->store = ps->open();
+			j->pc.held = ps->held;
+			j->pc.store = j->store;
+			j->pc.join = j->join;
+		}
 	}
-	if (j->agg == NULL)
+	if (j->agg == NULL || (p->cfg->join != NULL && !j->direct &&
+	    (j->join == NULL || j->store == NULL)))
 		j->status = BS_ERR_NOMEM;
 	else
 		run_job(p->cfg, j);
+}
+
+/*
+ * Give back what a piece of a run that joins held apart: kept for the
+ * next piece while there is room (called without the lock).
+ */
+static void
+drop_held(struct pool *p, struct job *j)
+{
+	bool kept = false;
+
+	if (j->join != NULL && j->store != NULL) {
+		bs_join_reset(j->join);
+		p->cfg->piece_sink->reset(j->store);
+		pthread_mutex_lock(&p->lock);
+		if (p->nspares < p->capspares) {
+			p->spares[p->nspares].join = j->join;
+			p->spares[p->nspares].store = j->store;
+			p->nspares++;
+			kept = true;
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+	if (!kept) {
+		if (j->store != NULL)
+			p->cfg->piece_sink->close(j->store);
+		bs_join_free(j->join);
+	}
+	j->store = NULL;
+	j->join = NULL;
+	j->pc.held = NULL;
+	j->pc.store = NULL;
+	j->pc.join = NULL;
 }
 
 static void *
@@ -325,7 +402,7 @@ plan(struct pool *p, const char *path, unsigned jobs,
 	*total += size;
 	if (fmt == NULL)
 		return new_job(p, path) == NULL ? BS_ERR_NOMEM : BS_OK;
-	if (!forced && (npieces = size / BS_SPLIT_PIECE) == 0)
+	if (!forced && (npieces = size / p->piece) == 0)
 		npieces = 1;
 	for (off = 0, k = 0; off < size; off = next, k++) {
 		if (!forced)
@@ -371,6 +448,12 @@ read_here(struct pool *p, struct job *j, const struct bs_agg *agg)
 	bs_agg_free(j->agg);
 	j->nwarn = 0;
 	/*
+	 * Every job before is merged: in a run that joins, it reads with
+	 * the run's join and writes its events at once.
+	 */
+	drop_held(p, j);
+	j->direct = true;
+	/*
 	 * Read in this thread and merged at once, it needs no share: it
 	 * reads exactly what it read before (the rest of a piece that ended
 	 * early is a piece of its own already).
@@ -408,6 +491,16 @@ merge_job(struct pool *p, struct job *j, struct bs_agg *agg)
 		return BS_ERR_NOMEM;
 	for (k = 0; k < j->nwarn; k++)
 		bs_run_warn(cfg, &j->warnings[k]);
+	if (j->store != NULL) {
+		/* The events wait for the lines and the join before them. */
+		uint64_t before = j->continued ? bs_agg_input_stats(agg,
+		    bs_agg_ninputs(agg) - 1)->lines : 0;
+
+		if (bs_join_nomem(j->join) || !cfg->piece_sink->flush(
+		    j->store, cfg->sink_ctx, before, cfg->join))
+			return BS_ERR_NOMEM;
+		bs_join_replay(cfg->join, j->join);
+	}
 	if (j->agg != agg && (j->continued ?
 	    bs_agg_merge_continued(agg, j->agg) :
 	    bs_agg_merge(agg, j->agg)) != BS_OK)
@@ -455,8 +548,32 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 		return BS_OK;
 	if (split != NULL)
 		p.split = *split;
+	/*
+	 * A join follows the messages through the inputs in order: one
+	 * thread, unless the sink can hold a piece's events until those
+	 * before are written.  Then the pieces are as large as their share.
+	 */
+	if (cfg->join != NULL && cfg->piece_sink == NULL)
+		jobs = 1;
+	p.piece = BS_SPLIT_PIECE;
+	if (cfg->join != NULL) {
+		p.piece = BS_PIECES_HELD_JOINED / (jobs > 0 ? jobs : 1);
+		if (p.piece < BS_SPLIT_PIECE_JOINED_MIN)
+			p.piece = BS_SPLIT_PIECE_JOINED_MIN;
+	}
 	for (i = 0; i < n && result == BS_OK; i++)
 		result = plan(&p, paths[i], jobs, agg, &total);
+	/*
+	 * With a join, a whole input after the first (compressed, or too
+	 * small to split) is read by the calling thread when its turn
+	 * comes: its events could not wait in memory.
+	 */
+	if (cfg->join != NULL && result == BS_OK) {
+		p.jobs[0]->direct = true;
+		for (i = 1; i < p.n; i++)
+			if (!p.jobs[i]->piece)
+				p.jobs[i]->here = true;
+	}
 	nthreads = jobs == 0 ? 1 : jobs;
 	if (nthreads > p.n)
 		nthreads = p.n;
@@ -467,10 +584,17 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	 */
 	p.ahead = nthreads > 0 ? nthreads : 1;
 	p.share = p.split.share > 0 ? p.split.share :
-	    BS_PIECES_HELD / p.ahead;
+	    (cfg->join != NULL ? BS_PIECES_HELD_JOINED : BS_PIECES_HELD) /
+	    p.ahead;
 	if (result == BS_OK &&
 	    (threads = calloc(nthreads, sizeof(*threads))) == NULL)
 		result = BS_ERR_NOMEM;
+	/* As many spares as pieces may be live, and the one being merged. */
+	if (result == BS_OK && cfg->join != NULL && p.n > 1) {
+		p.capspares = p.ahead + 1;
+		if ((p.spares = calloc(p.capspares, sizeof(*p.spares))) == NULL)
+			result = BS_ERR_NOMEM;
+	}
 	/*
 	 * The first job is read straight into the caller's aggregate: it is
 	 * merged first anyway, and a single input (the common case) then
@@ -523,6 +647,7 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 		 */
 		if (j->agg != agg)
 			bs_agg_free(j->agg);
+		drop_held(&p, j);
 		free(j->warnings);
 		pthread_mutex_lock(&p.lock);
 		p.merged_bytes += atomic_load(&j->bytes);
@@ -541,11 +666,17 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	for (i = p.merged; i < p.n; i++) {
 		if (p.jobs[i]->agg != agg)
 			bs_agg_free(p.jobs[i]->agg);
+		drop_held(&p, p.jobs[i]);
 		free(p.jobs[i]->warnings);
 		free(p.jobs[i]);
 	}
 	if (split != NULL)
 		split->jobs = p.n;
+	for (i = 0; i < p.nspares; i++) {
+		cfg->piece_sink->close(p.spares[i].store);
+		bs_join_free(p.spares[i].join);
+	}
+	free(p.spares);
 	bs_agg_free(p.proto);
 	pthread_cond_destroy(&p.room);
 	pthread_cond_destroy(&p.changed);

@@ -8,6 +8,13 @@
  * its entry dead; its room comes back when it reaches the front of the
  * rings.  When either ring is full the front entry goes, and a live one
  * is counted as evicted.
+ *
+ * A piece's join (bs_join_new_piece) has smaller rings, keeps a departed
+ * message as a live entry marked gone (so that its later events are
+ * known to have no sender, rather than to be asked of the pieces
+ * before), and logs each arrival and departure for bs_join_replay:
+ * a byte 'a' or 'g', the id's and the sender's lengths (two bytes each),
+ * then their bytes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,40 +23,67 @@
 #include "hash.h"
 #include "join.h"
 
-#define INDEX_CAP	(2 * BS_JOIN_MESSAGES)	/* a power of two */
+_Static_assert(BS_JOIN_MESSAGES <= UINT32_MAX / 2 &&
+    (BS_JOIN_MESSAGES & (BS_JOIN_MESSAGES - 1)) == 0 &&
+    (BS_JOIN_PIECE_MESSAGES & (BS_JOIN_PIECE_MESSAGES - 1)) == 0,
+    "the index holds entry numbers + 1 and is a power of two");
+_Static_assert(BS_MSGID_MAX <= UINT16_MAX && BS_JOIN_TEXT_MAX <= UINT16_MAX,
+    "lengths are kept in 16 bits");
 
 struct entry {
 	uint64_t hash;
 	uint32_t off;		/* id, then sender, in bytes[] */
 	uint16_t idlen, senderlen;
 	bool live;
+	bool gone;		/* a piece's: the message left in the piece */
 };
 
 struct bs_join {
-	struct entry *e;	/* ring of BS_JOIN_MESSAGES */
+	struct entry *e;	/* ring of messages */
 	size_t head, count;
-	char *bytes;		/* ring of BS_JOIN_BYTES */
+	char *bytes;		/* ring of nbytes */
 	size_t tail;		/* where the next entry's bytes go */
 	uint32_t *index;	/* entry number + 1; 0 is empty */
+	size_t messages, nbytes, index_cap;	/* index_cap: 2 * messages */
 	uint64_t evicted;
 	size_t live;
+	bool piece;
+	char *log;		/* a piece's arrivals and departures */
+	size_t loglen, logcap;
+	bool nomem;		/* the log is incomplete */
 };
 
-struct bs_join *
-bs_join_new(void)
+static struct bs_join *
+join_new(size_t messages, size_t nbytes, bool piece)
 {
 	struct bs_join *j = calloc(1, sizeof(*j));
 
 	if (j == NULL)
 		return NULL;
-	j->e = malloc(BS_JOIN_MESSAGES * sizeof(*j->e));
-	j->bytes = malloc(BS_JOIN_BYTES);
-	j->index = calloc(INDEX_CAP, sizeof(*j->index));
+	j->messages = messages;
+	j->nbytes = nbytes;
+	j->index_cap = 2 * messages;
+	j->piece = piece;
+	j->e = malloc(messages * sizeof(*j->e));
+	j->bytes = malloc(nbytes);
+	j->index = calloc(j->index_cap, sizeof(*j->index));
 	if (j->e == NULL || j->bytes == NULL || j->index == NULL) {
 		bs_join_free(j);
 		return NULL;
 	}
 	return j;
+}
+
+struct bs_join *
+bs_join_new(void)
+{
+	return join_new(BS_JOIN_MESSAGES, BS_JOIN_BYTES, false);
+}
+
+struct bs_join *
+bs_join_new_piece(void)
+{
+	return join_new(BS_JOIN_PIECE_MESSAGES, BS_JOIN_PIECE_BYTES, true);
 }
 
 void
@@ -60,20 +94,21 @@ bs_join_free(struct bs_join *j)
 	free(j->e);
 	free(j->bytes);
 	free(j->index);
+	free(j->log);
 	free(j);
 }
 
 static size_t
-home(uint64_t h)
+home(const struct bs_join *j, uint64_t h)
 {
-	return (size_t)(h >> 32) & (INDEX_CAP - 1);
+	return (size_t)(h >> 32) & (j->index_cap - 1);
 }
 
-/* The index slot of the live entry with this id, or INDEX_CAP. */
+/* The index slot of the live entry with this id, or j->index_cap. */
 static size_t
 find(const struct bs_join *j, uint64_t h, const char *id, size_t idlen)
 {
-	size_t i = home(h);
+	size_t i = home(j, h);
 
 	while (j->index[i] != 0) {
 		const struct entry *e = &j->e[j->index[i] - 1];
@@ -81,9 +116,9 @@ find(const struct bs_join *j, uint64_t h, const char *id, size_t idlen)
 		if (e->hash == h && e->idlen == idlen &&
 		    memcmp(j->bytes + e->off, id, idlen) == 0)
 			return i;
-		i = (i + 1) & (INDEX_CAP - 1);
+		i = (i + 1) & (j->index_cap - 1);
 	}
-	return INDEX_CAP;
+	return j->index_cap;
 }
 
 /* Empty index slot i, moving back the run behind it (linear probing). */
@@ -95,10 +130,10 @@ unindex(struct bs_join *j, size_t i)
 	for (;;) {
 		size_t h;
 
-		k = (k + 1) & (INDEX_CAP - 1);
+		k = (k + 1) & (j->index_cap - 1);
 		if (j->index[k] == 0)
 			break;
-		h = home(j->e[j->index[k] - 1].hash);
+		h = home(j, j->e[j->index[k] - 1].hash);
 		/* Move k back to i unless its home lies in (i, k]. */
 		if ((i < k) ? (h <= i || h > k) : (h <= i && h > k)) {
 			j->index[i] = j->index[k];
@@ -113,7 +148,7 @@ kill_entry(struct bs_join *j, struct entry *e)
 {
 	size_t i = find(j, e->hash, j->bytes + e->off, e->idlen);
 
-	if (i < INDEX_CAP)
+	if (i < j->index_cap)
 		unindex(j, i);
 	e->live = false;
 	j->live--;
@@ -129,7 +164,7 @@ drop_front(struct bs_join *j)
 		kill_entry(j, e);
 		j->evicted++;
 	}
-	j->head = (j->head + 1) % BS_JOIN_MESSAGES;
+	j->head = (j->head + 1) % j->messages;
 	j->count--;
 }
 
@@ -149,10 +184,10 @@ room(struct bs_join *j, size_t n)
 			return 0;
 		}
 		front = j->e[j->head].off;
-		newest = j->e[(j->head + j->count - 1) % BS_JOIN_MESSAGES].off;
+		newest = j->e[(j->head + j->count - 1) % j->messages].off;
 		if (newest >= front) {
 			/* Not wrapped: free after tail, and before front. */
-			if (j->tail + n <= BS_JOIN_BYTES)
+			if (j->tail + n <= j->nbytes)
 				return j->tail;
 			if (n <= front)
 				return 0;
@@ -163,53 +198,112 @@ room(struct bs_join *j, size_t n)
 	}
 }
 
+/* Forget the live entry at index slot i. */
+static void
+kill_slot(struct bs_join *j, size_t i)
+{
+	j->e[j->index[i] - 1].live = false;
+	j->live--;
+	unindex(j, i);
+}
+
+/* A new newest entry: id's sender, or (gone) its departure. */
+static void
+add(struct bs_join *j, uint64_t h, const char *id, size_t idlen,
+    const char *sender, size_t senderlen, bool gone)
+{
+	size_t i, off;
+
+	if (j->count == j->messages)
+		drop_front(j);
+	off = room(j, idlen + senderlen);
+	memcpy(j->bytes + off, id, idlen);
+	if (senderlen > 0)
+		memcpy(j->bytes + off + idlen, sender, senderlen);
+	j->tail = off + idlen + senderlen;
+
+	i = (j->head + j->count) % j->messages;
+	j->e[i] = (struct entry){ .hash = h, .off = (uint32_t)off,
+	    .idlen = (uint16_t)idlen, .senderlen = (uint16_t)senderlen,
+	    .live = true, .gone = gone };
+	j->count++;
+	j->live++;
+	for (off = home(j, h); j->index[off] != 0; off = (off + 1) &
+	    (j->index_cap - 1))
+		;
+	j->index[off] = (uint32_t)i + 1;
+}
+
+/* A piece's log: one arrival ('a') or departure ('g'). */
+static void
+log_op(struct bs_join *j, char op, const char *id, size_t idlen,
+    const char *sender, size_t senderlen)
+{
+	size_t need = 5 + idlen + senderlen;
+	unsigned char *p;
+
+	if (j->loglen + need > j->logcap) {
+		size_t cap = j->logcap ? j->logcap : 4096;
+		char *b;
+
+		while (cap < j->loglen + need)
+			cap *= 2;
+		if ((b = realloc(j->log, cap)) == NULL) {
+			j->nomem = true;	/* the piece cannot be applied */
+			return;
+		}
+		j->log = b;
+		j->logcap = cap;
+	}
+	p = (unsigned char *)j->log + j->loglen;
+	p[0] = (unsigned char)op;
+	p[1] = (unsigned char)(idlen >> 8);
+	p[2] = (unsigned char)idlen;
+	p[3] = (unsigned char)(senderlen >> 8);
+	p[4] = (unsigned char)senderlen;
+	memcpy(p + 5, id, idlen);
+	if (senderlen > 0)
+		memcpy(p + 5 + idlen, sender, senderlen);
+	j->loglen += need;
+}
+
 void
 bs_join_arrival(struct bs_join *j, const char *id, size_t idlen,
     const char *sender, size_t senderlen)
 {
 	uint64_t h;
-	size_t i, off;
-	struct entry *e;
+	size_t i;
 
 	if (idlen == 0 || idlen > BS_MSGID_MAX || senderlen > BS_JOIN_TEXT_MAX)
 		return;
 	h = bs_hash_bytes(id, idlen);
 	i = find(j, h, id, idlen);
-	if (i < INDEX_CAP)
-		kill_entry(j, &j->e[j->index[i] - 1]);
-	if (j->count == BS_JOIN_MESSAGES)
-		drop_front(j);
-	off = room(j, idlen + senderlen);
-	memcpy(j->bytes + off, id, idlen);
-	memcpy(j->bytes + off + idlen, sender, senderlen);
-	j->tail = off + idlen + senderlen;
-
-	i = (j->head + j->count) % BS_JOIN_MESSAGES;
-	e = &j->e[i];
-	*e = (struct entry){ .hash = h, .off = (uint32_t)off,
-	    .idlen = (uint16_t)idlen, .senderlen = (uint16_t)senderlen,
-	    .live = true };
-	j->count++;
-	j->live++;
-	for (off = home(h); j->index[off] != 0; off = (off + 1) &
-	    (INDEX_CAP - 1))
-		;
-	j->index[off] = (uint32_t)i + 1;
+	if (i < j->index_cap)
+		kill_slot(j, i);
+	add(j, h, id, idlen, sender, senderlen, false);
+	if (j->piece)
+		log_op(j, 'a', id, idlen, sender, senderlen);
 }
 
 void
 bs_join_gone(struct bs_join *j, const char *id, size_t idlen)
 {
+	uint64_t h;
 	size_t i;
 
 	if (idlen == 0 || idlen > BS_MSGID_MAX)
 		return;
-	i = find(j, bs_hash_bytes(id, idlen), id, idlen);
-	if (i < INDEX_CAP)
-		kill_entry(j, &j->e[j->index[i] - 1]);
+	h = bs_hash_bytes(id, idlen);
+	i = find(j, h, id, idlen);
+	if (i < j->index_cap)
+		kill_slot(j, i);
+	if (j->piece) {
+		add(j, h, id, idlen, NULL, 0, true);
+		log_op(j, 'g', id, idlen, NULL, 0);
+	}
 }
 
-bool
+enum bs_join_answer
 bs_join_sender(const struct bs_join *j, const char *id, size_t idlen,
     const char **sender, size_t *len)
 {
@@ -217,14 +311,75 @@ bs_join_sender(const struct bs_join *j, const char *id, size_t idlen,
 	size_t i;
 
 	if (idlen == 0 || idlen > BS_MSGID_MAX)
-		return false;
+		return BS_JOIN_UNKNOWN;
 	i = find(j, bs_hash_bytes(id, idlen), id, idlen);
-	if (i == INDEX_CAP)
-		return false;
+	if (i == j->index_cap)
+		/* A piece that forgot may have forgotten this one. */
+		return j->piece && j->evicted == 0 ? BS_JOIN_BEFORE :
+		    BS_JOIN_UNKNOWN;
 	e = &j->e[j->index[i] - 1];
+	if (e->gone)
+		return BS_JOIN_UNKNOWN;
 	*sender = j->bytes + e->off + e->idlen;
 	*len = e->senderlen;
-	return true;
+	return BS_JOIN_KNOWN;
+}
+
+void
+bs_join_replay(struct bs_join *dst, const struct bs_join *src)
+{
+	const unsigned char *p = (const unsigned char *)src->log;
+	const unsigned char *end = p + src->loglen;
+
+	while (p < end) {
+		size_t idlen = (size_t)p[1] << 8 | p[2];
+		size_t senderlen = (size_t)p[3] << 8 | p[4];
+		const char *id = (const char *)p + 5;
+
+		if (p[0] == 'a')
+			bs_join_arrival(dst, id, idlen, id + idlen, senderlen);
+		else
+			bs_join_gone(dst, id, idlen);
+		p += 5 + idlen + senderlen;
+	}
+	dst->evicted += src->evicted;
+}
+
+size_t
+bs_join_held(const struct bs_join *j)
+{
+	size_t used;
+
+	/* A quarter of either budget left: end the piece before it forgets. */
+	if (j->count >= j->messages - j->messages / 4)
+		return SIZE_MAX;
+	if (j->count > 0) {
+		size_t front = j->e[j->head].off;
+
+		used = j->tail >= front ? j->tail - front :
+		    j->nbytes - front + j->tail;
+		if (used >= j->nbytes - j->nbytes / 4)
+			return SIZE_MAX;
+	} else {
+		used = 0;
+	}
+	return j->index_cap * sizeof(*j->index) + j->count * sizeof(*j->e) +
+	    used + j->logcap;
+}
+
+void
+bs_join_reset(struct bs_join *j)
+{
+	memset(j->index, 0, j->index_cap * sizeof(*j->index));
+	j->head = j->count = j->tail = j->live = j->loglen = 0;
+	j->evicted = 0;
+	j->nomem = false;
+}
+
+bool
+bs_join_nomem(const struct bs_join *j)
+{
+	return j->nomem;
 }
 
 uint64_t

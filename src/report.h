@@ -154,4 +154,12 @@ struct bs_event;
 void bs_report_event(void *ctx, const char *input, uint64_t lineno,
     const struct bs_event *ev);
 
+/*
+ * The events of a piece of a file held until the pieces before it are
+ * written (run.h), then passed to a struct bs_events_writer: what lets
+ * --format events read a large file on several cores.
+ */
+struct bs_piece_sink;
+extern const struct bs_piece_sink bs_events_piece_sink;
+
 #endif

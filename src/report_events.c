@@ -16,7 +16,9 @@
 
 #include "breakdown.h"
 #include "catalog.h"
+#include "join.h"
 #include "report.h"
+#include "run.h"
 #include "safe.h"
 
 /* Room for n more bytes; false when out of memory. */
@@ -182,20 +184,25 @@ bs_events_writer_fini(struct bs_events_writer *w)
 	w->cap = w->len = 0;
 }
 
-void
-bs_report_event(void *ctx, const char *input, uint64_t lineno,
-    const struct bs_event *ev)
+/*
+ * The line of event ev in w->buf, through the line number's key:
+ * everything but the number and "}\n".  With hold and ev->sender_before,
+ * the sender's value is left out and *hole is where it goes; otherwise
+ * *hole is SIZE_MAX.  False when out of memory.
+ */
+static bool
+format_event(struct bs_events_writer *w, const char *input,
+    const struct bs_event *ev, bool hold, size_t *hole)
 {
-	struct bs_events_writer *w = ctx;
 	const char *cat = bs_catalog_category(&ev->codes, ev->connfail);
 	char dom[BS_TOPK_KEY_MAX + 1];
 	long dl = bs_by_key(BS_BY_DOMAIN, ev, dom);
+
 	w->len = 0;
+	*hole = SIZE_MAX;
 	/* The fixed parts, with room for the longest time and codes. */
-	if (!room(w, 512)) {
-		w->failed = true;
-		return;
-	}
+	if (!room(w, 512))
+		return false;
 	PUT(w, "{\"time\":");
 	if (ev->timed)
 		iso_time(w, ev->time);
@@ -236,21 +243,213 @@ bs_report_event(void *ctx, const char *input, uint64_t lineno,
 	    dl >= 0 ? (size_t)dl : 0) ||
 	    !TEXT(w, ",\"remote\":", ev->remote.ptr, ev->remote.len) ||
 	    !TEXT(w, ",\"remote_ip\":", ev->remote_ip.ptr,
-	    ev->remote_ip.len) ||
-	    !TEXT(w, ",\"sender\":", ev->sender.ptr, ev->sender.len) ||
-	    !room(w, 64))
-		goto fail;
+	    ev->remote_ip.len))
+		return false;
+	if (hold && ev->sender_before) {
+		if (!room(w, 16))
+			return false;
+		PUT(w, ",\"sender\":");
+		*hole = w->len;
+	} else if (!TEXT(w, ",\"sender\":", ev->sender.ptr, ev->sender.len)) {
+		return false;
+	}
+	if (!room(w, 64))
+		return false;
 	PUT(w, ",\"delay\":");
 	delay(w, ev->delay);
 	if (!TEXT(w, ",\"reply\":", ev->reply, ev->reply_len) ||
-	    !TEXT(w, ",\"input\":", input, strlen(input)) || !room(w, 40))
-		goto fail;
+	    !TEXT(w, ",\"input\":", input, strlen(input)))
+		return false;
+	if (!room(w, 16))
+		return false;
 	PUT(w, ",\"line\":");
+	return true;
+}
+
+/* The line number and the end of the line built in w->buf; then write it. */
+static void
+finish_line(struct bs_events_writer *w, uint64_t lineno)
+{
+	if (!room(w, 24)) {
+		w->failed = true;
+		return;
+	}
 	w->len += u64_text(w->buf + w->len, lineno);
 	PUT(w, "}\n");
 	if (fwrite(w->buf, 1, w->len, w->out) != w->len)
 		w->failed = true;
-	return;
-fail:
-	w->failed = true;
 }
+
+void
+bs_report_event(void *ctx, const char *input, uint64_t lineno,
+    const struct bs_event *ev)
+{
+	struct bs_events_writer *w = ctx;
+	size_t hole;
+
+	if (!format_event(w, input, ev, false, &hole)) {
+		w->failed = true;
+		return;
+	}
+	finish_line(w, lineno);
+}
+
+/* ---- a piece's events, held until the pieces before it are written ---- */
+
+/*
+ * The events of one piece of a file read on several cores (run.h struct
+ * bs_piece_sink).  Each is kept as its line but for the line number
+ * (known when the lines of the pieces before are) and, when its message
+ * arrived in an earlier piece, the sender: a record head, then the line
+ * up to the sender's value, the message id to ask the join, and the rest.
+ */
+struct held {
+	uint64_t lineno;	/* in the piece */
+	uint32_t head;		/* bytes before the sender's value */
+	uint32_t tail;		/* bytes after it */
+	uint32_t idlen;		/* sender_before: the message id's */
+	bool before;
+};
+
+struct piece_events {
+	struct bs_events_writer fmt;	/* formats; its time cache */
+	char *buf;
+	size_t len, cap;
+	bool nomem;
+};
+
+static void *
+piece_open(void)
+{
+	struct piece_events *p = calloc(1, sizeof(*p));
+
+	if (p != NULL)
+		bs_events_writer_init(&p->fmt, NULL);
+	return p;
+}
+
+static void
+piece_close(void *ctx)
+{
+	struct piece_events *p = ctx;
+
+	if (p == NULL)
+		return;
+	bs_events_writer_fini(&p->fmt);
+	free(p->buf);
+	free(p);
+}
+
+static void
+piece_reset(void *ctx)
+{
+	struct piece_events *p = ctx;
+
+	p->len = 0;
+	p->nomem = false;
+}
+
+static bool
+piece_room(struct piece_events *p, size_t n)
+{
+	size_t cap = p->cap ? p->cap : 65536;
+	char *b;
+
+	if (p->len + n <= p->cap)
+		return true;
+	while (cap < p->len + n)
+		cap *= 2;
+	if ((b = realloc(p->buf, cap)) == NULL)
+		return false;
+	p->buf = b;
+	p->cap = cap;
+	return true;
+}
+
+static void
+piece_event(void *ctx, const char *input, uint64_t lineno,
+    const struct bs_event *ev)
+{
+	struct piece_events *p = ctx;
+	struct held h = { .lineno = lineno };
+	size_t hole;
+
+	if (p->nomem)
+		return;
+	if (!format_event(&p->fmt, input, ev, true, &hole)) {
+		p->nomem = true;
+		return;
+	}
+	h.before = hole != SIZE_MAX;
+	h.head = (uint32_t)(h.before ? hole : p->fmt.len);
+	h.tail = (uint32_t)(p->fmt.len - h.head);
+	h.idlen = h.before ? (uint32_t)ev->msgid_len : 0;
+	if (!piece_room(p, sizeof(h) + p->fmt.len + h.idlen)) {
+		p->nomem = true;
+		return;
+	}
+	memcpy(p->buf + p->len, &h, sizeof(h));
+	p->len += sizeof(h);
+	memcpy(p->buf + p->len, p->fmt.buf, h.head);
+	p->len += h.head;
+	if (h.before) {
+		memcpy(p->buf + p->len, ev->msgid, h.idlen);
+		p->len += h.idlen;
+	}
+	memcpy(p->buf + p->len, p->fmt.buf + h.head, h.tail);
+	p->len += h.tail;
+}
+
+static size_t
+piece_held(const void *ctx)
+{
+	const struct piece_events *p = ctx;
+
+	return p->cap + p->fmt.cap;
+}
+
+static bool
+piece_flush(void *ctx, void *sink_ctx, uint64_t first_lines,
+    const struct bs_join *join)
+{
+	struct piece_events *p = ctx;
+	struct bs_events_writer *w = sink_ctx;
+	size_t at = 0;
+
+	if (p->nomem)
+		return false;
+	while (at < p->len) {
+		struct held h;
+		const char *s;
+		size_t slen;
+
+		memcpy(&h, p->buf + at, sizeof(h));
+		at += sizeof(h);
+		w->len = 0;
+		if (!room(w, h.head + h.tail + 16))
+			return false;
+		put(w, p->buf + at, h.head);
+		at += h.head;
+		if (h.before) {
+			bool known = bs_join_sender(join, p->buf + at, h.idlen,
+					 &s, &slen) == BS_JOIN_KNOWN;
+
+			at += h.idlen;
+			if (!text(w, "", 0, known ? s : NULL, known ? slen : 0))
+				return false;
+		}
+		put(w, p->buf + at, h.tail);
+		at += h.tail;
+		finish_line(w, first_lines + h.lineno);
+	}
+	return true;
+}
+
+const struct bs_piece_sink bs_events_piece_sink = {
+	.open = piece_open,
+	.event = piece_event,
+	.held = piece_held,
+	.flush = piece_flush,
+	.reset = piece_reset,
+	.close = piece_close,
+};

@@ -230,8 +230,9 @@ on_event(void *ctx, const struct bs_event *ev)
 	if (!in_window(s, &e))
 		return;
 	if (e.sender.ptr == NULL && e.msgid != NULL && s->cfg->join != NULL)
-		bs_join_sender(s->cfg->join, e.msgid, e.msgid_len,
-		    &e.sender.ptr, &e.sender.len);
+		e.sender_before = bs_join_sender(s->cfg->join, e.msgid,
+		    e.msgid_len, &e.sender.ptr, &e.sender.len) ==
+		    BS_JOIN_BEFORE;
 	/*
 	 * Why it failed: a delivery costs nothing, a failure one pass of the
 	 * rules' prefilter over its reply and at most one match (reasons.h).
@@ -258,6 +259,22 @@ on_event(void *ctx, const struct bs_event *ev)
 	stats_of(s)->events++;
 	if (s->cfg->sink != NULL)
 		s->cfg->sink(s->cfg->sink_ctx, s->name, s->lineno, &e);
+}
+
+/*
+ * The needles of the splitter: with a join the arrival lines too, and
+ * without the report's own notes when the aggregate counts none.
+ */
+static const char *const *
+needles_of(const struct bs_run_config *cfg, const struct bs_stream *s)
+{
+	const struct bs_format *f = s->fmt;
+
+	if (cfg->join == NULL || f->joined_needles == NULL)
+		return f->needles;
+	if (!bs_agg_counts_notes(s->agg) && f->stream_needles != NULL)
+		return f->stream_needles;
+	return f->joined_needles;
 }
 
 /* Hot: once per line. */
@@ -750,6 +767,23 @@ end_early(struct bs_lines *ls, struct bs_source *in, struct bs_piece *pc)
 	pc->end_at = at;
 }
 
+/* What piece pc holds: its aggregate, its held events, its join. */
+static size_t
+piece_held(const struct bs_piece *pc, const struct bs_agg *agg, size_t ahead)
+{
+	size_t h = bs_agg_held(agg, ahead), more;
+
+	if (pc->held != NULL) {
+		more = pc->held(pc->store);
+		h = more > SIZE_MAX - h ? SIZE_MAX : h + more;
+	}
+	if (pc->join != NULL) {
+		more = bs_join_held(pc->join);
+		h = more > SIZE_MAX - h ? SIZE_MAX : h + more;
+	}
+	return h;
+}
+
 static bs_status
 run_file(const struct bs_run_config *cfg, const char *path,
     struct bs_piece *pc, struct bs_agg *agg,
@@ -797,9 +831,7 @@ run_file(const struct bs_run_config *cfg, const char *path,
 		 * skip the noise.
 		 */
 		if (!needles_set && s->fmt != NULL && !s->sampling) {
-			bs_lines_set_needles(ls, cfg->join != NULL &&
-			    s->fmt->joined_needles != NULL ?
-			    s->fmt->joined_needles : s->fmt->needles);
+			bs_lines_set_needles(ls, needles_of(cfg, s));
 			needles_set = true;
 		}
 		st = bs_stream_line(s, &line);
@@ -817,7 +849,7 @@ run_file(const struct bs_run_config *cfg, const char *path,
 		if (pc != NULL && pc->share > 0 && pc->end_at == 0 &&
 		    !s->sampling && ++held_tick >= held_every) {
 			held_tick = 0;
-			if (bs_agg_held(agg, held_every) > pc->share)
+			if (piece_held(pc, agg, held_every) > pc->share)
 				end_early(ls, in, pc);
 		}
 	}

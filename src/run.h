@@ -21,7 +21,6 @@ struct bs_window;
 typedef void (*bs_warn_fn)(void *ctx, const struct bs_diag *d);
 
 struct bs_event;
-struct bs_join;
 
 /*
  * Called with every event counted, complete (time, joined sender), with
@@ -30,6 +29,30 @@ struct bs_join;
  */
 typedef void (*bs_sink_fn)(void *ctx, const char *input, uint64_t lineno,
     const struct bs_event *ev);
+
+struct bs_join;
+
+/*
+ * A sink that can hold the events of one piece of a file until the
+ * pieces before it are written: with one, a run that joins reads a
+ * large file on several cores (jobs.c).
+ */
+struct bs_piece_sink {
+	void *(*open)(void);		/* a piece's store; NULL: no memory */
+	bs_sink_fn event;		/* an event into the store */
+	size_t (*held)(const void *store);	/* bytes it holds */
+	/*
+	 * Pass the store's events on to the run's sink (its ctx, sink_ctx),
+	 * in order: their line numbers after the file's first_lines lines
+	 * (those of the pieces before), the senders of sender_before events
+	 * from join (that of everything read before the piece).  False when
+	 * out of memory.
+	 */
+	bool (*flush)(void *store, void *sink_ctx, uint64_t first_lines,
+	    const struct bs_join *join);
+	void (*reset)(void *store);	/* empty, for the next piece */
+	void (*close)(void *store);
+};
 
 struct bs_run_config {
 	const struct bs_patterns *patterns;
@@ -40,12 +63,13 @@ struct bs_run_config {
 	/*
 	 * The sender join of the run (join.h), or NULL: then a message's
 	 * arrival lines are not even looked at.  A join needs the inputs read
-	 * one after another, in order, by one thread (bs_run_inputs with
-	 * jobs 1).
+	 * in order: by one thread (bs_run_inputs with jobs 1), or with a
+	 * piece_sink, in pieces whose events wait for those before.
 	 */
 	struct bs_join *join;
 	bs_sink_fn sink;		/* NULL: events are only counted */
 	void *sink_ctx;
+	const struct bs_piece_sink *piece_sink;	/* NULL: none */
 };
 
 /* Pass d to cfg->warn, when there is one. */
@@ -104,6 +128,14 @@ struct bs_piece {
 	size_t share;
 	unsigned every;
 	unsigned long long end_at;
+	/*
+	 * What the piece holds besides its aggregate, counted in share: the
+	 * store of its held events (held(store) bytes, struct bs_piece_sink)
+	 * and its join (bs_join_held).  NULL when it holds neither.
+	 */
+	size_t (*held)(const void *store);
+	const void *store;
+	const struct bs_join *join;
 };
 
 /*

@@ -16,7 +16,7 @@ sender(struct bs_join *j, const char *id, char *buf, size_t n)
 	const char *s;
 	size_t len;
 
-	if (!bs_join_sender(j, id, strlen(id), &s, &len))
+	if (bs_join_sender(j, id, strlen(id), &s, &len) != BS_JOIN_KNOWN)
 		return NULL;
 	snprintf(buf, n, "%.*s", (int)len, s);
 	return buf;
@@ -123,6 +123,147 @@ START_TEST(churn)
 }
 END_TEST
 
+/* The answer of j for id, and its sender when known. */
+static enum bs_join_answer
+ask(const struct bs_join *j, const char *id, char *buf, size_t n)
+{
+	const char *s;
+	size_t len;
+	enum bs_join_answer a = bs_join_sender(j, id, strlen(id), &s, &len);
+
+	buf[0] = '\0';
+	if (a == BS_JOIN_KNOWN)
+		snprintf(buf, n, "%.*s", (int)len, s);
+	return a;
+}
+
+/*
+ * A piece's join: what arrived or left in the piece it answers; of any
+ * other message it says that the pieces before know.  Replayed onto the
+ * join of those pieces, it leaves what one join reading both would.
+ */
+START_TEST(piece_and_replay)
+{
+	struct bs_join *before = bs_join_new(), *whole = bs_join_new();
+	struct bs_join *piece = bs_join_new_piece();
+	char buf[64];
+	/* The pieces before: A, B, C arrived; C left. */
+	static const char *const first[][2] = {
+		{ "AAAAA1", "a@x" },
+		{ "BBBBB2", "b@x" },
+		{ "CCCCC3", "c@x" },
+		{ "CCCCC3", NULL },
+	};
+	/* The piece: B leaves; C comes back; D arrives and leaves; E. */
+	static const char *const second[][2] = {
+		{ "BBBBB2", NULL },
+		{ "CCCCC3", "c2@x" },
+		{ "DDDDD4", "d@x" },
+		{ "DDDDD4", NULL },
+		{ "EEEEE5", "" },
+		{ "AAAAA1", NULL },
+		{ "AAAAA1", "a2@x" },
+	};
+	static const char *const ids[] = { "AAAAA1", "BBBBB2", "CCCCC3",
+		"DDDDD4", "EEEEE5", "FFFFF6" };
+	size_t i;
+
+	ck_assert(before != NULL && whole != NULL && piece != NULL);
+	for (i = 0; i < 4; i++) {
+		const char *id = first[i][0], *snd = first[i][1];
+
+		if (snd != NULL) {
+			bs_join_arrival(before, id, 6, snd, strlen(snd));
+			bs_join_arrival(whole, id, 6, snd, strlen(snd));
+		} else {
+			bs_join_gone(before, id, 6);
+			bs_join_gone(whole, id, 6);
+		}
+	}
+	/* Nothing seen yet: every message is the pieces' before. */
+	ck_assert_int_eq(ask(piece, "AAAAA1", buf, sizeof(buf)),
+	    BS_JOIN_BEFORE);
+	for (i = 0; i < 7; i++) {
+		const char *id = second[i][0], *snd = second[i][1];
+
+		if (snd != NULL) {
+			bs_join_arrival(piece, id, 6, snd, strlen(snd));
+			bs_join_arrival(whole, id, 6, snd, strlen(snd));
+		} else {
+			bs_join_gone(piece, id, 6);
+			bs_join_gone(whole, id, 6);
+		}
+	}
+	/* Left in the piece: no sender, and nothing to ask before. */
+	ck_assert_int_eq(ask(piece, "BBBBB2", buf, sizeof(buf)),
+	    BS_JOIN_UNKNOWN);
+	ck_assert_int_eq(ask(piece, "DDDDD4", buf, sizeof(buf)),
+	    BS_JOIN_UNKNOWN);
+	ck_assert_int_eq(ask(piece, "CCCCC3", buf, sizeof(buf)), BS_JOIN_KNOWN);
+	ck_assert_str_eq(buf, "c2@x");
+	ck_assert_int_eq(ask(piece, "EEEEE5", buf, sizeof(buf)), BS_JOIN_KNOWN);
+	ck_assert_str_eq(buf, "");
+	ck_assert_int_eq(ask(piece, "AAAAA1", buf, sizeof(buf)), BS_JOIN_KNOWN);
+	ck_assert_str_eq(buf, "a2@x");
+	ck_assert_int_eq(ask(piece, "FFFFF6", buf, sizeof(buf)),
+	    BS_JOIN_BEFORE);
+	/* Before the replay, the join before answers for its own time. */
+	ck_assert_int_eq(ask(before, "BBBBB2", buf, sizeof(buf)),
+	    BS_JOIN_KNOWN);
+	ck_assert_str_eq(buf, "b@x");
+	bs_join_replay(before, piece);
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		char b2[64];
+		enum bs_join_answer a = ask(before, ids[i], buf, sizeof(buf));
+
+		ck_assert_int_ne(a, BS_JOIN_BEFORE);
+		ck_assert_int_eq(a, ask(whole, ids[i], b2, sizeof(b2)));
+		ck_assert_str_eq(buf, b2);
+	}
+	ck_assert_uint_eq(bs_join_size(before), bs_join_size(whole));
+	ck_assert_uint_eq(bs_join_evicted(before), 0);
+	/* A reset piece's join knows nothing again. */
+	bs_join_reset(piece);
+	ck_assert_int_eq(ask(piece, "AAAAA1", buf, sizeof(buf)),
+	    BS_JOIN_BEFORE);
+	bs_join_free(piece);
+	bs_join_free(before);
+	bs_join_free(whole);
+}
+END_TEST
+
+/*
+ * A piece's join says when its piece should end, a quarter before its
+ * budget, so that it never forgets; if it forgot, no message is asked of
+ * the pieces before (the answer could be an older message's).
+ */
+START_TEST(piece_budget)
+{
+	struct bs_join *j = bs_join_new_piece();
+	char id[32], buf[64];
+	uint32_t i, limit = BS_JOIN_PIECE_MESSAGES - BS_JOIN_PIECE_MESSAGES / 4;
+
+	ck_assert_ptr_nonnull(j);
+	ck_assert_uint_lt(bs_join_held(j), SIZE_MAX);
+	for (i = 0; i < limit - 1; i++) {
+		snprintf(id, sizeof(id), "P%u", i);
+		bs_join_arrival(j, id, strlen(id), "s@x", 3);
+	}
+	ck_assert_uint_lt(bs_join_held(j), SIZE_MAX);
+	bs_join_arrival(j, "LAST", 4, "s@x", 3);
+	ck_assert_uint_eq(bs_join_held(j), SIZE_MAX);
+	ck_assert_int_eq(ask(j, "OTHER", buf, sizeof(buf)), BS_JOIN_BEFORE);
+	for (; i < BS_JOIN_PIECE_MESSAGES + 10; i++) {
+		snprintf(id, sizeof(id), "P%u", i);
+		bs_join_arrival(j, id, strlen(id), "s@x", 3);
+	}
+	ck_assert_uint_gt(bs_join_evicted(j), 0);
+	ck_assert_int_eq(ask(j, "OTHER", buf, sizeof(buf)), BS_JOIN_UNKNOWN);
+	ck_assert_int_eq(ask(j, "P0", buf, sizeof(buf)), BS_JOIN_UNKNOWN);
+	bs_join_free(j);
+}
+END_TEST
+
 Suite *
 join_suite(void)
 {
@@ -133,6 +274,8 @@ join_suite(void)
 	tcase_add_test(tc, budget_forgets_oldest);
 	tcase_add_test(tc, byte_budget);
 	tcase_add_test(tc, churn);
+	tcase_add_test(tc, piece_and_replay);
+	tcase_add_test(tc, piece_budget);
 	suite_add_tcase(s, tc);
 	return s;
 }

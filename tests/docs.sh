@@ -161,6 +161,10 @@ README.md|BS_OUTCOME_DOMAINS|n|the first [0-9,]+ recipient domains read
 README.md|BS_NOTIFY_IDS|n|The ids of up to [0-9,]+ notifications
 README.md|BS_HEALTH_CACHE|n|the group of the last [0-9,]+ raw texts
 README.md|BS_OUTCOME_ARRIVED|n|came at least [0-9,]+ seconds
+README.md|BS_PIECES_HELD_JOINED|MiB|hold at most [0-9,]+ MiB together \(`BS_PIECES_HELD_JOINED`
+README.md|BS_PIECES_HELD_JOINED|MiB|4 MiB together \([0-9,]+ MiB for `--format events`
+README.md|BS_SPLIT_PIECE_JOINED_MIN|MiB|on two cores, at least [0-9,]+ MiB\)
+doc/bouncestat.1|BS_PIECES_HELD_JOINED|MiB|its own sender join, [0-9,]+ MiB for all of
 doc/bouncestat.1|BS_OUTCOME_ARRIVED|n|arrived at least [0-9,]+ seconds after
 doc/bouncestat.1|BS_LINE_MAX|KiB|longer than [0-9,]+ KiB
 doc/bouncestat.1|BS_MSGID_BUDGET|n|until the run holds [0-9,]+ message-id keys

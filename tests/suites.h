@@ -48,6 +48,7 @@
 	X(live) \
 	X(jobs) \
 	X(split) \
+	X(stream) \
 	X(regressions)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
