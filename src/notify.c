@@ -6,6 +6,9 @@
  * notification), B (this part saw a failure of that message), C (the
  * pair was counted in failed_themselves).  The table only grows (a
  * message id is not forgotten: entries are few, one per notification).
+ * A bit per eight of its bits, set for every id in it, answers first
+ * for the failures of other messages (nearly all of them): the table
+ * is too large for the processor's caches, the bits are not.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@ struct bs_notify {
 	bool after;
 	bool lost; /* a failure not kept for want of room (after only) */
 	uint64_t *slots;
+	uint64_t *bits; /* cap * 8 bits: see the top */
 	size_t cap, n;
 	struct bs_notifications c;
 };
@@ -28,7 +32,7 @@ size_t
 bs_notify_held(const struct bs_notify *n, size_t ahead)
 {
 	/* Thrice the table when the next ones make it double. */
-	return n->cap * sizeof(*n->slots) *
+	return (n->cap * sizeof(*n->slots) + n->cap) *
 	    ((n->n + ahead) * 4 > n->cap * 3 ? 3 : 1);
 }
 
@@ -48,6 +52,7 @@ bs_notify_free(struct bs_notify *n)
 	if (n == NULL)
 		return;
 	free(n->slots);
+	free(n->bits);
 	free(n);
 }
 
@@ -55,6 +60,29 @@ static size_t
 slot_of(uint64_t h48, size_t cap)
 {
 	return (size_t)((h48 * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
+}
+
+/* The bit of h48 among cap * 8 (cap a power of two, at least 256). */
+static size_t
+bit_of(uint64_t h48, size_t cap)
+{
+	return (size_t)((h48 * 0xc2b2ae3d27d4eb4fULL) >> 24) & (cap * 8 - 1);
+}
+
+static bool
+may_hold(const struct bs_notify *n, uint64_t h48)
+{
+	size_t b = bit_of(h48, n->cap);
+
+	return (n->bits[b >> 6] >> (b & 63)) & 1;
+}
+
+static void
+set_bit(uint64_t *bits, uint64_t h48, size_t cap)
+{
+	size_t b = bit_of(h48, cap);
+
+	bits[b >> 6] |= (uint64_t)1 << (b & 63);
 }
 
 /* The slot of h48, or of the empty slot where it would go. */
@@ -73,9 +101,13 @@ grow(struct bs_notify *n)
 {
 	size_t ncap = n->cap ? n->cap * 2 : 256, i;
 	uint64_t *ns = calloc(ncap, sizeof(*ns));
+	uint64_t *nb = calloc(ncap / 8, sizeof(*nb));
 
-	if (ns == NULL)
+	if (ns == NULL || nb == NULL) {
+		free(ns);
+		free(nb);
 		return false;
+	}
 	for (i = 0; i < n->cap; i++) {
 		size_t j;
 
@@ -85,9 +117,12 @@ grow(struct bs_notify *n)
 		while (ns[j] != 0)
 			j = (j + 1) & (ncap - 1);
 		ns[j] = n->slots[i];
+		set_bit(nb, n->slots[i] >> 4, ncap);
 	}
 	free(n->slots);
+	free(n->bits);
 	n->slots = ns;
+	n->bits = nb;
 	n->cap = ncap;
 	return true;
 }
@@ -102,7 +137,7 @@ entry(struct bs_notify *n, uint64_t h48, bool add, bool add_notify, bool *nomem)
 	size_t j;
 
 	*nomem = false;
-	if (n->cap > 0) {
+	if (n->cap > 0 && (add || may_hold(n, h48))) {
 		j = find(n, h48);
 		if (n->slots[j] != 0)
 			return &n->slots[j];
@@ -122,6 +157,7 @@ entry(struct bs_notify *n, uint64_t h48, bool add, bool add_notify, bool *nomem)
 	}
 	j = find(n, h48);
 	n->slots[j] = h48 << 4;
+	set_bit(n->bits, h48, n->cap);
 	n->n++;
 	return &n->slots[j];
 }

@@ -130,6 +130,38 @@ START_TEST(test_bound)
 }
 END_TEST
 
+/*
+ * Many notifications (the table grows, its filter bits are made again
+ * each time), many failures of other messages: every failure of a
+ * notification is found, no other counts.
+ */
+START_TEST(test_many)
+{
+	struct bs_notify *n = bs_notify_new(false);
+	char id[16];
+	unsigned i;
+
+	for (i = 0; i < 5000; i++) {
+		struct bs_event ev;
+
+		snprintf(id, sizeof(id), "N%08X", i);
+		ev = note(id, BS_BOUNCED);
+		ck_assert_int_eq(bs_notify_sent(n, &ev), BS_OK);
+	}
+	for (i = 0; i < 50000; i++) {
+		snprintf(id, sizeof(id), "O%08X", i);
+		ck_assert_int_eq(event(n, id, BS_BOUNCED), BS_OK);
+	}
+	for (i = 0; i < 5000; i += 2) {
+		snprintf(id, sizeof(id), "N%08X", i);
+		ck_assert_int_eq(event(n, id, BS_DEFERRED), BS_OK);
+	}
+	ck_assert_uint_eq(results(n).sent, 5000);
+	ck_assert_uint_eq(results(n).failed_themselves, 2500);
+	bs_notify_free(n);
+}
+END_TEST
+
 Suite *
 notify_suite(void)
 {
@@ -137,6 +169,7 @@ notify_suite(void)
 	TCase *tc = tcase_create("notify");
 
 	tcase_add_test(tc, test_order);
+	tcase_add_test(tc, test_many);
 	tcase_add_test(tc, test_parts);
 	tcase_add_test(tc, test_bound);
 	suite_add_tcase(s, tc);
