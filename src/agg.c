@@ -23,6 +23,7 @@
 #include "health.h"
 #include "normalize.h"
 #include "hop.h"
+#include "join.h"
 #include "notify.h"
 #include "outcome.h"
 #include "topk.h"
@@ -47,6 +48,20 @@ struct pending {
 	uint64_t h48;
 	uint32_t row;
 	uint32_t kind;
+};
+
+/*
+ * An event of a piece whose sender was in an earlier piece (join.h
+ * BS_JOIN_BEFORE): what the sender breakdowns count of it, until the
+ * merge knows the sender (bs_agg_count_senders).  Its message id is in
+ * later_ids at idoff.
+ */
+struct later {
+	uint64_t h48;		/* the breakdowns' message: 0 for none */
+	struct bs_codes codes;
+	uint32_t idoff, idlen;
+	uint8_t kind;
+	int8_t hard;
 };
 
 struct row {
@@ -92,6 +107,10 @@ struct budget {
 struct bs_agg {
 	bool detail;
 	bool rows_only;		/* bs_agg_rows_only */
+	struct later *later;	/* sender_before events (piece only) */
+	size_t nlater, caplater;
+	char *later_ids;
+	size_t later_idlen, later_idcap;
 	struct budget *budget;
 	size_t granted;		/* keys taken from budget */
 	bool piece;		/* bounded by its piece: takes no grants */
@@ -297,7 +316,7 @@ bs_agg_held(const struct bs_agg *a, size_t ahead)
 
 	for (i = 0; i < a->nby; i++)
 		n += bs_breakdown_held(a->by[i]);
-	return n;
+	return n + a->caplater * sizeof(*a->later) + a->later_idcap;
 }
 
 static void
@@ -349,6 +368,8 @@ bs_agg_free(struct bs_agg *a)
 	bs_outcome_free(a->outcome);
 	bs_notify_free(a->notify);
 	bs_health_free(a->health);
+	free(a->later);
+	free(a->later_ids);
 	for (i = 0; i < a->ninputs; i++)
 		free(a->inputs[i].path);
 	free(a->inputs);
@@ -726,6 +747,78 @@ copy_str(char *dst, size_t dstsz, const char *src)
 	dst[dstsz - 1] = '\0';
 }
 
+/* --- senders known only at the merge ------------------------------------ */
+
+static bool
+by_sender(const struct bs_breakdown *b)
+{
+	enum bs_by by = bs_breakdown_by(b);
+
+	return by == BS_BY_SENDER || by == BS_BY_SENDER_DOMAIN;
+}
+
+/* Keep what the sender breakdowns count of ev for the merge. */
+static bs_status
+defer_sender(struct bs_agg *a, const struct bs_event *ev, uint64_t h48)
+{
+	size_t idlen = ev->msgid != NULL ? ev->msgid_len : 0;
+	struct later *l;
+
+	if (a->nlater == a->caplater) {
+		size_t cap = a->caplater ? a->caplater * 2 : 256;
+		struct later *nl = realloc(a->later, cap * sizeof(*nl));
+
+		if (nl == NULL)
+			return BS_ERR_NOMEM;
+		a->later = nl;
+		a->caplater = cap;
+	}
+	if (a->later_idlen + idlen > a->later_idcap) {
+		size_t cap = a->later_idcap ? a->later_idcap * 2 : 4096;
+		char *ni;
+
+		while (cap < a->later_idlen + idlen)
+			cap *= 2;
+		if ((ni = realloc(a->later_ids, cap)) == NULL)
+			return BS_ERR_NOMEM;
+		a->later_ids = ni;
+		a->later_idcap = cap;
+	}
+	l = &a->later[a->nlater++];
+	*l = (struct later){ .h48 = h48, .codes = ev->codes,
+	    .idoff = (uint32_t)a->later_idlen, .idlen = (uint32_t)idlen,
+	    .kind = (uint8_t)ev->kind, .hard = (int8_t)ev->hard };
+	if (idlen > 0)
+		memcpy(a->later_ids + a->later_idlen, ev->msgid, idlen);
+	a->later_idlen += idlen;
+	return BS_OK;
+}
+
+bs_status
+bs_agg_count_senders(struct bs_agg *dst, const struct bs_agg *piece,
+    const struct bs_join *join)
+{
+	size_t k, i;
+
+	for (k = 0; k < piece->nlater; k++) {
+		const struct later *l = &piece->later[k];
+		struct bs_event ev;
+
+		bs_event_init(&ev);
+		ev.kind = (enum bs_kind)l->kind;
+		ev.hard = l->hard;
+		ev.codes = l->codes;
+		if (bs_join_sender(join, piece->later_ids + l->idoff, l->idlen,
+		    &ev.sender.ptr, &ev.sender.len) != BS_JOIN_KNOWN)
+			ev.sender.ptr = NULL;
+		for (i = 0; i < dst->nby; i++)
+			if (by_sender(dst->by[i]) &&
+			    bs_breakdown_event(dst->by[i], &ev, l->h48) != BS_OK)
+				return BS_ERR_NOMEM;
+	}
+	return BS_OK;
+}
+
 bs_status
 bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 {
@@ -735,7 +828,7 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 	struct row *r;
 	/* Rows only: no message set, no outcome to follow by id. */
 	bool has_id = !a->rows_only && ev->msgid != NULL &&
-	    ev->msgid_len > 0, hop;
+	    ev->msgid_len > 0, hop, deferred = false;
 
 	if ((unsigned)ev->kind >= BS_KIND_COUNT)
 		return BS_OK;
@@ -772,10 +865,19 @@ bs_agg_event(struct bs_agg *a, const struct bs_event *ev)
 			a->last = ev->time;
 		a->timed = true;
 	}
-	for (size_t i = 0; i < a->nby; i++)
+	for (size_t i = 0; i < a->nby; i++) {
+		if (ev->sender_before && by_sender(a->by[i])) {
+			/* Once for all the sender breakdowns. */
+			if (!deferred && defer_sender(a, ev,
+			    has_id ? h | 1 : 0) != BS_OK)
+				return BS_ERR_NOMEM;
+			deferred = true;
+			continue;
+		}
 		if (bs_breakdown_event(a->by[i], ev, has_id ? h | 1 : 0) !=
 		    BS_OK)
 			return BS_ERR_NOMEM;
+	}
 	if (a->rows_only)
 		return BS_OK;
 	hop = ev->kind == BS_DELIVERED && bs_hop_is(ev);

@@ -208,6 +208,16 @@ size_t bs_agg_nby(const struct bs_agg *a);
 const struct bs_breakdown *bs_agg_by(const struct bs_agg *a, size_t i);
 
 /*
+ * Count into dst's sender breakdowns the events of piece (an aggregate
+ * of a piece of a file read on several cores, with a join of its own)
+ * whose messages arrived in earlier pieces: their senders from join,
+ * that of everything read before the piece (join.h).  BS_ERR_NOMEM.
+ */
+struct bs_join;
+bs_status bs_agg_count_senders(struct bs_agg *dst, const struct bs_agg *piece,
+    const struct bs_join *join);
+
+/*
  * Count only what a run that writes the event stream reports besides it
  * (--format events: the warnings and the exit status, --fail-on): the
  * rows, the kinds, the inputs and the period.  Outcomes, distinct

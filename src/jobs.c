@@ -36,6 +36,20 @@
  *   - after a read error in a piece, the file's later pieces are still
  *     read, where a sequential run stops; the error is the same.
  *
+ * A run that joins senders (join.h: --format events, --by sender) reads
+ * its pieces the same way.  The first job reads with the run's join and
+ * sink; every later piece has a join of its own (which knows what
+ * arrived and left in the piece) and, for the event stream, a store of
+ * its events (struct bs_piece_sink).  An event whose message the piece's
+ * join has not seen waits: its line in the store without the sender, or,
+ * in a report, its place in the sender breakdowns (agg.c's later list).
+ * Merging the piece then writes its events and counts those senders from
+ * the run's join (everything read before the piece), and replays the
+ * piece's arrivals and departures onto it.  A whole input after the first
+ * (gzip, stdin) is read by the calling thread when its turn comes.
+ * Stored events take memory: pieces of a stream are as large as their
+ * share of BS_PIECES_HELD_JOINED.
+ *
  * Memory: a job gets its aggregate when a thread starts it, and a
  * finished job's aggregate waits until every job before it is merged,
  * and is freed then.  A thread starts a piece only while it is one of
@@ -224,8 +238,9 @@ run_job(const struct bs_run_config *base, struct job *j)
 
 	cfg.warn = collect_warning;
 	cfg.warn_ctx = j;
-	if (j->store != NULL) {
+	if (j->join != NULL)
 		cfg.join = j->join;
+	if (j->store != NULL) {
 		cfg.sink = base->piece_sink->event;
 		cfg.sink_ctx = j->store;
 	}
@@ -253,7 +268,10 @@ start_job(struct pool *p, struct job *j)
 		    bs_agg_new_like(p->proto);
 		j->pc.share = p->share;
 		j->pc.every = p->split.every;
-		/* A piece of a run that joins: its own join and events. */
+		/*
+		 * A piece of a run that joins: its own join, and a store for
+		 * its events when they are written.
+		 */
 		if (p->cfg->join != NULL && !j->direct) {
 			pthread_mutex_lock(&p->lock);
 			if (p->nspares > 0) {
@@ -264,15 +282,15 @@ start_job(struct pool *p, struct job *j)
 			pthread_mutex_unlock(&p->lock);
 			if (j->join == NULL)
 				j->join = bs_join_new_piece();
-			if (j->store == NULL)
+			if (j->store == NULL && ps != NULL)
 				j->store = ps->open();
-			j->pc.held = ps->held;
+			j->pc.held = ps != NULL ? ps->held : NULL;
 			j->pc.store = j->store;
 			j->pc.join = j->join;
 		}
 	}
 	if (j->agg == NULL || (p->cfg->join != NULL && !j->direct &&
-	    (j->join == NULL || j->store == NULL)))
+	    (j->join == NULL || (ps != NULL && j->store == NULL))))
 		j->status = BS_ERR_NOMEM;
 	else
 		run_job(p->cfg, j);
@@ -287,9 +305,11 @@ drop_held(struct pool *p, struct job *j)
 {
 	bool kept = false;
 
-	if (j->join != NULL && j->store != NULL) {
+	if (j->join != NULL && (j->store != NULL || p->cfg->piece_sink ==
+	    NULL)) {
 		bs_join_reset(j->join);
-		p->cfg->piece_sink->reset(j->store);
+		if (j->store != NULL)
+			p->cfg->piece_sink->reset(j->store);
 		pthread_mutex_lock(&p->lock);
 		if (p->nspares < p->capspares) {
 			p->spares[p->nspares].join = j->join;
@@ -491,13 +511,18 @@ merge_job(struct pool *p, struct job *j, struct bs_agg *agg)
 		return BS_ERR_NOMEM;
 	for (k = 0; k < j->nwarn; k++)
 		bs_run_warn(cfg, &j->warnings[k]);
-	if (j->store != NULL) {
-		/* The events wait for the lines and the join before them. */
+	if (j->join != NULL) {
+		/*
+		 * The events and senders that waited for the lines and the
+		 * join before them.
+		 */
 		uint64_t before = j->continued ? bs_agg_input_stats(agg,
 		    bs_agg_ninputs(agg) - 1)->lines : 0;
 
-		if (bs_join_nomem(j->join) || !cfg->piece_sink->flush(
-		    j->store, cfg->sink_ctx, before, cfg->join))
+		if (bs_join_nomem(j->join) || (j->store != NULL &&
+		    !cfg->piece_sink->flush(j->store, cfg->sink_ctx, before,
+		    cfg->join)) || bs_agg_count_senders(agg, j->agg,
+		    cfg->join) != BS_OK)
 			return BS_ERR_NOMEM;
 		bs_join_replay(cfg->join, j->join);
 	}
@@ -549,14 +574,13 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	if (split != NULL)
 		p.split = *split;
 	/*
-	 * A join follows the messages through the inputs in order: one
-	 * thread, unless the sink can hold a piece's events until those
-	 * before are written.  Then the pieces are as large as their share.
+	 * A join follows the messages through the inputs in order: each
+	 * piece has a join of its own, and what it could not complete
+	 * waits for the pieces before (merge_job).  Its pieces are as large
+	 * as their share.
 	 */
-	if (cfg->join != NULL && cfg->piece_sink == NULL)
-		jobs = 1;
 	p.piece = BS_SPLIT_PIECE;
-	if (cfg->join != NULL) {
+	if (cfg->join != NULL && cfg->piece_sink != NULL) {
 		p.piece = BS_PIECES_HELD_JOINED / (jobs > 0 ? jobs : 1);
 		if (p.piece < BS_SPLIT_PIECE_JOINED_MIN)
 			p.piece = BS_SPLIT_PIECE_JOINED_MIN;
@@ -584,8 +608,8 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	 */
 	p.ahead = nthreads > 0 ? nthreads : 1;
 	p.share = p.split.share > 0 ? p.split.share :
-	    (cfg->join != NULL ? BS_PIECES_HELD_JOINED : BS_PIECES_HELD) /
-	    p.ahead;
+	    (cfg->piece_sink != NULL ? BS_PIECES_HELD_JOINED :
+	    BS_PIECES_HELD) / p.ahead;
 	if (result == BS_OK &&
 	    (threads = calloc(nthreads, sizeof(*threads))) == NULL)
 		result = BS_ERR_NOMEM;
@@ -673,7 +697,8 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	if (split != NULL)
 		split->jobs = p.n;
 	for (i = 0; i < p.nspares; i++) {
-		cfg->piece_sink->close(p.spares[i].store);
+		if (p.spares[i].store != NULL)
+			cfg->piece_sink->close(p.spares[i].store);
 		bs_join_free(p.spares[i].join);
 	}
 	free(p.spares);

@@ -1,7 +1,7 @@
 /*
- * check_stream.c - --format events on several cores (jobs.c, join.c's
- * piece joins, report_events.c's piece sink) writes exactly what one
- * thread writes.
+ * check_stream.c - a run that joins senders on several cores (jobs.c,
+ * join.c's piece joins): --format events (report_events.c's piece sink)
+ * writes exactly what one thread writes, and --by sender counts it.
  *
  * A generated Postfix log interleaves many messages: arrivals, deliveries,
  * deferrals that come back much later, departures, queue ids reused after
@@ -11,7 +11,8 @@
  * with shares so small that pieces end early; with several inputs, a
  * gzip file (read whole, by the calling thread) between split ones.  The
  * event lines (their senders and line numbers most of all), the warnings
- * and the status must be the same, byte for byte.
+ * and the status must be the same, byte for byte; and so must the JSON
+ * report of a run that counts by sender.
  */
 #include <check.h>
 #include <limits.h>
@@ -346,6 +347,111 @@ START_TEST(test_inputs_in_order)
 }
 END_TEST
 
+/*
+ * The report of a run that joins (--by sender, --by sender-domain): an
+ * event whose message arrived in an earlier piece is counted under its
+ * sender at the merge.  The same JSON as one thread, pieces or not.
+ */
+static char *
+report_of(char **paths, size_t n, unsigned jobs, struct bs_jobs_split *split,
+    struct bs_test_warnings *warn, bs_status *status)
+{
+	static const enum bs_by keys[] = { BS_BY_SENDER, BS_BY_SENDER_DOMAIN,
+		BS_BY_DOMAIN };
+	struct bs_run_config cfg = { 0 };
+	struct bs_report_opts ro = { .width = 80 };
+	struct bs_agg *a = bs_agg_new(false);
+	struct bs_join *j = bs_join_new();
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	QUIET_CHECK(a != NULL && j != NULL && bs_agg_set_by(a, keys, 3, true) ==
+	    BS_OK, "out of memory");
+	memset(warn, 0, sizeof(*warn));
+	cfg.patterns = pats;
+	cfg.format = bs_format_find("postfix");
+	cfg.warn = bs_test_keep_warning;
+	cfg.warn_ctx = warn;
+	cfg.join = j;
+	*status = bs_run_inputs_split(&cfg, paths, n, jobs, a, split);
+	bs_agg_set_join(a, bs_join_evicted(j));
+	bs_agg_finish(a);
+	f = open_memstream(&json, &len);
+	QUIET_CHECK(f != NULL && bs_report_json(f, a, &ro) == 0 &&
+	    fclose(f) == 0, "cannot write the report");
+	bs_join_free(j);
+	bs_agg_free(a);
+	return json;
+}
+
+START_TEST(test_report_senders)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	char gz[] = "../testdata/postfix/sample.log.gz";
+	char *paths[] = { a, gz, b };
+	struct bs_test_warnings w0, w;
+	bs_status s0, st;
+	size_t len, half, off, n = 0;
+	char *log = make_log(150, 10, 99, &len), *whole, *json;
+	unsigned long long sizes[] = { 300, 2000, 9000 };
+	size_t i;
+	FILE *f;
+
+	pats = NULL;
+	ck_assert_int_eq(bs_patterns_load(NULL, &pats, &(struct bs_diag){ 0 }),
+	    BS_OK);
+	for (half = len / 2; log[half - 1] != '\n'; half++)
+		;
+	snprintf(a, sizeof(a), "%s/mail.log.1", tmpdir);
+	snprintf(b, sizeof(b), "%s/mail.log", tmpdir);
+	ck_assert_ptr_nonnull(f = fopen(a, "wb"));
+	ck_assert_uint_eq(fwrite(log, 1, half, f), half);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_ptr_nonnull(f = fopen(b, "wb"));
+	ck_assert_uint_eq(fwrite(log + half, 1, len - half, f), len - half);
+	ck_assert_int_eq(fclose(f), 0);
+	whole = report_of(paths, 3, 1, NULL, &w0, &s0);
+	ck_assert_int_eq(s0, BS_OK);
+	/* Senders were joined, none forgotten, none estimated. */
+	ck_assert_ptr_nonnull(strstr(whole, "\"key\": \"example.org\""));
+	ck_assert_ptr_nonnull(strstr(whole, "\"senders_forgotten\": 0"));
+	ck_assert_ptr_null(strstr(whole, "\"estimated\": true"));
+	/* Two pieces of the first file at every fifth line end. */
+	for (off = 0; off + 1 < half; off++) {
+		struct bs_jobs_split sp = { .size = len, .first = off + 1 };
+
+		if (log[off] != '\n' || ++n % 5 != 0)
+			continue;
+		json = report_of(paths, 3, 2, &sp, &w, &st);
+		ck_assert_int_eq(st, s0);
+		ck_assert_msg(strcmp(json, whole) == 0, "2 pieces at %zu: "
+		    "the report differs:\n%s\nwhole:\n%s", off + 1, json,
+		    whole);
+		ck_assert_str_eq(w.text, w0.text);
+		free(json);
+	}
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct bs_jobs_split sp = { .size = sizes[i] };
+
+		json = report_of(paths, 3, 3, &sp, &w, &st);
+		ck_assert_int_eq(st, s0);
+		ck_assert_msg(strcmp(json, whole) == 0, "pieces of %llu: the "
+		    "report differs:\n%s\nwhole:\n%s", sizes[i], json, whole);
+		free(json);
+		sp = (struct bs_jobs_split){ .size = sizes[i] * 4, .share = 1,
+		    .every = 5 };
+		json = report_of(paths, 3, 2, &sp, &w, &st);
+		ck_assert_msg(strcmp(json, whole) == 0, "pieces that end early "
+		    "(%llu): the report differs", sizes[i] * 4);
+		free(json);
+	}
+	free(whole);
+	free(log);
+	bs_patterns_free(pats);
+}
+END_TEST
+
 Suite *
 stream_suite(void)
 {
@@ -356,6 +462,7 @@ stream_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_pieces_equal_whole);
 	tcase_add_test(tc, test_inputs_in_order);
+	tcase_add_test(tc, test_report_senders);
 	suite_add_tcase(s, tc);
 	return s;
 }
