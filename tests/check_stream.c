@@ -301,6 +301,33 @@ START_TEST(test_pieces_equal_whole)
 END_TEST
 
 /*
+ * The log as a rotated pair: its first half (to a line end) in a, named
+ * mail.log.1, the rest in b, mail.log; the patterns loaded.  Returns the
+ * first half's length.
+ */
+static size_t
+rotated(const char *log, size_t len, char a[PATH_MAX], char b[PATH_MAX])
+{
+	size_t half;
+	FILE *f;
+
+	pats = NULL;
+	ck_assert_int_eq(bs_patterns_load(NULL, &pats, &(struct bs_diag){ 0 }),
+	    BS_OK);
+	for (half = len / 2; log[half - 1] != '\n'; half++)
+		;
+	snprintf(a, PATH_MAX, "%s/mail.log.1", tmpdir);
+	snprintf(b, PATH_MAX, "%s/mail.log", tmpdir);
+	ck_assert_ptr_nonnull(f = fopen(a, "wb"));
+	ck_assert_uint_eq(fwrite(log, 1, half, f), half);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_ptr_nonnull(f = fopen(b, "wb"));
+	ck_assert_uint_eq(fwrite(log + half, 1, len - half, f), len - half);
+	ck_assert_int_eq(fclose(f), 0);
+	return half;
+}
+
+/*
  * Several inputs: a split log, a gzip file between (read whole by the
  * calling thread in its turn), a second log whose messages arrived in the
  * first (rotation).
@@ -311,25 +338,12 @@ START_TEST(test_inputs_in_order)
 	char gz[] = "../testdata/postfix/sample.log.gz";
 	char *paths[] = { a, gz, b };
 	struct result whole, r;
-	size_t len, half;
+	size_t len;
 	char *log = make_log(400, 20, 7, &len);
 	unsigned long long sizes[] = { 500, 3001, 20000 };
 	size_t i;
-	FILE *f;
 
-	pats = NULL;
-	ck_assert_int_eq(bs_patterns_load(NULL, &pats, &(struct bs_diag){ 0 }),
-	    BS_OK);
-	for (half = len / 2; log[half - 1] != '\n'; half++)
-		;
-	snprintf(a, sizeof(a), "%s/mail.log.1", tmpdir);
-	snprintf(b, sizeof(b), "%s/mail.log", tmpdir);
-	ck_assert_ptr_nonnull(f = fopen(a, "wb"));
-	ck_assert_uint_eq(fwrite(log, 1, half, f), half);
-	ck_assert_int_eq(fclose(f), 0);
-	ck_assert_ptr_nonnull(f = fopen(b, "wb"));
-	ck_assert_uint_eq(fwrite(log + half, 1, len - half, f), len - half);
-	ck_assert_int_eq(fclose(f), 0);
+	rotated(log, len, a, b);
 	run(paths, 3, 1, NULL, &whole);
 	ck_assert_int_eq(whole.status, BS_OK);
 	ck_assert_uint_gt(count(whole.events, whole.len, "sample.log.gz"), 10);
@@ -396,21 +410,8 @@ START_TEST(test_report_senders)
 	char *log = make_log(150, 10, 99, &len), *whole, *json;
 	unsigned long long sizes[] = { 300, 2000, 9000 };
 	size_t i;
-	FILE *f;
 
-	pats = NULL;
-	ck_assert_int_eq(bs_patterns_load(NULL, &pats, &(struct bs_diag){ 0 }),
-	    BS_OK);
-	for (half = len / 2; log[half - 1] != '\n'; half++)
-		;
-	snprintf(a, sizeof(a), "%s/mail.log.1", tmpdir);
-	snprintf(b, sizeof(b), "%s/mail.log", tmpdir);
-	ck_assert_ptr_nonnull(f = fopen(a, "wb"));
-	ck_assert_uint_eq(fwrite(log, 1, half, f), half);
-	ck_assert_int_eq(fclose(f), 0);
-	ck_assert_ptr_nonnull(f = fopen(b, "wb"));
-	ck_assert_uint_eq(fwrite(log + half, 1, len - half, f), len - half);
-	ck_assert_int_eq(fclose(f), 0);
+	half = rotated(log, len, a, b);
 	whole = report_of(paths, 3, 1, NULL, &w0, &s0);
 	ck_assert_int_eq(s0, BS_OK);
 	/* Senders were joined, none forgotten, none estimated. */
