@@ -576,8 +576,8 @@ run_inputs(const struct bs_run_config *cfg, char *const *paths, size_t n,
 	/*
 	 * A join follows the messages through the inputs in order: each
 	 * piece has a join of its own, and what it could not complete
-	 * waits for the pieces before (merge_job).  Its pieces are as large
-	 * as their share.
+	 * waits for the pieces before (merge_job).  The pieces of an event
+	 * stream, which hold their events, are as large as their share.
 	 */
 	p.piece = BS_SPLIT_PIECE;
 	if (cfg->join != NULL && cfg->piece_sink != NULL) {

@@ -1464,15 +1464,115 @@ report(const struct bs_litset *ls, const unsigned char *s, size_t n,
 	}
 }
 
-void
-bs_litset_scan(const struct bs_litset *ls, const char *str, size_t n,
+/*
+ * Replies this long are read as two halves at once (scan_two): the
+ * automaton's look-ups are one long chain of loads, each waiting for the
+ * one before, and two chains run side by side in the same time.
+ */
+#define SPLIT_MIN (3 * DEPTH)
+
+/*
+ * bs_litset_scan's walk over s[0..n) in two chains, with the same reports
+ * in the same order as one.  The first reads s[0..half + DEPTH - 1)
+ * from the start state; the second starts afresh at s[half], and from
+ * s[half + DEPTH - 1] on is in the very state the first would be (the
+ * automaton holds at most DEPTH bytes of a literal, so its state depends
+ * on the last DEPTH bytes alone).  The second's reports from there wait
+ * until the first is done; when more wait than there is room for, the
+ * first chain reads the rest itself.
+ */
+struct waiting {
+	uint32_t end, st;	/* a report of the second chain */
+};
+
+#define WAITING_MAX 32
+
+/* One step of a chain: state *st reads byte c. */
+#define CHAIN(st, c) ((st) = delta[(st) * CLASSES + cls[(c)]])
+
+static void
+scan_two(const struct bs_litset *ls, const unsigned char *s, size_t n,
     struct bs_lit_found *f)
 {
-	const unsigned char *s = (const unsigned char *)str;
 	const uint16_t *delta = ls->delta;
 	const unsigned char *cls = ls->cls;
-	size_t st = 0, out = ls->first_out;
-	size_t i = 0, k;
+	size_t half = (n - DEPTH + 1) / 2, aend = half + DEPTH - 1;
+	size_t a = 0, b = half, sa = 0, sb = 0, out = ls->first_out, k, nw = 0;
+	struct waiting w[WAITING_MAX];
+	bool full = false;
+
+	/* Side by side while both have bytes (they end at most a step apart). */
+	while (a < aend && b < n) {
+		CHAIN(sa, s[a]);
+		CHAIN(sb, s[b]);
+		a++;
+		b++;
+		if (sa >= out)
+			report(ls, s, n, a, (uint32_t)sa, f);
+		if (sb >= out && b > aend) {
+			if (nw < WAITING_MAX)
+				w[nw++] = (struct waiting){ (uint32_t)b,
+				    (uint32_t)sb };
+			else
+				full = true;
+		}
+	}
+	for (; a < aend; a++)
+		if (CHAIN(sa, s[a]) >= out)
+			report(ls, s, n, a + 1, (uint32_t)sa, f);
+	for (; b < n && !full; b++)
+		if (CHAIN(sb, s[b]) >= out) {
+			if (nw < WAITING_MAX)
+				w[nw++] = (struct waiting){ (uint32_t)(b + 1),
+				    (uint32_t)sb };
+			else
+				full = true;
+		}
+	if (full) {
+		/* More reports than room: the first chain reads on. */
+		for (; a < n; a++)
+			if (CHAIN(sa, s[a]) >= out)
+				report(ls, s, n, a + 1, (uint32_t)sa, f);
+		return;
+	}
+	for (k = 0; k < nw; k++)
+		report(ls, s, n, w[k].end, w[k].st, f);
+}
+
+#undef CHAIN
+
+/* The walk of one chain over s[0..n), four bytes a turn. */
+static void
+scan_one(const struct bs_litset *ls, const unsigned char *s, size_t n,
+    struct bs_lit_found *f)
+{
+	const uint16_t *delta = ls->delta;
+	const unsigned char *cls = ls->cls;
+	size_t st = 0, out = ls->first_out, i = 0;
+
+#define STEP(j) do { \
+		st = delta[st * CLASSES + cls[s[i + (j)]]]; \
+		if (st >= out) \
+			report(ls, s, n, i + (j) + 1, (uint32_t)st, f); \
+	} while (0)
+	for (; i + 4 <= n; i += 4) {
+		STEP(0);
+		STEP(1);
+		STEP(2);
+		STEP(3);
+	}
+	for (; i < n; i++)
+		STEP(0);
+#undef STEP
+}
+
+/* bs_litset_scan, with the walk given. */
+static void
+scan(const struct bs_litset *ls, const char *str, size_t n,
+    struct bs_lit_found *f, bool two)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t k;
 	unsigned a, m;
 
 	memset(f->sure, 0, sizeof(f->sure));
@@ -1480,19 +1580,11 @@ bs_litset_scan(const struct bs_litset *ls, const char *str, size_t n,
 	f->nalts = 0;
 	for (k = 0; k < ls->nalways; k++)
 		add_maybe(f, ls->always[k]);
-	if (delta != NULL) {
-		/* Hot: every byte of a failure's reply passes here once. */
-		for (; i + 4 <= n; i += 4) {
-#define STEP(j) do { 			st = delta[st * CLASSES + cls[s[i + (j)]]]; 			if (st >= out) 				report(ls, s, n, i + (j) + 1, (uint32_t)st, f); 		} while (0)
-			STEP(0);
-			STEP(1);
-			STEP(2);
-			STEP(3);
-		}
-		for (; i < n; i++)
-			STEP(0);
-#undef STEP
-	}
+	/* Hot: every byte of a failure's reply passes here once. */
+	if (ls->delta != NULL && two && n >= SPLIT_MIN)
+		scan_two(ls, s, n, f);
+	else if (ls->delta != NULL)
+		scan_one(ls, s, n, f);
 	for (k = 0; k < BS_LIT_WORDS; k++)
 		f->maybe[k] &= ~f->sure[k];
 	/* Drop the alternatives of texts already settled. */
@@ -1502,6 +1594,20 @@ bs_litset_scan(const struct bs_litset *ls, const char *str, size_t n,
 				f->alts[m++] = f->alts[a];
 		f->nalts = m;
 	}
+}
+
+void
+bs_litset_scan(const struct bs_litset *ls, const char *str, size_t n,
+    struct bs_lit_found *f)
+{
+	scan(ls, str, n, f, true);
+}
+
+void
+bs_litset_scan_one(const struct bs_litset *ls, const char *str, size_t n,
+    struct bs_lit_found *f)
+{
+	scan(ls, str, n, f, false);
 }
 
 bool

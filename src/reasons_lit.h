@@ -68,6 +68,13 @@ void bs_litset_scan(const struct bs_litset *ls, const char *s, size_t n,
     struct bs_lit_found *f);
 
 /*
+ * bs_litset_scan in one chain of look-ups, as it reads a short text: the
+ * reference the tests hold the two-chain walk of long texts to.
+ */
+void bs_litset_scan_one(const struct bs_litset *ls, const char *s, size_t n,
+    struct bs_lit_found *f);
+
+/*
  * Alternative alt: its text, and where its regex sits in the text's
  * (start, len); false past the last.
  */

@@ -963,6 +963,66 @@ START_TEST(test_lit_against_pcre2)
 END_TEST
 
 /*
+ * A long text is read in two chains side by side (reasons_lit.c
+ * scan_two): the very result of one chain, alternatives in the same
+ * order, on texts of every length from SPLIT_MIN's, with literals
+ * anywhere (across the middle too) and so many of them in the second
+ * half that its reports overflow their room.
+ */
+START_TEST(test_lit_two_chains)
+{
+	const struct bs_reasons *r = bs_reasons_of(pats, NULL);
+	const struct bs_litset *ls = bs_reasons_litset(r);
+	static char lits[4096][96];
+	static const char *const seps[] = { "", " ", ":", "x", "-", "\n",
+	    "<a@b.c> ", "5.7.1 ", "(", "0123456789abcdef" };
+	uint64_t seed = 0x2545f4914f6cdd1dull;
+	char subj[4096];
+	size_t nlits, i, j, dense = 0, shortest = 0;
+
+	ck_assert_ptr_nonnull(ls);
+	nlits = literals(r, lits, 4096);
+	ck_assert_uint_gt(nlits, 100);
+	/* The shortest literal, for texts dense with reports. */
+	for (j = 1; j < nlits; j++)
+		if (strlen(lits[j]) < strlen(lits[shortest]))
+			shortest = j;
+	for (i = 0; i < 20000; i++) {
+		struct bs_lit_found one, two;
+		bool many = i % 10 == 0;
+		size_t len = 0, want = (many ? 1500 : 90) +
+		    bs_test_rand(&seed) % 600;
+
+		while (len < want) {
+			const char *l = lits[many && len > want / 2 ?
+			    shortest : bs_test_rand(&seed) % nlits];
+			const char *sep = seps[bs_test_rand(&seed) %
+			    (sizeof(seps) / sizeof(seps[0]))];
+
+			len += (size_t)snprintf(subj + len, sizeof(subj) - len,
+			    "%s%s", many ? " " : sep, l);
+		}
+		for (j = 0; j < len && !many; j++)
+			if (bs_test_rand(&seed) % 64 == 0)
+				subj[j] = (char)(' ' + bs_test_rand(&seed) % 95);
+		bs_litset_scan(ls, subj, len, &two);
+		bs_litset_scan_one(ls, subj, len, &one);
+		QUIET_CHECK(memcmp(one.sure, two.sure, sizeof(one.sure)) == 0 &&
+		    memcmp(one.maybe, two.maybe, sizeof(one.maybe)) == 0 &&
+		    one.nalts == two.nalts && memcmp(one.alts, two.alts,
+		    (one.nalts < BS_LIT_ALTS_MAX ? one.nalts :
+		    BS_LIT_ALTS_MAX) * sizeof(one.alts[0])) == 0,
+		    "two chains differ on '%.*s'", (int)len, subj);
+		for (j = 0; j < BS_LIT_WORDS; j++)
+			dense += __builtin_popcountll(one.sure[j] |
+			    one.maybe[j]) > 0;
+	}
+	/* The texts do hold literals. */
+	ck_assert_uint_gt(dense, 10000);
+}
+END_TEST
+
+/*
  * One match decides what the prefilter cannot: replies whose texts are
  * undecided classify as PCRE2 says.
  */
@@ -1140,6 +1200,7 @@ reasons_suite(void)
 	    (int)(sizeof(readings) / sizeof(readings[0])));
 	tcase_add_test(tc, test_lit_states);
 	tcase_add_test(tc, test_lit_against_pcre2);
+	tcase_add_test(tc, test_lit_two_chains);
 	tcase_add_test(tc, test_undecided);
 	tcase_add_test(tc, test_by_reason);
 	tcase_add_test(tc, test_zone_and_url);
