@@ -363,8 +363,9 @@ bs_join_held(const struct bs_join *j)
 	} else {
 		used = 0;
 	}
+	/* The log's length, not its capacity, kept from an earlier piece. */
 	return j->index_cap * sizeof(*j->index) + j->count * sizeof(*j->e) +
-	    used + j->logcap;
+	    used + j->loglen;
 }
 
 void

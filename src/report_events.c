@@ -400,12 +400,17 @@ piece_event(void *ctx, const char *input, uint64_t lineno,
 	p->len += h.tail;
 }
 
+/*
+ * The bytes of events held: what the store's buffer holds, not its
+ * capacity, which a store kept from an earlier piece keeps (its pages
+ * past len are the earlier piece's, bounded by that piece's share).
+ */
 static size_t
 piece_held(const void *ctx)
 {
 	const struct piece_events *p = ctx;
 
-	return p->cap + p->fmt.cap;
+	return p->len + p->fmt.cap;
 }
 
 static bool

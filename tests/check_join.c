@@ -260,6 +260,10 @@ START_TEST(piece_budget)
 	ck_assert_uint_gt(bs_join_evicted(j), 0);
 	ck_assert_int_eq(ask(j, "OTHER", buf, sizeof(buf)), BS_JOIN_UNKNOWN);
 	ck_assert_int_eq(ask(j, "P0", buf, sizeof(buf)), BS_JOIN_UNKNOWN);
+	/* Reset for the next piece, it holds its index alone again. */
+	bs_join_reset(j);
+	ck_assert_uint_le(bs_join_held(j),
+	    2 * BS_JOIN_PIECE_MESSAGES * sizeof(uint32_t));
 	bs_join_free(j);
 }
 END_TEST
