@@ -110,7 +110,7 @@
  * forgotten when it leaves the queue; past either budget the oldest
  * arrival is forgotten first and its later events get a null sender.
  * 2^17 messages in flight is more than a busy relay keeps queued; about
- * 11 MiB when full.  An address longer than BS_JOIN_TEXT_MAX is not kept.
+ * 13 MiB when full.  An address longer than BS_JOIN_TEXT_MAX is not kept.
  */
 #define BS_JOIN_MESSAGES	(1u << 17)
 #define BS_JOIN_BYTES		(8u * 1024 * 1024)
@@ -121,7 +121,7 @@
  * of a file read on several cores.  A piece of a few MiB has a few
  * thousand (the bench's Postfix log: 1,700 in 4 MiB); one whose join
  * nears either budget ends there (bs_join_held), so a piece's join never
- * forgets.  128 KiB of index and at most 384 KiB of entries.
+ * forgets.  256 KiB of index and at most 384 KiB of entries.
  */
 #define BS_JOIN_PIECE_MESSAGES	(1u << 14)
 #define BS_JOIN_PIECE_BYTES	(1u * 1024 * 1024)

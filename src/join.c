@@ -43,7 +43,11 @@ struct bs_join {
 	size_t head, count;
 	char *bytes;		/* ring of nbytes */
 	size_t tail;		/* where the next entry's bytes go */
-	uint32_t *index;	/* entry number + 1; 0 is empty */
+	/*
+	 * Entry number + 1 in the low half, 0 when empty; the hash's high
+	 * half above it, so that a probe past other ids reads no entry.
+	 */
+	uint64_t *index;
 	size_t messages, nbytes, index_cap;	/* index_cap: 2 * messages */
 	uint64_t evicted;
 	size_t live;
@@ -104,18 +108,28 @@ home(const struct bs_join *j, uint64_t h)
 	return (size_t)(h >> 32) & (j->index_cap - 1);
 }
 
+/* The entry of index slot value x. */
+static struct entry *
+entry_of(const struct bs_join *j, uint64_t x)
+{
+	return &j->e[(uint32_t)x - 1];
+}
+
 /* The index slot of the live entry with this id, or j->index_cap. */
 static size_t
 find(const struct bs_join *j, uint64_t h, const char *id, size_t idlen)
 {
 	size_t i = home(j, h);
+	uint64_t x;
 
-	while (j->index[i] != 0) {
-		const struct entry *e = &j->e[j->index[i] - 1];
+	while ((x = j->index[i]) != 0) {
+		if (x >> 32 == h >> 32) {
+			const struct entry *e = entry_of(j, x);
 
-		if (e->hash == h && e->idlen == idlen &&
-		    memcmp(j->bytes + e->off, id, idlen) == 0)
-			return i;
+			if (e->hash == h && e->idlen == idlen &&
+			    memcmp(j->bytes + e->off, id, idlen) == 0)
+				return i;
+		}
 		i = (i + 1) & (j->index_cap - 1);
 	}
 	return j->index_cap;
@@ -133,7 +147,7 @@ unindex(struct bs_join *j, size_t i)
 		k = (k + 1) & (j->index_cap - 1);
 		if (j->index[k] == 0)
 			break;
-		h = home(j, j->e[j->index[k] - 1].hash);
+		h = home(j, j->index[k]);
 		/* Move k back to i unless its home lies in (i, k]. */
 		if ((i < k) ? (h <= i || h > k) : (h <= i && h > k)) {
 			j->index[i] = j->index[k];
@@ -202,7 +216,7 @@ room(struct bs_join *j, size_t n)
 static void
 kill_slot(struct bs_join *j, size_t i)
 {
-	j->e[j->index[i] - 1].live = false;
+	entry_of(j, j->index[i])->live = false;
 	j->live--;
 	unindex(j, i);
 }
@@ -231,7 +245,7 @@ add(struct bs_join *j, uint64_t h, const char *id, size_t idlen,
 	for (off = home(j, h); j->index[off] != 0; off = (off + 1) &
 	    (j->index_cap - 1))
 		;
-	j->index[off] = (uint32_t)i + 1;
+	j->index[off] = (h >> 32 << 32) | ((uint64_t)i + 1);
 }
 
 /* A piece's log: one arrival ('a') or departure ('g'). */
@@ -267,17 +281,13 @@ log_op(struct bs_join *j, char op, const char *id, size_t idlen,
 	j->loglen += need;
 }
 
-void
-bs_join_arrival(struct bs_join *j, const char *id, size_t idlen,
+/* bs_join_arrival of an id whose hash is h. */
+static void
+arrival(struct bs_join *j, uint64_t h, const char *id, size_t idlen,
     const char *sender, size_t senderlen)
 {
-	uint64_t h;
-	size_t i;
+	size_t i = find(j, h, id, idlen);
 
-	if (idlen == 0 || idlen > BS_MSGID_MAX || senderlen > BS_JOIN_TEXT_MAX)
-		return;
-	h = bs_hash_bytes(id, idlen);
-	i = find(j, h, id, idlen);
 	if (i < j->index_cap)
 		kill_slot(j, i);
 	add(j, h, id, idlen, sender, senderlen, false);
@@ -286,21 +296,34 @@ bs_join_arrival(struct bs_join *j, const char *id, size_t idlen,
 }
 
 void
-bs_join_gone(struct bs_join *j, const char *id, size_t idlen)
+bs_join_arrival(struct bs_join *j, const char *id, size_t idlen,
+    const char *sender, size_t senderlen)
 {
-	uint64_t h;
-	size_t i;
-
-	if (idlen == 0 || idlen > BS_MSGID_MAX)
+	if (idlen == 0 || idlen > BS_MSGID_MAX || senderlen > BS_JOIN_TEXT_MAX)
 		return;
-	h = bs_hash_bytes(id, idlen);
-	i = find(j, h, id, idlen);
+	arrival(j, bs_hash_bytes(id, idlen), id, idlen, sender, senderlen);
+}
+
+/* bs_join_gone of an id whose hash is h. */
+static void
+gone(struct bs_join *j, uint64_t h, const char *id, size_t idlen)
+{
+	size_t i = find(j, h, id, idlen);
+
 	if (i < j->index_cap)
 		kill_slot(j, i);
 	if (j->piece) {
 		add(j, h, id, idlen, NULL, 0, true);
 		log_op(j, 'g', id, idlen, NULL, 0);
 	}
+}
+
+void
+bs_join_gone(struct bs_join *j, const char *id, size_t idlen)
+{
+	if (idlen == 0 || idlen > BS_MSGID_MAX)
+		return;
+	gone(j, bs_hash_bytes(id, idlen), id, idlen);
 }
 
 enum bs_join_answer
@@ -317,7 +340,7 @@ bs_join_sender(const struct bs_join *j, const char *id, size_t idlen,
 		/* A piece that forgot may have forgotten this one. */
 		return j->piece && j->evicted == 0 ? BS_JOIN_BEFORE :
 		    BS_JOIN_UNKNOWN;
-	e = &j->e[j->index[i] - 1];
+	e = entry_of(j, j->index[i]);
 	if (e->gone)
 		return BS_JOIN_UNKNOWN;
 	*sender = j->bytes + e->off + e->idlen;
@@ -325,22 +348,58 @@ bs_join_sender(const struct bs_join *j, const char *id, size_t idlen,
 	return BS_JOIN_KNOWN;
 }
 
+/* The length of the log record at p. */
+static size_t
+record_len(const unsigned char *p)
+{
+	return 5 + ((size_t)p[1] << 8 | p[2]) + ((size_t)p[3] << 8 | p[4]);
+}
+
+/* The hash of the id of the log record at p. */
+static uint64_t
+record_hash(const unsigned char *p)
+{
+	return bs_hash_bytes(p + 5, (size_t)p[1] << 8 | p[2]);
+}
+
+#define REPLAY_AHEAD 8	/* records whose index slot is fetched ahead */
+
+/*
+ * A piece's records in order, each record's index slot in dst fetched
+ * REPLAY_AHEAD records before it is applied: dst is larger than the
+ * caches, and a piece of a busy log has thousands.  The log holds only
+ * what bs_join_arrival and bs_join_gone accepted.
+ */
 void
 bs_join_replay(struct bs_join *dst, const struct bs_join *src)
 {
 	const unsigned char *p = (const unsigned char *)src->log;
-	const unsigned char *end = p + src->loglen;
+	const unsigned char *q = p, *end = p + src->loglen;
+	uint64_t ring[REPLAY_AHEAD];
+	size_t head = 0, n = 0;
 
 	while (p < end) {
-		size_t idlen = (size_t)p[1] << 8 | p[2];
-		size_t senderlen = (size_t)p[3] << 8 | p[4];
-		const char *id = (const char *)p + 5;
+		for (; q < end && n < REPLAY_AHEAD; q += record_len(q), n++) {
+			uint64_t h = record_hash(q);
 
-		if (p[0] == 'a')
-			bs_join_arrival(dst, id, idlen, id + idlen, senderlen);
-		else
-			bs_join_gone(dst, id, idlen);
-		p += 5 + idlen + senderlen;
+			ring[(head + n) % REPLAY_AHEAD] = h;
+			__builtin_prefetch(&dst->index[home(dst, h)]);
+		}
+		{
+			size_t idlen = (size_t)p[1] << 8 | p[2];
+			size_t senderlen = (size_t)p[3] << 8 | p[4];
+			const char *id = (const char *)p + 5;
+			uint64_t h = ring[head];
+
+			if (p[0] == 'a')
+				arrival(dst, h, id, idlen, id + idlen,
+				    senderlen);
+			else
+				gone(dst, h, id, idlen);
+			p += 5 + idlen + senderlen;
+			head = (head + 1) % REPLAY_AHEAD;
+			n--;
+		}
 	}
 	dst->evicted += src->evicted;
 }
