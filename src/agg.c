@@ -18,6 +18,7 @@
 
 #include "agg.h"
 #include "breakdown.h"
+#include "grow.h"
 #include "hash.h"
 #include "hll.h"
 #include "health.h"
@@ -763,27 +764,16 @@ defer_sender(struct bs_agg *a, const struct bs_event *ev, uint64_t h48)
 {
 	size_t idlen = ev->msgid != NULL ? ev->msgid_len : 0;
 	struct later *l;
+	char *ids;
 
-	if (a->nlater == a->caplater) {
-		size_t cap = a->caplater ? a->caplater * 2 : 256;
-		struct later *nl = realloc(a->later, cap * sizeof(*nl));
-
-		if (nl == NULL)
-			return BS_ERR_NOMEM;
-		a->later = nl;
-		a->caplater = cap;
-	}
-	if (a->later_idlen + idlen > a->later_idcap) {
-		size_t cap = a->later_idcap ? a->later_idcap * 2 : 4096;
-		char *ni;
-
-		while (cap < a->later_idlen + idlen)
-			cap *= 2;
-		if ((ni = realloc(a->later_ids, cap)) == NULL)
-			return BS_ERR_NOMEM;
-		a->later_ids = ni;
-		a->later_idcap = cap;
-	}
+	if ((l = bs_grow(a->later, &a->caplater, a->nlater + 1, sizeof(*l),
+	    256)) == NULL)
+		return BS_ERR_NOMEM;
+	a->later = l;
+	if ((ids = bs_grow(a->later_ids, &a->later_idcap, a->later_idlen +
+	    idlen, 1, 4096)) == NULL)
+		return BS_ERR_NOMEM;
+	a->later_ids = ids;
 	l = &a->later[a->nlater++];
 	*l = (struct later){ .h48 = h48, .codes = ev->codes,
 	    .idoff = (uint32_t)a->later_idlen, .idlen = (uint32_t)idlen,

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "bslimits.h"
+#include "grow.h"
 #include "hash.h"
 #include "join.h"
 
@@ -255,20 +256,14 @@ log_op(struct bs_join *j, char op, const char *id, size_t idlen,
 {
 	size_t need = 5 + idlen + senderlen;
 	unsigned char *p;
+	char *b;
 
-	if (j->loglen + need > j->logcap) {
-		size_t cap = j->logcap ? j->logcap : 4096;
-		char *b;
-
-		while (cap < j->loglen + need)
-			cap *= 2;
-		if ((b = realloc(j->log, cap)) == NULL) {
-			j->nomem = true;	/* the piece cannot be applied */
-			return;
-		}
-		j->log = b;
-		j->logcap = cap;
+	if ((b = bs_grow(j->log, &j->logcap, j->loglen + need, 1, 4096)) ==
+	    NULL) {
+		j->nomem = true;	/* the piece cannot be applied */
+		return;
 	}
+	j->log = b;
 	p = (unsigned char *)j->log + j->loglen;
 	p[0] = (unsigned char)op;
 	p[1] = (unsigned char)(idlen >> 8);

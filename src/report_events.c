@@ -16,6 +16,7 @@
 
 #include "breakdown.h"
 #include "catalog.h"
+#include "grow.h"
 #include "join.h"
 #include "report.h"
 #include "run.h"
@@ -25,18 +26,11 @@
 static bool
 room(struct bs_events_writer *w, size_t n)
 {
-	size_t cap = w->cap ? w->cap : 4096;
-	char *b;
+	char *b = bs_grow(w->buf, &w->cap, w->len + n, 1, 4096);
 
-	if (w->len + n <= w->cap)
-		return true;
-	while (cap < w->len + n)
-		cap *= 2;
-	b = realloc(w->buf, cap);
 	if (b == NULL)
 		return false;
 	w->buf = b;
-	w->cap = cap;
 	return true;
 }
 
@@ -349,23 +343,6 @@ piece_reset(void *ctx)
 	p->nomem = false;
 }
 
-static bool
-piece_room(struct piece_events *p, size_t n)
-{
-	size_t cap = p->cap ? p->cap : 65536;
-	char *b;
-
-	if (p->len + n <= p->cap)
-		return true;
-	while (cap < p->len + n)
-		cap *= 2;
-	if ((b = realloc(p->buf, cap)) == NULL)
-		return false;
-	p->buf = b;
-	p->cap = cap;
-	return true;
-}
-
 static void
 piece_event(void *ctx, const char *input, uint64_t lineno,
     const struct bs_event *ev)
@@ -373,6 +350,7 @@ piece_event(void *ctx, const char *input, uint64_t lineno,
 	struct piece_events *p = ctx;
 	struct held h = { .lineno = lineno };
 	size_t hole;
+	char *b;
 
 	if (p->nomem)
 		return;
@@ -384,10 +362,12 @@ piece_event(void *ctx, const char *input, uint64_t lineno,
 	h.head = (uint32_t)(h.before ? hole : p->fmt.len);
 	h.tail = (uint32_t)(p->fmt.len - h.head);
 	h.idlen = h.before ? (uint32_t)ev->msgid_len : 0;
-	if (!piece_room(p, sizeof(h) + p->fmt.len + h.idlen)) {
+	if ((b = bs_grow(p->buf, &p->cap, p->len + sizeof(h) + p->fmt.len +
+	    h.idlen, 1, 65536)) == NULL) {
 		p->nomem = true;
 		return;
 	}
+	p->buf = b;
 	memcpy(p->buf + p->len, &h, sizeof(h));
 	p->len += sizeof(h);
 	memcpy(p->buf + p->len, p->fmt.buf, h.head);

@@ -381,8 +381,9 @@ report_of(char **paths, size_t n, unsigned jobs, struct bs_jobs_split *split,
 	size_t len = 0;
 	FILE *f;
 
-	QUIET_CHECK(a != NULL && j != NULL && bs_agg_set_by(a, keys, 3, true) ==
-	    BS_OK, "out of memory");
+	QUIET_CHECK(a != NULL && j != NULL &&
+		bs_agg_set_by(a, keys, 3, true) == BS_OK,
+	    "out of memory");
 	memset(warn, 0, sizeof(*warn));
 	cfg.patterns = pats;
 	cfg.format = bs_format_find("postfix");
@@ -394,7 +395,8 @@ report_of(char **paths, size_t n, unsigned jobs, struct bs_jobs_split *split,
 	bs_agg_finish(a);
 	f = open_memstream(&json, &len);
 	QUIET_CHECK(f != NULL && bs_report_json(f, a, &ro) == 0 &&
-	    fclose(f) == 0, "cannot write the report");
+		fclose(f) == 0,
+	    "cannot write the report");
 	bs_join_free(j);
 	bs_agg_free(a);
 	return json;
@@ -427,9 +429,10 @@ START_TEST(test_report_senders)
 			continue;
 		json = report_of(paths, 3, 2, &sp, &w, &st);
 		ck_assert_int_eq(st, s0);
-		ck_assert_msg(strcmp(json, whole) == 0, "2 pieces at %zu: "
-		    "the report differs:\n%s\nwhole:\n%s", off + 1, json,
-		    whole);
+		ck_assert_msg(strcmp(json, whole) == 0,
+		    "2 pieces at %zu: "
+		    "the report differs:\n%s\nwhole:\n%s",
+		    off + 1, json, whole);
 		ck_assert_str_eq(w.text, w0.text);
 		free(json);
 	}
@@ -438,14 +441,19 @@ START_TEST(test_report_senders)
 
 		json = report_of(paths, 3, 3, &sp, &w, &st);
 		ck_assert_int_eq(st, s0);
-		ck_assert_msg(strcmp(json, whole) == 0, "pieces of %llu: the "
-		    "report differs:\n%s\nwhole:\n%s", sizes[i], json, whole);
+		ck_assert_msg(strcmp(json, whole) == 0,
+		    "pieces of %llu: the "
+		    "report differs:\n%s\nwhole:\n%s",
+		    sizes[i], json, whole);
 		free(json);
-		sp = (struct bs_jobs_split){ .size = sizes[i] * 4, .share = 1,
-		    .every = 5 };
+		sp = (struct bs_jobs_split){ .size = sizes[i] * 4,
+			.share = 1,
+			.every = 5 };
 		json = report_of(paths, 3, 2, &sp, &w, &st);
-		ck_assert_msg(strcmp(json, whole) == 0, "pieces that end early "
-		    "(%llu): the report differs", sizes[i] * 4);
+		ck_assert_msg(strcmp(json, whole) == 0,
+		    "pieces that end early "
+		    "(%llu): the report differs",
+		    sizes[i] * 4);
 		free(json);
 	}
 	free(whole);
