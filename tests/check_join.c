@@ -263,7 +263,7 @@ START_TEST(piece_budget)
 	/* Reset for the next piece, it holds its index alone again. */
 	bs_join_reset(j);
 	ck_assert_uint_le(bs_join_held(j),
-	    2 * BS_JOIN_PIECE_MESSAGES * sizeof(uint32_t));
+	    2 * BS_JOIN_PIECE_MESSAGES * sizeof(uint64_t));
 	bs_join_free(j);
 }
 END_TEST
