@@ -265,13 +265,13 @@ START_TEST(test_pieces_equal_whole)
 	for (off = 0; off < len; off++) {
 		struct bs_jobs_split sp = { .size = len, .first = off + 1 };
 
-		if (log[off] != '\n' || off + 1 == len)
+		/* Every third line end (the sanitizers' time is counted). */
+		if (log[off] != '\n' || off + 1 == len || ++lines % 3 != 0)
 			continue;
-		lines++;
 		run(paths, 1, 2, &sp, &r);
 		same(&whole, &r, "2 pieces at", off + 1, len);
 		free(r.events);
-		if (lines % 7 == 0) {
+		if (lines % 21 == 0) {
 			sp = (struct bs_jobs_split){ .first = off + 1,
 				.size = (len - off) / 2 + 1 };
 			run(paths, 1, 3, &sp, &r);
@@ -425,7 +425,7 @@ START_TEST(test_report_senders)
 	for (off = 0; off + 1 < half; off++) {
 		struct bs_jobs_split sp = { .size = len, .first = off + 1 };
 
-		if (log[off] != '\n' || ++n % 5 != 0)
+		if (log[off] != '\n' || ++n % 9 != 0)
 			continue;
 		json = report_of(paths, 3, 2, &sp, &w, &st);
 		ck_assert_int_eq(st, s0);
