@@ -270,7 +270,7 @@
 #define BS_SPLIT_PIECE_JOINED_MIN	(1ULL << 20)
 
 /* The output buffer of --format events (a third of the log's bytes). */
-#define BS_EVENTS_BUFFER	((size_t)1 << 20)
+#define BS_EVENTS_BUFFER	(1u << 20)
 
 /*
  * How often a piece adds up what it holds (bs_agg_held): every this many

@@ -682,9 +682,11 @@ read_as_events(void *ctx, FILE *out)
 
 	/*
 	 * Large writes: a stream of events is a third of the log's size,
-	 * and stdio's block-sized ones cost more than the formatting.
+	 * and stdio's block-sized ones cost more than the formatting.  A
+	 * terminal keeps its lines as they come.
 	 */
-	(void)setvbuf(out, NULL, _IOFBF, BS_EVENTS_BUFFER);
+	if (!isatty(fileno(out)))
+		(void)setvbuf(out, NULL, _IOFBF, BS_EVENTS_BUFFER);
 	bs_events_writer_init(&w, out);
 	r->cfg->sink = bs_report_event;
 	r->cfg->sink_ctx = &w;

@@ -164,6 +164,7 @@ README.md|BS_OUTCOME_ARRIVED|n|came at least [0-9,]+ seconds
 README.md|BS_PIECES_HELD_JOINED|MiB|hold at most [0-9,]+ MiB together \(`BS_PIECES_HELD_JOINED`
 README.md|BS_PIECES_HELD_JOINED|MiB|4 MiB together \([0-9,]+ MiB for `--format events`
 README.md|BS_SPLIT_PIECE_JOINED_MIN|MiB|on two cores, at least [0-9,]+ MiB\)
+README.md|BS_EVENTS_BUFFER|MiB|goes out in writes of [0-9,]+ MiB
 doc/bouncestat.1|BS_PIECES_HELD_JOINED|MiB|its own sender join, [0-9,]+ MiB for all of
 doc/bouncestat.1|BS_OUTCOME_ARRIVED|n|arrived at least [0-9,]+ seconds after
 doc/bouncestat.1|BS_LINE_MAX|KiB|longer than [0-9,]+ KiB
