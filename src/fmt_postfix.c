@@ -1076,9 +1076,11 @@ postfix_parse(void *state, const struct bs_line *line, bs_event_fn emit,
 	}
 	/*
 	 * A message that opens with a severity word: found past "/bounce" in
-	 * the program's name, or by a later needle of the stream's.
+	 * the program's name, or by a later needle of the stream's.  An
+	 * event's message opens with a queue id or "NOQUEUE": one byte tells.
 	 */
-	if (parse_health(s, m, mlen, prog, &ev)) {
+	if (mlen > 0 && (m[0] == 'w' || m[0] == 'e' || m[0] == 'f' ||
+	    m[0] == 'p') && parse_health(s, m, mlen, prog, &ev)) {
 		emit(ctx, &ev);
 		return BS_OK;
 	}

@@ -35,26 +35,19 @@
  */
 enum { C_TOK = 1, C_DIGIT = 2, C_ALPHA = 4, C_AT = 8, C_HOST = 16 };
 
-#define R10(x) x, x, x, x, x, x, x, x, x, x
-#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+#define R10(x)	x, x, x, x, x, x, x, x, x, x
+#define R16(x)	x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
 #define LETTERS(x) R10(x), R10(x), x, x, x, x, x, x
 static const unsigned char cls[256] = {
-	['+'] = C_TOK,
-	['-'] = C_HOST,
-	['.'] = C_TOK | C_HOST,
+	['+'] = C_TOK, ['-'] = C_HOST, ['.'] = C_TOK | C_HOST,
 	['0'] = R10(C_TOK | C_DIGIT | C_HOST),
 	['@'] = C_TOK | C_AT,
 	['A'] = LETTERS(C_TOK | C_ALPHA | C_HOST),
 	['_'] = C_TOK | C_HOST,
 	['a'] = LETTERS(C_TOK | C_ALPHA | C_HOST),
-	[0x80] = R16(C_TOK | C_ALPHA),
-	R16(C_TOK | C_ALPHA),
-	R16(C_TOK | C_ALPHA),
-	R16(C_TOK | C_ALPHA),
-	R16(C_TOK | C_ALPHA),
-	R16(C_TOK | C_ALPHA),
-	R16(C_TOK | C_ALPHA),
-	R16(C_TOK | C_ALPHA),
+	[0x80] = R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA),
+	R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA),
+	R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA), R16(C_TOK | C_ALPHA),
 };
 #undef R10
 #undef R16
@@ -80,7 +73,8 @@ is_code(const char *s, size_t n)
 
 	if (n == 3 && s[0] >= '2' && s[0] <= '5' && digit(s[1]) && digit(s[2]))
 		return true;
-	if (n < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.')
+	if (n < 5 || (s[0] != '2' && s[0] != '4' && s[0] != '5') ||
+	    s[1] != '.')
 		return false;
 	for (i = 2; i < n; i++) {
 		if (digit(s[i])) {
@@ -184,10 +178,9 @@ unit(const char *s, size_t n, size_t i, char *out, size_t *lenp, size_t cap,
 		/* An IPv6 address in brackets: "[2001:db8::1]". */
 		if (s[i] == '[') {
 			for (k = i + 1; k < n && k < i + 48 &&
-			     (digit(s[k]) || s[k] == ':' || s[k] == '.' ||
-				 (s[k] >= 'a' && s[k] <= 'f') ||
-				 (s[k] >= 'A' && s[k] <= 'F'));
-			     k++)
+			    (digit(s[k]) || s[k] == ':' || s[k] == '.' ||
+			    (s[k] >= 'a' && s[k] <= 'f') ||
+			    (s[k] >= 'A' && s[k] <= 'F')); k++)
 				;
 			if (k < n && s[k] == ']' &&
 			    memchr(s + i, ':', k - i) != NULL) {
@@ -214,9 +207,8 @@ unit(const char *s, size_t n, size_t i, char *out, size_t *lenp, size_t cap,
 	while (j > i + 1 && s[j - 1] == '.')
 		j--;
 	if (hosts && !has_at && j < n &&
-	    (s[j] == '[' || s[j] == '-' ||
-		(len >= 9 && out[len - 1] == ' ' &&
-		    after_hostname(out, len)))) {
+	    (s[j] == '[' || s[j] == '-' || (len >= 9 &&
+	    out[len - 1] == ' ' && after_hostname(out, len)))) {
 		/* A host name runs on over '-': "mail-ej1.example.com". */
 		for (k = j; k < n && (cls[(unsigned char)s[k]] & C_HOST); k++)
 			;
@@ -240,7 +232,7 @@ unit(const char *s, size_t n, size_t i, char *out, size_t *lenp, size_t cap,
 		len = put(out, len, cap, "IP", 2);
 	else if (has_alpha && j - i >= 6)
 		len = put(out, len, cap, "ID", 2);
-	else if (has_alpha) /* "S3150", "mx1": names, not counts */
+	else if (has_alpha)	/* "S3150", "mx1": names, not counts */
 		len = put(out, len, cap, s + i, j - i);
 	else {
 		for (k = i; k < j && len < cap; k++) {

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "hash.h"
 #include "outcome.h"
 
@@ -685,15 +686,12 @@ arrived_here(const struct bs_outcome *o, const struct bs_event *ev)
 static bool
 arr_add(struct bs_outcome *o, const struct rec *r)
 {
-	if (o->narr == o->arrcap) {
-		size_t ncap = o->arrcap ? 2 * o->arrcap : 256;
-		struct rec *n = realloc(o->arr, ncap * sizeof(*n));
+	struct rec *n =
+	    bs_grow(o->arr, &o->arrcap, o->narr + 1, sizeof(*n), 256);
 
-		if (n == NULL)
-			return false;
-		o->arr = n;
-		o->arrcap = ncap;
-	}
+	if (n == NULL)
+		return false;
+	o->arr = n;
 	o->arr[o->narr++] = *r;
 	return true;
 }
